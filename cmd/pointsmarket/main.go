@@ -1,0 +1,171 @@
+// Command pointsmarket runs the village points supermarket: serve, migrate, seed --demo, check.
+// Configuration comes from the environment (see internal/app.Config and API-CONTRACT.md).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"pointsmarket/internal/app"
+	"pointsmarket/internal/audit"
+	"pointsmarket/internal/demo"
+)
+
+const usage = `usage: pointsmarket <command>
+
+commands:
+  serve          migrate the schema if needed, then serve HTTP (API, /healthz, /readyz, /metrics)
+  migrate        apply pending migrations and exit
+  seed --demo    load the demo township, villages, people and points (running it twice changes nothing)
+  check          verify the ledger invariants and the audit chain; exit 0 clean, 3 on a breach
+                 (--checkpoint also publishes an audit checkpoint when clean)
+
+environment: PM_HTTP_ADDR, PM_MYSQL_DSN, PM_REDIS_ADDR, PM_REDIS_PREFIX, PM_SECRET, PM_ENV,
+             PM_COOKIE_SECURE, PM_TRUSTED_PROXIES, PM_CHECKPOINT_INTERVAL, PM_LOG_LEVEL
+`
+
+// errBreach means check found a broken invariant; main exits with code 3 for it.
+var errBreach = errors.New("integrity check failed")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	switch {
+	case errors.Is(err, errBreach):
+		os.Exit(3)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "pointsmarket:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cfg, err := app.LoadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log, rest)
+	case "migrate":
+		return withApp(cfg, log, func(a *app.App) error { return a.Migrate(ctx) })
+	case "seed":
+		return seed(ctx, cfg, log, rest)
+	case "check":
+		return check(ctx, cfg, log, rest, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func withApp(cfg app.Config, log *slog.Logger, fn func(*app.App) error) error {
+	a, err := app.New(cfg, log, app.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a)
+}
+
+func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", cfg.HTTPAddr, "listen address (PM_HTTP_ADDR)")
+	demoMode := fs.Bool("demo", false, "load the demo data before serving")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.HTTPAddr = *addr
+	log.Info("starting pointsmarket", "config", cfg)
+	if cfg.SecretGenerated {
+		log.Warn("PM_SECRET is not set: using a random secret for this process only; codes it signs will not verify on other instances or after a restart. Set PM_SECRET in production.")
+	}
+	return withApp(cfg, log, func(a *app.App) error {
+		if *demoMode {
+			if err := a.Migrate(ctx); err != nil {
+				return err
+			}
+			if err := demo.Seed(ctx, demo.Stores{Org: a.OrgStore, Ledger: a.LedgerStore, Postings: a.Ledger}, log); err != nil {
+				return err
+			}
+		}
+		return a.Serve(ctx)
+	})
+}
+
+func seed(ctx context.Context, cfg app.Config, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	demoData := fs.Bool("demo", false, "load the demo data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*demoData {
+		return errors.New("seed loads demo data only: run `pointsmarket seed --demo`")
+	}
+	return withApp(cfg, log, func(a *app.App) error {
+		if err := a.Migrate(ctx); err != nil {
+			return err
+		}
+		return demo.Seed(ctx, demo.Stores{Org: a.OrgStore, Ledger: a.LedgerStore, Postings: a.Ledger}, log)
+	})
+}
+
+func check(ctx context.Context, cfg app.Config, log *slog.Logger, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	publish := fs.Bool("checkpoint", false, "publish an audit checkpoint when the check is clean")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return withApp(cfg, log, func(a *app.App) error {
+		if err := a.DB.Ping(ctx); err != nil {
+			return fmt.Errorf("MySQL at %s: %w", cfg.MySQLDSN, err)
+		}
+		lr, err := a.LedgerStore.Verify(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "ledger: %d accounts, %d transfers, %d holds checked\n", lr.Accounts, lr.Transfers, lr.Holds)
+		fmt.Fprintln(out, "  stored totals = sum of transfers; held = pending holds; lifetime earned = earning transfers")
+		fmt.Fprintln(out, "  available >= 0 unless by penalty; all balances sum to 0; holds captured once; reversals mirror; transfers match their audit entries")
+		ar, err := a.AuditStore.Verify(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "audit: %d entries in %d chains, %d checkpoints checked\n", ar.Entries, ar.Chains, ar.Checkpoints)
+		breaches := append(lr.Breaches, ar.Breaches...)
+		for _, b := range breaches {
+			fmt.Fprintln(out, "BREACH:", b)
+		}
+		if len(breaches) > 0 {
+			fmt.Fprintf(out, "FAILED: %d breaches\n", len(breaches))
+			return errBreach
+		}
+		if *publish {
+			ctx := audit.WithActor(ctx, audit.SystemActor("check --checkpoint"))
+			cp, _, err := a.Audit.Checkpoint(ctx, time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "checkpoint %d: root %x\n", cp.ID, cp.Root)
+		}
+		fmt.Fprintln(out, "OK: no breach found")
+		return nil
+	})
+}

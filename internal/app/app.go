@@ -1,0 +1,196 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"pointsmarket/internal/audit"
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/httpapi"
+	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/mysql"
+	"pointsmarket/internal/org"
+	"pointsmarket/internal/redis"
+)
+
+// App is the wired service.
+type App struct {
+	Config   Config
+	Log      *slog.Logger
+	DB       *mysql.DB
+	Redis    *redis.Client
+	Registry *prometheus.Registry
+
+	LedgerStore *mysql.LedgerStore
+	OrgStore    *mysql.OrgStore
+	AuditStore  *mysql.AuditStore
+
+	Auth   *auth.Service
+	Org    *org.Service
+	Ledger *ledger.Service
+	Audit  *audit.Service
+
+	migrated atomic.Bool
+	up       *prometheus.GaugeVec
+}
+
+// Options adjust the wiring; tests use them to loosen login limits.
+type Options struct {
+	Auth *auth.Config
+}
+
+// New wires the service. It connects lazily: New succeeds while MySQL or Redis are down.
+func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
+	db, err := mysql.Open(cfg.MySQLDSN, mysql.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, DB: db, Redis: redis.Open(cfg.RedisAddr, cfg.RedisPrefix), Registry: prometheus.NewRegistry()}
+	a.LedgerStore = mysql.NewLedgerStore(db)
+	a.OrgStore = mysql.NewOrgStore(db, a.LedgerStore)
+	a.AuditStore = mysql.NewAuditStore(db)
+	authCfg := auth.DefaultConfig()
+	if opt.Auth != nil {
+		authCfg = *opt.Auth
+	}
+	a.Auth = auth.NewService(mysql.NewAuthStore(db, a.OrgStore), redis.NewSessions(a.Redis), redis.NewLimiter(a.Redis), authCfg)
+	a.Org = org.NewService(a.OrgStore)
+	a.Ledger = ledger.NewService(a.LedgerStore, a.OrgStore)
+	a.Audit = audit.NewService(a.AuditStore, a.OrgStore)
+
+	a.up = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "pointsmarket_dependency_up", Help: "1 when the dependency answered the last health check.",
+	}, []string{"dependency"})
+	a.Registry.MustRegister(a.up, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(db.DB.DB, "pointsmarket"))
+	return a, nil
+}
+
+// Close releases the connections.
+func (a *App) Close() {
+	_ = a.DB.Close()
+	_ = a.Redis.Close()
+}
+
+// Migrate applies pending migrations and marks the service ready for the API.
+func (a *App) Migrate(ctx context.Context) error {
+	if err := mysql.Migrate(ctx, a.Config.MySQLDSN, a.Log); err != nil {
+		return err
+	}
+	a.migrated.Store(true)
+	return nil
+}
+
+// Handler returns the HTTP handler.
+func (a *App) Handler() (http.Handler, error) {
+	return httpapi.New(httpapi.Deps{
+		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit,
+		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
+		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
+	})
+}
+
+// Check pings the dependencies and records the result in the dependency_up metric.
+func (a *App) Check(ctx context.Context) httpapi.Readiness {
+	r := httpapi.Readiness{MySQL: a.DB.Ping(ctx), Redis: a.Redis.Ping(ctx), Migrated: a.migrated.Load()}
+	a.up.WithLabelValues("mysql").Set(boolGauge(r.MySQL == nil))
+	a.up.WithLabelValues("redis").Set(boolGauge(r.Redis == nil))
+	return r
+}
+
+func boolGauge(ok bool) float64 {
+	if ok {
+		return 1
+	}
+	return 0
+}
+
+// Serve serves HTTP on the configured address until ctx ends, then drains in-flight requests.
+// When MySQL is not reachable at start it keeps serving /healthz and /readyz (and 503 on the API)
+// while it retries the migration in the background.
+func (a *App) Serve(ctx context.Context) error {
+	if err := a.Migrate(ctx); err != nil {
+		a.Log.Warn("migration failed; serving 503 and retrying in the background", "err", err)
+		go a.retryMigrate(ctx)
+	}
+	h, err := a.Handler()
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Addr: a.Config.HTTPAddr, Handler: h,
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+	}
+	go a.background(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	a.Log.Info("serving", "addr", a.Config.HTTPAddr)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	a.Log.Info("stopped")
+	return nil
+}
+
+func (a *App) retryMigrate(ctx context.Context) {
+	wait := time.Second
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		if err := a.Migrate(ctx); err != nil {
+			a.Log.Warn("migration retry failed", "err", err)
+			wait = min(wait*2, 15*time.Second)
+			continue
+		}
+		a.Log.Info("database reachable again; migrations applied")
+		return
+	}
+}
+
+// background runs the periodic jobs: dependency health for metrics, audit checkpoints.
+func (a *App) background(ctx context.Context) {
+	health := time.NewTicker(5 * time.Second)
+	checkpoint := time.NewTicker(a.Config.CheckpointEach)
+	defer health.Stop()
+	defer checkpoint.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-health.C:
+			a.Check(ctx)
+		case <-checkpoint.C:
+			if !a.migrated.Load() {
+				continue
+			}
+			if cp, made, err := a.Audit.Checkpoint(ctx, time.Now()); err != nil {
+				a.Log.Warn("audit checkpoint failed", "err", err)
+			} else if made {
+				a.Log.Info("audit checkpoint published", "id", cp.ID)
+			}
+		}
+	}
+}

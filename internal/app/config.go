@@ -1,0 +1,96 @@
+// Package app wires the stores, services and HTTP API into one runnable service. The binary
+// (cmd/pointsmarket) and the integration tests both build the service through it, so that tests
+// exercise exactly what production runs.
+package app
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	mysqldrv "github.com/go-sql-driver/mysql"
+)
+
+// Config is the service's configuration, read from the environment (the contract's names).
+type Config struct {
+	HTTPAddr       string        // PM_HTTP_ADDR
+	MySQLDSN       string        // PM_MYSQL_DSN
+	RedisAddr      string        // PM_REDIS_ADDR
+	RedisPrefix    string        // PM_REDIS_PREFIX: key prefix, so deployments and test runs can share a Redis
+	Secret         string        // PM_SECRET: signs voucher and member codes
+	Production     bool          // PM_ENV=production: PM_SECRET becomes mandatory
+	CookieSecure   bool          // PM_COOKIE_SECURE: set behind HTTPS
+	TrustedProxies []string      // PM_TRUSTED_PROXIES: comma-separated load balancer addresses
+	CheckpointEach time.Duration // PM_CHECKPOINT_INTERVAL: how often audit checkpoints are published
+	LogLevel       slog.Level    // PM_LOG_LEVEL: debug, info, warn, error
+	// SecretGenerated is set when no PM_SECRET was given outside production.
+	SecretGenerated bool
+}
+
+// LoadConfig reads the configuration through getenv. Outside production a missing PM_SECRET is
+// replaced by a random one (and SecretGenerated set, for the caller to warn about).
+func LoadConfig(getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	cfg := Config{
+		HTTPAddr:    get("PM_HTTP_ADDR", ":8080"),
+		MySQLDSN:    get("PM_MYSQL_DSN", "root@tcp(127.0.0.1:3306)/pointsmarket?parseTime=true"),
+		RedisAddr:   get("PM_REDIS_ADDR", "127.0.0.1:6379"),
+		RedisPrefix: get("PM_REDIS_PREFIX", "pm"),
+		Secret:      getenv("PM_SECRET"),
+		Production:  get("PM_ENV", "dev") == "production",
+	}
+	cfg.CookieSecure = get("PM_COOKIE_SECURE", "false") == "true"
+	if p := get("PM_TRUSTED_PROXIES", ""); p != "" {
+		cfg.TrustedProxies = strings.Split(p, ",")
+	}
+	every, err := time.ParseDuration(get("PM_CHECKPOINT_INTERVAL", "1h"))
+	if err != nil || every < time.Second {
+		return cfg, fmt.Errorf("PM_CHECKPOINT_INTERVAL: want a duration of at least 1s, like 1h")
+	}
+	cfg.CheckpointEach = every
+	if err := cfg.LogLevel.UnmarshalText([]byte(get("PM_LOG_LEVEL", "info"))); err != nil {
+		return cfg, fmt.Errorf("PM_LOG_LEVEL: %w", err)
+	}
+	if _, err := mysqldrv.ParseDSN(cfg.MySQLDSN); err != nil {
+		return cfg, fmt.Errorf("PM_MYSQL_DSN: %w", err)
+	}
+	switch {
+	case cfg.Secret == "" && cfg.Production:
+		return cfg, errors.New("PM_SECRET is required when PM_ENV=production")
+	case cfg.Secret == "":
+		b := make([]byte, 32)
+		_, _ = rand.Read(b)
+		cfg.Secret, cfg.SecretGenerated = hex.EncodeToString(b), true
+	case len(cfg.Secret) < 32:
+		return cfg, errors.New("PM_SECRET must have at least 32 characters")
+	}
+	return cfg, nil
+}
+
+// LogValue shows the configuration with secrets masked.
+func (c Config) LogValue() slog.Value {
+	dsn := "(unparseable)"
+	if d, err := mysqldrv.ParseDSN(c.MySQLDSN); err == nil {
+		if d.Passwd != "" {
+			d.Passwd = "****"
+		}
+		dsn = d.FormatDSN()
+	}
+	return slog.GroupValue(
+		slog.String("http_addr", c.HTTPAddr), slog.String("mysql_dsn", dsn),
+		slog.String("redis_addr", c.RedisAddr), slog.String("redis_prefix", c.RedisPrefix),
+		slog.String("secret", "****"), slog.Bool("secret_generated", c.SecretGenerated),
+		slog.Bool("production", c.Production), slog.Bool("cookie_secure", c.CookieSecure),
+		slog.Any("trusted_proxies", c.TrustedProxies), slog.Duration("checkpoint_interval", c.CheckpointEach),
+		slog.String("log_level", c.LogLevel.String()),
+	)
+}

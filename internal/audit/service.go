@@ -1,0 +1,129 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+)
+
+// Filter selects audit entries, newest first.
+type Filter struct {
+	Scopes     []auth.Place // the places the reader may see; set by the service, never by the caller
+	VillageID  int64
+	TownshipID int64
+	ActorID    int64
+	Action     string
+	ObjectType string
+	ObjectID   int64
+	From, To   time.Time
+	BeforeID   int64 // page: entries with a smaller id
+	Limit      int
+}
+
+// Checkpoint fixes every chain's head at one moment under one root hash.
+type Checkpoint struct {
+	ID        int64     `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+	Root      []byte    `json:"-"`
+	Heads     []Head    `json:"heads"`
+}
+
+// Store reads the audit log. Writes happen inside the other stores' transactions.
+type Store interface {
+	// List returns entries matching f, newest first.
+	List(ctx context.Context, f Filter) ([]Entry, error)
+	// Verify walks every chain and checkpoint and returns the breaches found.
+	Verify(ctx context.Context) (Report, error)
+	// Heads returns every chain's head.
+	Heads(ctx context.Context) ([]Head, error)
+	// SaveCheckpoint stores a checkpoint and returns it with its id.
+	SaveCheckpoint(ctx context.Context, cp Checkpoint) (Checkpoint, error)
+	// LatestCheckpoint returns the newest checkpoint, or fault.ErrNotFound.
+	LatestCheckpoint(ctx context.Context) (Checkpoint, error)
+}
+
+// Report is what a verification found.
+type Report struct {
+	Entries     int64
+	Chains      int
+	Checkpoints int
+	Breaches    []string
+}
+
+// Service serves the audit log to supervisors and township staff.
+type Service struct {
+	store  Store
+	places auth.Places
+}
+
+// NewService returns a Service over store; places resolves a village's township.
+func NewService(store Store, places auth.Places) *Service {
+	return &Service{store: store, places: places}
+}
+
+// MaxPage is the largest page List returns.
+const MaxPage = 200
+
+// List returns the entries of f that p may read, newest first. It returns fault.ErrForbidden when p
+// may not audit the place asked for (or any place at all).
+func (s *Service) List(ctx context.Context, p auth.Principal, f Filter) ([]Entry, error) {
+	scopes := p.AuditScopes()
+	if len(scopes) == 0 {
+		return nil, fmt.Errorf("list audit: %w", fault.ErrForbidden)
+	}
+	if f.VillageID != 0 || f.TownshipID != 0 {
+		place := auth.Place{TownshipID: f.TownshipID}
+		if f.VillageID != 0 {
+			var err error
+			if place, err = s.places.VillagePlace(ctx, f.VillageID); err != nil {
+				return nil, fmt.Errorf("list audit: %w", err)
+			}
+			f.TownshipID = 0
+		}
+		if !p.CanAudit(place) {
+			return nil, fmt.Errorf("list audit of %+v: %w", place, fault.ErrForbidden)
+		}
+	}
+	if f.Limit <= 0 || f.Limit > MaxPage {
+		f.Limit = 50
+	}
+	f.Scopes = scopes
+	return s.store.List(ctx, f)
+}
+
+// Verify checks the whole log for p, who must be able to audit somewhere.
+func (s *Service) Verify(ctx context.Context, p auth.Principal) (Report, error) {
+	if len(p.AuditScopes()) == 0 {
+		return Report{}, fmt.Errorf("verify audit: %w", fault.ErrForbidden)
+	}
+	return s.store.Verify(ctx)
+}
+
+// LatestCheckpoint returns the newest published checkpoint; anyone may read it.
+func (s *Service) LatestCheckpoint(ctx context.Context) (Checkpoint, error) {
+	return s.store.LatestCheckpoint(ctx)
+}
+
+// Checkpoint publishes a checkpoint of the current heads unless the newest one already fixes
+// exactly them (several instances run this on the same schedule). made reports whether a new
+// checkpoint was written; otherwise cp is the newest existing one.
+func (s *Service) Checkpoint(ctx context.Context, now time.Time) (cp Checkpoint, made bool, err error) {
+	latest, err := s.store.LatestCheckpoint(ctx)
+	if err != nil && fault.KindOf(err) != fault.NotFound {
+		return Checkpoint{}, false, err
+	}
+	heads, err := s.store.Heads(ctx)
+	if err != nil {
+		return Checkpoint{}, false, err
+	}
+	root := Root(heads)
+	if latest.ID != 0 && bytes.Equal(latest.Root, root) {
+		return latest, false, nil
+	}
+	cp, err = s.store.SaveCheckpoint(ctx, Checkpoint{CreatedAt: now.UTC(), Root: root, Heads: heads})
+	return cp, err == nil, err
+}

@@ -1,0 +1,77 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"pointsmarket/internal/fault"
+)
+
+// maxBody bounds JSON bodies; nothing this API accepts as JSON comes near it.
+const maxBody = 64 << 10
+
+// bindJSON decodes the body into dst: 400 for broken JSON, 413 for an oversized body, 422 for a
+// value of the wrong type (a float for whole points, a string for a number ...).
+func bindJSON(c *gin.Context, dst any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
+	err := dec.Decode(dst)
+	var typeErr *json.UnmarshalTypeError
+	var sizeErr *http.MaxBytesError
+	switch {
+	case err == nil:
+		if dec.More() {
+			return errInvalidJSON.WithMessage("请求格式错误 / unexpected data after the JSON body")
+		}
+		return nil
+	case errors.As(err, &sizeErr):
+		return errTooLarge
+	case errors.As(err, &typeErr):
+		return fault.Invalidf("field %q must be %s", typeErr.Field, typeErr.Type.String())
+	case errors.Is(err, io.EOF):
+		return errInvalidJSON.WithMessage("请求内容为空 / the request body is empty")
+	default:
+		return errInvalidJSON
+	}
+}
+
+// pathID parses a positive id path parameter.
+func pathID(c *gin.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errInvalidID
+	}
+	return id, nil
+}
+
+// queryInt parses an optional non-negative integer query parameter.
+func queryInt(c *gin.Context, name string) (int64, error) {
+	s := c.Query(name)
+	if s == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < 0 {
+		return 0, errInvalidQuery.WithMessage("查询参数 %s 应为非负整数 / %s must be a non-negative integer", name, name)
+	}
+	return v, nil
+}
+
+// queryTime parses an optional RFC 3339 time or YYYY-MM-DD date.
+func queryTime(c *gin.Context, name string) (time.Time, error) {
+	s := c.Query(name)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, errInvalidQuery.WithMessage("查询参数 %s 应为日期 / %s must be a date (2026-01-31) or an RFC 3339 time", name, name)
+}

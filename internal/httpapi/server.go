@@ -1,0 +1,113 @@
+// Package httpapi is the JSON API under /api/v1 plus /healthz, /readyz and /metrics. It is thin:
+// decode, call a domain service, encode. Errors are mapped to statuses in one table (errors.go).
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"pointsmarket/internal/audit"
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/org"
+)
+
+// Readiness reports the state of the dependencies.
+type Readiness struct {
+	MySQL    error
+	Redis    error
+	Migrated bool
+}
+
+// Deps are what the API serves.
+type Deps struct {
+	Auth   *auth.Service
+	Org    *org.Service
+	Ledger *ledger.Service
+	Audit  *audit.Service
+	// Check pings MySQL and Redis for /readyz.
+	Check func(ctx context.Context) Readiness
+	// Migrated reports whether the schema is in place; until then the API answers 503.
+	Migrated func() bool
+	Logger   *slog.Logger
+	Registry *prometheus.Registry
+	// CookieSecure marks cookies Secure; set it whenever the service is reached over HTTPS.
+	CookieSecure bool
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed (load balancers).
+	TrustedProxies []string
+}
+
+type server struct {
+	deps    Deps
+	log     *slog.Logger
+	metrics *Metrics
+}
+
+// New returns the HTTP handler of the service.
+func New(deps Deps) (http.Handler, error) {
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.Registry == nil {
+		deps.Registry = prometheus.NewRegistry()
+	}
+	s := &server{deps: deps, log: deps.Logger, metrics: NewMetrics(deps.Registry)}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	if err := r.SetTrustedProxies(deps.TrustedProxies); err != nil {
+		return nil, err
+	}
+	r.HandleMethodNotAllowed = true
+	r.Use(s.requestContext, s.recovery, s.metrics.middleware)
+	r.NoRoute(func(c *gin.Context) { writeError(c, logger(c), errNoRoute) })
+	r.NoMethod(func(c *gin.Context) { writeError(c, logger(c), errNoMethod) })
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{})))
+	s.routes(r.Group("/api/v1", s.ready))
+	return r, nil
+}
+
+func (s *server) readyz(c *gin.Context) {
+	r := s.deps.Check(c.Request.Context())
+	state := func(err error) string {
+		if err != nil {
+			return "down"
+		}
+		return "ok"
+	}
+	body := gin.H{"mysql": state(r.MySQL), "redis": state(r.Redis), "migrated": r.Migrated}
+	if r.MySQL != nil || !r.Migrated {
+		body["status"] = "not_ready"
+		c.JSON(http.StatusServiceUnavailable, body)
+		return
+	}
+	body["status"] = "ready"
+	c.JSON(http.StatusOK, body)
+}
+
+// errAnswered tells handle that the handler wrote its own (non-JSON) answer.
+var errAnswered = fault.New(fault.Internal, "answered", "the handler answered itself")
+
+// handlerFunc is a handler that returns its answer; handle writes it, or the error.
+type handlerFunc func(c *gin.Context) (status int, body any, err error)
+
+func handle(fn handlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		status, body, err := fn(c)
+		if err == errAnswered {
+			return
+		}
+		if err != nil {
+			writeError(c, logger(c), err)
+			return
+		}
+		c.JSON(status, body)
+	}
+}

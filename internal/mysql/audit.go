@@ -1,0 +1,174 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"pointsmarket/internal/audit"
+)
+
+// errNoActor means a write was attempted without an audit actor in its context: a programming
+// error, refused so that nothing is ever written unaudited.
+var errNoActor = errors.New("write without an audit actor in its context")
+
+// audit appends the events of a transaction to their chains. Call it as the transaction's last
+// statement: it locks each chain's head row, and the lock is then held only until the commit.
+// Chains are locked in name order so that two transactions never wait on each other's chains.
+func (db *DB) audit(ctx context.Context, tx *sqlx.Tx, events ...audit.Event) error {
+	actor, ok := audit.ActorFrom(ctx)
+	if !ok {
+		return errNoActor
+	}
+	now := db.now()
+	entries := make([]audit.Entry, 0, len(events))
+	for _, ev := range events {
+		e, err := audit.NewEntry(actor, ev, now)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, e)
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].ChainID < entries[j].ChainID })
+	for i := range entries {
+		if err := appendEntry(ctx, tx, &entries[i]); err != nil {
+			return fmt.Errorf("audit %s: %w", entries[i].Action, err)
+		}
+	}
+	return nil
+}
+
+func appendEntry(ctx context.Context, tx *sqlx.Tx, e *audit.Entry) error {
+	const qHead = `SELECT chain_id, seq, head_hash FROM audit_chains WHERE chain_id = ? FOR UPDATE`
+	var head audit.Head
+	err := tx.GetContext(ctx, &head, qHead, e.ChainID)
+	if errors.Is(err, sql.ErrNoRows) {
+		// A new chain: create its head; INSERT IGNORE lets two first writers meet on one row.
+		if _, err := tx.ExecContext(ctx, `INSERT IGNORE INTO audit_chains (chain_id, seq, head_hash) VALUES (?, 0, ?)`,
+			e.ChainID, audit.GenesisHash); err != nil {
+			return err
+		}
+		err = tx.GetContext(ctx, &head, qHead, e.ChainID)
+	}
+	if err != nil {
+		return err
+	}
+	e.Chain(head.Seq, head.Hash)
+	const qInsert = `INSERT INTO audit_log (chain_id, seq, prev_hash, hash, occurred_at, actor_id, actor_role,
+		township_id, village_id, action, object_type, object_id, before_data, after_data, ip, request_id)
+		VALUES (:chain_id, :seq, :prev_hash, :hash, :occurred_at, :actor_id, :actor_role, :township_id,
+		:village_id, :action, :object_type, :object_id, :before_data, :after_data, :ip, :request_id)`
+	if _, err := tx.NamedExecContext(ctx, qInsert, e); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE audit_chains SET seq = ?, head_hash = ? WHERE chain_id = ?`, e.Seq, e.Hash, e.ChainID)
+	return err
+}
+
+// AuditStore reads and verifies the audit log.
+type AuditStore struct{ db *DB }
+
+// NewAuditStore returns an AuditStore.
+func NewAuditStore(db *DB) *AuditStore { return &AuditStore{db: db} }
+
+const auditColumns = `id, chain_id, seq, prev_hash, hash, occurred_at, actor_id, actor_role, township_id,
+	village_id, action, object_type, object_id, before_data, after_data, ip, request_id`
+
+// List implements audit.Store.
+func (s *AuditStore) List(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
+	var where []string
+	var args []any
+	var scope []string
+	for _, p := range f.Scopes {
+		if p.VillageID == 0 {
+			scope = append(scope, "township_id = ?")
+			args = append(args, p.TownshipID)
+		} else {
+			scope = append(scope, "village_id = ?")
+			args = append(args, p.VillageID)
+		}
+	}
+	where = append(where, "("+strings.Join(scope, " OR ")+")")
+	add := func(cond string, v any) {
+		where = append(where, cond)
+		args = append(args, v)
+	}
+	if f.VillageID != 0 {
+		add("village_id = ?", f.VillageID)
+	}
+	if f.TownshipID != 0 {
+		add("township_id = ?", f.TownshipID)
+	}
+	if f.ActorID != 0 {
+		add("actor_id = ?", f.ActorID)
+	}
+	if f.Action != "" {
+		add("action = ?", f.Action)
+	}
+	if f.ObjectType != "" {
+		add("object_type = ?", f.ObjectType)
+	}
+	if f.ObjectID != 0 {
+		add("object_id = ?", f.ObjectID)
+	}
+	if !f.From.IsZero() {
+		add("occurred_at >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		add("occurred_at < ?", f.To)
+	}
+	if f.BeforeID != 0 {
+		add("id < ?", f.BeforeID)
+	}
+	args = append(args, f.Limit)
+	q := `SELECT ` + auditColumns + ` FROM audit_log WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id DESC LIMIT ?`
+	out := []audit.Entry{}
+	if err := s.db.list(ctx, &out, q, args...); err != nil {
+		return nil, fmt.Errorf("list audit: %w", err)
+	}
+	return out, nil
+}
+
+// Verify implements audit.Store: it streams every entry in chain order through an audit.Verifier,
+// then checks every checkpoint against the entries it fixed.
+func (s *AuditStore) Verify(ctx context.Context) (audit.Report, error) {
+	// Heads first: entries appended after this read end past the head and are not a breach.
+	heads, err := s.Heads(ctx)
+	if err != nil {
+		return audit.Report{}, fmt.Errorf("read audit heads: %w", err)
+	}
+	limit := map[string]int64{}
+	for _, h := range heads {
+		limit[h.ChainID] = h.Seq
+	}
+	v := audit.NewVerifier()
+	rows, err := s.db.QueryxContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY chain_id, seq`)
+	if err != nil {
+		return audit.Report{}, fmt.Errorf("read audit log: %w", classify(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e audit.Entry
+		if err := rows.StructScan(&e); err != nil {
+			return audit.Report{}, fmt.Errorf("read audit entry: %w", err)
+		}
+		if max, ok := limit[e.ChainID]; ok && e.Seq > max {
+			continue // appended while we read
+		}
+		v.Add(e)
+	}
+	if err := rows.Err(); err != nil {
+		return audit.Report{}, fmt.Errorf("read audit log: %w", classify(err))
+	}
+	breaches := v.Finish(heads)
+	n, cpBreaches, err := s.verifyCheckpoints(ctx)
+	if err != nil {
+		return audit.Report{}, err
+	}
+	return audit.Report{Entries: v.Entries, Chains: len(heads), Checkpoints: n, Breaches: append(breaches, cpBreaches...)}, nil
+}

@@ -1,0 +1,216 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"pointsmarket/internal/ledger"
+)
+
+// Verify implements ledger.Store. All checks read one consistent snapshot (a REPEATABLE READ
+// transaction), so transfers committed while it runs cannot look like a mismatch.
+func (s *LedgerStore) Verify(ctx context.Context) (ledger.Report, error) {
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return ledger.Report{}, classify(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	var r ledger.Report
+	checks := []struct {
+		name string
+		fn   func(context.Context, *sqlx.Tx, *ledger.Report) error
+	}{
+		{"stored totals", checkTotals},
+		{"sum of balances", checkZeroSum},
+		{"transfers", checkTransfers},
+		{"holds", checkHolds},
+		{"idempotency keys", checkIdempotency},
+		{"transfers against audit", checkTransfersAudited},
+	}
+	for _, c := range checks {
+		if err := c.fn(ctx, tx, &r); err != nil {
+			return r, fmt.Errorf("check %s: %w", c.name, classify(err))
+		}
+	}
+	return r, nil
+}
+
+func breach(r *ledger.Report, format string, args ...any) {
+	r.Breaches = append(r.Breaches, fmt.Sprintf(format, args...))
+}
+
+// checkTotals: every stored total equals the sum of the account's transfers and pending holds;
+// lifetime earned equals its earning transfers; available is not below zero unless a penalty
+// took it there; system accounts store nothing.
+func checkTotals(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	const q = `SELECT a.id, a.kind, a.derived_totals, a.credits, a.debits, a.held, a.earned,
+		COALESCE(c.s, 0) AS sum_credits, COALESCE(d.s, 0) AS sum_debits, COALESCE(h.s, 0) AS sum_held,
+		COALESCE(c.e, 0) - COALESCE(d.e, 0) AS sum_earned, COALESCE(d.penalties, 0) AS penalties
+	FROM accounts a
+	LEFT JOIN (SELECT credit_account_id AS id, SUM(amount) AS s, SUM(CASE WHEN earning THEN amount ELSE 0 END) AS e
+		FROM transfers GROUP BY credit_account_id) c ON c.id = a.id
+	LEFT JOIN (SELECT debit_account_id AS id, SUM(amount) AS s, SUM(CASE WHEN earning THEN amount ELSE 0 END) AS e,
+		SUM(kind = 'penalty') AS penalties FROM transfers GROUP BY debit_account_id) d ON d.id = a.id
+	LEFT JOIN (SELECT debit_account_id AS id, SUM(amount) AS s FROM holds WHERE status = 'pending'
+		GROUP BY debit_account_id) h ON h.id = a.id
+	ORDER BY a.id`
+	rows, err := tx.QueryxContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a struct {
+			ID                            int64  `db:"id"`
+			Kind                          string `db:"kind"`
+			Derived                       bool   `db:"derived_totals"`
+			Credits, Debits, Held, Earned int64
+			SumCredits                    int64 `db:"sum_credits"`
+			SumDebits                     int64 `db:"sum_debits"`
+			SumHeld                       int64 `db:"sum_held"`
+			SumEarned                     int64 `db:"sum_earned"`
+			Penalties                     int64 `db:"penalties"`
+		}
+		if err := rows.StructScan(&a); err != nil {
+			return err
+		}
+		r.Accounts++
+		if a.Derived {
+			if a.Credits != 0 || a.Debits != 0 || a.Held != 0 || a.Earned != 0 {
+				breach(r, "account %d (%s): a system account has stored totals; they must stay derived", a.ID, a.Kind)
+			}
+			if a.SumHeld != 0 {
+				breach(r, "account %d (%s): points are held on a system account", a.ID, a.Kind)
+			}
+			continue
+		}
+		if a.Credits != a.SumCredits {
+			breach(r, "account %d (%s): stored credits %d, its transfers credit %d", a.ID, a.Kind, a.Credits, a.SumCredits)
+		}
+		if a.Debits != a.SumDebits {
+			breach(r, "account %d (%s): stored debits %d, its transfers debit %d", a.ID, a.Kind, a.Debits, a.SumDebits)
+		}
+		if a.Held != a.SumHeld {
+			breach(r, "account %d (%s): stored held %d, its pending holds sum to %d", a.ID, a.Kind, a.Held, a.SumHeld)
+		}
+		if a.Earned != a.SumEarned {
+			breach(r, "account %d (%s): stored lifetime earned %d, its earning transfers sum to %d", a.ID, a.Kind, a.Earned, a.SumEarned)
+		}
+		if avail := a.Credits - a.Debits - a.Held; avail < 0 && (a.Held > 0 || a.Penalties == 0) {
+			breach(r, "account %d (%s): available is %d, below zero without a penalty", a.ID, a.Kind, avail)
+		}
+	}
+	return rows.Err()
+}
+
+// checkZeroSum: the balances of all accounts, stored or derived, add up to zero.
+func checkZeroSum(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	var stored, derived int64
+	if err := tx.QueryRowxContext(ctx, `SELECT COALESCE(SUM(credits - debits), 0) FROM accounts WHERE derived_totals = 0`).Scan(&stored); err != nil {
+		return err
+	}
+	const q = `SELECT COALESCE(SUM(CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END), 0)
+		FROM accounts a JOIN transfers t ON t.credit_account_id = a.id OR t.debit_account_id = a.id
+		WHERE a.derived_totals = 1`
+	if err := tx.QueryRowxContext(ctx, q).Scan(&derived); err != nil {
+		return err
+	}
+	if stored+derived != 0 {
+		breach(r, "the balances of all accounts add up to %d, not 0 (stored %d, system accounts %d)", stored+derived, stored, derived)
+	}
+	return nil
+}
+
+// checkTransfers: each transfer stays in its village, its earning flag follows its kind, and a
+// reversal mirrors the transfer it reverses.
+func checkTransfers(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	if err := tx.QueryRowxContext(ctx, `SELECT COUNT(*) FROM transfers`).Scan(&r.Transfers); err != nil {
+		return err
+	}
+	const q = `SELECT t.id, CASE
+			WHEN t.amount <= 0 THEN 'amount is not positive'
+			WHEN d.village_id <> t.village_id OR c.village_id <> t.village_id THEN 'moves points between villages'
+			WHEN t.kind IN ('earn', 'penalty') AND t.earning = 0 THEN 'an earning kind not counted as earned'
+			WHEN t.kind IN ('redeem', 'expire') AND t.earning = 1 THEN 'spending counted as earned'
+			WHEN t.kind = 'reversal' AND o.id IS NULL THEN 'a reversal of nothing'
+			WHEN t.kind = 'reversal' AND (o.amount <> t.amount OR o.debit_account_id <> t.credit_account_id
+				OR o.credit_account_id <> t.debit_account_id OR o.earning <> t.earning) THEN 'a reversal that does not mirror its original'
+			ELSE NULL END AS problem
+		FROM transfers t
+		JOIN accounts d ON d.id = t.debit_account_id
+		JOIN accounts c ON c.id = t.credit_account_id
+		LEFT JOIN transfers o ON o.id = t.reverses_id
+		HAVING problem IS NOT NULL`
+	return eachProblem(ctx, tx, q, func(id int64, problem string) {
+		breach(r, "transfer %d: %s", id, problem)
+	})
+}
+
+// checkHolds: a captured hold has exactly one transfer of the same amount and accounts; a pending
+// or released one has none.
+func checkHolds(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	if err := tx.QueryRowxContext(ctx, `SELECT COUNT(*) FROM holds`).Scan(&r.Holds); err != nil {
+		return err
+	}
+	const q = `SELECT h.id, CASE
+			WHEN h.status = 'captured' AND t.id IS NULL THEN 'captured without a transfer'
+			WHEN h.status <> 'captured' AND t.id IS NOT NULL THEN 'has a transfer but is not captured'
+			WHEN t.id IS NOT NULL AND (t.amount <> h.amount OR t.debit_account_id <> h.debit_account_id
+				OR t.credit_account_id <> h.credit_account_id) THEN 'its transfer differs from the hold'
+			WHEN h.status NOT IN ('pending', 'captured', 'released') THEN 'unknown status'
+			ELSE NULL END AS problem
+		FROM holds h LEFT JOIN transfers t ON t.hold_id = h.id
+		HAVING problem IS NOT NULL`
+	return eachProblem(ctx, tx, q, func(id int64, problem string) {
+		breach(r, "hold %d: %s", id, problem)
+	})
+}
+
+// checkIdempotency: every claimed key recorded the result it guarded.
+func checkIdempotency(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	var n int64
+	if err := tx.QueryRowxContext(ctx, `SELECT COUNT(*) FROM idempotency_keys WHERE result_id = 0`).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		breach(r, "%d idempotency keys were committed without the result they guard", n)
+	}
+	return nil
+}
+
+// checkTransfersAudited: every transfer has its audit entry, and the entry records the same
+// amount and accounts — a row edited by hand no longer matches what was audited when it was written.
+func checkTransfersAudited(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	const q = `SELECT t.id, CASE
+			WHEN a.id IS NULL THEN 'has no audit entry'
+			ELSE 'differs from its audit entry (amount or accounts changed after it was written)' END AS problem
+		FROM transfers t
+		LEFT JOIN audit_log a ON a.object_type = 'transfer' AND a.object_id = t.id AND a.action = 'ledger.transfer'
+		WHERE a.id IS NULL
+			OR CAST(JSON_VALUE(a.after_data, '$.amount') AS SIGNED) <> t.amount
+			OR CAST(JSON_VALUE(a.after_data, '$.debit_account_id') AS SIGNED) <> t.debit_account_id
+			OR CAST(JSON_VALUE(a.after_data, '$.credit_account_id') AS SIGNED) <> t.credit_account_id`
+	return eachProblem(ctx, tx, q, func(id int64, problem string) {
+		breach(r, "transfer %d: %s", id, problem)
+	})
+}
+
+func eachProblem(ctx context.Context, tx *sqlx.Tx, q string, fn func(id int64, problem string)) error {
+	rows, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var problem string
+		if err := rows.Scan(&id, &problem); err != nil {
+			return err
+		}
+		fn(id, problem)
+	}
+	return rows.Err()
+}

@@ -1,0 +1,195 @@
+// Package mysql implements the domain stores on MySQL 8 or MariaDB 10.11 with sqlx.
+//
+// Every write runs in one transaction (InTx) that also appends its audit entry, and is retried on
+// deadlocks and lock-wait timeouts. Driver errors become domain errors here (errors.go), never by
+// string matching.
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	mysqldrv "github.com/go-sql-driver/mysql"
+	"github.com/jmoiron/sqlx"
+)
+
+// DB is the connection pool shared by the stores.
+type DB struct {
+	*sqlx.DB
+	log *slog.Logger
+	// now is the clock; tests may replace it through Options.
+	now func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	MaxOpenConns int
+	Logger       *slog.Logger
+}
+
+// PrepareDSN returns the DSN with the settings the stores rely on: parseTime, UTC, utf8mb4, and
+// clientFoundRows left false — our compare-and-set UPDATEs always change the row they match, so
+// "changed rows" is the number of rows that matched the condition.
+func PrepareDSN(dsn string) (*mysqldrv.Config, error) {
+	cfg, err := mysqldrv.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("parse MySQL DSN: %w", err)
+	}
+	if cfg.DBName == "" {
+		return nil, errors.New("the MySQL DSN names no database")
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	cfg.ClientFoundRows = false
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	cfg.Params["time_zone"] = "'+00:00'"
+	cfg.Collation = "utf8mb4_unicode_ci"
+	return cfg, nil
+}
+
+// EnsureDatabase creates the DSN's database if it is missing.
+func EnsureDatabase(ctx context.Context, dsn string) error {
+	cfg, err := PrepareDSN(dsn)
+	if err != nil {
+		return err
+	}
+	name := cfg.DBName
+	cfg.DBName = ""
+	db, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		return fmt.Errorf("open MySQL: %w", err)
+	}
+	defer db.Close()
+	q := "CREATE DATABASE IF NOT EXISTS `" + escapeIdent(name) + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("create database %s: %w", name, classify(err))
+	}
+	return nil
+}
+
+// DropDatabase removes a database; tests use it in their cleanup.
+func DropDatabase(ctx context.Context, dsn string) error {
+	cfg, err := PrepareDSN(dsn)
+	if err != nil {
+		return err
+	}
+	name := cfg.DBName
+	cfg.DBName = ""
+	db, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "DROP DATABASE IF EXISTS `"+escapeIdent(name)+"`")
+	return err
+}
+
+func escapeIdent(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			out = append(out, '`')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+// Open connects to the database of dsn (which must exist; see EnsureDatabase).
+func Open(dsn string, opt Options) (*DB, error) {
+	cfg, err := PrepareDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlx.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		return nil, fmt.Errorf("open MySQL: %w", err)
+	}
+	if opt.MaxOpenConns <= 0 {
+		opt.MaxOpenConns = 64
+	}
+	db.SetMaxOpenConns(opt.MaxOpenConns)
+	db.SetMaxIdleConns(opt.MaxOpenConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &DB{DB: db, log: opt.Logger, now: func() time.Time { return time.Now().UTC() }}, nil
+}
+
+// maxAttempts bounds the retries of a transaction that hit a deadlock or a lock-wait timeout.
+const maxAttempts = 5
+
+// InTx runs fn in a transaction and commits it; it rolls back when fn returns an error or panics.
+// Deadlocks (1213) and lock-wait timeouts (1205) roll back the whole transaction in InnoDB, so fn
+// is run again from the start, a bounded number of times.
+func (db *DB) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		err = db.inTxOnce(ctx, fn)
+		if err == nil || !retryable(err) {
+			break
+		}
+		db.log.WarnContext(ctx, "transaction retried", "attempt", attempt, "err", err)
+		select {
+		case <-ctx.Done():
+			return classify(ctx.Err())
+		case <-time.After(time.Duration(attempt*attempt) * 3 * time.Millisecond):
+		}
+	}
+	return classify(err)
+}
+
+func (db *DB) inTxOnce(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Ping reports whether the database answers within a second.
+func (db *DB) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	return classify(db.PingContext(ctx))
+}
+
+// get runs a single-row query outside a transaction, turning sql.ErrNoRows into notFound.
+func (db *DB) get(ctx context.Context, dest any, notFound error, q string, args ...any) error {
+	return getRow(ctx, db, dest, notFound, q, args...)
+}
+
+func getRow(ctx context.Context, q sqlx.QueryerContext, dest any, notFound error, query string, args ...any) error {
+	err := sqlx.GetContext(ctx, q, dest, query, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound
+	}
+	return classify(err)
+}
+
+// list runs a query returning rows outside a transaction.
+func (db *DB) list(ctx context.Context, dest any, q string, args ...any) error {
+	return classify(sqlx.SelectContext(ctx, db, dest, q, args...))
+}

@@ -1,0 +1,331 @@
+package mysql
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"pointsmarket/internal/audit"
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/org"
+)
+
+// OrgStore implements org.Store.
+type OrgStore struct {
+	db     *DB
+	ledger *LedgerStore
+}
+
+// NewOrgStore returns an OrgStore; it opens points accounts through ledger.
+func NewOrgStore(db *DB, ledger *LedgerStore) *OrgStore { return &OrgStore{db: db, ledger: ledger} }
+
+// VillagePlace implements auth.Places.
+func (s *OrgStore) VillagePlace(ctx context.Context, villageID int64) (auth.Place, error) {
+	p, err := villagePlace(ctx, s.db, villageID)
+	if err != nil {
+		return p, fmt.Errorf("village %d: %w", villageID, err)
+	}
+	return p, nil
+}
+
+// Township implements org.Store.
+func (s *OrgStore) Township(ctx context.Context, id int64) (org.Township, error) {
+	var t org.Township
+	err := s.db.get(ctx, &t, fault.ErrNotFound, `SELECT `+townshipColumns+` FROM townships WHERE id = ?`, id)
+	return t, wrap(err, "township %d", id)
+}
+
+// Village implements org.Store.
+func (s *OrgStore) Village(ctx context.Context, id int64) (org.Village, error) {
+	var v org.Village
+	err := s.db.get(ctx, &v, fault.ErrNotFound, `SELECT `+villageColumns+` FROM villages WHERE id = ?`, id)
+	return v, wrap(err, "village %d", id)
+}
+
+// Villages implements org.Store.
+func (s *OrgStore) Villages(ctx context.Context, places []auth.Place) ([]org.Village, error) {
+	var conds []string
+	var args []any
+	for _, p := range places {
+		switch {
+		case p.VillageID != 0:
+			conds = append(conds, "id = ?")
+			args = append(args, p.VillageID)
+		case p.TownshipID != 0:
+			conds = append(conds, "township_id = ?")
+			args = append(args, p.TownshipID)
+		}
+	}
+	out := []org.Village{}
+	if len(conds) == 0 {
+		return out, nil
+	}
+	err := s.db.list(ctx, &out, `SELECT `+villageColumns+` FROM villages WHERE `+strings.Join(conds, " OR ")+` ORDER BY id`, args...)
+	return out, wrap(err, "list villages")
+}
+
+// Groups implements org.Store.
+func (s *OrgStore) Groups(ctx context.Context, villageID int64) ([]org.Group, error) {
+	out := []org.Group{}
+	err := s.db.list(ctx, &out, `SELECT `+groupColumns+` FROM village_groups WHERE village_id = ? ORDER BY id`, villageID)
+	return out, wrap(err, "groups of village %d", villageID)
+}
+
+// writeTx runs fn in a transaction whose audit events fn returns, appended last.
+func (s *OrgStore) writeTx(ctx context.Context, fn func(tx *sqlx.Tx) ([]audit.Event, error)) error {
+	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		events, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		return s.db.audit(ctx, tx, events...)
+	})
+}
+
+func (s *OrgStore) placeTx(ctx context.Context, tx *sqlx.Tx, villageID int64) (auth.Place, error) {
+	return villagePlace(ctx, tx, villageID)
+}
+
+// CreateGroup implements org.Store.
+func (s *OrgStore) CreateGroup(ctx context.Context, g org.Group) (org.Group, error) {
+	g.CreatedAt = s.db.now()
+	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		res, err := tx.ExecContext(ctx, `INSERT INTO village_groups (village_id, name, created_at) VALUES (?, ?, ?)`,
+			g.VillageID, g.Name, g.CreatedAt)
+		if isDuplicate(err) {
+			return nil, org.ErrDuplicate
+		}
+		if err != nil {
+			return nil, err
+		}
+		g.ID, _ = res.LastInsertId()
+		place, err := s.placeTx(ctx, tx, g.VillageID)
+		return []audit.Event{{Place: place, Action: "group.create", ObjectType: "group", ObjectID: g.ID, After: g}}, err
+	})
+	return g, wrap(err, "create group")
+}
+
+// Households implements org.Store.
+func (s *OrgStore) Households(ctx context.Context, villageID, afterID int64, limit int) ([]org.Household, error) {
+	out := []org.Household{}
+	err := s.db.list(ctx, &out, `SELECT `+householdColumns+` FROM households WHERE village_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		villageID, afterID, limit)
+	return out, wrap(err, "households of village %d", villageID)
+}
+
+// Household implements org.Store.
+func (s *OrgStore) Household(ctx context.Context, id int64) (org.Household, error) {
+	var h org.Household
+	err := s.db.get(ctx, &h, fault.ErrNotFound, `SELECT `+householdColumns+` FROM households WHERE id = ?`, id)
+	return h, wrap(err, "household %d", id)
+}
+
+// CreateHousehold implements org.Store: the household and its points account in one transaction.
+func (s *OrgStore) CreateHousehold(ctx context.Context, h org.Household) (org.Household, error) {
+	h.CreatedAt, h.UpdatedAt = s.db.now(), s.db.now()
+	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		res, err := tx.NamedExecContext(ctx, `INSERT INTO households (village_id, group_id, number, head_name, size, address,
+			created_at, updated_at) VALUES (:village_id, :group_id, :number, :head_name, :size, :address, :created_at, :updated_at)`, h)
+		if isDuplicate(err) {
+			return nil, org.ErrDuplicate.WithMessage("户号 %s 已存在 / household number %s already exists", h.Number, h.Number)
+		}
+		if err != nil {
+			return nil, err
+		}
+		h.ID, _ = res.LastInsertId()
+		accountID, err := s.ledger.openAccount(ctx, tx, h.VillageID, ledger.Household, h.ID)
+		if err != nil {
+			return nil, err
+		}
+		place, err := s.placeTx(ctx, tx, h.VillageID)
+		return []audit.Event{
+			{Place: place, Action: "household.create", ObjectType: "household", ObjectID: h.ID, After: h},
+			{Place: place, Action: "account.open", ObjectType: "account", ObjectID: accountID,
+				After: map[string]any{"kind": ledger.Household, "owner_id": h.ID}},
+		}, err
+	})
+	return h, wrap(err, "create household")
+}
+
+// UpdateHousehold implements org.Store.
+func (s *OrgStore) UpdateHousehold(ctx context.Context, id int64, fn func(*org.Household) error) (org.Household, error) {
+	var h org.Household
+	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		if err := getRow(ctx, tx, &h, fault.ErrNotFound, `SELECT `+householdColumns+` FROM households WHERE id = ? FOR UPDATE`, id); err != nil {
+			return nil, err
+		}
+		before := h
+		if err := fn(&h); err != nil {
+			return nil, err
+		}
+		h.UpdatedAt = s.db.now()
+		_, err := tx.NamedExecContext(ctx, `UPDATE households SET group_id = :group_id, number = :number,
+			head_name = :head_name, size = :size, address = :address, updated_at = :updated_at WHERE id = :id`, h)
+		if isDuplicate(err) {
+			return nil, org.ErrDuplicate
+		}
+		if err != nil {
+			return nil, err
+		}
+		place, err := s.placeTx(ctx, tx, h.VillageID)
+		return []audit.Event{{Place: place, Action: "household.update", ObjectType: "household", ObjectID: h.ID,
+			Before: before, After: h}}, err
+	})
+	return h, wrap(err, "update household %d", id)
+}
+
+const personColumns = `id, village_id, household_id, name, phone, must_change_password, disabled, created_at, updated_at`
+
+// People implements org.Store.
+func (s *OrgStore) People(ctx context.Context, f org.PeopleFilter) ([]org.Person, error) {
+	q := `SELECT ` + personColumns + ` FROM people WHERE village_id = ? AND id > ?`
+	args := []any{f.VillageID, f.AfterID}
+	if f.HouseholdID != 0 {
+		q += ` AND household_id = ?`
+		args = append(args, f.HouseholdID)
+	}
+	q += ` ORDER BY id LIMIT ?`
+	out := []org.Person{}
+	err := s.db.list(ctx, &out, q, append(args, f.Limit)...)
+	return out, wrap(err, "people of village %d", f.VillageID)
+}
+
+// Person implements org.Store.
+func (s *OrgStore) Person(ctx context.Context, id int64) (org.Person, error) {
+	var p org.Person
+	err := s.db.get(ctx, &p, fault.ErrNotFound, `SELECT `+personColumns+` FROM people WHERE id = ?`, id)
+	return p, wrap(err, "person %d", id)
+}
+
+// CreatePerson implements org.Store.
+func (s *OrgStore) CreatePerson(ctx context.Context, p org.Person, passwordHash string) (org.Person, error) {
+	p.CreatedAt, p.UpdatedAt = s.db.now(), s.db.now()
+	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		var hash *string
+		if passwordHash != "" {
+			hash = &passwordHash
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO people (village_id, household_id, name, phone, password_hash,
+			must_change_password, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.VillageID, p.HouseholdID, p.Name, p.Phone, hash, p.MustChangePassword, p.CreatedAt, p.UpdatedAt)
+		if isDuplicate(err) {
+			return nil, org.ErrPhoneTaken
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.ID, _ = res.LastInsertId()
+		place, err := s.placeTx(ctx, tx, p.VillageID)
+		return []audit.Event{{Place: place, Action: "person.create", ObjectType: "person", ObjectID: p.ID,
+			After: auditPerson(p)}}, err
+	})
+	return p, wrap(err, "create person")
+}
+
+// auditPerson is what the audit log keeps of a person: the phone masked, since the log is read
+// by supervisors who have no need of it.
+func auditPerson(p org.Person) map[string]any {
+	phone := ""
+	if p.Phone != nil {
+		phone = org.MaskPhone(*p.Phone)
+	}
+	return map[string]any{"id": p.ID, "name": p.Name, "phone": phone, "household_id": p.HouseholdID,
+		"village_id": p.VillageID, "disabled": p.Disabled}
+}
+
+// UpdatePerson implements org.Store.
+func (s *OrgStore) UpdatePerson(ctx context.Context, id int64, fn func(*org.Person) error) (org.Person, error) {
+	var p org.Person
+	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		if err := getRow(ctx, tx, &p, fault.ErrNotFound, `SELECT `+personColumns+` FROM people WHERE id = ? FOR UPDATE`, id); err != nil {
+			return nil, err
+		}
+		before := auditPerson(p)
+		if err := fn(&p); err != nil {
+			return nil, err
+		}
+		p.UpdatedAt = s.db.now()
+		_, err := tx.ExecContext(ctx, `UPDATE people SET name = ?, phone = ?, household_id = ?, disabled = ?, updated_at = ?
+			WHERE id = ?`, p.Name, p.Phone, p.HouseholdID, p.Disabled, p.UpdatedAt, p.ID)
+		if isDuplicate(err) {
+			return nil, org.ErrPhoneTaken
+		}
+		if err != nil {
+			return nil, err
+		}
+		place, err := s.placeTx(ctx, tx, p.VillageID)
+		return []audit.Event{{Place: place, Action: "person.update", ObjectType: "person", ObjectID: p.ID,
+			Before: before, After: auditPerson(p)}}, err
+	})
+	return p, wrap(err, "update person %d", id)
+}
+
+// Grants implements org.Store.
+func (s *OrgStore) Grants(ctx context.Context, personID int64) ([]auth.Grant, error) {
+	out := []auth.Grant{}
+	err := s.db.list(ctx, &out, `SELECT role, township_id, village_id, shop_id, body FROM role_grants
+		WHERE person_id = ? ORDER BY id`, personID)
+	return out, wrap(err, "grants of person %d", personID)
+}
+
+func grantPlace(g auth.Grant) auth.Place {
+	return auth.Place{TownshipID: g.TownshipID, VillageID: g.VillageID}
+}
+
+// Grant implements org.Store. Granting representative opens the representative's points account.
+func (s *OrgStore) Grant(ctx context.Context, personID int64, g auth.Grant) error {
+	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		_, err := tx.ExecContext(ctx, `INSERT INTO role_grants (person_id, role, township_id, village_id, shop_id, body, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE body = VALUES(body)`,
+			personID, g.Role, g.TownshipID, g.VillageID, g.ShopID, g.Body, s.db.now())
+		if err != nil {
+			return nil, err
+		}
+		events := []audit.Event{{Place: grantPlace(g), Action: "role.grant", ObjectType: "person", ObjectID: personID, After: g}}
+		if g.Role == auth.RoleRepresentative {
+			id, err := s.ledger.openAccount(ctx, tx, g.VillageID, ledger.Representative, personID)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, audit.Event{Place: grantPlace(g), Action: "account.open", ObjectType: "account",
+				ObjectID: id, After: map[string]any{"kind": ledger.Representative, "owner_id": personID}})
+		}
+		return events, nil
+	})
+	return wrap(err, "grant %s to person %d", g.Role, personID)
+}
+
+// Revoke implements org.Store. A representative's account stays: its points and history remain.
+func (s *OrgStore) Revoke(ctx context.Context, personID int64, g auth.Grant) error {
+	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		res, err := tx.ExecContext(ctx, `DELETE FROM role_grants WHERE person_id = ? AND role = ? AND township_id = ?
+			AND village_id = ? AND shop_id = ?`, personID, g.Role, g.TownshipID, g.VillageID, g.ShopID)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil, org.ErrGrantNotFound
+		}
+		return []audit.Event{{Place: grantPlace(g), Action: "role.revoke", ObjectType: "person", ObjectID: personID, Before: g}}, nil
+	})
+	return wrap(err, "revoke %s from person %d", g.Role, personID)
+}
+
+// Shop implements org.Store.
+func (s *OrgStore) Shop(ctx context.Context, id int64) (org.Shop, error) {
+	var sh org.Shop
+	err := s.db.get(ctx, &sh, fault.ErrNotFound, `SELECT `+shopColumns+` FROM shops WHERE id = ?`, id)
+	return sh, wrap(err, "shop %d", id)
+}
+
+// wrap adds context to a non-nil error.
+func wrap(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}

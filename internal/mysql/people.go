@@ -1,0 +1,116 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"pointsmarket/internal/audit"
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+)
+
+// AuthStore implements auth.Store.
+type AuthStore struct {
+	db  *DB
+	org *OrgStore
+}
+
+// NewAuthStore returns an AuthStore.
+func NewAuthStore(db *DB, org *OrgStore) *AuthStore { return &AuthStore{db: db, org: org} }
+
+// CredentialByPhone implements auth.Store.
+func (s *AuthStore) CredentialByPhone(ctx context.Context, phone string) (auth.Credential, error) {
+	var row struct {
+		ID       int64          `db:"id"`
+		Hash     sql.NullString `db:"password_hash"`
+		Disabled bool           `db:"disabled"`
+	}
+	err := s.db.get(ctx, &row, fault.ErrNotFound, `SELECT id, password_hash, disabled FROM people WHERE phone = ?`, phone)
+	if err != nil {
+		return auth.Credential{}, err
+	}
+	return auth.Credential{PersonID: row.ID, PasswordHash: row.Hash.String, Disabled: row.Disabled}, nil
+}
+
+// Principal implements auth.Store.
+func (s *AuthStore) Principal(ctx context.Context, personID int64) (auth.Principal, error) {
+	var row struct {
+		ID          int64          `db:"id"`
+		Name        string         `db:"name"`
+		HouseholdID sql.NullInt64  `db:"household_id"`
+		VillageID   int64          `db:"village_id"`
+		TownshipID  int64          `db:"township_id"`
+		Hash        sql.NullString `db:"password_hash"`
+		MustChange  bool           `db:"must_change_password"`
+		Disabled    bool           `db:"disabled"`
+	}
+	err := s.db.get(ctx, &row, fault.ErrNotFound, `SELECT p.id, p.name, p.household_id, p.village_id, v.township_id,
+		p.password_hash, p.must_change_password, p.disabled
+		FROM people p JOIN villages v ON v.id = p.village_id WHERE p.id = ?`, personID)
+	if err != nil {
+		return auth.Principal{}, fmt.Errorf("principal %d: %w", personID, err)
+	}
+	grants, err := s.org.Grants(ctx, personID)
+	if err != nil {
+		return auth.Principal{}, err
+	}
+	p := auth.Principal{
+		PersonID: row.ID, Name: row.Name, HouseholdID: row.HouseholdID.Int64,
+		Home:   auth.Place{TownshipID: row.TownshipID, VillageID: row.VillageID},
+		Grants: grants, MustChangePassword: row.MustChange, Disabled: row.Disabled,
+	}
+	return p.WithPasswordHash(row.Hash.String), nil
+}
+
+// SetPassword implements auth.Store.
+func (s *AuthStore) SetPassword(ctx context.Context, personID int64, hash string) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE people SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?`,
+			hash, s.db.now(), personID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fault.ErrNotFound
+		}
+		place, err := personPlace(ctx, tx, personID)
+		if err != nil {
+			return err
+		}
+		return s.db.audit(ctx, tx, audit.Event{Place: place, Action: "auth.password_change", ObjectType: "person", ObjectID: personID})
+	})
+	return wrap(err, "set password of person %d", personID)
+}
+
+func personPlace(ctx context.Context, q sqlx.QueryerContext, personID int64) (auth.Place, error) {
+	var p auth.Place
+	err := getRow(ctx, q, &p, fault.ErrNotFound, `SELECT v.township_id, v.id AS village_id FROM people p
+		JOIN villages v ON v.id = p.village_id WHERE p.id = ?`, personID)
+	return p, err
+}
+
+// RecordLogin implements auth.Store. The actor of a login is the person logging in (or nobody
+// when the phone is unknown); the entry goes to their village's chains.
+func (s *AuthStore) RecordLogin(ctx context.Context, ev auth.LoginEvent) error {
+	actor, _ := audit.ActorFrom(ctx)
+	actor.PersonID = ev.PersonID
+	if actor.Role == "" {
+		actor.Role = "anonymous"
+	}
+	ctx = audit.WithActor(ctx, actor)
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		var place auth.Place
+		if ev.PersonID != 0 {
+			var err error
+			if place, err = personPlace(ctx, tx, ev.PersonID); err != nil {
+				return err
+			}
+		}
+		return s.db.audit(ctx, tx, audit.Event{Place: place, Action: ev.Action, ObjectType: "person", ObjectID: ev.PersonID,
+			After: map[string]string{"phone": ev.Phone, "reason": ev.Reason}})
+	})
+	return wrap(err, "record %s", ev.Action)
+}

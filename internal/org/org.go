@@ -1,0 +1,122 @@
+// Package org holds the people and places of the points system: townships, villages, groups
+// (村民小组), households, people, partner shops and the roles people hold in them. Clerks manage
+// their village's households and people; the township admin appoints clerks and supervisors.
+package org
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+)
+
+// Township is a township (乡镇) of a county.
+type Township struct {
+	ID        int64     `json:"id" db:"id"`
+	County    string    `json:"county" db:"county"`
+	Name      string    `json:"name" db:"name"`
+	CreatedAt time.Time `json:"created_at" db:"created_at"`
+}
+
+// Village is a village (村). AllowNegativePenalty is its policy on penalties that exceed a balance.
+type Village struct {
+	ID                   int64     `json:"id" db:"id"`
+	TownshipID           int64     `json:"township_id" db:"township_id"`
+	Name                 string    `json:"name" db:"name"`
+	AllowNegativePenalty bool      `json:"allow_negative_penalty" db:"allow_negative_penalty"`
+	CreatedAt            time.Time `json:"created_at" db:"created_at"`
+}
+
+// Place returns where the village is.
+func (v Village) Place() auth.Place { return auth.Place{TownshipID: v.TownshipID, VillageID: v.ID} }
+
+// Group is a villagers' group (村民小组) of a village.
+type Group struct {
+	ID        int64     `json:"id" db:"id"`
+	VillageID int64     `json:"village_id" db:"village_id"`
+	Name      string    `json:"name" db:"name"`
+	CreatedAt time.Time `json:"created_at" db:"created_at"`
+}
+
+// Household is a household (户): the unit that holds points.
+type Household struct {
+	ID        int64     `json:"id" db:"id"`
+	VillageID int64     `json:"village_id" db:"village_id"`
+	GroupID   *int64    `json:"group_id" db:"group_id"`
+	Number    string    `json:"number" db:"number"` // the village's household number (户号)
+	HeadName  string    `json:"head_name" db:"head_name"`
+	Size      int       `json:"size" db:"size"`
+	Address   string    `json:"address" db:"address"`
+	CreatedAt time.Time `json:"created_at" db:"created_at"`
+	UpdatedAt time.Time `json:"updated_at" db:"updated_at"`
+}
+
+// Person is someone known to the system: a villager, an official, a shopkeeper.
+type Person struct {
+	ID                 int64     `json:"id" db:"id"`
+	VillageID          int64     `json:"village_id" db:"village_id"`
+	HouseholdID        *int64    `json:"household_id" db:"household_id"`
+	Name               string    `json:"name" db:"name"`
+	Phone              *string   `json:"phone" db:"phone"`
+	MustChangePassword bool      `json:"must_change_password" db:"must_change_password"`
+	Disabled           bool      `json:"disabled" db:"disabled"`
+	CreatedAt          time.Time `json:"created_at" db:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at" db:"updated_at"`
+}
+
+// Shop is a partner shop (便民超市) of a village.
+type Shop struct {
+	ID        int64     `json:"id" db:"id"`
+	VillageID int64     `json:"village_id" db:"village_id"`
+	Name      string    `json:"name" db:"name"`
+	Address   string    `json:"address" db:"address"`
+	OwnerName string    `json:"owner_name" db:"owner_name"`
+	Phone     string    `json:"phone" db:"phone"`
+	CreatedAt time.Time `json:"created_at" db:"created_at"`
+	UpdatedAt time.Time `json:"updated_at" db:"updated_at"`
+}
+
+// Errors of this package besides fault's common ones.
+var (
+	ErrPhoneTaken     = fault.New(fault.Conflict, "phone_taken", "该手机号已登记 / this phone number is already registered")
+	ErrDuplicate      = fault.New(fault.Conflict, "duplicate", "已存在同名记录 / a record with this name or number already exists")
+	ErrOtherVillage   = fault.New(fault.Unprocessable, "other_village", "不属于本村 / it belongs to another village")
+	ErrGrantNotFound  = fault.New(fault.NotFound, "grant_not_found", "此人没有该职务 / the person does not hold this role there")
+)
+
+var phonePattern = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+
+// ValidPhone reports whether phone is a mainland mobile number.
+func ValidPhone(phone string) bool { return phonePattern.MatchString(phone) }
+
+func checkName(field, v string, max int) error {
+	v = strings.TrimSpace(v)
+	if v == "" || utf8.RuneCountInString(v) > max {
+		return fault.Invalidf("%s must have 1 to %d characters", field, max)
+	}
+	return nil
+}
+
+// MaskName hides the middle of a name: 张三明 → 张*明, 张三 → 张*.
+func MaskName(name string) string {
+	r := []rune(name)
+	switch len(r) {
+	case 0, 1:
+		return name
+	case 2:
+		return string(r[0]) + "*"
+	default:
+		return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
+	}
+}
+
+// MaskPhone keeps the first three and last four digits: 138****0010.
+func MaskPhone(phone string) string {
+	if len(phone) < 8 {
+		return strings.Repeat("*", len(phone))
+	}
+	return phone[:3] + strings.Repeat("*", len(phone)-7) + phone[len(phone)-4:]
+}

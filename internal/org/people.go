@@ -1,0 +1,221 @@
+package org
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+)
+
+// People lists a village's people (or one household's) for those who may read the village, and a
+// household's members for the household. Phones are masked except for those who manage the village.
+func (s *Service) People(ctx context.Context, p auth.Principal, f PeopleFilter) ([]Person, error) {
+	v, err := s.store.Village(ctx, f.VillageID)
+	if err != nil {
+		return nil, err
+	}
+	own := f.HouseholdID != 0 && f.HouseholdID == p.HouseholdID
+	if !p.CanReadVillage(v.Place()) && !own {
+		return nil, fmt.Errorf("people of village %d: %w", f.VillageID, fault.ErrForbidden)
+	}
+	f.Limit = pageSize(f.Limit)
+	people, err := s.store.People(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for i := range people {
+		people[i] = s.masked(p, v.Place(), people[i])
+	}
+	return people, nil
+}
+
+// Person returns one person to themselves and to those who may read their village.
+func (s *Service) Person(ctx context.Context, p auth.Principal, id int64) (Person, error) {
+	person, err := s.store.Person(ctx, id)
+	if err != nil {
+		return Person{}, err
+	}
+	place, err := s.store.VillagePlace(ctx, person.VillageID)
+	if err != nil {
+		return Person{}, err
+	}
+	if person.ID != p.PersonID && !p.CanReadVillage(place) {
+		return Person{}, fmt.Errorf("person %d: %w", id, fault.ErrForbidden)
+	}
+	return s.masked(p, place, person), nil
+}
+
+func (s *Service) masked(p auth.Principal, place auth.Place, person Person) Person {
+	if person.Phone != nil && person.ID != p.PersonID && !p.CanManageVillage(place) {
+		m := MaskPhone(*person.Phone)
+		person.Phone = &m
+	}
+	return person
+}
+
+// PersonInput is what a clerk sends to register or change a person. InitialPassword, when given,
+// lets the person log in once; they must change it at first login.
+type PersonInput struct {
+	Name            string `json:"name"`
+	Phone           string `json:"phone"`
+	HouseholdID     *int64 `json:"household_id"`
+	InitialPassword string `json:"initial_password,omitempty"`
+	Disabled        bool   `json:"disabled"`
+}
+
+func (s *Service) validatePerson(ctx context.Context, villageID int64, in PersonInput) error {
+	if err := checkName("name", in.Name, 64); err != nil {
+		return err
+	}
+	if in.Phone != "" && !ValidPhone(in.Phone) {
+		return fault.Invalidf("phone must be an 11-digit mobile number")
+	}
+	if in.HouseholdID != nil {
+		h, err := s.store.Household(ctx, *in.HouseholdID)
+		if err != nil {
+			return err
+		}
+		if h.VillageID != villageID {
+			return fmt.Errorf("household %d: %w", h.ID, ErrOtherVillage)
+		}
+	}
+	return nil
+}
+
+func optionalPhone(phone string) *string {
+	if phone == "" {
+		return nil
+	}
+	return &phone
+}
+
+// CreatePerson registers a person in a village p manages.
+func (s *Service) CreatePerson(ctx context.Context, p auth.Principal, villageID int64, in PersonInput) (Person, error) {
+	if _, err := s.village(ctx, villageID, p.CanManageVillage); err != nil {
+		return Person{}, err
+	}
+	if err := s.validatePerson(ctx, villageID, in); err != nil {
+		return Person{}, err
+	}
+	var hash string
+	if in.InitialPassword != "" {
+		if in.Phone == "" {
+			return Person{}, fault.Invalidf("a person without a phone cannot log in, so needs no password")
+		}
+		var err error
+		if hash, err = auth.HashPassword(in.InitialPassword); err != nil {
+			return Person{}, err
+		}
+	}
+	return s.store.CreatePerson(ctx, Person{
+		VillageID: villageID, HouseholdID: in.HouseholdID, Name: strings.TrimSpace(in.Name),
+		Phone: optionalPhone(in.Phone), MustChangePassword: hash != "",
+	}, hash)
+}
+
+// UpdatePerson changes a person of a village p manages (name, phone, household, disabled).
+func (s *Service) UpdatePerson(ctx context.Context, p auth.Principal, id int64, in PersonInput) (Person, error) {
+	person, err := s.store.Person(ctx, id)
+	if err != nil {
+		return Person{}, err
+	}
+	if _, err := s.village(ctx, person.VillageID, p.CanManageVillage); err != nil {
+		return Person{}, err
+	}
+	if in.InitialPassword != "" {
+		return Person{}, fault.Invalidf("passwords are changed by their owner, not here")
+	}
+	if err := s.validatePerson(ctx, person.VillageID, in); err != nil {
+		return Person{}, err
+	}
+	if in.Disabled && id == p.PersonID {
+		return Person{}, fault.Invalidf("you cannot disable yourself")
+	}
+	return s.store.UpdatePerson(ctx, id, func(x *Person) error {
+		x.Name, x.Phone, x.HouseholdID, x.Disabled = strings.TrimSpace(in.Name), optionalPhone(in.Phone), in.HouseholdID, in.Disabled
+		return nil
+	})
+}
+
+// GrantInput names a role to give or take in the person's village (or township, for township roles).
+type GrantInput struct {
+	Role   auth.Role `json:"role"`
+	ShopID int64     `json:"shop_id"`
+	Body   string    `json:"body"`
+	// TownshipWide grants the role for the whole township (township admin, township supervisor).
+	TownshipWide bool `json:"township_wide"`
+}
+
+// grant resolves in to the grant it describes for a person and checks that p may make it.
+func (s *Service) grant(ctx context.Context, p auth.Principal, personID int64, in GrantInput) (auth.Grant, error) {
+	if !in.Role.Valid() {
+		return auth.Grant{}, fault.Invalidf("unknown role %q", in.Role)
+	}
+	person, err := s.store.Person(ctx, personID)
+	if err != nil {
+		return auth.Grant{}, err
+	}
+	v, err := s.store.Village(ctx, person.VillageID)
+	if err != nil {
+		return auth.Grant{}, err
+	}
+	g := auth.Grant{Role: in.Role, TownshipID: v.TownshipID, VillageID: v.ID, Body: in.Body}
+	if in.TownshipWide {
+		if in.Role != auth.RoleTownshipAdmin && in.Role != auth.RoleSupervisor {
+			return auth.Grant{}, fault.Invalidf("only township_admin and supervisor can be township-wide")
+		}
+		g.VillageID = 0
+	} else if in.Role == auth.RoleTownshipAdmin {
+		return auth.Grant{}, fault.Invalidf("township_admin is always township-wide")
+	}
+	switch in.Role {
+	case auth.RoleSupervisor:
+		if in.Body != auth.BodyVillageCommittee && in.Body != auth.BodyWorkTeam && in.Body != auth.BodyRepresentatives {
+			return auth.Grant{}, fault.Invalidf("a supervisor comes from village_committee, work_team or representatives")
+		}
+	case auth.RoleShopkeeper:
+		shop, err := s.store.Shop(ctx, in.ShopID)
+		if err != nil {
+			return auth.Grant{}, err
+		}
+		if shop.VillageID != v.ID {
+			return auth.Grant{}, fmt.Errorf("shop %d: %w", shop.ID, ErrOtherVillage)
+		}
+		g.ShopID = shop.ID
+	}
+	if in.Role != auth.RoleSupervisor {
+		g.Body = ""
+	}
+	if !p.CanGrant(in.Role, auth.Place{TownshipID: g.TownshipID, VillageID: g.VillageID}) {
+		return auth.Grant{}, fmt.Errorf("grant %s: %w", in.Role, fault.ErrForbidden)
+	}
+	return g, nil
+}
+
+// Grant gives a person a role. It returns fault.ErrForbidden unless p may appoint it there.
+func (s *Service) Grant(ctx context.Context, p auth.Principal, personID int64, in GrantInput) (auth.Grant, error) {
+	g, err := s.grant(ctx, p, personID, in)
+	if err != nil {
+		return auth.Grant{}, err
+	}
+	return g, s.store.Grant(ctx, personID, g)
+}
+
+// Revoke takes a role away. It returns ErrGrantNotFound when the person does not hold it.
+func (s *Service) Revoke(ctx context.Context, p auth.Principal, personID int64, in GrantInput) error {
+	g, err := s.grant(ctx, p, personID, in)
+	if err != nil {
+		return err
+	}
+	return s.store.Revoke(ctx, personID, g)
+}
+
+// Grants lists the roles of a person, for themselves and those who may read their village.
+func (s *Service) Grants(ctx context.Context, p auth.Principal, personID int64) ([]auth.Grant, error) {
+	if _, err := s.Person(ctx, p, personID); err != nil {
+		return nil, err
+	}
+	return s.store.Grants(ctx, personID)
+}

@@ -1,0 +1,209 @@
+package org
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+)
+
+// Store persists people and places. Every write is audited by the implementation in the same
+// transaction; Update* methods run fn on the current row under a row lock, then save and audit it.
+type Store interface {
+	auth.Places
+	Township(ctx context.Context, id int64) (Township, error)
+	Village(ctx context.Context, id int64) (Village, error)
+	// Villages returns the villages covered by any of places, by id.
+	Villages(ctx context.Context, places []auth.Place) ([]Village, error)
+	Groups(ctx context.Context, villageID int64) ([]Group, error)
+	CreateGroup(ctx context.Context, g Group) (Group, error)
+	Households(ctx context.Context, villageID, afterID int64, limit int) ([]Household, error)
+	Household(ctx context.Context, id int64) (Household, error)
+	// CreateHousehold saves h and opens its points account. Returns ErrDuplicate for a taken number.
+	CreateHousehold(ctx context.Context, h Household) (Household, error)
+	UpdateHousehold(ctx context.Context, id int64, fn func(*Household) error) (Household, error)
+	People(ctx context.Context, f PeopleFilter) ([]Person, error)
+	Person(ctx context.Context, id int64) (Person, error)
+	// CreatePerson saves p with an optional password hash. Returns ErrPhoneTaken.
+	CreatePerson(ctx context.Context, p Person, passwordHash string) (Person, error)
+	UpdatePerson(ctx context.Context, id int64, fn func(*Person) error) (Person, error)
+	Grants(ctx context.Context, personID int64) ([]auth.Grant, error)
+	// Grant gives a role; granting representative opens the person's representative account.
+	Grant(ctx context.Context, personID int64, g auth.Grant) error
+	// Revoke removes a role; returns ErrGrantNotFound.
+	Revoke(ctx context.Context, personID int64, g auth.Grant) error
+	Shop(ctx context.Context, id int64) (Shop, error)
+}
+
+// PeopleFilter selects people of a village, optionally of one household.
+type PeopleFilter struct {
+	VillageID   int64
+	HouseholdID int64
+	AfterID     int64
+	Limit       int
+}
+
+// Service applies the access policy to people and places.
+type Service struct{ store Store }
+
+// NewService returns a Service over store.
+func NewService(store Store) *Service { return &Service{store: store} }
+
+// MaxPage is the largest page a list returns.
+const MaxPage = 500
+
+func pageSize(limit int) int {
+	if limit <= 0 || limit > MaxPage {
+		return 100
+	}
+	return limit
+}
+
+// Villages returns the villages p belongs to or holds a role in.
+func (s *Service) Villages(ctx context.Context, p auth.Principal) ([]Village, error) {
+	places := []auth.Place{p.Home}
+	for _, g := range p.Grants {
+		places = append(places, auth.Place{TownshipID: g.TownshipID, VillageID: g.VillageID})
+	}
+	return s.store.Villages(ctx, places)
+}
+
+// village returns the village and fault.ErrForbidden unless allowed(place) holds.
+func (s *Service) village(ctx context.Context, id int64, allowed func(auth.Place) bool) (Village, error) {
+	v, err := s.store.Village(ctx, id)
+	if err != nil {
+		return Village{}, err
+	}
+	if !allowed(v.Place()) {
+		return Village{}, fmt.Errorf("village %d: %w", id, fault.ErrForbidden)
+	}
+	return v, nil
+}
+
+// Groups lists a village's groups for anyone who may read the village or lives in it.
+func (s *Service) Groups(ctx context.Context, p auth.Principal, villageID int64) ([]Group, error) {
+	if _, err := s.village(ctx, villageID, func(pl auth.Place) bool {
+		return p.CanReadVillage(pl) || p.Home == pl
+	}); err != nil {
+		return nil, err
+	}
+	return s.store.Groups(ctx, villageID)
+}
+
+// CreateGroup adds a group to a village the principal manages.
+func (s *Service) CreateGroup(ctx context.Context, p auth.Principal, villageID int64, name string) (Group, error) {
+	if _, err := s.village(ctx, villageID, p.CanManageVillage); err != nil {
+		return Group{}, err
+	}
+	if err := checkName("name", name, 64); err != nil {
+		return Group{}, err
+	}
+	return s.store.CreateGroup(ctx, Group{VillageID: villageID, Name: strings.TrimSpace(name)})
+}
+
+// Households lists a village's households, for those who may read the whole village.
+func (s *Service) Households(ctx context.Context, p auth.Principal, villageID, afterID int64, limit int) ([]Household, error) {
+	if _, err := s.village(ctx, villageID, p.CanReadVillage); err != nil {
+		return nil, err
+	}
+	return s.store.Households(ctx, villageID, afterID, pageSize(limit))
+}
+
+// Household returns a household to its members and to those who may read its village.
+func (s *Service) Household(ctx context.Context, p auth.Principal, id int64) (Household, error) {
+	h, err := s.store.Household(ctx, id)
+	if err != nil {
+		return Household{}, err
+	}
+	place, err := s.store.VillagePlace(ctx, h.VillageID)
+	if err != nil {
+		return Household{}, err
+	}
+	if !p.CanReadHousehold(h.ID, place) {
+		return Household{}, fmt.Errorf("household %d: %w", id, fault.ErrForbidden)
+	}
+	return h, nil
+}
+
+// HouseholdInput is what a clerk sends to create or change a household.
+type HouseholdInput struct {
+	GroupID  *int64 `json:"group_id"`
+	Number   string `json:"number"`
+	HeadName string `json:"head_name"`
+	Size     int    `json:"size"`
+	Address  string `json:"address"`
+}
+
+func (in HouseholdInput) validate() error {
+	if err := checkName("number", in.Number, 32); err != nil {
+		return err
+	}
+	if err := checkName("head_name", in.HeadName, 64); err != nil {
+		return err
+	}
+	if in.Size < 1 || in.Size > 50 {
+		return fault.Invalidf("size must be between 1 and 50 people")
+	}
+	if len(in.Address) > 255 {
+		return fault.Invalidf("address is too long")
+	}
+	return nil
+}
+
+// checkGroup returns ErrOtherVillage unless the group (if any) belongs to the village.
+func (s *Service) checkGroup(ctx context.Context, villageID int64, groupID *int64) error {
+	if groupID == nil {
+		return nil
+	}
+	groups, err := s.store.Groups(ctx, villageID)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		if g.ID == *groupID {
+			return nil
+		}
+	}
+	return fmt.Errorf("group %d: %w", *groupID, ErrOtherVillage)
+}
+
+// CreateHousehold registers a household (and opens its points account) in a village p manages.
+func (s *Service) CreateHousehold(ctx context.Context, p auth.Principal, villageID int64, in HouseholdInput) (Household, error) {
+	if _, err := s.village(ctx, villageID, p.CanManageVillage); err != nil {
+		return Household{}, err
+	}
+	if err := in.validate(); err != nil {
+		return Household{}, err
+	}
+	if err := s.checkGroup(ctx, villageID, in.GroupID); err != nil {
+		return Household{}, err
+	}
+	return s.store.CreateHousehold(ctx, Household{
+		VillageID: villageID, GroupID: in.GroupID, Number: strings.TrimSpace(in.Number),
+		HeadName: strings.TrimSpace(in.HeadName), Size: in.Size, Address: strings.TrimSpace(in.Address),
+	})
+}
+
+// UpdateHousehold changes a household of a village p manages. Size changes are what base points follow.
+func (s *Service) UpdateHousehold(ctx context.Context, p auth.Principal, id int64, in HouseholdInput) (Household, error) {
+	h, err := s.store.Household(ctx, id)
+	if err != nil {
+		return Household{}, err
+	}
+	if _, err := s.village(ctx, h.VillageID, p.CanManageVillage); err != nil {
+		return Household{}, err
+	}
+	if err := in.validate(); err != nil {
+		return Household{}, err
+	}
+	if err := s.checkGroup(ctx, h.VillageID, in.GroupID); err != nil {
+		return Household{}, err
+	}
+	return s.store.UpdateHousehold(ctx, id, func(h *Household) error {
+		h.GroupID, h.Number, h.HeadName = in.GroupID, strings.TrimSpace(in.Number), strings.TrimSpace(in.HeadName)
+		h.Size, h.Address = in.Size, strings.TrimSpace(in.Address)
+		return nil
+	})
+}
