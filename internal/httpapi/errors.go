@@ -71,4 +71,3 @@ var (
 	errCSRF         = fault.New(fault.Forbidden, "csrf_failed", "页面已过期，请刷新后重试 / missing or wrong X-CSRF-Token header")
 	errNotReady     = fault.New(fault.Unavailable, "not_ready", "服务正在启动，请稍后再试 / the service is starting, please retry shortly")
 )
-

@@ -25,10 +25,10 @@ type AccountKind string
 const (
 	Household      AccountKind = "household"
 	Representative AccountKind = "representative"
-	Issuance       AccountKind = "issuance"   // debited when points are granted; its balance is minus all points ever issued
-	Penalties      AccountKind = "penalties"  // credited by penalties
+	Issuance       AccountKind = "issuance"    // debited when points are granted; its balance is minus all points ever issued
+	Penalties      AccountKind = "penalties"   // credited by penalties
 	Redemptions    AccountKind = "redemptions" // credited when points are spent at a shop (redemption clearing)
-	Expiry         AccountKind = "expiry"     // credited when spendable points expire
+	Expiry         AccountKind = "expiry"      // credited when spendable points expire
 )
 
 // SystemKinds are the per-village system accounts. Their totals are derived from transfers instead

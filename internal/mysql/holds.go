@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -50,22 +51,42 @@ func (s *LedgerStore) hold(ctx context.Context, tx *sqlx.Tx, req ledger.HoldRequ
 	return h, err
 }
 
+// pendingHold reads a hold and fails fast with ErrHoldNotPending when it has ended. The read
+// takes no lock: the compare-and-set in resolveHold is the guard.
+func pendingHold(ctx context.Context, tx *sqlx.Tx, holdID int64) (ledger.Hold, error) {
+	h, err := holdByID(ctx, tx, holdID)
+	if err == nil && h.Status != ledger.HoldPending {
+		err = ledger.ErrHoldNotPending.WithDetails(map[string]any{"status": h.Status})
+	}
+	return h, err
+}
+
 // resolveHold moves a pending hold to status by compare-and-set: exactly one caller can win.
-func (s *LedgerStore) resolveHold(ctx context.Context, tx *sqlx.Tx, holdID int64, status ledger.HoldStatus) (ledger.Hold, error) {
+// Callers lock the hold's account first (by updating it): changing the hold row makes InnoDB
+// S-lock the account through the foreign key, and taking the account's X lock after that would
+// deadlock two resolvers of holds on one account.
+func (s *LedgerStore) resolveHold(ctx context.Context, tx *sqlx.Tx, h ledger.Hold, status ledger.HoldStatus) (ledger.Hold, error) {
 	now := s.db.now()
 	res, err := tx.ExecContext(ctx, `UPDATE holds SET status = ?, resolved_at = ? WHERE id = ? AND status = 'pending'`,
-		status, now, holdID)
+		status, now, h.ID)
 	if err != nil {
-		return ledger.Hold{}, err
-	}
-	h, err := holdByID(ctx, tx, holdID)
-	if err != nil {
-		return ledger.Hold{}, err
+		return h, err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return h, ledger.ErrHoldNotPending.WithDetails(map[string]any{"status": h.Status})
+		return h, ledger.ErrHoldNotPending
 	}
+	h.Status, h.ResolvedAt = status, &now
 	return h, nil
+}
+
+// holdEndedOr returns ErrHoldNotPending when another transaction resolved the hold meanwhile
+// (which is why its points were no longer held), and err otherwise.
+func holdEndedOr(ctx context.Context, tx *sqlx.Tx, holdID int64, err error) error {
+	var status ledger.HoldStatus
+	if e := tx.GetContext(ctx, &status, `SELECT status FROM holds WHERE id = ? FOR UPDATE`, holdID); e == nil && status != ledger.HoldPending {
+		return ledger.ErrHoldNotPending
+	}
+	return err
 }
 
 func holdByID(ctx context.Context, q sqlx.QueryerContext, id int64) (ledger.Hold, error) {
@@ -76,7 +97,7 @@ func holdByID(ctx context.Context, q sqlx.QueryerContext, id int64) (ledger.Hold
 
 // capture turns a pending hold into a transfer inside tx; the caller audits both.
 func (s *LedgerStore) capture(ctx context.Context, tx *sqlx.Tx, holdID int64) (ledger.Hold, ledger.Transfer, error) {
-	h, err := s.resolveHold(ctx, tx, holdID, ledger.HoldCaptured)
+	h, err := pendingHold(ctx, tx, holdID)
 	if err != nil {
 		return h, ledger.Transfer{}, err
 	}
@@ -84,12 +105,19 @@ func (s *LedgerStore) capture(ctx context.Context, tx *sqlx.Tx, holdID int64) (l
 		debitID: h.DebitAccountID, creditID: h.CreditAccountID, amount: h.Amount, kind: h.Kind,
 		earning: h.Kind.Earning(), reason: h.Reason, refType: h.RefType, refID: h.RefID, holdID: &h.ID,
 	})
+	if errors.Is(err, ledger.ErrInsufficientPoints) {
+		return h, t, holdEndedOr(ctx, tx, h.ID, err)
+	}
+	if err != nil {
+		return h, t, err
+	}
+	h, err = s.resolveHold(ctx, tx, h, ledger.HoldCaptured)
 	return h, t, err
 }
 
 // release lets a pending hold go inside tx; the caller audits.
 func (s *LedgerStore) release(ctx context.Context, tx *sqlx.Tx, holdID int64) (ledger.Hold, error) {
-	h, err := s.resolveHold(ctx, tx, holdID, ledger.HoldReleased)
+	h, err := pendingHold(ctx, tx, holdID)
 	if err != nil {
 		return h, err
 	}
@@ -99,9 +127,9 @@ func (s *LedgerStore) release(ctx context.Context, tx *sqlx.Tx, holdID int64) (l
 		return h, err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return h, fmt.Errorf("release hold %d: account %d holds less than %d", h.ID, h.DebitAccountID, h.Amount)
+		return h, holdEndedOr(ctx, tx, h.ID, fmt.Errorf("release hold %d: account %d holds less than %d", h.ID, h.DebitAccountID, h.Amount))
 	}
-	return h, nil
+	return s.resolveHold(ctx, tx, h, ledger.HoldReleased)
 }
 
 // Hold implements ledger.Store.

@@ -81,10 +81,10 @@ type Shop struct {
 
 // Errors of this package besides fault's common ones.
 var (
-	ErrPhoneTaken     = fault.New(fault.Conflict, "phone_taken", "该手机号已登记 / this phone number is already registered")
-	ErrDuplicate      = fault.New(fault.Conflict, "duplicate", "已存在同名记录 / a record with this name or number already exists")
-	ErrOtherVillage   = fault.New(fault.Unprocessable, "other_village", "不属于本村 / it belongs to another village")
-	ErrGrantNotFound  = fault.New(fault.NotFound, "grant_not_found", "此人没有该职务 / the person does not hold this role there")
+	ErrPhoneTaken    = fault.New(fault.Conflict, "phone_taken", "该手机号已登记 / this phone number is already registered")
+	ErrDuplicate     = fault.New(fault.Conflict, "duplicate", "已存在同名记录 / a record with this name or number already exists")
+	ErrOtherVillage  = fault.New(fault.Unprocessable, "other_village", "不属于本村 / it belongs to another village")
+	ErrGrantNotFound = fault.New(fault.NotFound, "grant_not_found", "此人没有该职务 / the person does not hold this role there")
 )
 
 var phonePattern = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
