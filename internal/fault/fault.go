@@ -28,6 +28,7 @@ const (
 	TooLarge                    // the request body is too large (413)
 	RateLimited                 // too many attempts (429)
 	Unavailable                 // a dependency (MySQL, Redis) is down; try again (503)
+	NotAllowed                  // the method is not allowed on this path (405)
 )
 
 // Error is a domain error with a stable code.

@@ -23,6 +23,7 @@ var statusOf = map[fault.Kind]int{
 	fault.TooLarge:        http.StatusRequestEntityTooLarge,
 	fault.RateLimited:     http.StatusTooManyRequests,
 	fault.Unavailable:     http.StatusServiceUnavailable,
+	fault.NotAllowed:      http.StatusMethodNotAllowed,
 }
 
 var errInternal = fault.New(fault.Internal, "internal_error",
@@ -67,7 +68,7 @@ var (
 	errInvalidID    = fault.New(fault.Invalid, "invalid_id", "编号格式错误 / the id in the path is not a positive number")
 	errInvalidQuery = fault.New(fault.Invalid, "invalid_query", "查询参数错误 / a query parameter is malformed")
 	errNoRoute      = fault.New(fault.NotFound, "not_found", "没有这个接口 / no such endpoint")
-	errNoMethod     = fault.New(fault.Invalid, "method_not_allowed", "不支持该请求方法 / method not allowed on this endpoint")
+	errNoMethod     = fault.New(fault.NotAllowed, "method_not_allowed", "不支持该请求方法 / method not allowed on this endpoint")
 	errCSRF         = fault.New(fault.Forbidden, "csrf_failed", "页面已过期，请刷新后重试 / missing or wrong X-CSRF-Token header")
 	errNotReady     = fault.New(fault.Unavailable, "not_ready", "服务正在启动，请稍后再试 / the service is starting, please retry shortly")
 )

@@ -85,6 +85,7 @@ func (s *server) readyz(c *gin.Context) {
 	body := gin.H{"mysql": state(r.MySQL), "redis": state(r.Redis), "migrated": r.Migrated}
 	if r.MySQL != nil || !r.Migrated {
 		body["status"] = "not_ready"
+		body["error"] = errorDetail{Code: "not_ready", Message: "数据库不可用或尚未就绪 / MySQL is unreachable or the schema is not migrated yet"}
 		c.JSON(http.StatusServiceUnavailable, body)
 		return
 	}

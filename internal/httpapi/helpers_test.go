@@ -1,0 +1,125 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"pointsmarket/internal/app"
+	"pointsmarket/internal/dbtest"
+	"pointsmarket/internal/demo"
+)
+
+// env is a running service on a fresh database loaded with the demo data.
+type env struct {
+	t   *testing.T
+	app *app.App
+	srv *httptest.Server
+}
+
+func newEnv(t *testing.T, opt app.Options) *env {
+	t.Helper()
+	a := dbtest.New(t, opt)
+	if err := demo.Seed(t.Context(), demo.Stores{Org: a.OrgStore, Ledger: a.LedgerStore, Postings: a.Ledger}, a.Log); err != nil {
+		t.Fatal(err)
+	}
+	h, err := a.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &env{t: t, app: a, srv: srv}
+}
+
+// reply is a decoded JSON answer.
+type reply struct {
+	status int
+	header http.Header
+	body   map[string]any
+	raw    string
+}
+
+func (r reply) code() string {
+	if e, ok := r.body["error"].(map[string]any); ok {
+		s, _ := e["code"].(string)
+		return s
+	}
+	return ""
+}
+
+// call sends a request with an optional bearer token and JSON body (a string is sent as is).
+func (e *env) call(method, path, token string, body any, headers ...string) reply {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		buf, _ := json.Marshal(b)
+		rd = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
+	_ = json.Unmarshal(raw, &r.body)
+	if resp.StatusCode >= 400 && r.code() == "" {
+		e.t.Errorf("%s %s: status %d without the contract's error shape: %s", method, path, resp.StatusCode, raw)
+	}
+	return r
+}
+
+// login logs a demo user in and returns the bearer token.
+func (e *env) login(phone string) string {
+	e.t.Helper()
+	r := e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": phone, "password": demo.Password})
+	if r.status != http.StatusOK {
+		e.t.Fatalf("login %s: %d %s", phone, r.status, r.raw)
+	}
+	return r.body["token"].(string)
+}
+
+// id looks an id up with SQL: tests address demo rows by their natural keys.
+func (e *env) id(q string, args ...any) int64 {
+	e.t.Helper()
+	var id int64
+	if err := e.app.DB.QueryRowContext(e.t.Context(), q, args...).Scan(&id); err != nil {
+		e.t.Fatalf("%s %v: %v", q, args, err)
+	}
+	return id
+}
+
+func (e *env) village(name string) int64 { return e.id(`SELECT id FROM villages WHERE name = ?`, name) }
+
+func (e *env) householdOf(phone string) int64 {
+	return e.id(`SELECT household_id FROM people WHERE phone = ?`, phone)
+}
+
+func (e *env) accountOf(phone string) int64 {
+	return e.id(`SELECT a.id FROM accounts a JOIN people p ON p.household_id = a.owner_id WHERE a.kind = 'household' AND p.phone = ?`, phone)
+}
+
+func num(v any) int64 {
+	f, _ := v.(float64)
+	return int64(f)
+}

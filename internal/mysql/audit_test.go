@@ -1,0 +1,131 @@
+package mysql_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"pointsmarket/internal/app"
+	"pointsmarket/internal/audit"
+	"pointsmarket/internal/dbtest"
+	"pointsmarket/internal/ledger"
+)
+
+// breaches runs both verifications and returns every breach found.
+func breaches(t *testing.T, a *app.App) []string {
+	t.Helper()
+	ctx := dbtest.SystemCtx()
+	lr, err := a.LedgerStore.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar, err := a.AuditStore.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(lr.Breaches, ar.Breaches...)
+}
+
+func mustExec(t *testing.T, a *app.App, q string, args ...any) {
+	t.Helper()
+	if _, err := a.DB.ExecContext(context.Background(), q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+func contains(list []string, part string) bool {
+	for _, s := range list {
+		if strings.Contains(s, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestTamperingIsDetected edits rows by hand the way a dishonest operator might, and expects the
+// verification to name each edit.
+func TestTamperingIsDetected(t *testing.T) {
+	cases := []struct {
+		name   string
+		tamper func(t *testing.T, a *app.App, v dbtest.Village, tr ledger.Transfer)
+		want   string
+	}{
+		{"transfer amount edited", func(t *testing.T, a *app.App, v dbtest.Village, tr ledger.Transfer) {
+			mustExec(t, a, `UPDATE transfers SET amount = amount + 100 WHERE id = ?`, tr.ID)
+		}, "stored credits"},
+		{"transfer and account edited together", func(t *testing.T, a *app.App, v dbtest.Village, tr ledger.Transfer) {
+			mustExec(t, a, `UPDATE transfers SET amount = amount + 100 WHERE id = ?`, tr.ID)
+			mustExec(t, a, `UPDATE accounts SET credits = credits + 100, earned = earned + 100 WHERE id = ?`, tr.CreditAccountID)
+		}, "differs from its audit entry"},
+		{"balance edited", func(t *testing.T, a *app.App, v dbtest.Village, tr ledger.Transfer) {
+			mustExec(t, a, `UPDATE accounts SET credits = credits + 5000 WHERE id = ?`, v.Accounts[0])
+		}, "add up to"},
+		{"transfer deleted", func(t *testing.T, a *app.App, v dbtest.Village, tr ledger.Transfer) {
+			mustExec(t, a, `DELETE FROM transfers WHERE id = ?`, tr.ID)
+		}, "stored credits"},
+		{"audit entry rewritten", func(t *testing.T, a *app.App, v dbtest.Village, tr ledger.Transfer) {
+			mustExec(t, a, `UPDATE audit_log SET actor_role = 'clerk' WHERE object_type = 'transfer' AND object_id = ?`, tr.ID)
+		}, "content does not match its hash"},
+		{"audit entry deleted", func(t *testing.T, a *app.App, v dbtest.Village, tr ledger.Transfer) {
+			mustExec(t, a, `DELETE FROM audit_log WHERE object_type = 'household' LIMIT 1`)
+		}, "audit chain"},
+		{"newest audit entry and head rolled back", func(t *testing.T, a *app.App, v dbtest.Village, tr ledger.Transfer) {
+			var e audit.Entry
+			if err := a.DB.GetContext(context.Background(), &e, `SELECT chain_id, seq, prev_hash FROM audit_log WHERE object_type = 'transfer' AND object_id = ?`, tr.ID); err != nil {
+				t.Fatal(err)
+			}
+			mustExec(t, a, `DELETE FROM audit_log WHERE chain_id = ? AND seq >= ?`, e.ChainID, e.Seq)
+			mustExec(t, a, `UPDATE audit_chains SET seq = ?, head_hash = ? WHERE chain_id = ?`, e.Seq-1, e.PrevHash, e.ChainID)
+		}, "was rewritten"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := dbtest.New(t, app.Options{})
+			v := dbtest.NewVillage(t, a, "一村", 2)
+			tr := v.Grant(t, a, v.Accounts[0], 100)
+			ctx := audit.WithActor(context.Background(), audit.SystemActor("test"))
+			if _, _, err := a.Audit.Checkpoint(ctx, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if b := breaches(t, a); len(b) != 0 {
+				t.Fatalf("breaches before tampering: %v", b)
+			}
+			tc.tamper(t, a, v, tr)
+			b := breaches(t, a)
+			if !contains(b, tc.want) {
+				t.Fatalf("breaches = %q, want one mentioning %q", b, tc.want)
+			}
+		})
+	}
+}
+
+func TestCheckpointOnlyWhenHeadsMoved(t *testing.T) {
+	a := dbtest.New(t, app.Options{})
+	v := dbtest.NewVillage(t, a, "一村", 1)
+	ctx := dbtest.SystemCtx()
+	first, made, err := a.Audit.Checkpoint(ctx, time.Now())
+	if err != nil || !made {
+		t.Fatalf("first checkpoint: made=%v err=%v", made, err)
+	}
+	again, made, err := a.Audit.Checkpoint(ctx, time.Now())
+	if err != nil || made || again.ID != first.ID {
+		t.Fatalf("unchanged heads: made=%v id=%d err=%v; want the same checkpoint", made, again.ID, err)
+	}
+	v.Grant(t, a, v.Accounts[0], 1)
+	if _, made, err := a.Audit.Checkpoint(ctx, time.Now()); err != nil || !made {
+		t.Fatalf("after a write: made=%v err=%v", made, err)
+	}
+}
+
+func TestWritesWithoutActorAreRefused(t *testing.T) {
+	a := dbtest.New(t, app.Options{})
+	v := dbtest.NewVillage(t, a, "一村", 1)
+	_, err := a.Ledger.Transfer(context.Background(), ledger.TransferRequest{DebitAccountID: v.Issuance, CreditAccountID: v.Accounts[0], Amount: 1, Kind: ledger.Earn, Reason: "x"}, "")
+	if err == nil {
+		t.Fatal("a write without an audit actor succeeded")
+	}
+	if acc, _ := a.LedgerStore.Account(context.Background(), v.Accounts[0]); acc.Balance() != 0 {
+		t.Fatalf("balance = %d, the refused write moved points", acc.Balance())
+	}
+}
