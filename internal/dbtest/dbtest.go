@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"log/slog"
 	"os"
 	"testing"
@@ -105,5 +104,5 @@ func NewWith(t testing.TB, cfg app.Config, opt app.Options) *app.App {
 
 // SystemCtx is a context whose writes are audited as the system's.
 func SystemCtx() context.Context {
-	return audit.WithActor(context.Background(), audit.SystemActor(fmt.Sprint("test")))
+	return audit.WithActor(context.Background(), audit.SystemActor("test"))
 }
