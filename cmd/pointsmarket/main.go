@@ -16,7 +16,6 @@ import (
 
 	"pointsmarket/internal/app"
 	"pointsmarket/internal/audit"
-	"pointsmarket/internal/demo"
 )
 
 const usage = `usage: pointsmarket <command>
@@ -99,10 +98,7 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string)
 	}
 	return withApp(cfg, log, func(a *app.App) error {
 		if *demoMode {
-			if err := a.Migrate(ctx); err != nil {
-				return err
-			}
-			if err := demo.Seed(ctx, demo.Stores{Org: a.OrgStore, Ledger: a.LedgerStore, Postings: a.Ledger}, log); err != nil {
+			if err := a.SeedDemo(ctx); err != nil {
 				return err
 			}
 		}
@@ -119,12 +115,7 @@ func seed(ctx context.Context, cfg app.Config, log *slog.Logger, args []string) 
 	if !*demoData {
 		return errors.New("seed loads demo data only: run `pointsmarket seed --demo`")
 	}
-	return withApp(cfg, log, func(a *app.App) error {
-		if err := a.Migrate(ctx); err != nil {
-			return err
-		}
-		return demo.Seed(ctx, demo.Stores{Org: a.OrgStore, Ledger: a.LedgerStore, Postings: a.Ledger}, log)
-	})
+	return withApp(cfg, log, func(a *app.App) error { return a.SeedDemo(ctx) })
 }
 
 func check(ctx context.Context, cfg app.Config, log *slog.Logger, args []string, out io.Writer) error {
@@ -144,12 +135,17 @@ func check(ctx context.Context, cfg app.Config, log *slog.Logger, args []string,
 		fmt.Fprintf(out, "ledger: %d accounts, %d transfers, %d holds checked\n", lr.Accounts, lr.Transfers, lr.Holds)
 		fmt.Fprintln(out, "  stored totals = sum of transfers; held = pending holds; lifetime earned = earning transfers")
 		fmt.Fprintln(out, "  available >= 0 unless by penalty; all balances sum to 0; holds captured once; reversals mirror; transfers match their audit entries")
+		goods, stockBreaches, err := a.CatalogStore.VerifyStock(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "stock: %d goods checked: stock = sum of stock movements\n", goods)
 		ar, err := a.AuditStore.Verify(ctx)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "audit: %d entries in %d chains, %d checkpoints checked\n", ar.Entries, ar.Chains, ar.Checkpoints)
-		breaches := append(lr.Breaches, ar.Breaches...)
+		breaches := append(append(lr.Breaches, stockBreaches...), ar.Breaches...)
 		for _, b := range breaches {
 			fmt.Fprintln(out, "BREACH:", b)
 		}

@@ -14,6 +14,8 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/catalog"
+	"pointsmarket/internal/demo"
 	"pointsmarket/internal/httpapi"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/mysql"
@@ -29,14 +31,17 @@ type App struct {
 	Redis    *redis.Client
 	Registry *prometheus.Registry
 
-	LedgerStore *mysql.LedgerStore
-	OrgStore    *mysql.OrgStore
-	AuditStore  *mysql.AuditStore
+	LedgerStore  *mysql.LedgerStore
+	OrgStore     *mysql.OrgStore
+	AuditStore   *mysql.AuditStore
+	CatalogStore *mysql.CatalogStore
+	CatalogCache *redis.CatalogCache
 
-	Auth   *auth.Service
-	Org    *org.Service
-	Ledger *ledger.Service
-	Audit  *audit.Service
+	Auth    *auth.Service
+	Org     *org.Service
+	Ledger  *ledger.Service
+	Audit   *audit.Service
+	Catalog *catalog.Service
 
 	migrated atomic.Bool
 	up       *prometheus.GaugeVec
@@ -65,6 +70,9 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Org = org.NewService(a.OrgStore)
 	a.Ledger = ledger.NewService(a.LedgerStore, a.OrgStore)
 	a.Audit = audit.NewService(a.AuditStore, a.OrgStore)
+	a.CatalogStore = mysql.NewCatalogStore(db)
+	a.CatalogCache = redis.NewCatalogCache(a.CatalogStore, a.Redis, time.Minute, log)
+	a.Catalog = catalog.NewService(a.CatalogCache, a.OrgStore, a.Now)
 
 	a.up = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "pointsmarket_dependency_up", Help: "1 when the dependency answered the last health check.",
@@ -73,6 +81,9 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 		collectors.NewDBStatsCollector(db.DB.DB, "pointsmarket"))
 	return a, nil
 }
+
+// Now is the service's clock.
+func (a *App) Now() time.Time { return time.Now().UTC() }
 
 // Close releases the connections.
 func (a *App) Close() {
@@ -92,7 +103,7 @@ func (a *App) Migrate(ctx context.Context) error {
 // Handler returns the HTTP handler.
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit,
+		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog,
 		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})
@@ -193,4 +204,12 @@ func (a *App) background(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// SeedDemo migrates and loads the demo data (demo.Seed); running it again changes nothing.
+func (a *App) SeedDemo(ctx context.Context) error {
+	if err := a.Migrate(ctx); err != nil {
+		return err
+	}
+	return demo.Seed(ctx, demo.Stores{Org: a.OrgStore, Ledger: a.LedgerStore, Postings: a.Ledger, Catalog: a.CatalogCache}, a.Log)
 }

@@ -163,3 +163,8 @@ type Places interface {
 	// VillagePlace returns the place of a village, or fault.ErrNotFound.
 	VillagePlace(ctx context.Context, villageID int64) (Place, error)
 }
+
+// RunsShop reports whether the principal is a shopkeeper of the shop.
+func (p Principal) RunsShop(shopID int64) bool {
+	return slices.ContainsFunc(p.Grants, func(g Grant) bool { return g.Role == RoleShopkeeper && g.ShopID == shopID })
+}

@@ -13,6 +13,7 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/mysql"
@@ -27,6 +28,7 @@ type Stores struct {
 	Org      *mysql.OrgStore
 	Ledger   *mysql.LedgerStore
 	Postings *ledger.Service // validates and fingerprints postings like any other caller
+	Catalog  catalog.Store
 }
 
 type seeder struct {
@@ -110,6 +112,7 @@ func (s *seeder) village(ctx context.Context, t org.Township, spec villageSpec, 
 		}
 	}
 	// Officials who are not the head of a seeded household.
+	officials := map[auth.Role]int64{}
 	for _, o := range spec.officials {
 		p, err := s.ensurePerson(ctx, v.ID, nil, o.name, spec.phone(o.phoneSuffix))
 		if err != nil {
@@ -118,6 +121,12 @@ func (s *seeder) village(ctx context.Context, t org.Township, spec villageSpec, 
 		if err := s.grant(ctx, p.ID, place, o.role, shop.ID, o.body); err != nil {
 			return err
 		}
+		if officials[o.role] == 0 {
+			officials[o.role] = p.ID
+		}
+	}
+	if err := s.catalogFor(ctx, v, shop, officials[auth.RoleClerk], officials[auth.RoleSupervisor]); err != nil {
+		return err
 	}
 	if first {
 		p, err := s.ensurePerson(ctx, v.ID, nil, "龙镇长", "13800000000")

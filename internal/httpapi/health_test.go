@@ -156,7 +156,7 @@ func TestRedisOutageAndRecovery(t *testing.T) {
 	cfg := dbtest.Config(t)
 	cfg.RedisAddr = fmt.Sprintf("127.0.0.1:%d", port)
 	a := dbtest.NewWith(t, cfg, app.Options{})
-	if err := demo.Seed(t.Context(), demo.Stores{Org: a.OrgStore, Ledger: a.LedgerStore, Postings: a.Ledger}, a.Log); err != nil {
+	if err := a.SeedDemo(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	h, _ := a.Handler()

@@ -24,7 +24,7 @@ type env struct {
 func newEnv(t *testing.T, opt app.Options) *env {
 	t.Helper()
 	a := dbtest.New(t, opt)
-	if err := demo.Seed(t.Context(), demo.Stores{Org: a.OrgStore, Ledger: a.LedgerStore, Postings: a.Ledger}, a.Log); err != nil {
+	if err := a.SeedDemo(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	h, err := a.Handler()

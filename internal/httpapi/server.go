@@ -13,6 +13,7 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
@@ -27,10 +28,11 @@ type Readiness struct {
 
 // Deps are what the API serves.
 type Deps struct {
-	Auth   *auth.Service
-	Org    *org.Service
-	Ledger *ledger.Service
-	Audit  *audit.Service
+	Auth    *auth.Service
+	Org     *org.Service
+	Ledger  *ledger.Service
+	Audit   *audit.Service
+	Catalog *catalog.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.

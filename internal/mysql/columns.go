@@ -10,3 +10,10 @@ const (
 	groupColumns     = `id, village_id, name, created_at`
 	villageColumns   = `id, township_id, name, allow_negative_penalty, created_at`
 )
+
+const (
+	agreementColumns = `id, shop_id, village_id, valid_from, valid_to, status, note, created_by, created_at, updated_at`
+	standardColumns  = `id, village_id, fen_per_point, tolerance_pct, status, note, proposed_by, proposed_at, decided_by, decided_at, decision_note`
+	goodsColumns     = `id, shop_id, name, category, unit, points, price_fen, monthly_limit, on_shelf, standard_ok, exception_by, photo_id, stock, low_stock, created_at, updated_at`
+	movementColumns  = `id, goods_id, delta, kind, reason, ref_type, ref_id, moved_on, created_by, created_at`
+)

@@ -99,7 +99,7 @@ func (s *OrgStore) ensure(ctx context.Context, dest any, q string, args []any, c
 	if !errors.Is(err, fault.ErrNotFound) {
 		return err
 	}
-	if err := s.writeTx(ctx, create); err != nil && !isDuplicate(err) {
+	if err := s.db.writeTx(ctx, create); err != nil && !isDuplicate(err) {
 		return err
 	}
 	return s.db.get(ctx, dest, fault.ErrNotFound, q, args...)

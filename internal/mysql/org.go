@@ -75,17 +75,6 @@ func (s *OrgStore) Groups(ctx context.Context, villageID int64) ([]org.Group, er
 	return out, wrap(err, "groups of village %d", villageID)
 }
 
-// writeTx runs fn in a transaction whose audit events fn returns, appended last.
-func (s *OrgStore) writeTx(ctx context.Context, fn func(tx *sqlx.Tx) ([]audit.Event, error)) error {
-	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		events, err := fn(tx)
-		if err != nil {
-			return err
-		}
-		return s.db.audit(ctx, tx, events...)
-	})
-}
-
 func (s *OrgStore) placeTx(ctx context.Context, tx *sqlx.Tx, villageID int64) (auth.Place, error) {
 	return villagePlace(ctx, tx, villageID)
 }
@@ -93,7 +82,7 @@ func (s *OrgStore) placeTx(ctx context.Context, tx *sqlx.Tx, villageID int64) (a
 // CreateGroup implements org.Store.
 func (s *OrgStore) CreateGroup(ctx context.Context, g org.Group) (org.Group, error) {
 	g.CreatedAt = s.db.now()
-	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
 		res, err := tx.ExecContext(ctx, `INSERT INTO village_groups (village_id, name, created_at) VALUES (?, ?, ?)`,
 			g.VillageID, g.Name, g.CreatedAt)
 		if isDuplicate(err) {
@@ -127,7 +116,7 @@ func (s *OrgStore) Household(ctx context.Context, id int64) (org.Household, erro
 // CreateHousehold implements org.Store: the household and its points account in one transaction.
 func (s *OrgStore) CreateHousehold(ctx context.Context, h org.Household) (org.Household, error) {
 	h.CreatedAt, h.UpdatedAt = s.db.now(), s.db.now()
-	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
 		res, err := tx.NamedExecContext(ctx, `INSERT INTO households (village_id, group_id, number, head_name, size, address,
 			created_at, updated_at) VALUES (:village_id, :group_id, :number, :head_name, :size, :address, :created_at, :updated_at)`, h)
 		if isDuplicate(err) {
@@ -154,7 +143,7 @@ func (s *OrgStore) CreateHousehold(ctx context.Context, h org.Household) (org.Ho
 // UpdateHousehold implements org.Store.
 func (s *OrgStore) UpdateHousehold(ctx context.Context, id int64, fn func(*org.Household) error) (org.Household, error) {
 	var h org.Household
-	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
 		if err := getRow(ctx, tx, &h, fault.ErrNotFound, `SELECT `+householdColumns+` FROM households WHERE id = ? FOR UPDATE`, id); err != nil {
 			return nil, err
 		}
@@ -204,7 +193,7 @@ func (s *OrgStore) Person(ctx context.Context, id int64) (org.Person, error) {
 // CreatePerson implements org.Store.
 func (s *OrgStore) CreatePerson(ctx context.Context, p org.Person, passwordHash string) (org.Person, error) {
 	p.CreatedAt, p.UpdatedAt = s.db.now(), s.db.now()
-	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
 		var hash *string
 		if passwordHash != "" {
 			hash = &passwordHash
@@ -240,7 +229,7 @@ func auditPerson(p org.Person) map[string]any {
 // UpdatePerson implements org.Store.
 func (s *OrgStore) UpdatePerson(ctx context.Context, id int64, fn func(*org.Person) error) (org.Person, error) {
 	var p org.Person
-	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
 		if err := getRow(ctx, tx, &p, fault.ErrNotFound, `SELECT `+personColumns+` FROM people WHERE id = ? FOR UPDATE`, id); err != nil {
 			return nil, err
 		}
@@ -278,7 +267,7 @@ func grantPlace(g auth.Grant) auth.Place {
 
 // Grant implements org.Store. Granting representative opens the representative's points account.
 func (s *OrgStore) Grant(ctx context.Context, personID int64, g auth.Grant) error {
-	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
 		_, err := tx.ExecContext(ctx, `INSERT INTO role_grants (person_id, role, township_id, village_id, shop_id, body, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE body = VALUES(body)`,
 			personID, g.Role, g.TownshipID, g.VillageID, g.ShopID, g.Body, s.db.now())
@@ -301,7 +290,7 @@ func (s *OrgStore) Grant(ctx context.Context, personID int64, g auth.Grant) erro
 
 // Revoke implements org.Store. A representative's account stays: its points and history remain.
 func (s *OrgStore) Revoke(ctx context.Context, personID int64, g auth.Grant) error {
-	err := s.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
 		res, err := tx.ExecContext(ctx, `DELETE FROM role_grants WHERE person_id = ? AND role = ? AND township_id = ?
 			AND village_id = ? AND shop_id = ?`, personID, g.Role, g.TownshipID, g.VillageID, g.ShopID)
 		if err != nil {

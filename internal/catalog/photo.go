@@ -1,0 +1,90 @@
+package catalog
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"image"
+	_ "image/gif" // accepted upload formats
+	"image/jpeg"
+	_ "image/png"
+	"net/http"
+
+	"golang.org/x/image/draw"
+	_ "golang.org/x/image/webp"
+
+	"pointsmarket/internal/fault"
+)
+
+// Photo is a goods photo as stored and served: a small JPEG.
+type Photo struct {
+	ID          int64  `db:"id"`
+	GoodsID     int64  `db:"goods_id"`
+	Content     []byte `db:"content"`
+	ContentType string `db:"content_type"`
+	Width       int    `db:"width"`
+	Height      int    `db:"height"`
+	SHA256      []byte `db:"sha256"`
+}
+
+// Photo upload limits.
+const (
+	MaxPhotoBytes  = 5 << 20 // what a phone camera produces, compressed
+	MinPhotoSide   = 64
+	MaxPhotoSide   = 8000
+	maxPhotoPixels = 40_000_000 // refuse decompression bombs before decoding
+	servedSide     = 800        // longest side served: enough for a phone, light on a weak signal
+)
+
+// Errors of photo uploads.
+var (
+	ErrPhotoTooLarge = fault.New(fault.TooLarge, "photo_too_large", "照片太大（最大 5 MB）/ the photo is larger than 5 MB")
+	ErrPhotoInvalid  = fault.New(fault.Unprocessable, "invalid_photo", "不是有效的 JPEG、PNG、GIF 或 WebP 图片 / not a valid JPEG, PNG, GIF or WebP image")
+)
+
+// PreparePhoto checks an upload by its content (not its name or declared type), its size and its
+// dimensions, and re-encodes it as a JPEG of at most 800 px a side. Re-encoding also drops
+// metadata (a phone photo's GPS position) and anything smuggled after the image data.
+func PreparePhoto(data []byte) (Photo, error) {
+	if len(data) > MaxPhotoBytes {
+		return Photo{}, ErrPhotoTooLarge
+	}
+	switch http.DetectContentType(data) {
+	case "image/jpeg", "image/png", "image/gif", "image/webp":
+	default:
+		return Photo{}, ErrPhotoInvalid
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return Photo{}, ErrPhotoInvalid
+	}
+	if cfg.Width < MinPhotoSide || cfg.Height < MinPhotoSide || cfg.Width > MaxPhotoSide || cfg.Height > MaxPhotoSide ||
+		cfg.Width*cfg.Height > maxPhotoPixels {
+		return Photo{}, ErrPhotoInvalid.WithMessage("照片尺寸应在 %d–%d 像素之间 / the photo must be %d to %d pixels a side, it is %d×%d",
+			MinPhotoSide, MaxPhotoSide, MinPhotoSide, MaxPhotoSide, cfg.Width, cfg.Height)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return Photo{}, ErrPhotoInvalid
+	}
+	w, h := fit(cfg.Width, cfg.Height, servedSide)
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src) // transparent PNGs on white, not black
+	draw.CatmullRom.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Over, nil)
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 82}); err != nil {
+		return Photo{}, err
+	}
+	sum := sha256.Sum256(out.Bytes())
+	return Photo{Content: out.Bytes(), ContentType: "image/jpeg", Width: w, Height: h, SHA256: sum[:]}, nil
+}
+
+// fit scales w×h down (never up) so that the longest side is at most side.
+func fit(w, h, side int) (int, int) {
+	if w <= side && h <= side {
+		return w, h
+	}
+	if w >= h {
+		return side, max(1, h*side/w)
+	}
+	return max(1, w*side/h), side
+}

@@ -1,0 +1,159 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+	"pointsmarket/internal/org"
+)
+
+// Service applies the catalog's rules and access policy: a shopkeeper manages only their shop's
+// goods and stock, a clerk their village's shops and agreements, a supervisor reads their village's
+// and approves its exchange standard; everyone may browse goods on the shelf.
+type Service struct {
+	store  Store
+	places auth.Places
+	now    func() time.Time
+}
+
+// NewService returns a Service.
+func NewService(store Store, places auth.Places, now func() time.Time) *Service {
+	return &Service{store: store, places: places, now: now}
+}
+
+// shop returns a shop and its place.
+func (s *Service) shop(ctx context.Context, id int64) (org.Shop, auth.Place, error) {
+	sh, err := s.store.Shop(ctx, id)
+	if err != nil {
+		return sh, auth.Place{}, err
+	}
+	place, err := s.places.VillagePlace(ctx, sh.VillageID)
+	return sh, place, err
+}
+
+func canManageShop(p auth.Principal, sh org.Shop, place auth.Place) bool {
+	return p.RunsShop(sh.ID) || p.CanManageVillage(place)
+}
+
+func canReadShop(p auth.Principal, sh org.Shop, place auth.Place) bool {
+	return canManageShop(p, sh, place) || p.CanReadVillage(place)
+}
+
+// managedShop returns the shop when p may manage it, else fault.ErrForbidden.
+func (s *Service) managedShop(ctx context.Context, p auth.Principal, id int64) (org.Shop, auth.Place, error) {
+	sh, place, err := s.shop(ctx, id)
+	if err == nil && !canManageShop(p, sh, place) {
+		err = fmt.Errorf("shop %d: %w", id, fault.ErrForbidden)
+	}
+	return sh, place, err
+}
+
+// Shops returns the shops p may use or run: shops with an active agreement with p's village,
+// p's own shop, and the shops of the villages and townships where p holds an office.
+func (s *Service) Shops(ctx context.Context, p auth.Principal) ([]org.Shop, error) {
+	var filters []ShopFilter
+	if p.HouseholdID != 0 {
+		filters = append(filters, ShopFilter{ActiveFor: p.Home.VillageID, Day: s.now()})
+	}
+	for _, g := range p.Grants {
+		switch {
+		case g.Role == auth.RoleShopkeeper:
+			filters = append(filters, ShopFilter{IDs: []int64{g.ShopID}})
+		case g.Role == auth.RoleRepresentative && p.HouseholdID == 0:
+			filters = append(filters, ShopFilter{ActiveFor: g.VillageID, Day: s.now()})
+		case g.VillageID == 0 && (g.Role == auth.RoleTownshipAdmin || g.Role == auth.RoleSupervisor):
+			filters = append(filters, ShopFilter{TownshipID: g.TownshipID})
+		case g.Role == auth.RoleClerk || g.Role == auth.RoleSupervisor:
+			filters = append(filters, ShopFilter{VillageIDs: []int64{g.VillageID}})
+		}
+	}
+	seen := map[int64]bool{}
+	out := []org.Shop{}
+	for _, f := range filters {
+		shops, err := s.store.Shops(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, sh := range shops {
+			if !seen[sh.ID] {
+				seen[sh.ID] = true
+				out = append(out, sh)
+			}
+		}
+	}
+	return out, nil
+}
+
+// ShopInput is what a clerk sends to register or change a shop.
+type ShopInput struct {
+	Name      string `json:"name"`
+	Address   string `json:"address"`
+	OwnerName string `json:"owner_name"`
+	Phone     string `json:"phone"`
+}
+
+func (in ShopInput) apply(sh *org.Shop) error {
+	if err := text("name", in.Name, 1, 64); err != nil {
+		return err
+	}
+	if err := text("address", in.Address, 0, 255); err != nil {
+		return err
+	}
+	if err := text("owner_name", in.OwnerName, 0, 64); err != nil {
+		return err
+	}
+	if in.Phone != "" && !org.ValidPhone(in.Phone) {
+		return fault.Invalidf("phone must be an 11-digit mobile number")
+	}
+	sh.Name, sh.Address, sh.OwnerName, sh.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.OwnerName), in.Phone
+	return nil
+}
+
+func text(field, v string, min, max int) error {
+	n := utf8.RuneCountInString(strings.TrimSpace(v))
+	if n < min || n > max {
+		if min == 0 {
+			return fault.Invalidf("%s may have at most %d characters", field, max)
+		}
+		return fault.Invalidf("%s must have %d to %d characters", field, min, max)
+	}
+	return nil
+}
+
+// CreateShop registers a partner shop located in a village p manages.
+func (s *Service) CreateShop(ctx context.Context, p auth.Principal, villageID int64, in ShopInput) (org.Shop, error) {
+	place, err := s.places.VillagePlace(ctx, villageID)
+	if err != nil {
+		return org.Shop{}, err
+	}
+	if !p.CanManageVillage(place) {
+		return org.Shop{}, fmt.Errorf("create shop in village %d: %w", villageID, fault.ErrForbidden)
+	}
+	sh := org.Shop{VillageID: villageID}
+	if err := in.apply(&sh); err != nil {
+		return org.Shop{}, err
+	}
+	return s.store.CreateShop(ctx, sh)
+}
+
+// UpdateShop changes a shop of a village p manages.
+func (s *Service) UpdateShop(ctx context.Context, p auth.Principal, id int64, in ShopInput) (org.Shop, error) {
+	sh, place, err := s.shop(ctx, id)
+	if err != nil {
+		return sh, err
+	}
+	if !p.CanManageVillage(place) {
+		return sh, fmt.Errorf("update shop %d: %w", id, fault.ErrForbidden)
+	}
+	return s.store.UpdateShop(ctx, id, in.apply)
+}
+
+// Shop returns a shop to anyone logged in: shops are public places.
+func (s *Service) Shop(ctx context.Context, id int64) (org.Shop, error) {
+	return s.store.Shop(ctx, id)
+}

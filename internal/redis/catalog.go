@@ -1,0 +1,124 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strconv"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"pointsmarket/internal/catalog"
+)
+
+// CatalogCache is a catalog.Store whose ShopGoods — the most frequent request on a market day —
+// is served from Redis. Every write that changes a shop's goods bumps the shop's version after it
+// commits; readers look up the current version and the list cached under it in one round trip, so
+// a reader that raced a write can only have filled a version nobody reads any more. A list is kept
+// for ttl at most, which also bounds staleness should a version bump itself fail. With Redis away,
+// reads go to MySQL.
+type CatalogCache struct {
+	catalog.Store
+	c   *Client
+	ttl time.Duration
+	log *slog.Logger
+}
+
+// NewCatalogCache wraps store.
+func NewCatalogCache(store catalog.Store, c *Client, ttl time.Duration, log *slog.Logger) *CatalogCache {
+	return &CatalogCache{Store: store, c: c, ttl: ttl, log: log}
+}
+
+// Keys of one shop share a hash tag, so that they live in one slot of a Redis Cluster and the
+// read script may touch both.
+func (cc *CatalogCache) versionKey(shopID int64) string {
+	return cc.c.key("catalog", "{shop"+strconv.FormatInt(shopID, 10)+"}", "v")
+}
+
+func (cc *CatalogCache) dataKey(shopID int64) string {
+	return cc.c.key("catalog", "{shop"+strconv.FormatInt(shopID, 10)+"}", "goods")
+}
+
+var readVersioned = goredis.NewScript(`
+local v = redis.call('GET', KEYS[1]) or '0'
+return {v, redis.call('GET', KEYS[2] .. ':' .. v)}`)
+
+// ShopGoods implements catalog.Store.
+func (cc *CatalogCache) ShopGoods(ctx context.Context, shopID int64) ([]catalog.Goods, error) {
+	res, err := readVersioned.Run(ctx, cc.c.rdb, []string{cc.versionKey(shopID), cc.dataKey(shopID)}).Slice()
+	if err != nil {
+		cc.log.WarnContext(ctx, "catalog cache unavailable; reading MySQL", "shop_id", shopID, "err", err)
+		return cc.Store.ShopGoods(ctx, shopID)
+	}
+	version, _ := res[0].(string)
+	if cached, ok := res[1].(string); ok {
+		var goods []catalog.Goods
+		if err := json.Unmarshal([]byte(cached), &goods); err == nil {
+			return goods, nil
+		}
+	}
+	goods, err := cc.Store.ShopGoods(ctx, shopID)
+	if err != nil {
+		return nil, err
+	}
+	if body, err := json.Marshal(goods); err == nil {
+		_ = cc.c.rdb.Set(ctx, cc.dataKey(shopID)+":"+version, body, cc.ttl).Err() // a failed fill only costs the next reader a query
+	}
+	return goods, nil
+}
+
+// Invalidate makes the next read of each shop's goods come from MySQL. Call it after the
+// transaction that changed them has committed.
+func (cc *CatalogCache) Invalidate(ctx context.Context, shopIDs ...int64) {
+	for _, id := range shopIDs {
+		if err := cc.c.rdb.Incr(ctx, cc.versionKey(id)).Err(); err != nil {
+			cc.log.WarnContext(ctx, "catalog cache not invalidated; it expires by itself", "shop_id", id, "ttl", cc.ttl, "err", err)
+		}
+	}
+}
+
+// CreateGoods implements catalog.Store.
+func (cc *CatalogCache) CreateGoods(ctx context.Context, g catalog.Goods) (catalog.Goods, error) {
+	out, err := cc.Store.CreateGoods(ctx, g)
+	if err == nil {
+		cc.Invalidate(ctx, out.ShopID)
+	}
+	return out, err
+}
+
+// UpdateGoods implements catalog.Store.
+func (cc *CatalogCache) UpdateGoods(ctx context.Context, id int64, fn func(*catalog.Goods) error) (catalog.Goods, error) {
+	out, err := cc.Store.UpdateGoods(ctx, id, fn)
+	if err == nil {
+		cc.Invalidate(ctx, out.ShopID)
+	}
+	return out, err
+}
+
+// SavePhoto implements catalog.Store.
+func (cc *CatalogCache) SavePhoto(ctx context.Context, p catalog.Photo) (catalog.Goods, error) {
+	out, err := cc.Store.SavePhoto(ctx, p)
+	if err == nil {
+		cc.Invalidate(ctx, out.ShopID)
+	}
+	return out, err
+}
+
+// MoveStock implements catalog.Store.
+func (cc *CatalogCache) MoveStock(ctx context.Context, m catalog.Movement) (catalog.Goods, error) {
+	out, err := cc.Store.MoveStock(ctx, m)
+	if err == nil {
+		cc.Invalidate(ctx, out.ShopID)
+	}
+	return out, err
+}
+
+// DecideStandard implements catalog.Store.
+func (cc *CatalogCache) DecideStandard(ctx context.Context, id int64, approve bool, note string) (catalog.Standard, []int64, error) {
+	st, shops, err := cc.Store.DecideStandard(ctx, id, approve, note)
+	if err == nil {
+		cc.Invalidate(ctx, shops...)
+	}
+	return st, shops, err
+}
