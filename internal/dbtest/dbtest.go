@@ -106,3 +106,15 @@ func NewWith(t testing.TB, cfg app.Config, opt app.Options) *app.App {
 func SystemCtx() context.Context {
 	return audit.WithActor(context.Background(), audit.SystemActor("test"))
 }
+
+// NewWithoutRedis wires a service on cfg's (already migrated) database whose Redis may be
+// unreachable, for tests of outages.
+func NewWithoutRedis(t testing.TB, cfg app.Config) *app.App {
+	t.Helper()
+	a, err := app.New(cfg, slog.New(slog.DiscardHandler), app.Options{Auth: LooseAuth()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	return a
+}

@@ -3,8 +3,11 @@ package redis
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -13,21 +16,53 @@ import (
 )
 
 // CatalogCache is a catalog.Store whose ShopGoods — the most frequent request on a market day —
-// is served from Redis. Every write that changes a shop's goods bumps the shop's version after it
-// commits; readers look up the current version and the list cached under it in one round trip, so
-// a reader that raced a write can only have filled a version nobody reads any more. A list is kept
-// for ttl at most, which also bounds staleness should a version bump itself fail. With Redis away,
-// reads go to MySQL.
+// is served from cache. Every write that changes a shop's goods bumps the shop's version in Redis
+// after it commits. A reader asks Redis for the current version (one small GET) and answers from
+// this instance's own copy when it holds that version, so a hit costs no decoding; otherwise it
+// reads the list cached in Redis under that version, or MySQL. A reader that raced a write can
+// only have filled a version nobody reads any more. Lists expire after ttl, which also bounds
+// staleness should a version bump itself fail. With Redis away, reads go to MySQL.
 type CatalogCache struct {
 	catalog.Store
 	c   *Client
 	ttl time.Duration
 	log *slog.Logger
+
+	mu    sync.Mutex
+	local map[int64]localGoods
 }
+
+type localGoods struct {
+	version string
+	goods   []catalog.Goods
+	expires time.Time
+}
+
+// maxLocalShops bounds this instance's copies; past it they are dropped and refilled from Redis.
+const maxLocalShops = 20_000
 
 // NewCatalogCache wraps store.
 func NewCatalogCache(store catalog.Store, c *Client, ttl time.Duration, log *slog.Logger) *CatalogCache {
-	return &CatalogCache{Store: store, c: c, ttl: ttl, log: log}
+	return &CatalogCache{Store: store, c: c, ttl: ttl, log: log, local: map[int64]localGoods{}}
+}
+
+func (cc *CatalogCache) fromLocal(shopID int64, version string) ([]catalog.Goods, bool) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	l, ok := cc.local[shopID]
+	if !ok || l.version != version || time.Now().After(l.expires) {
+		return nil, false
+	}
+	return slices.Clone(l.goods), true
+}
+
+func (cc *CatalogCache) keepLocal(shopID int64, version string, goods []catalog.Goods) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if len(cc.local) >= maxLocalShops {
+		clear(cc.local)
+	}
+	cc.local[shopID] = localGoods{version: version, goods: slices.Clone(goods), expires: time.Now().Add(cc.ttl)}
 }
 
 // Keys of one shop share a hash tag, so that they live in one slot of a Redis Cluster and the
@@ -46,15 +81,26 @@ return {v, redis.call('GET', KEYS[2] .. ':' .. v)}`)
 
 // ShopGoods implements catalog.Store.
 func (cc *CatalogCache) ShopGoods(ctx context.Context, shopID int64) ([]catalog.Goods, error) {
-	res, err := readVersioned.Run(ctx, cc.c.rdb, []string{cc.versionKey(shopID), cc.dataKey(shopID)}).Slice()
+	version, err := cc.c.rdb.Get(ctx, cc.versionKey(shopID)).Result()
+	if errors.Is(err, goredis.Nil) {
+		version, err = "0", nil
+	}
 	if err != nil {
 		cc.log.WarnContext(ctx, "catalog cache unavailable; reading MySQL", "shop_id", shopID, "err", err)
 		return cc.Store.ShopGoods(ctx, shopID)
 	}
-	version, _ := res[0].(string)
+	if goods, ok := cc.fromLocal(shopID, version); ok {
+		return goods, nil
+	}
+	res, err := readVersioned.Run(ctx, cc.c.rdb, []string{cc.versionKey(shopID), cc.dataKey(shopID)}).Slice()
+	if err != nil {
+		return cc.Store.ShopGoods(ctx, shopID)
+	}
+	version, _ = res[0].(string)
 	if cached, ok := res[1].(string); ok {
 		var goods []catalog.Goods
 		if err := json.Unmarshal([]byte(cached), &goods); err == nil {
+			cc.keepLocal(shopID, version, goods)
 			return goods, nil
 		}
 	}
@@ -65,6 +111,7 @@ func (cc *CatalogCache) ShopGoods(ctx context.Context, shopID int64) ([]catalog.
 	if body, err := json.Marshal(goods); err == nil {
 		_ = cc.c.rdb.Set(ctx, cc.dataKey(shopID)+":"+version, body, cc.ttl).Err() // a failed fill only costs the next reader a query
 	}
+	cc.keepLocal(shopID, version, goods)
 	return goods, nil
 }
 
