@@ -21,6 +21,7 @@ import (
 	"pointsmarket/internal/mysql"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/redis"
+	"pointsmarket/internal/voucher"
 )
 
 // App is the wired service.
@@ -36,12 +37,14 @@ type App struct {
 	AuditStore   *mysql.AuditStore
 	CatalogStore *mysql.CatalogStore
 	CatalogCache *redis.CatalogCache
+	VoucherStore *mysql.VoucherStore
 
-	Auth    *auth.Service
-	Org     *org.Service
-	Ledger  *ledger.Service
-	Audit   *audit.Service
-	Catalog *catalog.Service
+	Auth     *auth.Service
+	Org      *org.Service
+	Ledger   *ledger.Service
+	Audit    *audit.Service
+	Catalog  *catalog.Service
+	Vouchers *voucher.Service
 
 	migrated atomic.Bool
 	up       *prometheus.GaugeVec
@@ -73,6 +76,12 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.CatalogStore = mysql.NewCatalogStore(db)
 	a.CatalogCache = redis.NewCatalogCache(a.CatalogStore, a.Redis, time.Minute, log)
 	a.Catalog = catalog.NewService(a.CatalogCache, a.OrgStore, a.Now)
+	a.VoucherStore = mysql.NewVoucherStore(db, a.LedgerStore, a.CatalogStore)
+	a.Vouchers = voucher.NewService(voucher.Deps{
+		Store: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
+		Codes: voucher.NewCodes(cfg.Secret), Invalidate: a.CatalogCache.Invalidate, Observer: newCounterMetrics(a.Registry),
+		Log: log, Now: a.Now,
+	})
 
 	a.up = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "pointsmarket_dependency_up", Help: "1 when the dependency answered the last health check.",
@@ -103,7 +112,7 @@ func (a *App) Migrate(ctx context.Context) error {
 // Handler returns the HTTP handler.
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog,
+		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers,
 		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})
@@ -185,14 +194,26 @@ func (a *App) retryMigrate(ctx context.Context) {
 func (a *App) background(ctx context.Context) {
 	health := time.NewTicker(5 * time.Second)
 	checkpoint := time.NewTicker(a.Config.CheckpointEach)
+	sweep := time.NewTicker(30 * time.Second)
 	defer health.Stop()
 	defer checkpoint.Stop()
+	defer sweep.Stop()
+	sweeper := audit.WithActor(ctx, audit.SystemActor("voucher expiry sweeper"))
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-health.C:
 			a.Check(ctx)
+		case <-sweep.C:
+			if !a.migrated.Load() {
+				continue
+			}
+			if n, err := a.Vouchers.ExpireDue(sweeper); err != nil {
+				a.Log.Warn("voucher expiry sweep failed", "err", err)
+			} else if n > 0 {
+				a.Log.Info("vouchers expired, holds released", "count", n)
+			}
 		case <-checkpoint.C:
 			if !a.migrated.Load() {
 				continue

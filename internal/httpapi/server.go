@@ -17,6 +17,7 @@ import (
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/voucher"
 )
 
 // Readiness reports the state of the dependencies.
@@ -28,11 +29,12 @@ type Readiness struct {
 
 // Deps are what the API serves.
 type Deps struct {
-	Auth    *auth.Service
-	Org     *org.Service
-	Ledger  *ledger.Service
-	Audit   *audit.Service
-	Catalog *catalog.Service
+	Auth     *auth.Service
+	Org      *org.Service
+	Ledger   *ledger.Service
+	Audit    *audit.Service
+	Catalog  *catalog.Service
+	Vouchers *voucher.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.

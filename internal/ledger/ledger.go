@@ -157,9 +157,9 @@ var (
 	ErrCrossVillage       = fault.New(fault.Unprocessable, "cross_village_transfer", "积分不能跨村转移 / points cannot move between villages")
 )
 
-// fingerprint hashes an operation name and its request, for idempotency keys: the same key with a
+// Fingerprint hashes an operation name and its request, for idempotency keys: the same key with a
 // different request is a conflict, not a replay.
-func fingerprint(op string, req any) []byte {
+func Fingerprint(op string, req any) []byte {
 	b, _ := json.Marshal(struct {
 		Op  string
 		Req any

@@ -95,6 +95,9 @@ func checkReason(reason string) error {
 	return nil
 }
 
+// CheckKey returns an error for an Idempotency-Key longer than 128 characters.
+func CheckKey(key string) error { return checkKey(key) }
+
 func checkKey(key string) error {
 	if len(key) > 128 {
 		return fault.Invalidf("Idempotency-Key is longer than 128 characters")
@@ -124,7 +127,7 @@ func (s *Service) Transfer(ctx context.Context, req TransferRequest, key string)
 	if err := checkKey(key); err != nil {
 		return Transfer{}, err
 	}
-	return s.store.Transfer(ctx, req, Idempotency{Key: key, Hash: fingerprint("transfer", req)})
+	return s.store.Transfer(ctx, req, Idempotency{Key: key, Hash: Fingerprint("transfer", req)})
 }
 
 // Hold reserves points; see Store.Hold.
@@ -135,7 +138,7 @@ func (s *Service) Hold(ctx context.Context, req HoldRequest, key string) (Hold, 
 	if err := checkKey(key); err != nil {
 		return Hold{}, err
 	}
-	return s.store.Hold(ctx, req, Idempotency{Key: key, Hash: fingerprint("hold", req)})
+	return s.store.Hold(ctx, req, Idempotency{Key: key, Hash: Fingerprint("hold", req)})
 }
 
 // Capture turns a pending hold into a transfer; see Store.Capture.
@@ -143,7 +146,7 @@ func (s *Service) Capture(ctx context.Context, holdID int64, key string) (Transf
 	if err := checkKey(key); err != nil {
 		return Transfer{}, err
 	}
-	return s.store.Capture(ctx, holdID, Idempotency{Key: key, Hash: fingerprint("capture", holdID)})
+	return s.store.Capture(ctx, holdID, Idempotency{Key: key, Hash: Fingerprint("capture", holdID)})
 }
 
 // Release lets a pending hold go; see Store.Release.
@@ -151,7 +154,7 @@ func (s *Service) Release(ctx context.Context, holdID int64, key string) (Hold, 
 	if err := checkKey(key); err != nil {
 		return Hold{}, err
 	}
-	return s.store.Release(ctx, holdID, Idempotency{Key: key, Hash: fingerprint("release", holdID)})
+	return s.store.Release(ctx, holdID, Idempotency{Key: key, Hash: Fingerprint("release", holdID)})
 }
 
 // Reverse undoes a transfer; see Store.Reverse.
@@ -162,7 +165,7 @@ func (s *Service) Reverse(ctx context.Context, transferID int64, reason, key str
 	if err := checkKey(key); err != nil {
 		return Transfer{}, err
 	}
-	return s.store.Reverse(ctx, transferID, reason, Idempotency{Key: key, Hash: fingerprint("reverse", []any{transferID, reason})})
+	return s.store.Reverse(ctx, transferID, reason, Idempotency{Key: key, Hash: Fingerprint("reverse", []any{transferID, reason})})
 }
 
 // Account returns an account p may read: their household's, their own representative account,

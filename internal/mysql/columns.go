@@ -17,3 +17,9 @@ const (
 	goodsColumns     = `id, shop_id, name, category, unit, points, price_fen, monthly_limit, on_shelf, standard_ok, exception_by, photo_id, stock, low_stock, created_at, updated_at`
 	movementColumns  = `id, goods_id, delta, kind, reason, ref_type, ref_id, moved_on, created_by, created_at`
 )
+
+const (
+	voucherColumns    = `id, village_id, shop_id, account_id, holder_id, points, status, nonce, short_code, hold_id, fence, expires_at, created_at, resolved_at`
+	redemptionColumns = `id, village_id, shop_id, account_id, kind, voucher_id, member_code_id, points, price_fen, transfer_id, redeemed_by, created_at, reversed_at, reversed_by, reversal_transfer_id, reversal_reason`
+	itemColumns       = `goods_id, name, unit, quantity, points_each, price_fen`
+)

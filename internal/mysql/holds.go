@@ -13,9 +13,8 @@ import (
 	"pointsmarket/internal/ledger"
 )
 
-func holdEvent(h ledger.Hold, action string, before any) audit.Event {
-	return audit.Event{Place: audit.Place{VillageID: h.VillageID}, Action: action, ObjectType: "hold",
-		ObjectID: h.ID, Before: before, After: h}
+func holdEvent(h ledger.Hold, action string, before any, place audit.Place) audit.Event {
+	return audit.Event{Place: place, Action: action, ObjectType: "hold", ObjectID: h.ID, Before: before, After: h}
 }
 
 // hold reserves points inside tx; the caller audits.
@@ -163,8 +162,7 @@ func (s *LedgerStore) auditHold(ctx context.Context, tx *sqlx.Tx, h ledger.Hold,
 	if err != nil {
 		return err
 	}
-	ev := holdEvent(h, action, nil)
-	ev.Place = place
+	ev := holdEvent(h, action, nil, place)
 	if t == nil {
 		return s.db.audit(ctx, tx, ev)
 	}

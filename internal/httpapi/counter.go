@@ -1,0 +1,139 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"pointsmarket/internal/fault"
+	"pointsmarket/internal/voucher"
+)
+
+// unprocessable turns a body of the wrong shape into the contract's 422 for money-moving calls,
+// keeping 413 for oversized bodies.
+func unprocessable(err error) error {
+	if fe := fault.From(err); fe != nil && fe.Kind == fault.Invalid {
+		return &fault.Error{Kind: fault.Unprocessable, Code: "invalid_input", Message: fe.Message}
+	}
+	return err
+}
+
+type codeInput struct {
+	Code string `json:"code"`
+}
+
+func bindCode(c *gin.Context) (string, error) {
+	var in codeInput
+	if err := bindJSON(c, &in); err != nil {
+		return "", err
+	}
+	if in.Code == "" {
+		return "", voucher.ErrInvalidCode
+	}
+	return in.Code, nil
+}
+
+func (s *server) counterScan(c *gin.Context) (int, any, error) {
+	code, err := bindCode(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	p, err := s.deps.Vouchers.Scan(c.Request.Context(), principal(c), code)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"voucher": p}, nil
+}
+
+func (s *server) counterRedeem(c *gin.Context) (int, any, error) {
+	code, err := bindCode(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	r, err := s.deps.Vouchers.Redeem(c.Request.Context(), principal(c), code, idempotencyKey(c))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, redemptionBody(r), nil
+}
+
+func redemptionBody(r voucher.Redemption) gin.H {
+	return gin.H{"redemption_id": r.ID, "voucher_id": r.VoucherID, "points": r.Points, "price_fen": r.PriceFen,
+		"items": r.Items, "shop_id": r.ShopID, "created_at": r.CreatedAt, "kind": r.Kind}
+}
+
+func (s *server) counterScanMember(c *gin.Context) (int, any, error) {
+	code, err := bindCode(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	p, err := s.deps.Vouchers.ScanMember(c.Request.Context(), principal(c), code)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"member": p}, nil
+}
+
+func (s *server) counterCheckout(c *gin.Context) (int, any, error) {
+	var in voucher.CheckoutInput
+	if err := bindJSON(c, &in); err != nil {
+		return 0, nil, unprocessable(err)
+	}
+	r, err := s.deps.Vouchers.Checkout(c.Request.Context(), principal(c), in, idempotencyKey(c))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, redemptionBody(r), nil
+}
+
+func (s *server) counterToday(c *gin.Context) (int, any, error) {
+	shop, err := queryInt(c, "shop_id")
+	if err != nil {
+		return 0, nil, err
+	}
+	d, err := s.deps.Vouchers.Today(c.Request.Context(), principal(c), shop)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, d, nil
+}
+
+func (s *server) counterReverse(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := bindJSON(c, &in); err != nil {
+		return 0, nil, err
+	}
+	r, err := s.deps.Vouchers.Reverse(c.Request.Context(), principal(c), id, in.Reason)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, r, nil
+}
+
+func (s *server) villageRedemptions(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	var f voucher.RedemptionFilter
+	if f.From, err = queryTime(c, "from"); err != nil {
+		return 0, nil, err
+	}
+	if f.To, err = queryTime(c, "to"); err != nil {
+		return 0, nil, err
+	}
+	if f.From.IsZero() {
+		f.From = voucher.MonthStart(s.deps.Vouchers.Now())
+	}
+	rs, err := s.deps.Vouchers.VillageRedemptions(c.Request.Context(), principal(c), id, f)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"redemptions": rs}, nil
+}

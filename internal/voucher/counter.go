@@ -1,0 +1,310 @@
+package voucher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/org"
+)
+
+// shopsOf returns the shops p keeps, or ErrNotShopkeeper.
+func shopsOf(p auth.Principal) ([]int64, error) {
+	var shops []int64
+	for _, g := range p.Grants {
+		if g.Role == auth.RoleShopkeeper {
+			shops = append(shops, g.ShopID)
+		}
+	}
+	if len(shops) == 0 {
+		return nil, ErrNotShopkeeper
+	}
+	return shops, nil
+}
+
+// presented is a voucher as a counter presented it: by its QR code (with the nonce to match) or by
+// its short code.
+type presented struct {
+	voucher Voucher
+	holder  HolderName
+	nonce   []byte
+}
+
+// resolve finds the voucher a counter presented and checks that p keeps its shop.
+func (s *Service) resolve(ctx context.Context, p auth.Principal, code string) (presented, error) {
+	shops, err := shopsOf(p)
+	if err != nil {
+		return presented{}, err
+	}
+	var pr presented
+	if short, ok := IsShortCode(code); ok {
+		v, err := s.Store.VoucherByShortCode(ctx, shops, short)
+		if err != nil {
+			return presented{}, err
+		}
+		pr.voucher = v
+	} else {
+		id, nonce, err := s.Codes.ParseVoucher(code)
+		if err != nil {
+			return presented{}, err
+		}
+		pr.nonce = nonce
+		if pr.voucher, _, err = s.Store.Voucher(ctx, id); err != nil {
+			if errors.Is(err, ErrVoucherNotFound) {
+				return presented{}, ErrInvalidCode // signed by us, yet unknown: another deployment's
+			}
+			return presented{}, err
+		}
+		if string(pr.voucher.Nonce) != string(nonce) {
+			return presented{}, ErrInvalidCode
+		}
+	}
+	if !p.RunsShop(pr.voucher.ShopID) {
+		return presented{}, ErrWrongShop.WithDetails(map[string]any{"shop_id": pr.voucher.ShopID})
+	}
+	_, pr.holder, err = s.Store.Voucher(ctx, pr.voucher.ID)
+	return pr, err
+}
+
+// Preview is what the counter shows before handing goods over.
+type Preview struct {
+	ID        int64  `json:"id"`
+	Points    int64  `json:"points"`
+	Status    Status `json:"status"`
+	Items     []Item `json:"items"`
+	Holder    string `json:"holder"` // masked: 张*明
+	ShopID    int64  `json:"shop_id"`
+	ExpiresAt any    `json:"expires_at"`
+	Note      string `json:"note,omitempty"`
+}
+
+// Scan previews a voucher at its shop's counter; it changes nothing.
+func (s *Service) Scan(ctx context.Context, p auth.Principal, code string) (Preview, error) {
+	pr, err := s.resolve(ctx, p, code)
+	if err != nil {
+		return Preview{}, err
+	}
+	v := pr.voucher
+	out := Preview{ID: v.ID, Points: v.Points, Status: v.Status, Items: v.Items, Holder: org.MaskName(string(pr.holder)),
+		ShopID: v.ShopID, ExpiresAt: v.ExpiresAt}
+	if v.Status == Issued && !s.Now().Before(v.ExpiresAt) {
+		out.Status, out.Note = Expired, "已过期 / expired"
+	}
+	return out, nil
+}
+
+// Redeem captures a voucher at its shop's counter: points, stock and the redemption move in one
+// transaction. The voucher's lock makes a second counter wait for nothing: it is told at once.
+func (s *Service) Redeem(ctx context.Context, p auth.Principal, code, key string) (r Redemption, err error) {
+	defer func() { s.observe(ByVoucher, err) }()
+	if err := ledger.CheckKey(key); err != nil {
+		return Redemption{}, err
+	}
+	pr, err := s.resolve(ctx, p, code)
+	if err != nil {
+		return Redemption{}, err
+	}
+	v := pr.voucher
+	idem := ledger.Idempotency{Key: key, Hash: ledger.Fingerprint("counter.redeem", v.ID)}
+	err = s.locked(ctx, fmt.Sprintf("voucher:%d", v.ID), func(fence Fence) error {
+		r, err = s.Store.Redeem(ctx, RedeemRequest{VoucherID: v.ID, Nonce: pr.nonce, ShopID: v.ShopID, By: p.PersonID,
+			Fence: fence, Now: s.Now()}, idem)
+		return err
+	})
+	if errors.Is(err, ErrExpired) && v.Status == Issued {
+		if _, xerr := s.Store.Expire(ctx, v.ID, s.Now()); xerr != nil && !errors.Is(xerr, ErrNotIssued) {
+			s.Log.WarnContext(ctx, "could not expire voucher", "voucher_id", v.ID, "err", xerr)
+		}
+	}
+	if err != nil {
+		return Redemption{}, err
+	}
+	s.Invalidate(ctx, v.ShopID)
+	return r, nil
+}
+
+func (s *Service) observe(kind Kind, err error) {
+	result := "ok"
+	if err != nil {
+		result = "error"
+		if fe := fault.From(err); fe != nil {
+			result = fe.Code
+		}
+	}
+	s.Observer.Redemption(kind, result)
+}
+
+// MemberCode returns a fresh member code for p's household account (or another of p's accounts).
+func (s *Service) MemberCode(ctx context.Context, p auth.Principal, accountID *int64) (string, MemberCode, error) {
+	acct, err := s.spendingAccount(ctx, p, accountID)
+	if err != nil {
+		return "", MemberCode{}, err
+	}
+	code, mc := s.Codes.NewMemberCode(acct.ID, s.Now())
+	return code, mc, nil
+}
+
+// CheckMemberCode returns the member code's account if the code is p's own and valid now.
+func (s *Service) CheckMemberCode(ctx context.Context, p auth.Principal, code string) (MemberCode, error) {
+	mc, err := s.Codes.ParseMemberCode(code, s.Now())
+	if err != nil {
+		return mc, err
+	}
+	acct, err := s.Accounts.Account(ctx, mc.AccountID)
+	if err != nil {
+		return mc, err
+	}
+	if (acct.Kind == ledger.Household && acct.OwnerID == p.HouseholdID && p.HouseholdID != 0) || (acct.Kind == ledger.Representative && acct.OwnerID == p.PersonID) {
+		return mc, nil
+	}
+	return mc, ErrInvalidCode
+}
+
+// MemberPreview is what the counter shows after scanning a member code.
+type MemberPreview struct {
+	AccountID int64  `json:"account_id"`
+	Holder    string `json:"holder"`
+	Available int64  `json:"available"`
+	ExpiresAt any    `json:"expires_at"`
+}
+
+// ScanMember checks a member code at a counter and shows whose it is and what they may spend.
+func (s *Service) ScanMember(ctx context.Context, p auth.Principal, code string) (MemberPreview, error) {
+	if _, err := shopsOf(p); err != nil {
+		return MemberPreview{}, err
+	}
+	mc, err := s.Codes.ParseMemberCode(code, s.Now())
+	if err != nil {
+		return MemberPreview{}, err
+	}
+	acct, err := s.Accounts.Account(ctx, mc.AccountID)
+	if err != nil {
+		return MemberPreview{}, ErrInvalidCode
+	}
+	return MemberPreview{AccountID: acct.ID, Holder: fmt.Sprintf("%s账户 #%d", acct.Kind, acct.OwnerID), Available: acct.Available(), ExpiresAt: mc.ExpiresAt}, nil
+}
+
+// CheckoutInput is what a shopkeeper sends after scanning a member code and picking goods.
+type CheckoutInput struct {
+	Code   string `json:"code"`
+	ShopID int64  `json:"shop_id"` // optional when the shopkeeper keeps one shop
+	Items  []Line `json:"items"`
+}
+
+// Checkout takes the points for goods at once against a member code, used once.
+func (s *Service) Checkout(ctx context.Context, p auth.Principal, in CheckoutInput, key string) (r Redemption, err error) {
+	defer func() { s.observe(ByMemberCode, err) }()
+	if err := ledger.CheckKey(key); err != nil {
+		return Redemption{}, err
+	}
+	shops, err := shopsOf(p)
+	if err != nil {
+		return Redemption{}, err
+	}
+	shop := shops[0]
+	if in.ShopID != 0 {
+		if !p.RunsShop(in.ShopID) {
+			return Redemption{}, ErrNotShopkeeper
+		}
+		shop = in.ShopID
+	}
+	if err := CheckLines(in.Items); err != nil {
+		return Redemption{}, err
+	}
+	mc, err := s.Codes.ParseMemberCode(in.Code, s.Now())
+	if err != nil {
+		return Redemption{}, err
+	}
+	idem := ledger.Idempotency{Key: key, Hash: ledger.Fingerprint("counter.checkout", []any{in.Code, shop, in.Items})}
+	err = s.locked(ctx, fmt.Sprintf("account:%d", mc.AccountID), func(Fence) error {
+		r, err = s.Store.Checkout(ctx, CheckoutRequest{Code: mc, ShopID: shop, Lines: in.Items, By: p.PersonID, Now: s.Now()}, idem)
+		return err
+	})
+	if err != nil {
+		return Redemption{}, err
+	}
+	s.Invalidate(ctx, shop)
+	return r, nil
+}
+
+// Day is a shop's redemptions of one day with their totals.
+type Day struct {
+	Redemptions []Redemption `json:"redemptions"`
+	Count       int          `json:"count"`
+	Points      int64        `json:"points"`
+	PriceFen    int64        `json:"price_fen"`
+	Reversed    int          `json:"reversed"`
+}
+
+// Today returns the redemptions of p's shop today (China time), reversals included and excluded
+// from the totals.
+func (s *Service) Today(ctx context.Context, p auth.Principal, shopID int64) (Day, error) {
+	shops, err := shopsOf(p)
+	if err != nil {
+		return Day{}, err
+	}
+	if shopID == 0 {
+		shopID = shops[0]
+	} else if !p.RunsShop(shopID) {
+		return Day{}, ErrNotShopkeeper
+	}
+	start := DayStart(s.Now())
+	rs, err := s.Store.Redemptions(ctx, RedemptionFilter{ShopID: shopID, From: start, To: start.AddDate(0, 0, 1), Limit: 5000})
+	if err != nil {
+		return Day{}, err
+	}
+	d := Day{Redemptions: rs}
+	for _, r := range rs {
+		if r.ReversedAt != nil {
+			d.Reversed++
+			continue
+		}
+		d.Count++
+		d.Points += r.Points
+		d.PriceFen += r.PriceFen
+	}
+	return d, nil
+}
+
+// Reverse undoes a redemption of today at p's shop (退货): the points go back to the account and
+// the goods back on the shelf. A reason is required; supervisors see it.
+func (s *Service) Reverse(ctx context.Context, p auth.Principal, id int64, reason string) (Redemption, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > 200 {
+		return Redemption{}, fault.Invalidf("a reason of 1 to 200 characters is required")
+	}
+	r, err := s.Store.Redemption(ctx, id)
+	if err != nil {
+		return Redemption{}, err
+	}
+	if !p.RunsShop(r.ShopID) {
+		return Redemption{}, ErrNotShopkeeper
+	}
+	out, err := s.Store.Reverse(ctx, id, reason, s.Now())
+	if err != nil {
+		return Redemption{}, err
+	}
+	s.Invalidate(ctx, r.ShopID)
+	return out, nil
+}
+
+// VillageRedemptions lists a village's redemptions in [from, to) for those who may read it.
+func (s *Service) VillageRedemptions(ctx context.Context, p auth.Principal, villageID int64, f RedemptionFilter) ([]Redemption, error) {
+	place, err := s.Places.VillagePlace(ctx, villageID)
+	if err != nil {
+		return nil, err
+	}
+	if !p.CanReadVillage(place) {
+		return nil, fmt.Errorf("redemptions of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	f.VillageID, f.ShopID = villageID, 0
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 200
+	}
+	return s.Store.Redemptions(ctx, f)
+}

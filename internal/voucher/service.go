@@ -1,0 +1,223 @@
+package voucher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/org"
+)
+
+// Accounts reads points accounts; the ledger store implements it.
+type Accounts interface {
+	Account(ctx context.Context, id int64) (ledger.Account, error)
+	AccountOf(ctx context.Context, villageID int64, kind ledger.AccountKind, ownerID int64) (ledger.Account, error)
+}
+
+// Deps are what the Service needs.
+type Deps struct {
+	Store    Store
+	Accounts Accounts
+	Places   auth.Places
+	Locks    Locker
+	Codes    Codes
+	// Invalidate drops cached catalog reads of shops whose stock a redemption moved.
+	Invalidate func(ctx context.Context, shopIDs ...int64)
+	Observer   Observer
+	Log        *slog.Logger
+	Now        func() time.Time
+}
+
+// Service issues vouchers and runs the counter.
+type Service struct{ Deps }
+
+// NewService returns a Service.
+func NewService(d Deps) *Service { return &Service{d} }
+
+// IssueInput is what a villager sends to get a voucher. AccountID picks the account (default: the
+// household's).
+type IssueInput struct {
+	ShopID    int64  `json:"shop_id"`
+	Items     []Line `json:"items"`
+	AccountID *int64 `json:"account_id"`
+}
+
+// spendingAccount returns the account p spends from: their household's, or one they name that is
+// theirs (the household's or their representative account).
+func (s *Service) spendingAccount(ctx context.Context, p auth.Principal, id *int64) (ledger.Account, error) {
+	if id == nil {
+		if p.HouseholdID == 0 {
+			return ledger.Account{}, fault.Invalidf("you belong to no household: give account_id")
+		}
+		return s.Accounts.AccountOf(ctx, p.Home.VillageID, ledger.Household, p.HouseholdID)
+	}
+	a, err := s.Accounts.Account(ctx, *id)
+	if err != nil {
+		return a, err
+	}
+	mine := (a.Kind == ledger.Household && a.OwnerID == p.HouseholdID && p.HouseholdID != 0) ||
+		(a.Kind == ledger.Representative && a.OwnerID == p.PersonID)
+	if !mine {
+		return a, fmt.Errorf("account %d: %w", a.ID, fault.ErrForbidden)
+	}
+	return a, nil
+}
+
+// Issue holds the points for goods of a shop and issues a voucher. See Store.Issue for the errors.
+func (s *Service) Issue(ctx context.Context, p auth.Principal, in IssueInput, key string) (Voucher, error) {
+	if err := ledger.CheckKey(key); err != nil {
+		return Voucher{}, err
+	}
+	if in.ShopID <= 0 {
+		return Voucher{}, fault.Invalidf("shop_id is required")
+	}
+	if err := CheckLines(in.Items); err != nil {
+		return Voucher{}, err
+	}
+	acct, err := s.spendingAccount(ctx, p, in.AccountID)
+	if err != nil {
+		return Voucher{}, err
+	}
+	idem := ledger.Idempotency{Key: key, Hash: ledger.Fingerprint("voucher.issue", []any{acct.ID, in.ShopID, in.Items})}
+	return s.Store.Issue(ctx, IssueRequest{AccountID: acct.ID, HolderID: p.PersonID, ShopID: in.ShopID, Lines: in.Items,
+		Nonce: NewNonce(), Now: s.Now()}, idem)
+}
+
+// View is a voucher as one reader may see it: its code only for its holder.
+type View struct {
+	Voucher
+	Holder    string `json:"holder"`
+	Code      string `json:"code,omitempty"`
+	ShortCode string `json:"short_code,omitempty"`
+}
+
+func (s *Service) view(p auth.Principal, v Voucher, holder HolderName) View {
+	out := View{Voucher: v, Holder: org.MaskName(string(holder))}
+	if v.HolderID == p.PersonID {
+		out.Holder = string(holder)
+		if v.Status == Issued {
+			out.Code, out.ShortCode = s.Codes.Voucher(v.ID, v.Nonce), v.ShortCode
+		}
+	}
+	return out
+}
+
+// Voucher returns a voucher to its holder, to its shop's shopkeeper and to those who may read its
+// village.
+func (s *Service) Voucher(ctx context.Context, p auth.Principal, id int64) (View, error) {
+	v, holder, err := s.Store.Voucher(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	if v.HolderID != p.PersonID && !p.RunsShop(v.ShopID) {
+		place, err := s.Places.VillagePlace(ctx, v.VillageID)
+		if err != nil {
+			return View{}, err
+		}
+		if !p.CanReadVillage(place) {
+			return View{}, fmt.Errorf("voucher %d: %w", id, ErrVoucherNotFound)
+		}
+	}
+	return s.view(p, v, holder), nil
+}
+
+// Code returns the QR text of a voucher, for its holder only.
+func (s *Service) Code(ctx context.Context, p auth.Principal, id int64) (string, error) {
+	v, _, err := s.Store.Voucher(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if v.HolderID != p.PersonID {
+		return "", fmt.Errorf("voucher %d: %w", id, ErrVoucherNotFound)
+	}
+	return s.Codes.Voucher(v.ID, v.Nonce), nil
+}
+
+// Mine lists the vouchers of p's accounts, newest first.
+func (s *Service) Mine(ctx context.Context, p auth.Principal) ([]View, error) {
+	var ids []int64
+	if p.HouseholdID != 0 {
+		if a, err := s.Accounts.AccountOf(ctx, p.Home.VillageID, ledger.Household, p.HouseholdID); err == nil {
+			ids = append(ids, a.ID)
+		}
+	}
+	if a, err := s.Accounts.AccountOf(ctx, p.Home.VillageID, ledger.Representative, p.PersonID); err == nil {
+		ids = append(ids, a.ID)
+	}
+	out := []View{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	vs, err := s.Store.Vouchers(ctx, ids, 100)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs { // a household's vouchers spend the household's points: all its members see them
+		out = append(out, s.view(p, v, HolderName(p.Name)))
+	}
+	return out, nil
+}
+
+// Cancel releases the hold of an issued voucher; only its holder may. ErrNotIssued otherwise.
+func (s *Service) Cancel(ctx context.Context, p auth.Principal, id int64) (View, error) {
+	v, holder, err := s.Store.Voucher(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	if v.HolderID != p.PersonID {
+		return View{}, fmt.Errorf("voucher %d: %w", id, ErrVoucherNotFound)
+	}
+	err = s.locked(ctx, fmt.Sprintf("voucher:%d", id), func(fence Fence) error {
+		v, err = s.Store.Cancel(ctx, id, fence)
+		return err
+	})
+	if err != nil {
+		return View{}, err
+	}
+	return s.view(p, v, holder), nil
+}
+
+// ExpireDue expires issued vouchers past their expiry and releases their holds. Several instances
+// may run it at once: each voucher's compare-and-set lets one of them win.
+func (s *Service) ExpireDue(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		ids, err := s.Store.DueForExpiry(ctx, s.Now(), 100)
+		if err != nil || len(ids) == 0 {
+			return n, err
+		}
+		for _, id := range ids {
+			if _, err := s.Store.Expire(ctx, id, s.Now()); err != nil && !errors.Is(err, ErrNotIssued) {
+				return n, err
+			}
+			n++
+		}
+		if len(ids) < 100 {
+			return n, nil
+		}
+	}
+}
+
+// locked runs fn under the named lock. When the lock service is down it runs fn anyway with a zero
+// fence — the database guards correctness — and says so in the log and the metrics.
+func (s *Service) locked(ctx context.Context, name string, fn func(Fence) error) error {
+	token, release, err := s.Locks.Acquire(ctx, name, lockTTL)
+	switch {
+	case err == nil:
+		defer release()
+		return fn(Fence(token))
+	case errors.Is(err, ErrBusy):
+		return err
+	case fault.KindOf(err) == fault.Unavailable:
+		s.Log.WarnContext(ctx, "locks are off: Redis unavailable; the database alone guards this write", "lock", name, "err", err)
+		s.Observer.LocksOff()
+		return fn(0)
+	default:
+		return err
+	}
+}

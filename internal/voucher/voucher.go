@@ -1,0 +1,112 @@
+// Package voucher is redemption at the counter: vouchers (兑换券) that hold points for goods of one
+// shop until the shopkeeper scans them, member codes (付款码) that let the shopkeeper ring goods up
+// at once, the shopkeeper's day and same-day reversals (退货).
+//
+// A point is spent once and goods leave the shelf once whatever happens: the database is the
+// guard (compare-and-set on the voucher, conditional balance and stock updates, a unique key per
+// voucher redemption and per member code, idempotency keys, fenced lock tokens). Redis locks only
+// give a second counter an immediate answer and keep contention off MySQL.
+package voucher
+
+import (
+	"time"
+
+	"pointsmarket/internal/fault"
+)
+
+// Status is where a voucher is in its life.
+type Status string
+
+// Voucher statuses: a voucher is issued, then redeemed, cancelled or expired, once.
+const (
+	Issued    Status = "issued"
+	Redeemed  Status = "redeemed"
+	Cancelled Status = "cancelled"
+	Expired   Status = "expired"
+)
+
+// Item is a line of a voucher or a redemption: goods, quantity, and the points and agreed price of
+// one unit when it was issued.
+type Item struct {
+	GoodsID    int64  `json:"goods_id" db:"goods_id"`
+	Name       string `json:"name" db:"name"`
+	Unit       string `json:"unit" db:"unit"`
+	Quantity   int64  `json:"quantity" db:"quantity"`
+	PointsEach int64  `json:"points_each" db:"points_each"`
+	PriceFen   int64  `json:"price_fen" db:"price_fen"`
+}
+
+// Voucher holds points for goods of one shop.
+type Voucher struct {
+	ID         int64      `json:"id" db:"id"`
+	VillageID  int64      `json:"village_id" db:"village_id"`
+	ShopID     int64      `json:"shop_id" db:"shop_id"`
+	AccountID  int64      `json:"account_id" db:"account_id"`
+	HolderID   int64      `json:"holder_id" db:"holder_id"`
+	Points     int64      `json:"points" db:"points"`
+	Status     Status     `json:"status" db:"status"`
+	Nonce      []byte     `json:"-" db:"nonce"`
+	ShortCode  string     `json:"-" db:"short_code"`
+	HoldID     int64      `json:"-" db:"hold_id"`
+	Fence      int64      `json:"-" db:"fence"`
+	ExpiresAt  time.Time  `json:"expires_at" db:"expires_at"`
+	CreatedAt  time.Time  `json:"created_at" db:"created_at"`
+	ResolvedAt *time.Time `json:"resolved_at" db:"resolved_at"`
+	Items      []Item     `json:"items" db:"-"`
+}
+
+// Kind says how goods were redeemed.
+type Kind string
+
+// Redemption kinds.
+const (
+	ByVoucher    Kind = "voucher"
+	ByMemberCode Kind = "member_code"
+)
+
+// Redemption is goods handed out for points at a counter.
+type Redemption struct {
+	ID                 int64      `json:"id" db:"id"`
+	VillageID          int64      `json:"village_id" db:"village_id"`
+	ShopID             int64      `json:"shop_id" db:"shop_id"`
+	AccountID          int64      `json:"account_id" db:"account_id"`
+	Kind               Kind       `json:"kind" db:"kind"`
+	VoucherID          *int64     `json:"voucher_id" db:"voucher_id"`
+	MemberCodeID       []byte     `json:"-" db:"member_code_id"`
+	Points             int64      `json:"points" db:"points"`
+	PriceFen           int64      `json:"price_fen" db:"price_fen"`
+	TransferID         int64      `json:"transfer_id" db:"transfer_id"`
+	RedeemedBy         int64      `json:"redeemed_by" db:"redeemed_by"`
+	CreatedAt          time.Time  `json:"created_at" db:"created_at"`
+	ReversedAt         *time.Time `json:"reversed_at" db:"reversed_at"`
+	ReversedBy         *int64     `json:"reversed_by" db:"reversed_by"`
+	ReversalTransferID *int64     `json:"reversal_transfer_id" db:"reversal_transfer_id"`
+	ReversalReason     string     `json:"reversal_reason" db:"reversal_reason"`
+	Items              []Item     `json:"items" db:"-"`
+}
+
+// Limits of an order.
+const (
+	MaxLines    = 20
+	MaxQuantity = 99
+)
+
+// Errors of redemption. The contract fixes the codes and statuses of the voucher_* ones.
+var (
+	ErrInvalidCode      = fault.New(fault.Invalid, "voucher_invalid", "无效的兑换码（格式错误或被篡改）/ the code is malformed or has been tampered with")
+	ErrAlreadyRedeemed  = fault.New(fault.Conflict, "voucher_already_redeemed", "该兑换券已兑换 / the voucher was already redeemed")
+	ErrCancelled        = fault.New(fault.Conflict, "voucher_cancelled", "该兑换券已作废 / the voucher was cancelled")
+	ErrExpired          = fault.New(fault.Gone, "voucher_expired", "该兑换券已过期 / the voucher has expired")
+	ErrWrongShop        = fault.New(fault.Forbidden, "voucher_wrong_shop", "该兑换券不属于本店 / the voucher is for another shop")
+	ErrNotIssued        = fault.New(fault.Conflict, "voucher_not_issued", "该兑换券已不能取消 / the voucher is no longer issued")
+	ErrVoucherNotFound  = fault.New(fault.NotFound, "voucher_not_found", "没有该兑换券 / no such voucher")
+	ErrBusy             = fault.New(fault.Conflict, "being_redeemed_elsewhere", "正在另一个柜台办理，请稍候 / this is being redeemed at another counter right now")
+	ErrMemberCodeUsed   = fault.New(fault.Conflict, "member_code_used", "付款码已使用，请刷新 / this member code was already used: refresh it")
+	ErrMemberCodeExpiry = fault.New(fault.Gone, "member_code_expired", "付款码已过期，请刷新 / this member code has expired: refresh it")
+	ErrMonthlyLimit     = fault.New(fault.Conflict, "monthly_limit_exceeded", "超过本户本月限兑数量 / more than this household may take this month")
+	ErrNotOnShelf       = fault.New(fault.Conflict, "goods_unavailable", "商品已下架 / the goods are not on the shelf")
+	ErrNotShopkeeper    = fault.New(fault.Forbidden, "not_a_shopkeeper", "只有本店店主可以操作 / only the shop's shopkeeper may do this")
+	ErrNotToday         = fault.New(fault.Conflict, "reversal_not_same_day", "只能当天退货 / only same-day redemptions can be reversed")
+	ErrAlreadyReversed  = fault.New(fault.Conflict, "already_reversed", "该笔已退货 / this redemption was already reversed")
+	ErrRedemptionNone   = fault.New(fault.NotFound, "redemption_not_found", "没有该兑换记录 / no such redemption")
+)
