@@ -57,7 +57,7 @@ type Options struct {
 
 // New wires the service. It connects lazily: New succeeds while MySQL or Redis are down.
 func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
-	db, err := mysql.Open(cfg.MySQLDSN, mysql.Options{Logger: log})
+	db, err := mysql.Open(cfg.MySQLDSN, mysql.Options{Logger: log, MaxOpenConns: cfg.MySQLMaxConns})
 	if err != nil {
 		return nil, err
 	}

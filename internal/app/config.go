@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 type Config struct {
 	HTTPAddr       string        // PM_HTTP_ADDR
 	MySQLDSN       string        // PM_MYSQL_DSN
+	MySQLMaxConns  int           // PM_MYSQL_MAX_CONNS: connections per instance (the server's max_connections is shared by all)
 	RedisAddr      string        // PM_REDIS_ADDR
 	RedisPrefix    string        // PM_REDIS_PREFIX: key prefix, so deployments and test runs can share a Redis
 	Secret         string        // PM_SECRET: signs voucher and member codes
@@ -52,6 +54,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if p := get("PM_TRUSTED_PROXIES", ""); p != "" {
 		cfg.TrustedProxies = strings.Split(p, ",")
 	}
+	conns, err := strconv.Atoi(get("PM_MYSQL_MAX_CONNS", "32"))
+	if err != nil || conns < 2 || conns > 1000 {
+		return cfg, fmt.Errorf("PM_MYSQL_MAX_CONNS: want a number from 2 to 1000")
+	}
+	cfg.MySQLMaxConns = conns
 	every, err := time.ParseDuration(get("PM_CHECKPOINT_INTERVAL", "1h"))
 	if err != nil || every < time.Second {
 		return cfg, fmt.Errorf("PM_CHECKPOINT_INTERVAL: want a duration of at least 1s, like 1h")
@@ -87,7 +94,7 @@ func (c Config) LogValue() slog.Value {
 	}
 	return slog.GroupValue(
 		slog.String("http_addr", c.HTTPAddr), slog.String("mysql_dsn", dsn),
-		slog.String("redis_addr", c.RedisAddr), slog.String("redis_prefix", c.RedisPrefix),
+		slog.Int("mysql_max_conns", c.MySQLMaxConns), slog.String("redis_addr", c.RedisAddr), slog.String("redis_prefix", c.RedisPrefix),
 		slog.String("secret", "****"), slog.Bool("secret_generated", c.SecretGenerated),
 		slog.Bool("production", c.Production), slog.Bool("cookie_secure", c.CookieSecure),
 		slog.Any("trusted_proxies", c.TrustedProxies), slog.Duration("checkpoint_interval", c.CheckpointEach),

@@ -62,6 +62,7 @@ func Config(t testing.TB) app.Config {
 	return app.Config{
 		HTTPAddr: "127.0.0.1:0", MySQLDSN: DSN(t), RedisAddr: RedisAddr(), RedisPrefix: randomName("pmtest:"),
 		Secret: "test-secret-0123456789abcdef0123456789abcdef", CheckpointEach: time.Hour,
+		MySQLMaxConns: 12, // tests run several instances and packages side by side on one server
 	}
 }
 
@@ -86,7 +87,7 @@ func NewWith(t testing.TB, cfg app.Config, opt app.Options) *app.App {
 	if opt.Auth == nil {
 		opt.Auth = LooseAuth()
 	}
-	a, err := app.New(cfg, slog.New(slog.DiscardHandler), opt)
+	a, err := app.New(cfg, Logger(), opt)
 	if err != nil {
 		t.Fatalf("wire app: %v", err)
 	}
@@ -111,10 +112,18 @@ func SystemCtx() context.Context {
 // unreachable, for tests of outages.
 func NewWithoutRedis(t testing.TB, cfg app.Config) *app.App {
 	t.Helper()
-	a, err := app.New(cfg, slog.New(slog.DiscardHandler), app.Options{Auth: LooseAuth()})
+	a, err := app.New(cfg, Logger(), app.Options{Auth: LooseAuth()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
 	return a
+}
+
+// Logger discards the service's logs unless PM_TEST_LOG is set, when it writes them to stderr.
+func Logger() *slog.Logger {
+	if os.Getenv("PM_TEST_LOG") == "" {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -126,35 +124,9 @@ func TestMySQLDownAnswers503(t *testing.T) {
 // same port: logins answer 503 while it is gone and work again without restarting the service.
 func TestRedisOutageAndRecovery(t *testing.T) {
 	t.Parallel()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Fatal("redis-server is needed on PATH for this test (make test installs it)")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		waitFor(t, func() bool {
-			c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-			ok := err == nil
-			if ok {
-				c.Close()
-			}
-			return ok
-		})
-		return cmd
-	}
-	redisCmd := start()
+	rs := startRedis(t)
 	cfg := dbtest.Config(t)
-	cfg.RedisAddr = fmt.Sprintf("127.0.0.1:%d", port)
+	cfg.RedisAddr = rs.addr
 	a := dbtest.NewWith(t, cfg, app.Options{})
 	if err := a.SeedDemo(t.Context()); err != nil {
 		t.Fatal(err)
@@ -165,8 +137,7 @@ func TestRedisOutageAndRecovery(t *testing.T) {
 	e := &env{t: t, app: a, srv: srv}
 	token := e.login("13800000010")
 
-	_ = redisCmd.Process.Kill()
-	_ = redisCmd.Wait()
+	rs.stop()
 	if r := e.call("GET", "/api/v1/me", token, nil); r.status != http.StatusServiceUnavailable || r.code() != "service_unavailable" {
 		t.Errorf("me while Redis is down: %d %s", r.status, r.raw)
 	}
@@ -176,7 +147,7 @@ func TestRedisOutageAndRecovery(t *testing.T) {
 	if r := e.call("GET", "/readyz", "", nil); r.status != http.StatusOK || r.body["redis"] != "down" {
 		t.Errorf("readyz while Redis is down: %d %s (MySQL is up, so ready, and it says Redis is down)", r.status, r.raw)
 	}
-	start()
+	rs.start()
 	waitFor(t, func() bool { return a.Redis.Ping(context.Background()) == nil })
 	if r := e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": "13800000010", "password": demo.Password}); r.status != http.StatusOK {
 		t.Errorf("login after Redis came back: %d %s", r.status, r.raw)

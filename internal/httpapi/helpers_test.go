@@ -3,9 +3,12 @@ package httpapi_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -122,4 +125,54 @@ func (e *env) accountOf(phone string) int64 {
 func num(v any) int64 {
 	f, _ := v.(float64)
 	return int64(f)
+}
+
+// privateRedis is a redis-server of the test's own, on a free port.
+type privateRedis struct {
+	t    *testing.T
+	addr string
+	port int
+	cmd  *exec.Cmd
+}
+
+// startRedis starts a private redis-server; it is killed when the test ends.
+func startRedis(t *testing.T) *privateRedis {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	r := &privateRedis{t: t, port: port, addr: fmt.Sprintf("127.0.0.1:%d", port)}
+	r.start()
+	t.Cleanup(r.stop)
+	return r
+}
+
+func (r *privateRedis) start() {
+	r.t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		r.t.Fatal("redis-server is needed on PATH for this test (make test installs it)")
+	}
+	r.cmd = exec.Command(bin, "--port", fmt.Sprint(r.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	if err := r.cmd.Start(); err != nil {
+		r.t.Fatal(err)
+	}
+	waitFor(r.t, func() bool {
+		c, err := net.Dial("tcp", r.addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+}
+
+func (r *privateRedis) stop() {
+	if r.cmd != nil && r.cmd.Process != nil {
+		_ = r.cmd.Process.Kill()
+		_ = r.cmd.Wait()
+		r.cmd = nil
+	}
 }

@@ -112,7 +112,7 @@ func Open(dsn string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("open MySQL: %w", err)
 	}
 	if opt.MaxOpenConns <= 0 {
-		opt.MaxOpenConns = 64
+		opt.MaxOpenConns = 32
 	}
 	db.SetMaxOpenConns(opt.MaxOpenConns)
 	db.SetMaxIdleConns(opt.MaxOpenConns)

@@ -20,6 +20,8 @@ const (
 	errCheckViolation  = 3819 // MySQL 8; MariaDB reports 4025
 	errMariaCheck      = 4025
 	errNoReferenced    = 1452
+	errTooManyConns    = 1040
+	errUserConns       = 1203
 )
 
 func mysqlErrNo(err error) uint16 {
@@ -44,7 +46,9 @@ func classify(err error) error {
 		return err
 	}
 	var netErr net.Error
-	switch {
+	switch n := mysqlErrNo(err); {
+	case n == errTooManyConns || n == errUserConns:
+		return errors.Join(fault.ErrUnavailable, err)
 	case errors.Is(err, driver.ErrBadConn), errors.Is(err, mysqldrv.ErrInvalidConn),
 		errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded):
 		return errors.Join(fault.ErrUnavailable, err)

@@ -1,0 +1,463 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/png"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"pointsmarket/internal/app"
+	"pointsmarket/internal/dbtest"
+)
+
+// order issues a voucher for the villager at a shop and returns the answer.
+func (e *env) order(token string, shop, goods, quantity int64, headers ...string) reply {
+	e.t.Helper()
+	return e.call("POST", "/api/v1/vouchers", token, map[string]any{"shop_id": shop, "items": []map[string]any{{"goods_id": goods, "quantity": quantity}}}, headers...)
+}
+
+func (e *env) available(token string, kind string) (available, held int64) {
+	e.t.Helper()
+	for _, a := range e.call("GET", "/api/v1/me", token, nil).body["accounts"].([]any) {
+		acc := a.(map[string]any)
+		if acc["kind"] == kind {
+			return num(acc["available"]), num(acc["held"])
+		}
+	}
+	e.t.Fatalf("no %s account", kind)
+	return 0, 0
+}
+
+// TestOneVoucherRedeemedOnceAcrossInstances sends 200 concurrent redemptions of one voucher to
+// three service instances, one of which has a Redis of its own (a split): exactly one succeeds.
+func TestOneVoucherRedeemedOnceAcrossInstances(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	cfg := e.app.Config
+	second := dbtest.NewWith(t, cfg, app.Options{})
+	split := startRedis(t)
+	cfg.RedisAddr = split.addr
+	third := dbtest.NewWith(t, cfg, app.Options{})
+	servers := []*httptest.Server{e.srv}
+	for _, a := range []*app.App{second, third} {
+		h, err := a.Handler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		servers = append(servers, srv)
+	}
+	villager := e.login("13800000010")
+	shop := e.shopOf("国茶村")
+	before, _ := e.available(villager, "household")
+	v := e.order(villager, shop, e.goodsNamed(shop, "毛巾"), 3)
+	if v.status != http.StatusCreated {
+		t.Fatalf("order: %d %s", v.status, v.raw)
+	}
+	code := v.body["code"].(string)
+	tokens := []string{e.login("13800000002"), e.login("13800000002")}
+	onThird := &env{t: t, app: third, srv: servers[2]}
+	tokens = append(tokens, onThird.login("13800000002")) // sessions live in each Redis
+	var wg sync.WaitGroup
+	statuses := make([]int, 200)
+	codes := make([]string, 200)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			inst := &env{t: t, srv: servers[i%3]}
+			r := inst.call("POST", "/api/v1/counter/redeem", tokens[i%3], map[string]string{"code": code})
+			statuses[i], codes[i] = r.status, r.code()
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for i, s := range statuses {
+		switch {
+		case s == http.StatusOK:
+			ok++
+		case s < 400 || s >= 500:
+			t.Errorf("request %d: status %d", i, s)
+		case codes[i] != "voucher_already_redeemed" && codes[i] != "being_redeemed_elsewhere":
+			t.Errorf("request %d: %d %s", i, s, codes[i])
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d redemptions succeeded, want exactly 1", ok)
+	}
+	after, held := e.available(villager, "household")
+	if after != before-27 || held != 0 {
+		t.Fatalf("available %d → %d (held %d): want one move of 27 points", before, after, held)
+	}
+	dbtest.MustVerify(t, e.app)
+}
+
+func TestConcurrentOrdersNeverHoldMoreThanAvailable(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	villager := e.login("13800000010")
+	shop := e.shopOf("国茶村")
+	paper := e.goodsNamed(shop, "卫生纸（10卷）") // 25 points
+	before, _ := e.available(villager, "household")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var heldByVouchers int64
+	refused := 0
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := e.order(villager, shop, paper, 40) // 1,000 points each
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case r.status == http.StatusCreated:
+				heldByVouchers += num(r.body["points"])
+			case r.status == http.StatusConflict && r.code() == "insufficient_points":
+				refused++
+			default:
+				t.Errorf("order: %d %s", r.status, r.raw)
+			}
+		}()
+	}
+	wg.Wait()
+	available, held := e.available(villager, "household")
+	if held != heldByVouchers || held > before || available != before-held || available < 0 {
+		t.Fatalf("before %d: held %d (vouchers %d), available %d", before, held, heldByVouchers, available)
+	}
+	if refused == 0 || heldByVouchers != before/1000*1000 {
+		t.Fatalf("held %d with %d refusals from %d available: the race did not reach the limit", heldByVouchers, refused, before)
+	}
+	dbtest.MustVerify(t, e.app)
+}
+
+func TestCounterRefusalsSaySpecificallyWhy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	villager, keeper, jyKeeper := e.login("13800000010"), e.login("13800000002"), e.login("13800000102")
+	shop := e.shopOf("国茶村")
+	towel := e.goodsNamed(shop, "毛巾")
+	issue := func() (int64, string, string) {
+		r := e.order(villager, shop, towel, 1)
+		if r.status != http.StatusCreated {
+			t.Fatalf("order: %d %s", r.status, r.raw)
+		}
+		return num(r.body["id"]), r.body["code"].(string), r.body["short_code"].(string)
+	}
+	redeem := func(token, code string, headers ...string) reply {
+		return e.call("POST", "/api/v1/counter/redeem", token, map[string]string{"code": code}, headers...)
+	}
+	// Scan changes nothing, then redeem by the typed short code; again: already redeemed, when and where.
+	_, code, short := issue()
+	if r := e.call("POST", "/api/v1/counter/scan", keeper, map[string]string{"code": code}); r.status != http.StatusOK ||
+		r.body["voucher"].(map[string]any)["holder"] != "张*国" || r.body["voucher"].(map[string]any)["status"] != "issued" {
+		t.Fatalf("scan: %d %s", r.status, r.raw)
+	}
+	if r := redeem(keeper, short[:4]+" "+short[4:]); r.status != http.StatusOK {
+		t.Fatalf("redeem by short code: %d %s", r.status, r.raw)
+	}
+	again := redeem(keeper, code)
+	if again.status != http.StatusConflict || again.code() != "voucher_already_redeemed" || !strings.Contains(again.raw, "国茶村便民超市") {
+		t.Fatalf("second redeem: %d %s", again.status, again.raw)
+	}
+	// Tampered, malformed, another shop's, cancelled, expired.
+	_, code2, _ := issue()
+	tampered := code2[:len(code2)-1] + map[bool]string{true: "B", false: "A"}[strings.HasSuffix(code2, "A")]
+	cases := []struct {
+		name, token, code string
+		status            int
+		errCode           string
+	}{
+		{"tampered", keeper, tampered, http.StatusBadRequest, "voucher_invalid"},
+		{"malformed", keeper, "not-a-code", http.StatusBadRequest, "voucher_invalid"},
+		{"unknown short code", keeper, "00000000", http.StatusBadRequest, "voucher_invalid"},
+		{"another village's shop", jyKeeper, code2, http.StatusForbidden, "voucher_wrong_shop"},
+		{"not a shopkeeper", villager, code2, http.StatusForbidden, "not_a_shopkeeper"},
+	}
+	for _, c := range cases {
+		if r := redeem(c.token, c.code); r.status != c.status || r.code() != c.errCode {
+			t.Errorf("%s: %d %s, want %d %s", c.name, r.status, r.code(), c.status, c.errCode)
+		}
+	}
+	if r := e.call("POST", "/api/v1/counter/redeem", keeper, `{"code": 5}`); r.status != http.StatusUnprocessableEntity && r.status != http.StatusBadRequest {
+		t.Errorf("a number for a code: %d", r.status)
+	}
+	id3, code3, _ := issue()
+	if r := e.call("POST", fmt.Sprintf("/api/v1/vouchers/%d/cancel", id3), keeper, nil); r.status != http.StatusNotFound {
+		t.Errorf("the shopkeeper cancels a villager's voucher: %d", r.status)
+	}
+	if r := e.call("POST", fmt.Sprintf("/api/v1/vouchers/%d/cancel", id3), villager, nil); r.status != http.StatusOK || r.body["status"] != "cancelled" {
+		t.Fatalf("cancel: %d %s", r.status, r.raw)
+	}
+	if r := e.call("POST", fmt.Sprintf("/api/v1/vouchers/%d/cancel", id3), villager, nil); r.status != http.StatusConflict {
+		t.Errorf("cancel twice: %d", r.status)
+	}
+	if r := redeem(keeper, code3); r.status != http.StatusConflict || r.code() != "voucher_cancelled" {
+		t.Errorf("cancelled: %d %s", r.status, r.raw)
+	}
+	id4, code4, _ := issue()
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE vouchers SET expires_at = ? WHERE id = ?`, time.Now().Add(-time.Minute), id4); err != nil {
+		t.Fatal(err)
+	}
+	if r := redeem(keeper, code4); r.status != http.StatusGone || r.code() != "voucher_expired" {
+		t.Errorf("expired: %d %s", r.status, r.raw)
+	}
+	if r := e.call("GET", fmt.Sprintf("/api/v1/vouchers/%d", id4), villager, nil); r.body["status"] != "expired" {
+		t.Errorf("an expired voucher met at the counter is expired at once: %s", r.raw)
+	}
+	// The agreement gates the counter.
+	gcClerk := e.login("13800000001")
+	agreement := num(e.call("GET", fmt.Sprintf("/api/v1/shops/%d/agreements", shop), gcClerk, nil).body["agreements"].([]any)[0].(map[string]any)["id"])
+	_, code5, _ := issue()
+	e.call("POST", fmt.Sprintf("/api/v1/agreements/%d/status", agreement), gcClerk, map[string]any{"status": "suspended"})
+	if r := redeem(keeper, code5); r.status != http.StatusForbidden || r.code() != "shop_agreement_inactive" {
+		t.Errorf("redeem under a suspended agreement: %d %s", r.status, r.raw)
+	}
+	if r := e.order(villager, shop, towel, 1); r.status != http.StatusForbidden || r.code() != "shop_agreement_inactive" {
+		t.Errorf("order under a suspended agreement: %d %s", r.status, r.raw)
+	}
+	// Bad orders.
+	for _, body := range []any{
+		map[string]any{"shop_id": shop, "items": []any{}},
+		map[string]any{"shop_id": shop, "items": []map[string]any{{"goods_id": towel, "quantity": 0}}},
+		map[string]any{"shop_id": shop, "items": []map[string]any{{"goods_id": towel, "quantity": 1.5}}},
+		map[string]any{"shop_id": shop, "items": []map[string]any{{"goods_id": towel, "quantity": 1}, {"goods_id": towel, "quantity": 1}}},
+		`{"shop_id": "one"}`,
+	} {
+		if r := e.call("POST", "/api/v1/vouchers", villager, body); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("order %v: %d %s", body, r.status, r.raw)
+		}
+	}
+	dbtest.MustVerify(t, e.app)
+}
+
+func TestRedeemIdempotencyKeyReplays(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	villager, keeper := e.login("13800000010"), e.login("13800000002")
+	shop := e.shopOf("国茶村")
+	order := e.order(villager, shop, e.goodsNamed(shop, "肥皂"), 2, "Idempotency-Key", "order-1")
+	replayed := e.order(villager, shop, e.goodsNamed(shop, "肥皂"), 2, "Idempotency-Key", "order-1")
+	if replayed.status != http.StatusCreated || num(replayed.body["id"]) != num(order.body["id"]) {
+		t.Fatalf("replayed order: %d %s", replayed.status, replayed.raw)
+	}
+	if _, held := e.available(villager, "household"); held != 8 {
+		t.Fatalf("held %d after an order and its replay, want 8", held)
+	}
+	code := order.body["code"].(string)
+	first := e.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": code}, "Idempotency-Key", "scan-77")
+	second := e.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": code}, "Idempotency-Key", "scan-77")
+	if first.status != http.StatusOK || second.status != http.StatusOK || first.body["redemption_id"] != second.body["redemption_id"] {
+		t.Fatalf("replay: %d %s / %d %s", first.status, first.raw, second.status, second.raw)
+	}
+	other := e.order(villager, shop, e.goodsNamed(shop, "肥皂"), 1)
+	if r := e.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": other.body["code"].(string)}, "Idempotency-Key", "scan-77"); r.status != http.StatusConflict || r.code() != "idempotency_key_reused" {
+		t.Errorf("same key, another voucher: %d %s", r.status, r.raw)
+	}
+	dbtest.MustVerify(t, e.app)
+}
+
+func TestVoucherQRDecodesToItsCode(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	villager := e.login("13800000010")
+	shop := e.shopOf("国茶村")
+	order := e.order(villager, shop, e.goodsNamed(shop, "食盐（500克）"), 1)
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/vouchers/%d/qr.png", e.srv.URL, num(order.body["id"])), nil)
+	req.Header.Set("Authorization", "Bearer "+villager)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(resp.Body)
+	img, _, err := image.Decode(&buf)
+	if err != nil || resp.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("qr.png: %v %v", resp.Header, err)
+	}
+	if img.Bounds().Dx() < 400 {
+		t.Errorf("QR is %dpx wide: too small for a cheap phone screen", img.Bounds().Dx())
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil || res.GetText() != order.body["code"] {
+		t.Fatalf("decoded %q (%v), want %q", res, err, order.body["code"])
+	}
+	if r := e.call("GET", fmt.Sprintf("/api/v1/vouchers/%d/qr.png", num(order.body["id"])), e.login("13800000002"), nil); r.status != http.StatusNotFound {
+		t.Errorf("someone else's voucher QR: %d", r.status)
+	}
+}
+
+func TestMemberCodeCheckoutLimitsAndReversal(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	villager, keeper, sup := e.login("13800000010"), e.login("13800000002"), e.login("13800000003")
+	shop := e.shopOf("国茶村")
+	oil := e.goodsNamed(shop, "菜籽油（5升）") // 85 points, at most 2 a month per household
+	before, _ := e.available(villager, "household")
+	stockBefore := num(e.call("GET", fmt.Sprintf("/api/v1/goods/%d", oil), keeper, nil).body["stock"])
+	mc := e.call("GET", "/api/v1/member-code", villager, nil)
+	code := mc.body["code"].(string)
+	if scan := e.call("POST", "/api/v1/counter/member-code/scan", keeper, map[string]string{"code": code}); scan.status != http.StatusOK {
+		t.Fatalf("scan member code: %d %s", scan.status, scan.raw)
+	}
+	checkout := func(code string, qty int) reply {
+		return e.call("POST", "/api/v1/counter/checkout", keeper, map[string]any{"code": code, "items": []map[string]any{{"goods_id": oil, "quantity": qty}}})
+	}
+	r := checkout(code, 2)
+	if r.status != http.StatusOK || num(r.body["points"]) != 170 {
+		t.Fatalf("checkout: %d %s", r.status, r.raw)
+	}
+	if again := checkout(code, 1); again.status != http.StatusConflict || again.code() != "member_code_used" {
+		t.Errorf("member code used twice: %d %s", again.status, again.raw)
+	}
+	fresh := e.call("GET", "/api/v1/member-code", villager, nil).body["code"].(string)
+	if over := checkout(fresh, 1); over.status != http.StatusConflict || over.code() != "monthly_limit_exceeded" {
+		t.Errorf("third bottle this month: %d %s", over.status, over.raw)
+	}
+	if after, _ := e.available(villager, "household"); after != before-170 {
+		t.Errorf("available %d → %d, want -170", before, after)
+	}
+	// The day's list, then a same-day reversal that returns points and stock, once.
+	day := e.call("GET", "/api/v1/counter/today", keeper, nil)
+	if num(day.body["count"]) != 1 || num(day.body["points"]) != 170 || num(day.body["price_fen"]) != 17000 {
+		t.Fatalf("today: %s", day.raw)
+	}
+	id := num(r.body["redemption_id"])
+	if rv := e.call("POST", fmt.Sprintf("/api/v1/counter/redemptions/%d/reverse", id), keeper, map[string]string{"reason": ""}); rv.status != http.StatusUnprocessableEntity {
+		t.Errorf("reversal without a reason: %d", rv.status)
+	}
+	if rv := e.call("POST", fmt.Sprintf("/api/v1/counter/redemptions/%d/reverse", id), e.login("13800000102"), map[string]string{"reason": "x"}); rv.status != http.StatusForbidden {
+		t.Errorf("another shop reverses: %d", rv.status)
+	}
+	if rv := e.call("POST", fmt.Sprintf("/api/v1/counter/redemptions/%d/reverse", id), keeper, map[string]string{"reason": "油桶漏了"}); rv.status != http.StatusOK {
+		t.Fatalf("reverse: %d %s", rv.status, rv.raw)
+	}
+	if rv := e.call("POST", fmt.Sprintf("/api/v1/counter/redemptions/%d/reverse", id), keeper, map[string]string{"reason": "again"}); rv.status != http.StatusConflict {
+		t.Errorf("reverse twice: %d", rv.status)
+	}
+	if after, _ := e.available(villager, "household"); after != before {
+		t.Errorf("available after the reversal: %d, want %d", after, before)
+	}
+	if stock := num(e.call("GET", fmt.Sprintf("/api/v1/goods/%d", oil), keeper, nil).body["stock"]); stock != stockBefore {
+		t.Errorf("stock after the reversal: %d, want %d", stock, stockBefore)
+	}
+	if day := e.call("GET", "/api/v1/counter/today", keeper, nil); num(day.body["count"]) != 0 || num(day.body["reversed"]) != 1 {
+		t.Errorf("today after the reversal: %s", day.raw)
+	}
+	// Supervisors see it, with its reason.
+	list := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/redemptions", e.village("国茶村")), sup, nil)
+	if !strings.Contains(list.raw, "油桶漏了") {
+		t.Errorf("supervisor's list: %s", list.raw)
+	}
+	if r := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/redemptions", e.village("国茶村")), villager, nil); r.status != http.StatusForbidden {
+		t.Errorf("villager reads the village's redemptions: %d", r.status)
+	}
+	dbtest.MustVerify(t, e.app)
+}
+
+func TestSweeperExpiresVouchersAndReleasesHolds(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	villager := e.login("13800000010")
+	shop := e.shopOf("国茶村")
+	for range 3 {
+		e.order(villager, shop, e.goodsNamed(shop, "肥皂"), 1)
+	}
+	if _, held := e.available(villager, "household"); held != 12 {
+		t.Fatalf("held %d", held)
+	}
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE vouchers SET expires_at = ?`, time.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 3 { // several instances sweeping at once
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := e.app.Vouchers.ExpireDue(dbtest.SystemCtx()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if _, held := e.available(villager, "household"); held != 0 {
+		t.Fatalf("held %d after the sweep", held)
+	}
+	for _, v := range e.call("GET", "/api/v1/vouchers", villager, nil).body["vouchers"].([]any) {
+		if v.(map[string]any)["status"] != "expired" {
+			t.Errorf("voucher after the sweep: %v", v)
+		}
+	}
+	dbtest.MustVerify(t, e.app)
+}
+
+func TestRedisDownStillNeverDoubleSpends(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	villager, keeper := e.login("13800000010"), e.login("13800000002")
+	shop := e.shopOf("国茶村")
+	code := e.order(villager, shop, e.goodsNamed(shop, "肥皂"), 1).body["code"].(string)
+	// Sessions live in Redis too, so the shopkeeper is authenticated on the healthy instance and
+	// redeems through a service whose locks point at a dead Redis.
+	cfg := e.app.Config
+	cfg.RedisAddr = "127.0.0.1:1"
+	lockless := dbtest.NewWithoutRedis(t, cfg)
+	_, principal, err := e.app.Auth.Authenticate(t.Context(), keeper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	results := make(chan error, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := lockless.Vouchers.Redeem(dbtest.SystemCtx(), principal, code, "")
+			results <- err
+		}()
+	}
+	wg.Wait()
+	close(results)
+	ok := 0
+	for err := range results {
+		if err == nil {
+			ok++
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d redemptions without locks succeeded, want 1", ok)
+	}
+	h, _ := lockless.Handler()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	m, _ := http.Get(srv.URL + "/metrics")
+	var body bytes.Buffer
+	body.ReadFrom(m.Body)
+	m.Body.Close()
+	if !strings.Contains(body.String(), "pointsmarket_locks_off_total 20") {
+		t.Errorf("metrics do not say the locks were off:\n%s", grep(body.String(), "locks_off"))
+	}
+	dbtest.MustVerify(t, e.app)
+}
+
+func grep(s, part string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, part) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
