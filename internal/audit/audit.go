@@ -3,9 +3,9 @@
 //
 // Entries form hash chains: each entry's hash covers its fields and the previous entry's hash. There
 // is not one chain but several per village ("lanes", chosen by the object), so that writes about
-// different objects of a village do not queue behind one row; a write appends to its chain in the
-// same transaction as the change it describes, as the last statement, so the chain's head row is
-// locked only for the commit. Checkpoints fix every chain's head under one root hash for
+// different objects of a village do not queue behind one row; a transaction appends its entries
+// about one place to the lane of the first of them, in one batch, as its last statement, so the
+// chain's head row is locked only for the commit. Checkpoints fix every chain's head under one root hash for
 // publication: rewriting an entry afterwards breaks either its chain or the checkpoint.
 package audit
 

@@ -31,8 +31,8 @@ type Options struct {
 	Logger       *slog.Logger
 }
 
-// PrepareDSN returns the DSN with the settings the stores rely on: parseTime, UTC, utf8mb4, and
-// clientFoundRows left false — our compare-and-set UPDATEs always change the row they match, so
+// PrepareDSN returns the DSN with the settings the stores rely on: parseTime, UTC, utf8mb4,
+// interpolated parameters, and clientFoundRows left false — our compare-and-set UPDATEs always change the row they match, so
 // "changed rows" is the number of rows that matched the condition.
 func PrepareDSN(dsn string) (*mysqldrv.Config, error) {
 	cfg, err := mysqldrv.ParseDSN(dsn)
@@ -45,6 +45,10 @@ func PrepareDSN(dsn string) (*mysqldrv.Config, error) {
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
 	cfg.ClientFoundRows = false
+	// Without interpolation the driver prepares every statement that has arguments: a second round
+	// trip and a server-side parse each time. Interpolating is safe with utf8mb4 (the driver refuses
+	// it for the few multi-byte charsets where escaping is ambiguous).
+	cfg.InterpolateParams = true
 	if cfg.Params == nil {
 		cfg.Params = map[string]string{}
 	}

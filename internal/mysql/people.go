@@ -14,12 +14,11 @@ import (
 
 // AuthStore implements auth.Store.
 type AuthStore struct {
-	db  *DB
-	org *OrgStore
+	db *DB
 }
 
 // NewAuthStore returns an AuthStore.
-func NewAuthStore(db *DB, org *OrgStore) *AuthStore { return &AuthStore{db: db, org: org} }
+func NewAuthStore(db *DB) *AuthStore { return &AuthStore{db: db} }
 
 // CredentialByPhone implements auth.Store.
 func (s *AuthStore) CredentialByPhone(ctx context.Context, phone string) (auth.Credential, error) {
@@ -35,9 +34,10 @@ func (s *AuthStore) CredentialByPhone(ctx context.Context, phone string) (auth.C
 	return auth.Credential{PersonID: row.ID, PasswordHash: row.Hash.String, Disabled: row.Disabled}, nil
 }
 
-// Principal implements auth.Store.
+// Principal implements auth.Store: the person and their grants in one query, since it runs on
+// every authenticated request.
 func (s *AuthStore) Principal(ctx context.Context, personID int64) (auth.Principal, error) {
-	var row struct {
+	var rows []struct {
 		ID          int64          `db:"id"`
 		Name        string         `db:"name"`
 		HouseholdID sql.NullInt64  `db:"household_id"`
@@ -46,23 +46,36 @@ func (s *AuthStore) Principal(ctx context.Context, personID int64) (auth.Princip
 		Hash        sql.NullString `db:"password_hash"`
 		MustChange  bool           `db:"must_change_password"`
 		Disabled    bool           `db:"disabled"`
+		Role        sql.NullString `db:"role"`
+		GTownship   sql.NullInt64  `db:"g_township"`
+		GVillage    sql.NullInt64  `db:"g_village"`
+		GShop       sql.NullInt64  `db:"g_shop"`
+		GBody       sql.NullString `db:"g_body"`
 	}
-	err := s.db.get(ctx, &row, fault.ErrNotFound, `SELECT p.id, p.name, p.household_id, p.village_id, v.township_id,
-		p.password_hash, p.must_change_password, p.disabled
-		FROM people p JOIN villages v ON v.id = p.village_id WHERE p.id = ?`, personID)
+	err := s.db.list(ctx, &rows, `SELECT p.id, p.name, p.household_id, p.village_id, v.township_id, p.password_hash,
+		p.must_change_password, p.disabled, g.role, g.township_id AS g_township, g.village_id AS g_village,
+		g.shop_id AS g_shop, g.body AS g_body
+		FROM people p JOIN villages v ON v.id = p.village_id LEFT JOIN role_grants g ON g.person_id = p.id
+		WHERE p.id = ? ORDER BY g.id`, personID)
 	if err != nil {
 		return auth.Principal{}, fmt.Errorf("principal %d: %w", personID, err)
 	}
-	grants, err := s.org.Grants(ctx, personID)
-	if err != nil {
-		return auth.Principal{}, err
+	if len(rows) == 0 {
+		return auth.Principal{}, fmt.Errorf("principal %d: %w", personID, fault.ErrNotFound)
 	}
+	r := rows[0]
 	p := auth.Principal{
-		PersonID: row.ID, Name: row.Name, HouseholdID: row.HouseholdID.Int64,
-		Home:   auth.Place{TownshipID: row.TownshipID, VillageID: row.VillageID},
-		Grants: grants, MustChangePassword: row.MustChange, Disabled: row.Disabled,
+		PersonID: r.ID, Name: r.Name, HouseholdID: r.HouseholdID.Int64,
+		Home:   auth.Place{TownshipID: r.TownshipID, VillageID: r.VillageID},
+		Grants: []auth.Grant{}, MustChangePassword: r.MustChange, Disabled: r.Disabled,
 	}
-	return p.WithPasswordHash(row.Hash.String), nil
+	for _, g := range rows {
+		if g.Role.Valid {
+			p.Grants = append(p.Grants, auth.Grant{Role: auth.Role(g.Role.String), TownshipID: g.GTownship.Int64,
+				VillageID: g.GVillage.Int64, ShopID: g.GShop.Int64, Body: g.GBody.String})
+		}
+	}
+	return p.WithPasswordHash(r.Hash.String), nil
 }
 
 // SetPassword implements auth.Store.

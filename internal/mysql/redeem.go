@@ -30,11 +30,12 @@ func (s *VoucherStore) Redeem(ctx context.Context, r voucher.RedeemRequest, idem
 			out, err = redemptionByID(ctx, tx, prev)
 			return err
 		}
-		v, _, err := voucherByID(ctx, tx, r.VoucherID)
-		if errors.Is(err, voucher.ErrVoucherNotFound) {
+		var v voucher.Voucher
+		if r.Voucher != nil && r.Voucher.ID == r.VoucherID {
+			v = *r.Voucher
+		} else if v, _, err = voucherByID(ctx, tx, r.VoucherID); errors.Is(err, voucher.ErrVoucherNotFound) {
 			return voucher.ErrInvalidCode
-		}
-		if err != nil {
+		} else if err != nil {
 			return err
 		}
 		if r.Nonce != nil && !bytes.Equal(r.Nonce, v.Nonce) {
@@ -75,10 +76,7 @@ func (s *VoucherStore) Redeem(ctx context.Context, r voucher.RedeemRequest, idem
 		if err := settleKey(ctx, tx, idem, out.ID); err != nil {
 			return err
 		}
-		place, err := villagePlace(ctx, tx, v.VillageID)
-		if err != nil {
-			return err
-		}
+		place := audit.Place{TownshipID: v.TownshipID, VillageID: v.VillageID}
 		return s.db.audit(ctx, tx, redemptionEvent(out, place, "counter.redeem"), transferEvent(t, place),
 			holdEvent(h, "ledger.capture", nil, place))
 	})

@@ -207,9 +207,10 @@ func voucherByID(ctx context.Context, q sqlx.QueryerContext, id int64) (voucher.
 		voucher.Voucher
 		Holder string `db:"holder_name"`
 	}
-	err := getRow(ctx, q, &row, voucher.ErrVoucherNotFound, `SELECT v.id, v.village_id, v.shop_id, v.account_id, v.holder_id,
-		v.points, v.status, v.nonce, v.short_code, v.hold_id, v.fence, v.expires_at, v.created_at, v.resolved_at, p.name AS holder_name
-		FROM vouchers v JOIN people p ON p.id = v.holder_id WHERE v.id = ?`, id)
+	err := getRow(ctx, q, &row, voucher.ErrVoucherNotFound, `SELECT v.id, v.village_id, vi.township_id, v.shop_id, v.account_id,
+		v.holder_id, v.points, v.status, v.nonce, v.short_code, v.hold_id, v.fence, v.expires_at, v.created_at, v.resolved_at,
+		p.name AS holder_name
+		FROM vouchers v JOIN people p ON p.id = v.holder_id JOIN villages vi ON vi.id = v.village_id WHERE v.id = ?`, id)
 	if err != nil {
 		return voucher.Voucher{}, "", err
 	}
@@ -224,22 +225,21 @@ func (s *VoucherStore) Voucher(ctx context.Context, id int64) (voucher.Voucher, 
 }
 
 // VoucherByShortCode implements voucher.Store.
-func (s *VoucherStore) VoucherByShortCode(ctx context.Context, shopIDs []int64, code string) (voucher.Voucher, error) {
+func (s *VoucherStore) VoucherByShortCode(ctx context.Context, shopIDs []int64, code string) (voucher.Voucher, voucher.HolderName, error) {
 	q, args, _ := sqlx.In(`SELECT id FROM vouchers WHERE short_code = ? AND shop_id IN (?)`, code, shopIDs)
 	var id int64
 	err := s.db.get(ctx, &id, voucher.ErrInvalidCode, q, args...)
 	if errors.Is(err, voucher.ErrInvalidCode) {
 		var other int64
 		if s.db.get(ctx, &other, voucher.ErrInvalidCode, `SELECT shop_id FROM vouchers WHERE short_code = ? LIMIT 1`, code) == nil {
-			return voucher.Voucher{}, voucher.ErrWrongShop.WithDetails(map[string]any{"shop_id": other})
+			return voucher.Voucher{}, "", voucher.ErrWrongShop.WithDetails(map[string]any{"shop_id": other})
 		}
-		return voucher.Voucher{}, err
+		return voucher.Voucher{}, "", err
 	}
 	if err != nil {
-		return voucher.Voucher{}, err
+		return voucher.Voucher{}, "", err
 	}
-	v, _, err := s.Voucher(ctx, id)
-	return v, err
+	return s.Voucher(ctx, id)
 }
 
 // Vouchers implements voucher.Store.

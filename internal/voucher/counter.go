@@ -43,18 +43,16 @@ func (s *Service) resolve(ctx context.Context, p auth.Principal, code string) (p
 	}
 	var pr presented
 	if short, ok := IsShortCode(code); ok {
-		v, err := s.Store.VoucherByShortCode(ctx, shops, short)
-		if err != nil {
+		if pr.voucher, pr.holder, err = s.Store.VoucherByShortCode(ctx, shops, short); err != nil {
 			return presented{}, err
 		}
-		pr.voucher = v
 	} else {
 		id, nonce, err := s.Codes.ParseVoucher(code)
 		if err != nil {
 			return presented{}, err
 		}
 		pr.nonce = nonce
-		if pr.voucher, _, err = s.Store.Voucher(ctx, id); err != nil {
+		if pr.voucher, pr.holder, err = s.Store.Voucher(ctx, id); err != nil {
 			if errors.Is(err, ErrVoucherNotFound) {
 				return presented{}, ErrInvalidCode // signed by us, yet unknown: another deployment's
 			}
@@ -67,8 +65,7 @@ func (s *Service) resolve(ctx context.Context, p auth.Principal, code string) (p
 	if !p.RunsShop(pr.voucher.ShopID) {
 		return presented{}, ErrWrongShop.WithDetails(map[string]any{"shop_id": pr.voucher.ShopID})
 	}
-	_, pr.holder, err = s.Store.Voucher(ctx, pr.voucher.ID)
-	return pr, err
+	return pr, nil
 }
 
 // Preview is what the counter shows before handing goods over.
@@ -112,7 +109,7 @@ func (s *Service) Redeem(ctx context.Context, p auth.Principal, code, key string
 	v := pr.voucher
 	idem := ledger.Idempotency{Key: key, Hash: ledger.Fingerprint("counter.redeem", v.ID)}
 	err = s.locked(ctx, fmt.Sprintf("voucher:%d", v.ID), func(fence Fence) error {
-		r, err = s.Store.Redeem(ctx, RedeemRequest{VoucherID: v.ID, Nonce: pr.nonce, ShopID: v.ShopID, By: p.PersonID,
+		r, err = s.Store.Redeem(ctx, RedeemRequest{VoucherID: v.ID, Voucher: &v, Nonce: pr.nonce, ShopID: v.ShopID, By: p.PersonID,
 			Fence: fence, Now: s.Now()}, idem)
 		return err
 	})

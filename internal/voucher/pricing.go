@@ -1,7 +1,6 @@
 package voucher
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -94,18 +93,4 @@ func MonthStart(t time.Time) time.Time {
 func DayStart(t time.Time) time.Time {
 	y, m, d := t.In(catalog.China).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, catalog.China).UTC()
-}
-
-func describe(items []Item) string {
-	s := ""
-	for i, it := range items {
-		if i > 0 {
-			s += "、"
-		}
-		s += fmt.Sprintf("%s×%d", it.Name, it.Quantity)
-		if len(s) > 150 {
-			return s + "…"
-		}
-	}
-	return s
 }

@@ -18,7 +18,7 @@ type Store interface {
 	Voucher(ctx context.Context, id int64) (Voucher, HolderName, error)
 	// VoucherByShortCode finds a voucher of one of the shops by its short code. It returns
 	// ErrWrongShop when the code is another shop's, ErrInvalidCode when nobody's.
-	VoucherByShortCode(ctx context.Context, shopIDs []int64, code string) (Voucher, error)
+	VoucherByShortCode(ctx context.Context, shopIDs []int64, code string) (Voucher, HolderName, error)
 	// Vouchers returns an account's vouchers, newest first.
 	Vouchers(ctx context.Context, accountIDs []int64, limit int) ([]Voucher, error)
 	// Cancel moves an issued voucher to cancelled and releases its hold. ErrNotIssued.
@@ -59,9 +59,11 @@ type IssueRequest struct {
 }
 
 // RedeemRequest is a voucher presented at its shop's counter. Nonce is nil when the voucher was
-// found by its short code.
+// found by its short code. Voucher, when set, is the voucher as the counter read it: everything
+// but its status is immutable, so the store need not read it again (the status is compared-and-set).
 type RedeemRequest struct {
 	VoucherID int64
+	Voucher   *Voucher
 	Nonce     []byte
 	ShopID    int64
 	By        int64

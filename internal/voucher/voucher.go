@@ -40,6 +40,7 @@ type Item struct {
 type Voucher struct {
 	ID         int64      `json:"id" db:"id"`
 	VillageID  int64      `json:"village_id" db:"village_id"`
+	TownshipID int64      `json:"-" db:"township_id"`
 	ShopID     int64      `json:"shop_id" db:"shop_id"`
 	AccountID  int64      `json:"account_id" db:"account_id"`
 	HolderID   int64      `json:"holder_id" db:"holder_id"`
