@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +19,7 @@ import (
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/voucher"
+	"pointsmarket/internal/web"
 )
 
 // Readiness reports the state of the dependencies.
@@ -69,7 +71,14 @@ func New(deps Deps) (http.Handler, error) {
 	}
 	r.HandleMethodNotAllowed = true
 	r.Use(s.requestContext, s.recovery, s.metrics.middleware)
-	r.NoRoute(func(c *gin.Context) { writeError(c, logger(c), errNoRoute) })
+	storefront := web.New()
+	r.NoRoute(func(c *gin.Context) {
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") || c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+			writeError(c, logger(c), errNoRoute)
+			return
+		}
+		storefront.ServeHTTP(c.Writer, c.Request)
+	})
 	r.NoMethod(func(c *gin.Context) { writeError(c, logger(c), errNoMethod) })
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)

@@ -88,13 +88,13 @@ func (s *VoucherStore) Redeem(ctx context.Context, r voucher.RedeemRequest, idem
 
 // whyNotRedeemable explains a failed compare-and-set: redeemed (when and where), cancelled,
 // expired, or taken over by a newer lock holder.
-func whyNotRedeemable(ctx context.Context, tx *sqlx.Tx, id int64, r voucher.RedeemRequest) error {
+func whyNotRedeemable(ctx context.Context, tx sqlx.QueryerContext, id int64, r voucher.RedeemRequest) error {
 	var v struct {
 		Status    voucher.Status `db:"status"`
 		ExpiresAt time.Time      `db:"expires_at"`
 		Fence     int64          `db:"fence"`
 	}
-	if err := tx.GetContext(ctx, &v, `SELECT status, expires_at, fence FROM vouchers WHERE id = ?`, id); err != nil {
+	if err := sqlx.GetContext(ctx, tx, &v, `SELECT status, expires_at, fence FROM vouchers WHERE id = ?`, id); err != nil {
 		return err
 	}
 	switch {
@@ -104,7 +104,7 @@ func whyNotRedeemable(ctx context.Context, tx *sqlx.Tx, id int64, r voucher.Rede
 			ShopID   int64     `db:"shop_id"`
 			ShopName string    `db:"name"`
 		}
-		if err := tx.GetContext(ctx, &at, `SELECT r.created_at, r.shop_id, s.name FROM redemptions r JOIN shops s ON s.id = r.shop_id
+		if err := sqlx.GetContext(ctx, tx, &at, `SELECT r.created_at, r.shop_id, s.name FROM redemptions r JOIN shops s ON s.id = r.shop_id
 			WHERE r.voucher_id = ?`, id); err != nil {
 			return voucher.ErrAlreadyRedeemed
 		}
@@ -352,4 +352,10 @@ func (s *VoucherStore) Reverse(ctx context.Context, id int64, reason string, now
 			transferEvent(t, place))
 	})
 	return out, wrap(err, "reverse redemption %d", id)
+}
+
+// Explain implements voucher.Store: why a voucher that is not issued (or is past its expiry)
+// cannot be redeemed.
+func (s *VoucherStore) Explain(ctx context.Context, id int64, now time.Time) error {
+	return whyNotRedeemable(ctx, s.db, id, voucher.RedeemRequest{VoucherID: id, Now: now})
 }

@@ -77,7 +77,16 @@ type Preview struct {
 	Holder    string `json:"holder"` // masked: 张*明
 	ShopID    int64  `json:"shop_id"`
 	ExpiresAt any    `json:"expires_at"`
-	Note      string `json:"note,omitempty"`
+	// Refusal is what redeeming it now would answer, when it cannot be redeemed: the counter shows
+	// "already redeemed at … in …" straight from the scan.
+	Refusal *Refusal `json:"refusal,omitempty"`
+}
+
+// Refusal is a refusal as clients see it.
+type Refusal struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Details map[string]any `json:"details,omitempty"`
 }
 
 // Scan previews a voucher at its shop's counter; it changes nothing.
@@ -89,8 +98,16 @@ func (s *Service) Scan(ctx context.Context, p auth.Principal, code string) (Prev
 	v := pr.voucher
 	out := Preview{ID: v.ID, Points: v.Points, Status: v.Status, Items: v.Items, Holder: org.MaskName(string(pr.holder)),
 		ShopID: v.ShopID, ExpiresAt: v.ExpiresAt}
-	if v.Status == Issued && !s.Now().Before(v.ExpiresAt) {
-		out.Status, out.Note = Expired, "已过期 / expired"
+	if v.Status != Issued || !s.Now().Before(v.ExpiresAt) {
+		why := s.Store.Explain(ctx, v.ID, s.Now())
+		fe := fault.From(why)
+		if fe == nil {
+			return Preview{}, why
+		}
+		out.Refusal = &Refusal{Code: fe.Code, Message: fe.Message, Details: fe.Details}
+		if v.Status == Issued {
+			out.Status = Expired
+		}
 	}
 	return out, nil
 }

@@ -1,0 +1,71 @@
+// The API client: same-origin cookies, the CSRF header on writes, Idempotency-Key on money-moving
+// calls, a timeout, and errors turned into ApiError with the contract's code.
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message)
+    this.status = status
+    this.code = code
+    this.details = details || {}
+  }
+}
+
+function cookie(name) {
+  const m = document.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)'))
+  return m ? decodeURIComponent(m[1]) : ''
+}
+
+export function newKey() {
+  if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID()
+  return Date.now().toString(36) + Math.random().toString(36).slice(2)
+}
+
+export async function request(method, path, { body, key, timeout = 15000, raw } = {}) {
+  const headers = { Accept: 'application/json' }
+  if (body !== undefined && !(body instanceof Blob) && !(body instanceof FormData)) headers['Content-Type'] = 'application/json'
+  if (method !== 'GET') headers['X-CSRF-Token'] = cookie('pm_csrf')
+  if (key) headers['Idempotency-Key'] = key
+  const ctrl = new AbortController()
+  const timer = setTimeout(() => ctrl.abort(), timeout)
+  let res
+  try {
+    res = await fetch('/api/v1' + path, {
+      method, headers, credentials: 'same-origin', signal: ctrl.signal,
+      body: body === undefined ? undefined : (body instanceof Blob || body instanceof FormData ? body : JSON.stringify(body)),
+    })
+  } catch (e) {
+    throw new ApiError(0, 'network', e.message)
+  } finally {
+    clearTimeout(timer)
+  }
+  if (raw && res.ok) return res
+  let data = null
+  try { data = await res.json() } catch { /* an empty or non-JSON answer */ }
+  if (!res.ok) {
+    const err = (data && data.error) || {}
+    throw new ApiError(res.status, err.code || 'http_' + res.status, err.message || res.statusText, err.details)
+  }
+  return data
+}
+
+export const api = {
+  get: (p, o) => request('GET', p, o),
+  post: (p, body, o) => request('POST', p, { ...o, body }),
+  put: (p, body, o) => request('PUT', p, { ...o, body }),
+}
+
+// humanError turns an error into a sentence for a person, in the current language: our own
+// sentence for known codes (with details where they matter), else the half of the server's
+// bilingual "中文 / English" message that fits.
+export function humanError(err, t, locale) {
+  if (!(err instanceof ApiError)) return t('errors.network')
+  if (err.code === 'voucher_already_redeemed' && err.details.redeemed_at) {
+    const when = new Date(err.details.redeemed_at).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' })
+    return t('errors.already_redeemed_at', { t: when, shop: err.details.shop_name || '' })
+  }
+  const key = 'errors.' + err.code
+  const own = t(key)
+  if (own !== key) return own
+  const parts = (err.message || '').split(' / ')
+  return (locale === 'en' ? parts[1] || parts[0] : parts[0]) || t('errors.network')
+}

@@ -1,0 +1,19 @@
+import { createApp, watch } from 'vue'
+import { createPinia } from 'pinia'
+import 'vant/lib/index.css'
+import './style.css'
+import App from './App.vue'
+import { makeRouter } from './router'
+import { makeI18n } from './i18n'
+import { usePrefs } from './stores/prefs'
+
+const app = createApp(App)
+const pinia = createPinia()
+app.use(pinia)
+const prefs = usePrefs()
+prefs.apply()
+const i18n = makeI18n(prefs.locale)
+watch(() => prefs.locale, (l) => { i18n.global.locale.value = l; document.documentElement.lang = l })
+app.use(i18n)
+app.use(makeRouter())
+app.mount('#app')

@@ -1,0 +1,36 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { useSession } from './stores/session'
+
+// Every page but the login is loaded when first opened: a villager's phone downloads the
+// villager's pages only.
+const routes = [
+  { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true } },
+  { path: '/', redirect: () => useSession().home },
+  { path: '/home', component: () => import('./views/Home.vue') },
+  { path: '/shop', component: () => import('./views/Shop.vue'), meta: { villager: true } },
+  { path: '/vouchers', component: () => import('./views/Vouchers.vue'), meta: { villager: true } },
+  { path: '/vouchers/:id', component: () => import('./views/Voucher.vue'), meta: { villager: true } },
+  { path: '/member-code', component: () => import('./views/MemberCode.vue'), meta: { villager: true } },
+  { path: '/password', component: () => import('./views/Password.vue') },
+  { path: '/counter', component: () => import('./views/Counter.vue'), meta: { shopkeeper: true } },
+  { path: '/counter/checkout', component: () => import('./views/Checkout.vue'), meta: { shopkeeper: true } },
+  { path: '/counter/today', component: () => import('./views/Today.vue'), meta: { shopkeeper: true } },
+  { path: '/counter/goods', component: () => import('./views/Goods.vue'), meta: { shopkeeper: true } },
+  { path: '/:rest(.*)*', redirect: '/' },
+]
+
+export function makeRouter() {
+  const router = createRouter({ history: createWebHistory(), routes })
+  router.beforeEach(async (to) => {
+    const session = useSession()
+    if (!session.checked) {
+      try { await session.load() } catch { /* offline: App shows the error with a retry */ }
+    }
+    if (to.meta.public) return true
+    if (!session.user) return { path: '/login', query: { next: to.fullPath } }
+    if (to.meta.shopkeeper && !session.isShopkeeper) return session.home
+    if (to.meta.villager && !session.isVillager) return session.home
+    return true
+  })
+  return router
+}

@@ -1,0 +1,39 @@
+import { defineStore } from 'pinia'
+import { api, ApiError } from '../api'
+
+// The logged-in person. The session itself is the HttpOnly cookie the server set; this store only
+// remembers who it is for.
+export const useSession = defineStore('session', {
+  state: () => ({ user: null, accounts: [], checked: false }),
+  getters: {
+    roles: (s) => (s.user ? s.user.roles : []),
+    isVillager: (s) => !!s.user && (s.user.roles.includes('villager') || s.user.roles.includes('representative')),
+    isShopkeeper: (s) => !!s.user && s.user.roles.includes('shopkeeper'),
+    household: (s) => s.accounts.find((a) => a.kind === 'household'),
+    representative: (s) => s.accounts.find((a) => a.kind === 'representative'),
+    home() { return this.isShopkeeper && !this.isVillager ? '/counter' : '/home' },
+  },
+  actions: {
+    async load() {
+      try {
+        const me = await api.get('/me')
+        this.user = me.user
+        this.accounts = me.accounts
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.status !== 401) throw e
+        this.user = null
+      } finally {
+        this.checked = true
+      }
+    },
+    async login(phone, password) {
+      await api.post('/auth/login', { phone, password })
+      await this.load()
+    },
+    async logout() {
+      try { await api.post('/auth/logout') } catch { /* the session may be gone already */ }
+      this.user = null
+      this.accounts = []
+    },
+  },
+})
