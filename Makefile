@@ -6,15 +6,23 @@ GO ?= go
 STATICCHECK_VERSION := v0.8.2
 SERVICES := eval "$$(scripts/services.sh)"
 
-.PHONY: run test lint bench build clean
+.PHONY: run test lint bench build clean storefront
 
-## run: start the service with the demo data on :8080 (PM_HTTP_ADDR to change)
-run:
+## run: build the storefront, start the service with the demo data on :8080 (PM_HTTP_ADDR to change)
+run: storefront
 	@$(SERVICES) && $(GO) run ./cmd/pointsmarket serve --demo
 
-## test: vet, gofmt, staticcheck, then every test with the race detector against real MariaDB and Redis
-test: lint
+## test: vet, gofmt, staticcheck; every Go test with the race detector against real MariaDB and Redis;
+## the storefront's component tests; end-to-end tests in Debian's Chromium (installed if missing)
+test: lint storefront
 	@$(SERVICES) && $(GO) test -race -count=1 -timeout 12m ./...
+	@cd storefront && npx vitest run
+	@$(SERVICES) && scripts/e2e.sh
+
+## storefront: install the front end's npm packages (exactly as locked) and build it into internal/web
+storefront:
+	@command -v npm >/dev/null || { echo "npm is needed to build the storefront (Debian: apt-get install nodejs npm)"; exit 1; }
+	@cd storefront && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npx vite build
 
 lint:
 	@$(GO) vet ./...
@@ -26,8 +34,8 @@ lint:
 bench:
 	@$(SERVICES) && $(GO) test -run '^$$' -bench Ledger -benchtime 3000x ./internal/mysql/
 
-## build: a static binary in bin/
-build:
+## build: a static binary in bin/, with the storefront embedded
+build: storefront
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o bin/pointsmarket ./cmd/pointsmarket
 
 ## clean: stop private servers started by scripts/services.sh and remove their data

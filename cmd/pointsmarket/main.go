@@ -11,11 +11,13 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"pointsmarket/internal/app"
 	"pointsmarket/internal/audit"
+	"pointsmarket/internal/mysql"
 )
 
 const usage = `usage: pointsmarket <command>
@@ -67,6 +69,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return seed(ctx, cfg, log, rest)
 	case "check":
 		return check(ctx, cfg, log, rest, stdout)
+	case "drop-database":
+		// Cleans up after end-to-end runs: only disposable databases (pm_e2e…, pm_test_…), and only with --yes.
+		dsn, err := mysql.PrepareDSN(cfg.MySQLDSN)
+		if err != nil {
+			return err
+		}
+		if len(rest) != 1 || rest[0] != "--yes" || !(strings.HasPrefix(dsn.DBName, "pm_e2e") || strings.HasPrefix(dsn.DBName, "pm_test_")) {
+			return errors.New("drop-database only drops disposable test databases (pm_e2e…, pm_test_…), and only with --yes")
+		}
+		return mysql.DropDatabase(ctx, cfg.MySQLDSN)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -20,7 +20,7 @@ const routes = [
 ]
 
 export function makeRouter() {
-  const router = createRouter({ history: createWebHistory(), routes })
+  const router = createRouter({ history: createWebHistory(), routes, scrollBehavior: (to, from, saved) => saved || { top: 0 } })
   router.beforeEach(async (to) => {
     const session = useSession()
     if (!session.checked) {

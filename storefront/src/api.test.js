@@ -1,0 +1,47 @@
+import { describe, it, expect } from 'vitest'
+import { ApiError, humanError } from './api'
+import { messages } from './i18n'
+import { secondsLeft } from './countdown'
+
+// t is a minimal vue-i18n t() over our messages, returning the key when missing, as vue-i18n does.
+function makeT(locale) {
+  return (key, params = {}) => {
+    const v = key.split('.').reduce((o, k) => (o ? o[k] : undefined), messages[locale])
+    if (typeof v !== 'string') return key
+    return v.replace(/\{(\w+)\}/g, (_, k) => String(params[k]))
+  }
+}
+
+describe('humanError', () => {
+  it('gives our own sentence for a known code', () => {
+    expect(humanError(new ApiError(409, 'insufficient_points', 'x / y'), makeT('zh-CN'), 'zh-CN')).toBe('可用积分不足')
+    expect(humanError(new ApiError(409, 'insufficient_points', 'x / y'), makeT('en'), 'en')).toBe('Not enough points')
+  })
+  it('says when and where a voucher was already redeemed, in China time', () => {
+    const err = new ApiError(409, 'voucher_already_redeemed', '…', { redeemed_at: '2026-11-21T23:27:03Z', shop_name: '国茶村便民超市' })
+    const s = humanError(err, makeT('zh-CN'), 'zh-CN')
+    expect(s).toContain('国茶村便民超市')
+    expect(s).toContain('07:27') // 23:27 UTC is 07:27 the next morning in the village
+  })
+  it('falls back to the half of the server message in the current language', () => {
+    const err = new ApiError(422, 'something_new', '新的错误 / a new error')
+    expect(humanError(err, makeT('zh-CN'), 'zh-CN')).toBe('新的错误')
+    expect(humanError(err, makeT('en'), 'en')).toBe('a new error')
+  })
+  it('turns anything that is not an API answer into the network sentence', () => {
+    expect(humanError(new TypeError('Failed to fetch'), makeT('zh-CN'), 'zh-CN')).toBe('网络连接失败，请检查信号后重试')
+  })
+  it('has every zh-CN message in English too', () => {
+    const keys = (o, p = '') => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, p + k + '.') : [p + k]))
+    expect(keys(messages.en).sort()).toEqual(keys(messages['zh-CN']).sort())
+  })
+})
+
+describe('secondsLeft', () => {
+  it('rounds up and never goes below zero', () => {
+    expect(secondsLeft(10_500, 10_000)).toBe(1)
+    expect(secondsLeft(10_000, 10_000)).toBe(0)
+    expect(secondsLeft(5_000, 10_000)).toBe(0)
+    expect(secondsLeft(55_000, 10_000)).toBe(45)
+  })
+})
