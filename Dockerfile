@@ -3,7 +3,7 @@
 FROM node:20-bookworm AS web
 WORKDIR /src/storefront
 COPY storefront/package.json storefront/package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm install --no-audit --no-fund
 COPY storefront/ ./
 RUN mkdir -p ../internal/web/dist && npx vite build
 

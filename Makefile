@@ -19,10 +19,12 @@ test: lint storefront
 	@cd storefront && npx vitest run
 	@$(SERVICES) && scripts/e2e.sh
 
-## storefront: install the front end's npm packages (exactly as locked) and build it into internal/web
+## storefront: install the front end's npm packages (the locked versions) and build it into internal/web.
+## `npm install`, not `npm ci`: with this machine's npm setting omit-lockfile-registry-resolved, npm
+## writes lock files without rollup's optional platform packages, which its own `npm ci` then refuses.
 storefront:
 	@command -v npm >/dev/null || { echo "npm is needed to build the storefront (Debian: apt-get install nodejs npm)"; exit 1; }
-	@cd storefront && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npx vite build
+	@cd storefront && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm install --no-audit --no-fund; } && npx vite build
 
 lint:
 	@$(GO) vet ./...
