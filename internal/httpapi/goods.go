@@ -39,6 +39,22 @@ func goodsList(gs []catalog.Goods) []goodsJSON {
 	return out
 }
 
+// asGoods presents the goods a catalog call returns as clients see them.
+func asGoods[In any](fn func(context.Context, auth.Principal, int64, In) (catalog.Goods, error)) func(context.Context, auth.Principal, int64, In) (goodsJSON, error) {
+	return func(ctx context.Context, p auth.Principal, id int64, in In) (goodsJSON, error) {
+		g, err := fn(ctx, p, id, in)
+		return goodsOf(g), err
+	}
+}
+
+// goodsView is asGoods for calls that take no body.
+func goodsView(fn func(context.Context, auth.Principal, int64) (catalog.Goods, error)) func(context.Context, auth.Principal, int64) (goodsJSON, error) {
+	return func(ctx context.Context, p auth.Principal, id int64) (goodsJSON, error) {
+		g, err := fn(ctx, p, id)
+		return goodsOf(g), err
+	}
+}
+
 func errMissing(field string) error { return fault.Invalidf("%s is required", field) }
 
 func (s *server) shopGoods(c *gin.Context) (int, any, error) {
@@ -84,50 +100,6 @@ func (s *server) lowStock(c *gin.Context) (int, any, error) {
 	return http.StatusOK, gin.H{"goods": goodsList(gs)}, nil
 }
 
-func (s *server) goods(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	g, err := s.deps.Catalog.Goods(c.Request.Context(), principal(c), id)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, goodsOf(g), nil
-}
-
-func (s *server) createGoods(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in catalog.GoodsInput
-	if err := bindJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	g, err := s.deps.Catalog.CreateGoods(c.Request.Context(), principal(c), id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, goodsOf(g), nil
-}
-
-func (s *server) updateGoods(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in catalog.GoodsInput
-	if err := bindJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	g, err := s.deps.Catalog.UpdateGoods(c.Request.Context(), principal(c), id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, goodsOf(g), nil
-}
-
 func (s *server) setShelf(c *gin.Context) (int, any, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -143,18 +115,6 @@ func (s *server) setShelf(c *gin.Context) (int, any, error) {
 		return 0, nil, errMissing("on_shelf")
 	}
 	g, err := s.deps.Catalog.SetShelf(c.Request.Context(), principal(c), id, *in.OnShelf)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, goodsOf(g), nil
-}
-
-func (s *server) approveException(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	g, err := s.deps.Catalog.ApproveException(c.Request.Context(), principal(c), id)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -226,30 +186,6 @@ func (s *server) photo(c *gin.Context) {
 		return
 	}
 	c.Data(http.StatusOK, p.ContentType, p.Content)
-}
-
-func (s *server) stockIn(c *gin.Context) (int, any, error) {
-	return s.stock(c, s.deps.Catalog.StockIn)
-}
-
-func (s *server) adjustStock(c *gin.Context) (int, any, error) {
-	return s.stock(c, s.deps.Catalog.AdjustStock)
-}
-
-func (s *server) stock(c *gin.Context, move func(context.Context, auth.Principal, int64, catalog.StockInput) (catalog.Goods, error)) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in catalog.StockInput
-	if err := bindJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	g, err := move(c.Request.Context(), principal(c), id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, goodsOf(g), nil
 }
 
 func (s *server) movements(c *gin.Context) (int, any, error) {

@@ -66,50 +66,6 @@ func (s *server) households(c *gin.Context) (int, any, error) {
 	return http.StatusOK, gin.H{"households": hs}, nil
 }
 
-func (s *server) createHousehold(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in org.HouseholdInput
-	if err := bindJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	h, err := s.deps.Org.CreateHousehold(c.Request.Context(), principal(c), id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, h, nil
-}
-
-func (s *server) household(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	h, err := s.deps.Org.Household(c.Request.Context(), principal(c), id)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, h, nil
-}
-
-func (s *server) updateHousehold(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in org.HouseholdInput
-	if err := bindJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	h, err := s.deps.Org.UpdateHousehold(c.Request.Context(), principal(c), id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, h, nil
-}
-
 func (s *server) listPeople(c *gin.Context, f org.PeopleFilter) (int, any, error) {
 	var err error
 	if f.AfterID, err = queryInt(c, "after_id"); err != nil {
@@ -147,50 +103,6 @@ func (s *server) householdPeople(c *gin.Context) (int, any, error) {
 	return s.listPeople(c, org.PeopleFilter{VillageID: h.VillageID, HouseholdID: h.ID})
 }
 
-func (s *server) createPerson(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in org.PersonInput
-	if err := bindJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	p, err := s.deps.Org.CreatePerson(c.Request.Context(), principal(c), id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, p, nil
-}
-
-func (s *server) person(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	p, err := s.deps.Org.Person(c.Request.Context(), principal(c), id)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, p, nil
-}
-
-func (s *server) updatePerson(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in org.PersonInput
-	if err := bindJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	p, err := s.deps.Org.UpdatePerson(c.Request.Context(), principal(c), id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, p, nil
-}
-
 func (s *server) roles(c *gin.Context) (int, any, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -201,22 +113,6 @@ func (s *server) roles(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusOK, gin.H{"roles": gs}, nil
-}
-
-func (s *server) grantRole(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in org.GrantInput
-	if err := bindJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	g, err := s.deps.Org.Grant(c.Request.Context(), principal(c), id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, g, nil
 }
 
 func (s *server) revokeRole(c *gin.Context) (int, any, error) {

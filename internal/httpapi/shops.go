@@ -28,38 +28,6 @@ func (s *server) shop(c *gin.Context) (int, any, error) {
 	return http.StatusOK, sh, nil
 }
 
-func (s *server) createShop(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in catalog.ShopInput
-	if err := bindJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	sh, err := s.deps.Catalog.CreateShop(c.Request.Context(), principal(c), id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, sh, nil
-}
-
-func (s *server) updateShop(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in catalog.ShopInput
-	if err := bindJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	sh, err := s.deps.Catalog.UpdateShop(c.Request.Context(), principal(c), id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, sh, nil
-}
-
 func (s *server) agreements(c *gin.Context) (int, any, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -70,22 +38,6 @@ func (s *server) agreements(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusOK, gin.H{"agreements": as}, nil
-}
-
-func (s *server) createAgreement(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in catalog.AgreementInput
-	if err := bindJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	a, err := s.deps.Catalog.CreateAgreement(c.Request.Context(), principal(c), id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, a, nil
 }
 
 func (s *server) setAgreementStatus(c *gin.Context) (int, any, error) {
@@ -117,22 +69,6 @@ func (s *server) standards(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusOK, gin.H{"standards": st}, nil
-}
-
-func (s *server) proposeStandard(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in catalog.StandardInput
-	if err := bindJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	st, err := s.deps.Catalog.ProposeStandard(c.Request.Context(), principal(c), id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, st, nil
 }
 
 func (s *server) decideStandard(c *gin.Context) (int, any, error) {

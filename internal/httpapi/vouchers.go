@@ -37,30 +37,6 @@ func (s *server) myVouchers(c *gin.Context) (int, any, error) {
 	return http.StatusOK, gin.H{"vouchers": vs}, nil
 }
 
-func (s *server) voucher(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	v, err := s.deps.Vouchers.Voucher(c.Request.Context(), principal(c), id)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, v, nil
-}
-
-func (s *server) cancelVoucher(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	v, err := s.deps.Vouchers.Cancel(c.Request.Context(), principal(c), id)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, v, nil
-}
-
 // qrSize is the rendered side in pixels: large enough to fill a cheap phone's screen width, so a
 // counter's camera reads it from arm's length; medium error correction survives a scratched screen.
 const qrSize = 512
