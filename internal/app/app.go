@@ -16,6 +16,7 @@ import (
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/demo"
+	"pointsmarket/internal/earning"
 	"pointsmarket/internal/httpapi"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/mysql"
@@ -38,6 +39,7 @@ type App struct {
 	CatalogStore *mysql.CatalogStore
 	CatalogCache *redis.CatalogCache
 	VoucherStore *mysql.VoucherStore
+	EarningStore *mysql.EarningStore
 
 	Auth     *auth.Service
 	Org      *org.Service
@@ -45,6 +47,7 @@ type App struct {
 	Audit    *audit.Service
 	Catalog  *catalog.Service
 	Vouchers *voucher.Service
+	Earning  *earning.Service
 
 	migrated atomic.Bool
 	up       *prometheus.GaugeVec
@@ -76,6 +79,8 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.CatalogStore = mysql.NewCatalogStore(db)
 	a.CatalogCache = redis.NewCatalogCache(a.CatalogStore, a.Redis, time.Minute, log)
 	a.Catalog = catalog.NewService(a.CatalogCache, a.OrgStore, a.Now)
+	a.EarningStore = mysql.NewEarningStore(db, a.LedgerStore)
+	a.Earning = earning.NewService(a.EarningStore, a.OrgStore, a.OrgStore, a.LedgerStore, a.Ledger, a.Now)
 	a.VoucherStore = mysql.NewVoucherStore(db, a.LedgerStore, a.CatalogStore)
 	a.Vouchers = voucher.NewService(voucher.Deps{
 		Store: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
@@ -112,7 +117,7 @@ func (a *App) Migrate(ctx context.Context) error {
 // Handler returns the HTTP handler.
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers,
+		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning,
 		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})
@@ -198,7 +203,7 @@ func (a *App) background(ctx context.Context) {
 	defer health.Stop()
 	defer checkpoint.Stop()
 	defer sweep.Stop()
-	sweeper := audit.WithActor(ctx, audit.SystemActor("voucher expiry sweeper"))
+	sweeper := audit.WithActor(ctx, audit.SystemActor("sweeper: voucher expiry, points posting"))
 	for {
 		select {
 		case <-ctx.Done():
@@ -213,6 +218,11 @@ func (a *App) background(ctx context.Context) {
 				a.Log.Warn("voucher expiry sweep failed", "err", err)
 			} else if n > 0 {
 				a.Log.Info("vouchers expired, holds released", "count", n)
+			}
+			if n, err := a.Earning.PostDue(sweeper); err != nil {
+				a.Log.Warn("posting points after public notice failed", "err", err)
+			} else if n > 0 {
+				a.Log.Info("points posted after public notice", "entries", n)
 			}
 		case <-checkpoint.C:
 			if !a.migrated.Load() {

@@ -15,6 +15,7 @@ import (
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/catalog"
+	"pointsmarket/internal/earning"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
@@ -37,6 +38,7 @@ type Deps struct {
 	Audit    *audit.Service
 	Catalog  *catalog.Service
 	Vouchers *voucher.Service
+	Earning  *earning.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.

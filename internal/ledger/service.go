@@ -11,10 +11,12 @@ import (
 )
 
 // Idempotency identifies a repeatable write: the caller's key and the hash of its request.
-// An empty Key means the write is not repeatable.
+// An empty Key means the write is not repeatable. Keys belong to the person writing, unless Scope
+// names another owner (a village's base points are issued once, whoever issues them).
 type Idempotency struct {
-	Key  string
-	Hash []byte
+	Key   string
+	Hash  []byte
+	Scope string
 }
 
 // Store keeps accounts, transfers and holds. Each write runs in one transaction together with its
@@ -128,6 +130,17 @@ func (s *Service) Transfer(ctx context.Context, req TransferRequest, key string)
 		return Transfer{}, err
 	}
 	return s.store.Transfer(ctx, req, Idempotency{Key: key, Hash: Fingerprint("transfer", req)})
+}
+
+// TransferOnce moves points at most once for (scope, key), whoever asks.
+func (s *Service) TransferOnce(ctx context.Context, req TransferRequest, scope, key string) (Transfer, error) {
+	if err := checkMovement(req.DebitAccountID, req.CreditAccountID, req.Amount, req.Kind, req.Reason); err != nil {
+		return Transfer{}, err
+	}
+	if key == "" || scope == "" || len(scope) > 64 {
+		return Transfer{}, fault.Invalidf("a scope and a key are required")
+	}
+	return s.store.Transfer(ctx, req, Idempotency{Key: key, Hash: Fingerprint("transfer", req), Scope: scope})
 }
 
 // Hold reserves points; see Store.Hold.

@@ -22,6 +22,13 @@ func idemScope(ctx context.Context) string {
 	return "p:" + strconv.FormatInt(a.PersonID, 10)
 }
 
+func keyScope(ctx context.Context, idem ledger.Idempotency) string {
+	if idem.Scope != "" {
+		return idem.Scope
+	}
+	return idemScope(ctx)
+}
+
 // claimKey records an idempotency key at the start of a transaction. When the key was already
 // used it returns the first result's id and replay=true, or fault.ErrIdempotency when the request
 // differs. A concurrent first use of the same key makes this INSERT wait until that transaction
@@ -30,7 +37,7 @@ func claimKey(ctx context.Context, tx *sqlx.Tx, now any, idem ledger.Idempotency
 	if idem.Key == "" {
 		return 0, false, nil
 	}
-	scope := idemScope(ctx)
+	scope := keyScope(ctx, idem)
 	_, err = tx.ExecContext(ctx, `INSERT INTO idempotency_keys (scope, idem_key, request_hash, created_at) VALUES (?, ?, ?, ?)`,
 		scope, idem.Key, idem.Hash, now)
 	if err == nil {
@@ -59,6 +66,6 @@ func settleKey(ctx context.Context, tx *sqlx.Tx, idem ledger.Idempotency, result
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET result_id = ? WHERE scope = ? AND idem_key = ?`,
-		resultID, idemScope(ctx), idem.Key)
+		resultID, keyScope(ctx, idem), idem.Key)
 	return err
 }

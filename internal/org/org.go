@@ -27,6 +27,7 @@ type Village struct {
 	TownshipID           int64     `json:"township_id" db:"township_id"`
 	Name                 string    `json:"name" db:"name"`
 	AllowNegativePenalty bool      `json:"allow_negative_penalty" db:"allow_negative_penalty"`
+	NoticeDays           int       `json:"notice_days" db:"notice_days"` // days points are publicly displayed before they count
 	CreatedAt            time.Time `json:"created_at" db:"created_at"`
 }
 

@@ -1,0 +1,587 @@
+package earning
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/org"
+)
+
+// People reads households and people; the org store implements it.
+type People interface {
+	Household(ctx context.Context, id int64) (org.Household, error)
+	Person(ctx context.Context, id int64) (org.Person, error)
+	Households(ctx context.Context, villageID, afterID int64, limit int) ([]org.Household, error)
+	Village(ctx context.Context, id int64) (org.Village, error)
+}
+
+// Service runs the earning workflow with its access rules.
+type Service struct {
+	store    Store
+	people   People
+	places   auth.Places
+	accounts interface {
+		AccountOf(ctx context.Context, villageID int64, kind ledger.AccountKind, ownerID int64) (ledger.Account, error)
+	}
+	ledger *ledger.Service
+	now    func() time.Time
+}
+
+// NewService returns a Service.
+func NewService(store Store, people People, places auth.Places, accounts interface {
+	AccountOf(ctx context.Context, villageID int64, kind ledger.AccountKind, ownerID int64) (ledger.Account, error)
+}, ledgerSvc *ledger.Service, now func() time.Time) *Service {
+	return &Service{store: store, people: people, places: places, accounts: accounts, ledger: ledgerSvc, now: now}
+}
+
+func (s *Service) place(ctx context.Context, villageID int64) (auth.Place, error) {
+	return s.places.VillagePlace(ctx, villageID)
+}
+
+func checkText(field, v string, min, max int) error {
+	n := utf8.RuneCountInString(strings.TrimSpace(v))
+	if n < min || n > max {
+		return fault.Invalidf("%s must have %d to %d characters", field, min, max)
+	}
+	return nil
+}
+
+// CreateRuleBook starts a new draft version of a village's rule book (clerk).
+func (s *Service) CreateRuleBook(ctx context.Context, p auth.Principal, villageID int64, title string) (RuleBook, error) {
+	pl, err := s.place(ctx, villageID)
+	if err != nil {
+		return RuleBook{}, err
+	}
+	if !p.CanManageVillage(pl) {
+		return RuleBook{}, fmt.Errorf("rule book of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	if err := checkText("title", title, 1, 128); err != nil {
+		return RuleBook{}, err
+	}
+	return s.store.CreateRuleBook(ctx, RuleBook{VillageID: villageID, Title: strings.TrimSpace(title), Status: Draft, CreatedBy: p.PersonID})
+}
+
+func (s *Service) managedBook(ctx context.Context, p auth.Principal, bookID int64) (RuleBook, error) {
+	b, err := s.store.RuleBook(ctx, bookID)
+	if err != nil {
+		return b, err
+	}
+	pl, err := s.place(ctx, b.VillageID)
+	if err != nil {
+		return b, err
+	}
+	if !p.CanManageVillage(pl) {
+		return b, fmt.Errorf("rule book %d: %w", bookID, fault.ErrForbidden)
+	}
+	return b, nil
+}
+
+// AddItem adds an item to a draft rule book (clerk). Honour items are decided by party vote.
+func (s *Service) AddItem(ctx context.Context, p auth.Principal, bookID int64, it RuleItem) (RuleItem, error) {
+	if _, err := s.managedBook(ctx, p, bookID); err != nil {
+		return RuleItem{}, err
+	}
+	switch {
+	case checkText("code", it.Code, 1, 32) != nil || checkText("name", it.Name, 1, 128) != nil:
+		return RuleItem{}, fault.Invalidf("an item needs a code (1–32 characters) and a name (1–128)")
+	case it.Category != Base && it.Category != Reward && it.Category != Penalty && it.Category != Honour:
+		return RuleItem{}, fault.Invalidf("category must be base, reward, penalty or honour")
+	case it.AppliesTo != ToHousehold && it.AppliesTo != ToRepresentative:
+		return RuleItem{}, fault.Invalidf("applies_to must be household or representative")
+	case it.Points < 1 || it.Points > ledger.MaxAmount:
+		return RuleItem{}, fault.Invalidf("points must be a whole number from 1 to %d", ledger.MaxAmount)
+	case it.CapMonth != nil && *it.CapMonth < it.Points, it.CapYear != nil && *it.CapYear < it.Points:
+		return RuleItem{}, fault.Invalidf("a cap must be at least the item's points")
+	}
+	it.Approval = ByCommittee
+	if it.Category == Honour {
+		it.Approval = ByPartyVote
+	}
+	if it.Category == Penalty {
+		it.EvidenceRequired = true // penalties need evidence
+	}
+	return s.store.AddItem(ctx, bookID, it)
+}
+
+// Assembly is the villagers' assembly vote that adopts a rule book.
+type Assembly struct {
+	Date       string `json:"date"`
+	For        int    `json:"votes_for"`
+	Against    int    `json:"votes_against"`
+	Abstain    int    `json:"votes_abstain"`
+	Attendance int    `json:"attendance"`
+}
+
+// Adopt records the assembly's vote; a rule book is adopted only when more voted for than against.
+func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a Assembly) (RuleBook, error) {
+	b, err := s.managedBook(ctx, p, bookID)
+	if err != nil {
+		return b, err
+	}
+	day, err := time.Parse(time.DateOnly, a.Date)
+	if err != nil {
+		return b, fault.Invalidf("date must be a date like 2026-01-31")
+	}
+	if a.For < 0 || a.Against < 0 || a.Abstain < 0 || a.Attendance < a.For+a.Against+a.Abstain || a.Attendance > 100_000 {
+		return b, fault.Invalidf("votes must be counts that add up to at most the attendance")
+	}
+	if a.For <= a.Against {
+		return b, ErrVoteFailed
+	}
+	return s.store.Adopt(ctx, bookID, RuleBook{AssemblyDate: &day, VotesFor: a.For, VotesAgainst: a.Against, VotesAbstain: a.Abstain, Attendance: a.Attendance})
+}
+
+// RuleBooks lists a village's rule books with their items, for its people and those who read it.
+func (s *Service) RuleBooks(ctx context.Context, p auth.Principal, villageID int64) ([]RuleBook, error) {
+	pl, err := s.place(ctx, villageID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Home != pl && !p.CanReadVillage(pl) {
+		return nil, fmt.Errorf("rule books of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	return s.store.RuleBooks(ctx, villageID)
+}
+
+// RegisterInput is an entry to register.
+type RegisterInput struct {
+	RuleItemID  int64  `json:"rule_item_id"`
+	HouseholdID int64  `json:"household_id"`
+	PersonID    int64  `json:"person_id"` // for representative items
+	Quantity    int64  `json:"quantity"`
+	Reason      string `json:"reason"`
+	Evidence    string `json:"evidence"`
+}
+
+// Register records an entry: by the village's clerk or a group leader, or by a villager for their
+// own household (a self-declaration, reviewed like any other). It returns ErrNotAdopted,
+// ErrOtherVillage, ErrEvidenceRequired or ErrOverCap for entries that break the rules.
+func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInput) (Entry, error) {
+	item, book, err := s.store.Item(ctx, in.RuleItemID)
+	if err != nil {
+		return Entry{}, err
+	}
+	if book.Status != Adopted {
+		return Entry{}, ErrNotAdopted
+	}
+	pl, err := s.place(ctx, book.VillageID)
+	if err != nil {
+		return Entry{}, err
+	}
+	if in.Quantity == 0 {
+		in.Quantity = 1
+	}
+	if in.Quantity < 1 || in.Quantity > 100 {
+		return Entry{}, fault.Invalidf("quantity must be from 1 to 100")
+	}
+	if err := checkText("reason", in.Reason, 1, 255); err != nil {
+		return Entry{}, err
+	}
+	if item.EvidenceRequired && strings.TrimSpace(in.Evidence) == "" {
+		return Entry{}, ErrEvidenceRequired
+	}
+	if len(in.Evidence) > 2000 {
+		return Entry{}, fault.Invalidf("evidence is too long")
+	}
+	e := Entry{VillageID: book.VillageID, RuleItemID: item.ID, Points: item.Points * in.Quantity, Period: Period(s.now()),
+		Reason: strings.TrimSpace(in.Reason), Evidence: strings.TrimSpace(in.Evidence), Status: Registered, RegisteredBy: p.PersonID}
+	switch item.AppliesTo {
+	case ToHousehold:
+		h, err := s.people.Household(ctx, in.HouseholdID)
+		if err != nil {
+			return Entry{}, err
+		}
+		if h.VillageID != book.VillageID {
+			return Entry{}, ErrOtherVillage
+		}
+		acct, err := s.accounts.AccountOf(ctx, h.VillageID, ledger.Household, h.ID)
+		if err != nil {
+			return Entry{}, err
+		}
+		e.HouseholdID, e.AccountID = &h.ID, acct.ID
+	case ToRepresentative:
+		person, err := s.people.Person(ctx, in.PersonID)
+		if err != nil {
+			return Entry{}, err
+		}
+		if person.VillageID != book.VillageID {
+			return Entry{}, ErrOtherVillage
+		}
+		acct, err := s.accounts.AccountOf(ctx, person.VillageID, ledger.Representative, person.ID)
+		if err != nil {
+			return Entry{}, fault.Invalidf("person %d is not a representative", person.ID)
+		}
+		e.PersonID, e.AccountID = &person.ID, acct.ID
+		e.HouseholdID = person.HouseholdID
+	}
+	switch {
+	case p.CanManageVillage(pl):
+		e.Source = "clerk"
+	case p.HoldsIn(auth.RoleGroupLeader, pl):
+		e.Source = "group_leader"
+	case p.Home == pl && ((e.HouseholdID != nil && *e.HouseholdID == p.HouseholdID && item.AppliesTo == ToHousehold) || (e.PersonID != nil && *e.PersonID == p.PersonID)):
+		if item.Category == Penalty {
+			return Entry{}, fault.Invalidf("nobody declares a penalty for themselves")
+		}
+		e.Source = "self"
+	default:
+		return Entry{}, fmt.Errorf("register points in village %d: %w", book.VillageID, fault.ErrForbidden)
+	}
+	return s.store.Register(ctx, e, item)
+}
+
+// Decide is the branch committee's decision on a committee item at the monthly meeting. The
+// decider may not be the registrar nor of the entry's household.
+func (s *Service) Decide(ctx context.Context, p auth.Principal, entryID int64, approve bool, note string) (Entry, error) {
+	e, err := s.store.Entry(ctx, entryID)
+	if err != nil {
+		return e, err
+	}
+	item, _, err := s.store.Item(ctx, e.RuleItemID)
+	if err != nil {
+		return e, err
+	}
+	pl, err := s.place(ctx, e.VillageID)
+	if err != nil {
+		return e, err
+	}
+	if !p.HoldsIn(auth.RoleBranchCommittee, pl) {
+		return e, fmt.Errorf("decide entry %d: %w", entryID, fault.ErrForbidden)
+	}
+	if item.Approval != ByCommittee {
+		return e, ErrWrongApproval
+	}
+	if err := conflicts(p, e); err != nil {
+		return e, err
+	}
+	m, err := s.store.Meeting(ctx, e.VillageID, e.Period)
+	if err != nil {
+		return e, fmt.Errorf("entries are decided at the month's review meeting: %w", err)
+	}
+	if err := checkText("note", note, 0, 255); err != nil {
+		return e, err
+	}
+	return s.store.Decide(ctx, entryID, approve, note, m.ID)
+}
+
+// conflicts returns the conflict-of-interest refusal of p reviewing e, if any.
+func conflicts(p auth.Principal, e Entry) error {
+	if e.HouseholdID != nil && *e.HouseholdID == p.HouseholdID && p.HouseholdID != 0 {
+		return ErrOwnHousehold
+	}
+	if e.RegisteredBy == p.PersonID {
+		return ErrSameAsRegistrar
+	}
+	return nil
+}
+
+// Vote is a party member's vote on an honour entry: for, against or abstain.
+func (s *Service) Vote(ctx context.Context, p auth.Principal, entryID int64, vote string) (Entry, error) {
+	e, err := s.store.Entry(ctx, entryID)
+	if err != nil {
+		return e, err
+	}
+	pl, err := s.place(ctx, e.VillageID)
+	if err != nil {
+		return e, err
+	}
+	if !p.HoldsIn(auth.RolePartyMember, pl) {
+		return e, ErrNotPartyMember
+	}
+	item, _, err := s.store.Item(ctx, e.RuleItemID)
+	if err != nil {
+		return e, err
+	}
+	if item.Approval != ByPartyVote {
+		return e, ErrWrongApproval
+	}
+	if e.HouseholdID != nil && *e.HouseholdID == p.HouseholdID && p.HouseholdID != 0 {
+		return e, ErrOwnHousehold
+	}
+	if vote != "for" && vote != "against" && vote != "abstain" {
+		return e, fault.Invalidf("vote must be for, against or abstain")
+	}
+	if e.Status != Registered {
+		return e, ErrNotPending
+	}
+	return e, s.store.Vote(ctx, entryID, p.PersonID, vote)
+}
+
+// OpenMeeting opens a village's review meeting for a month (clerk), with who attended.
+func (s *Service) OpenMeeting(ctx context.Context, p auth.Principal, villageID int64, month, heldOn, attendance string) (Meeting, error) {
+	pl, err := s.place(ctx, villageID)
+	if err != nil {
+		return Meeting{}, err
+	}
+	if !p.CanManageVillage(pl) {
+		return Meeting{}, fmt.Errorf("meeting of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	if _, err := time.Parse("2006-01", month); err != nil {
+		return Meeting{}, fault.Invalidf("month must look like 2026-11")
+	}
+	day, err := time.Parse(time.DateOnly, heldOn)
+	if err != nil {
+		return Meeting{}, fault.Invalidf("held_on must be a date like 2026-11-28")
+	}
+	if err := checkText("attendance", attendance, 0, 2000); err != nil {
+		return Meeting{}, err
+	}
+	return s.store.OpenMeeting(ctx, Meeting{VillageID: villageID, Month: month, Status: "open", HeldOn: day, Attendance: attendance, OpenedBy: p.PersonID})
+}
+
+// ApproveMonth is the final approval of the month by a branch committee member: decided entries go
+// under public notice for the village's notice days.
+func (s *Service) ApproveMonth(ctx context.Context, p auth.Principal, villageID int64, month string) (Meeting, []Entry, error) {
+	pl, err := s.place(ctx, villageID)
+	if err != nil {
+		return Meeting{}, nil, err
+	}
+	if !p.HoldsIn(auth.RoleBranchCommittee, pl) {
+		return Meeting{}, nil, fmt.Errorf("approve month of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	m, err := s.store.Meeting(ctx, villageID, month)
+	if err != nil {
+		return m, nil, err
+	}
+	v, err := s.people.Village(ctx, villageID)
+	if err != nil {
+		return m, nil, err
+	}
+	return s.store.ApproveMonth(ctx, m.ID, s.now().AddDate(0, 0, v.NoticeDays))
+}
+
+// NoticeLine is an entry as the public notice shows it: the household's number and its head's
+// name masked (张*明), without the evidence (which may name people).
+type NoticeLine struct {
+	Entry
+	Household string `json:"household"`
+	Head      string `json:"head"`
+}
+
+// Notice lists a village's entries under public notice for any of its people.
+func (s *Service) Notice(ctx context.Context, p auth.Principal, villageID int64) ([]NoticeLine, error) {
+	pl, err := s.place(ctx, villageID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Home != pl && !p.CanReadVillage(pl) {
+		return nil, fmt.Errorf("notice of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	es, err := s.store.Entries(ctx, EntryFilter{VillageID: villageID, Status: Noticed, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]NoticeLine, 0, len(es))
+	for _, e := range es {
+		line := NoticeLine{Entry: e}
+		line.Evidence = ""
+		if e.HouseholdID != nil {
+			h, err := s.people.Household(ctx, *e.HouseholdID)
+			if err != nil {
+				return nil, err
+			}
+			line.Household, line.Head = h.Number, org.MaskName(h.HeadName)
+		}
+		out = append(out, line)
+	}
+	return out, nil
+}
+
+// Object records a villager's objection to an entry under notice in their own village; it is due
+// an answer within 3 working days.
+func (s *Service) Object(ctx context.Context, p auth.Principal, entryID int64, reason string) (Objection, error) {
+	e, err := s.store.Entry(ctx, entryID)
+	if err != nil {
+		return Objection{}, err
+	}
+	if p.Home.VillageID != e.VillageID {
+		return Objection{}, fmt.Errorf("object to entry %d: %w", entryID, fault.ErrForbidden)
+	}
+	if err := checkText("reason", reason, 1, 255); err != nil {
+		return Objection{}, err
+	}
+	now := s.now()
+	return s.store.Object(ctx, Objection{EntryID: entryID, VillageID: e.VillageID, ObjectorID: p.PersonID, Reason: strings.TrimSpace(reason),
+		Status: "open", DueAt: WorkingDaysAfter(now, 3), CreatedAt: now})
+}
+
+// Answer answers an objection (the village's clerk or a branch committee member, never the
+// objector): upheld revokes the entry.
+func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, upheld bool, answer string) (Objection, error) {
+	o, err := s.store.Objection(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	pl, err := s.place(ctx, o.VillageID)
+	if err != nil {
+		return o, err
+	}
+	if !(p.CanManageVillage(pl) || p.HoldsIn(auth.RoleBranchCommittee, pl)) || p.PersonID == o.ObjectorID {
+		return o, fmt.Errorf("answer objection %d: %w", id, fault.ErrForbidden)
+	}
+	if err := checkText("answer", answer, 1, 255); err != nil {
+		return o, err
+	}
+	return s.store.Answer(ctx, id, upheld, strings.TrimSpace(answer))
+}
+
+// RateAnswer lets the objector say whether the answer satisfied them.
+func (s *Service) RateAnswer(ctx context.Context, p auth.Principal, id int64, satisfied bool) (Objection, error) {
+	o, err := s.store.Objection(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	if o.ObjectorID != p.PersonID {
+		return o, fmt.Errorf("rate objection %d: %w", id, ErrObjectionNotFound)
+	}
+	if o.Status == "open" {
+		return o, fault.Invalidf("the objection has not been answered yet")
+	}
+	return s.store.Rate(ctx, id, satisfied)
+}
+
+// Rates are a village's objection figures: how many were answered, answered in time, and left the
+// objector satisfied.
+type Rates struct {
+	Objections   int     `json:"objections"`
+	Response     float64 `json:"response_rate"`
+	Resolution   float64 `json:"resolution_rate"`
+	Satisfaction float64 `json:"satisfaction_rate"`
+}
+
+// ObjectionRates reports a village's objection rates to those who read the village.
+func (s *Service) ObjectionRates(ctx context.Context, p auth.Principal, villageID int64) (Rates, []Objection, error) {
+	pl, err := s.place(ctx, villageID)
+	if err != nil {
+		return Rates{}, nil, err
+	}
+	if !p.CanReadVillage(pl) {
+		return Rates{}, nil, fmt.Errorf("objections of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	os, err := s.store.Objections(ctx, villageID, 0)
+	if err != nil {
+		return Rates{}, nil, err
+	}
+	return RatesOf(os), os, nil
+}
+
+// RatesOf computes objection rates.
+func RatesOf(os []Objection) Rates {
+	r := Rates{Objections: len(os)}
+	var answered, inTime, rated, satisfied int
+	for _, o := range os {
+		if o.AnsweredAt != nil {
+			answered++
+			if !o.AnsweredAt.After(o.DueAt) {
+				inTime++
+			}
+		}
+		if o.Satisfied != nil {
+			rated++
+			if *o.Satisfied {
+				satisfied++
+			}
+		}
+	}
+	ratio := func(a, b int) float64 {
+		if b == 0 {
+			return 0
+		}
+		return float64(a) / float64(b)
+	}
+	r.Response, r.Resolution, r.Satisfaction = ratio(answered, len(os)), ratio(inTime, len(os)), ratio(satisfied, rated)
+	return r
+}
+
+// MyObjections lists p's objections and their answers.
+func (s *Service) MyObjections(ctx context.Context, p auth.Principal) ([]Objection, error) {
+	return s.store.Objections(ctx, p.Home.VillageID, p.PersonID)
+}
+
+// PostDue posts every entry whose notice has closed with no open objection. Several instances may
+// run it at once: each entry posts once.
+func (s *Service) PostDue(ctx context.Context) (int, error) {
+	ids, err := s.store.DuePostings(ctx, s.now(), 500)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		if _, err := s.store.Post(ctx, id, s.now()); err != nil {
+			if errors.Is(err, ErrNotPending) || errors.Is(err, ErrNoticeClosed) {
+				continue // another instance posted it, or an objection is open
+			}
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// IssueBase issues a period's base points to every household of a village from the adopted rule
+// book: each base item's points times the household's size, once per household, item and period.
+func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int64, period string) (int, error) {
+	pl, err := s.place(ctx, villageID)
+	if err != nil {
+		return 0, err
+	}
+	if !p.CanManageVillage(pl) {
+		return 0, fmt.Errorf("base points of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	if _, err := time.Parse("2006-01", period); err != nil {
+		return 0, fault.Invalidf("period must look like 2026-11")
+	}
+	books, err := s.store.RuleBooks(ctx, villageID)
+	if err != nil {
+		return 0, err
+	}
+	var base []RuleItem
+	for _, b := range books {
+		if b.Status == Adopted {
+			for _, it := range b.Items {
+				if it.Category == Base && it.AppliesTo == ToHousehold {
+					base = append(base, it)
+				}
+			}
+		}
+	}
+	if len(base) == 0 {
+		return 0, ErrNotAdopted.WithMessage("本村已通过的细则中没有基础分项目 / the adopted rule book has no base item")
+	}
+	issuance, err := s.accounts.AccountOf(ctx, villageID, ledger.Issuance, 0)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for after := int64(0); ; {
+		hs, err := s.people.Households(ctx, villageID, after, 500)
+		if err != nil {
+			return n, err
+		}
+		for _, h := range hs {
+			acct, err := s.accounts.AccountOf(ctx, villageID, ledger.Household, h.ID)
+			if err != nil {
+				return n, err
+			}
+			for _, it := range base {
+				req := ledger.TransferRequest{DebitAccountID: issuance.ID, CreditAccountID: acct.ID, Amount: it.Points * int64(h.Size),
+					Kind: ledger.Earn, Reason: fmt.Sprintf("%s %s（%d口人）", period, it.Name, h.Size), RefType: "rule_item", RefID: it.ID}
+				if _, err := s.ledger.TransferOnce(ctx, req, fmt.Sprintf("base:%d", villageID), fmt.Sprintf("%s:%d:%d", period, h.ID, it.ID)); err != nil {
+					return n, err
+				}
+				n++
+			}
+			after = h.ID
+		}
+		if len(hs) < 500 {
+			return n, nil
+		}
+	}
+}

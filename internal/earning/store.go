@@ -1,0 +1,60 @@
+package earning
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps rule books, entries, meetings and objections. Writes are audited by the
+// implementation in the transaction that makes them.
+type Store interface {
+	// CreateRuleBook writes a new draft version (the next version number of the village).
+	CreateRuleBook(ctx context.Context, b RuleBook) (RuleBook, error)
+	// AddItem adds an item to a draft; ErrNotDraft otherwise.
+	AddItem(ctx context.Context, bookID int64, it RuleItem) (RuleItem, error)
+	// Adopt records the assembly vote and adopts a draft, superseding the adopted version.
+	Adopt(ctx context.Context, bookID int64, b RuleBook) (RuleBook, error)
+	RuleBook(ctx context.Context, id int64) (RuleBook, error)
+	RuleBooks(ctx context.Context, villageID int64) ([]RuleBook, error)
+	// Item returns an item and its book.
+	Item(ctx context.Context, id int64) (RuleItem, RuleBook, error)
+
+	// Register writes an entry after checking the item's caps under the account's row lock.
+	Register(ctx context.Context, e Entry, item RuleItem) (Entry, error)
+	Entry(ctx context.Context, id int64) (Entry, error)
+	Entries(ctx context.Context, f EntryFilter) ([]Entry, error)
+	// Decide moves a registered entry to approved or rejected (ErrNotPending).
+	Decide(ctx context.Context, id int64, approve bool, note string, meetingID int64) (Entry, error)
+	// Vote records a party member's vote on a registered honour entry, once per member.
+	Vote(ctx context.Context, entryID, personID int64, vote string) error
+	Tally(ctx context.Context, entryID int64) (votesFor, against, abstain int, err error)
+
+	OpenMeeting(ctx context.Context, m Meeting) (Meeting, error)
+	Meeting(ctx context.Context, villageID int64, month string) (Meeting, error)
+	// ApproveMonth approves the meeting: approved entries and honour entries whose vote passed go
+	// under notice until noticeUntil; honour entries whose vote failed are rejected.
+	ApproveMonth(ctx context.Context, meetingID int64, noticeUntil time.Time) (Meeting, []Entry, error)
+
+	// Object records an objection to an entry under notice (ErrNoticeClosed otherwise).
+	Object(ctx context.Context, o Objection) (Objection, error)
+	// Answer answers an objection; upheld revokes the entry. ErrObjectionAnswered.
+	Answer(ctx context.Context, id int64, upheld bool, answer string) (Objection, error)
+	Objection(ctx context.Context, id int64) (Objection, error)
+	Objections(ctx context.Context, villageID, objectorID int64) ([]Objection, error)
+	// Rate sets whether the objector is satisfied with the answer.
+	Rate(ctx context.Context, id int64, satisfied bool) (Objection, error)
+
+	// DuePostings lists entries whose notice has closed.
+	DuePostings(ctx context.Context, now time.Time, limit int) ([]int64, error)
+	// Post posts an entry to the ledger when its notice has closed with no open objection; once.
+	Post(ctx context.Context, id int64, now time.Time) (Entry, error)
+}
+
+// EntryFilter selects entries of a village.
+type EntryFilter struct {
+	VillageID   int64
+	Status      EntryStatus
+	Period      string
+	HouseholdID int64
+	Limit       int
+}

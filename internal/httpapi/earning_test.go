@@ -1,0 +1,201 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pointsmarket/internal/app"
+	"pointsmarket/internal/dbtest"
+)
+
+func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	gc := e.village("国茶村")
+	clerk, committee := e.login("13800000001"), e.login("13800000012")
+	v10, v11, v13 := e.login("13800000010"), e.login("13800000011"), e.login("13800000013")
+	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	must := func(r reply, status int) reply {
+		t.Helper()
+		if r.status != status {
+			t.Fatalf("%d %s, want %d", r.status, r.raw, status)
+		}
+		return r
+	}
+	// A rule book, adopted by the assembly.
+	book := num(must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/rule-books", gc), clerk, map[string]string{"title": "国茶村积分细则（2026修订）"}), 201).body["id"])
+	item := func(body map[string]any) int64 {
+		return num(must(e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/items", book), clerk, body), 201).body["id"])
+	}
+	volunteer := item(map[string]any{"code": "R01", "name": "参加义务劳动", "category": "reward", "points": 20, "applies_to": "household", "cap_month": 40})
+	banquet := item(map[string]any{"code": "P01", "name": "大操大办酒席", "category": "penalty", "points": 30, "applies_to": "household"})
+	courage := item(map[string]any{"code": "H01", "name": "见义勇为", "category": "honour", "points": 500, "applies_to": "household"})
+	baseItem := item(map[string]any{"code": "B01", "name": "基础分", "category": "base", "points": 10, "applies_to": "household"})
+	reg := func(token string, body map[string]any) reply { return e.call("POST", "/api/v1/entries", token, body) }
+	gc004 := e.householdOf("13800000013")
+	if r := reg(clerk, map[string]any{"rule_item_id": volunteer, "household_id": gc004, "reason": "修路"}); r.status != http.StatusUnprocessableEntity || r.code() != "rule_book_not_adopted" {
+		t.Fatalf("entry under a draft: %d %s", r.status, r.raw)
+	}
+	if r := e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/adoption", book), clerk, map[string]any{"date": "2026-03-01", "votes_for": 40, "votes_against": 45, "votes_abstain": 3, "attendance": 90}); r.code() != "assembly_vote_failed" {
+		t.Fatalf("a vote that failed adopts: %d %s", r.status, r.raw)
+	}
+	must(e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/adoption", book), clerk, map[string]any{"date": "2026-03-01", "votes_for": 80, "votes_against": 5, "votes_abstain": 3, "attendance": 90}), 200)
+	if r := e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/items", book), clerk, map[string]any{"code": "R02", "name": "x", "category": "reward", "points": 1, "applies_to": "household"}); r.code() != "rule_book_not_draft" {
+		t.Errorf("changing an adopted rule book: %d %s", r.status, r.raw)
+	}
+
+	// Entries, and the rules they must keep.
+	reward := num(must(reg(clerk, map[string]any{"rule_item_id": volunteer, "household_id": gc004, "reason": "参加修路义务劳动"}), 201).body["id"])
+	if r := reg(clerk, map[string]any{"rule_item_id": volunteer, "household_id": gc004, "quantity": 2, "reason": "再次"}); r.code() != "over_cap" {
+		t.Errorf("over the month's cap: %d %s", r.status, r.raw)
+	}
+	if r := reg(clerk, map[string]any{"rule_item_id": banquet, "household_id": gc004, "reason": "办酒席"}); r.code() != "evidence_required" {
+		t.Errorf("penalty without evidence: %d %s", r.status, r.raw)
+	}
+	if r := reg(clerk, map[string]any{"rule_item_id": volunteer, "household_id": e.householdOf("13800000110"), "reason": "外村"}); r.code() != "other_village" {
+		t.Errorf("a household of another village: %d %s", r.status, r.raw)
+	}
+	penalty := num(must(reg(clerk, map[string]any{"rule_item_id": banquet, "household_id": gc004, "reason": "大操大办婚宴", "evidence": "照片3张、村民举报记录"}), 201).body["id"])
+	self := num(must(reg(v10, map[string]any{"rule_item_id": volunteer, "household_id": e.householdOf("13800000010"), "reason": "自报：清扫村道"}), 201).body["id"])
+	if r := reg(v10, map[string]any{"rule_item_id": volunteer, "household_id": gc004, "reason": "替别人报"}); r.status != http.StatusForbidden {
+		t.Errorf("a villager registering for another household: %d", r.status)
+	}
+	honour := num(must(reg(clerk, map[string]any{"rule_item_id": courage, "household_id": gc004, "reason": "救起落水儿童"}), 201).body["id"])
+	committeeOwn := num(must(reg(clerk, map[string]any{"rule_item_id": volunteer, "household_id": e.householdOf("13800000012"), "reason": "参加劳动"}), 201).body["id"])
+
+	// The monthly meeting: committee decisions with the conflict-of-interest guard, party votes.
+	decide := func(token string, id int64, approve bool) reply {
+		return e.call("POST", fmt.Sprintf("/api/v1/entries/%d/decision", id), token, map[string]any{"approve": approve})
+	}
+	if r := decide(committee, reward, true); r.status != http.StatusNotFound {
+		t.Errorf("deciding before the meeting opened: %d %s", r.status, r.raw)
+	}
+	must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings", gc), clerk, map[string]any{"month": month, "held_on": time.Now().Format("2006-01-02"), "attendance": "支委5人，党员12人"}), 201)
+	if r := decide(committee, committeeOwn, true); r.status != http.StatusForbidden || r.code() != "own_household" {
+		t.Errorf("deciding for one's own household: %d %s", r.status, r.raw)
+	}
+	if r := decide(clerk, reward, true); r.status != http.StatusForbidden {
+		t.Errorf("a clerk who is not on the committee decides: %d", r.status)
+	}
+	admin := e.login("13800000000")
+	clerkID := e.id(`SELECT id FROM people WHERE phone = '13800000001'`)
+	must(e.call("POST", fmt.Sprintf("/api/v1/people/%d/roles", clerkID), admin, map[string]any{"role": "branch_committee"}), 201)
+	if r := decide(clerk, reward, true); r.status != http.StatusForbidden || r.code() != "reviewer_is_registrar" {
+		t.Errorf("the registrar decides: %d %s", r.status, r.raw)
+	}
+	if r := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings/%s/approval", gc, month), committee, nil); r.code() != "entries_undecided" {
+		t.Errorf("approving the month before deciding: %d %s", r.status, r.raw)
+	}
+	for _, id := range []int64{reward, penalty, self} {
+		must(decide(committee, id, true), 200)
+	}
+	must(decide(e.login("13800000014"), committeeOwn, false), 403) // a group leader is not on the committee
+	leader := e.id(`SELECT id FROM people WHERE phone = '13800000014'`)
+	must(e.call("POST", fmt.Sprintf("/api/v1/people/%d/roles", leader), clerk, map[string]any{"role": "branch_committee"}), 201)
+	must(e.call("POST", fmt.Sprintf("/api/v1/entries/%d/decision", committeeOwn), e.login("13800000014"), map[string]any{"approve": false, "note": "重复登记"}), 200)
+	vote := func(token, v string) reply {
+		return e.call("POST", fmt.Sprintf("/api/v1/entries/%d/votes", honour), token, map[string]string{"vote": v})
+	}
+	if r := vote(v13, "for"); r.code() != "not_party_member" {
+		t.Errorf("a vote from a non-party-member: %d %s", r.status, r.raw)
+	}
+	if r := decide(committee, honour, true); r.code() != "wrong_approval" {
+		t.Errorf("the committee deciding an honour item: %d %s", r.status, r.raw)
+	}
+	must(vote(v10, "for"), 200)
+	must(vote(v11, "for"), 200)
+	must(vote(committee, "against"), 200)
+	approval := must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings/%s/approval", gc, month), committee, nil), 200)
+	if n := len(approval.body["noticed"].([]any)); n != 4 {
+		t.Fatalf("entries under notice after the approval: %d, want 4 (reward, penalty, self-declaration, honour)", n)
+	}
+
+	// The public notice: masked, for the village's people only.
+	notice := must(e.call("GET", fmt.Sprintf("/api/v1/villages/%d/notice", gc), v13, nil), 200)
+	if strings.Contains(notice.raw, "陈永红") || !strings.Contains(notice.raw, "陈*红") || strings.Contains(notice.raw, "照片3张") {
+		t.Errorf("notice shows names or evidence: %s", notice.raw)
+	}
+	if r := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/notice", gc), e.login("13800000110"), nil); r.status != http.StatusForbidden {
+		t.Errorf("another village's villager reads the notice: %d", r.status)
+	}
+	// An objection blocks posting until it is answered.
+	obj := num(must(e.call("POST", fmt.Sprintf("/api/v1/entries/%d/objections", honour), v11, map[string]string{"reason": "当时我也在场，情况不实"}), 201).body["id"])
+	if r := e.call("POST", fmt.Sprintf("/api/v1/entries/%d/objections", reward), e.login("13800000110"), map[string]string{"reason": "x"}); r.status != http.StatusForbidden {
+		t.Errorf("an objection from another village: %d", r.status)
+	}
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE point_entries SET notice_until = ? WHERE status = 'noticed'`, time.Now().Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.call("POST", fmt.Sprintf("/api/v1/entries/%d/objections", reward), v11, map[string]string{"reason": "太晚了"}); r.code() != "notice_closed" {
+		t.Errorf("an objection after the window: %d %s", r.status, r.raw)
+	}
+	before, _ := e.available(v13, "household")
+	// Two instances post at once: each entry posts once.
+	second := dbtest.NewWith(t, e.app.Config, app.Options{})
+	var wg sync.WaitGroup
+	for _, a := range []*app.App{e.app, second, e.app} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := a.Earning.PostDue(dbtest.SystemCtx()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	var posted int
+	if err := e.app.DB.GetContext(t.Context(), &posted, `SELECT COUNT(*) FROM transfers WHERE ref_type = 'entry'`); err != nil || posted != 3 {
+		t.Fatalf("posted %d entries (%v), want 3: the honour entry waits on its objection", posted, err)
+	}
+	after, _ := e.available(v13, "household")
+	if after != before+20-30 {
+		t.Errorf("household 陈永红: %d → %d, want +20 -30", before, after)
+	}
+	// The answer: upheld revokes the honour entry; it never posts.
+	if r := e.call("POST", fmt.Sprintf("/api/v1/objections/%d/answer", obj), v11, map[string]any{"upheld": false, "answer": "x"}); r.status != http.StatusForbidden {
+		t.Errorf("the objector answers: %d", r.status)
+	}
+	must(e.call("POST", fmt.Sprintf("/api/v1/objections/%d/answer", obj), clerk, map[string]any{"upheld": true, "answer": "经核实情况不实，撤销该积分"}), 200)
+	must(e.call("POST", fmt.Sprintf("/api/v1/objections/%d/rating", obj), v11, map[string]any{"satisfied": true}), 200)
+	if _, err := e.app.Earning.PostDue(dbtest.SystemCtx()); err != nil {
+		t.Fatal(err)
+	}
+	if r := must(e.call("GET", "/api/v1/me/objections", v11, nil), 200); !strings.Contains(r.raw, "撤销该积分") {
+		t.Errorf("my objections: %s", r.raw)
+	}
+	rates := must(e.call("GET", fmt.Sprintf("/api/v1/villages/%d/objections", gc), e.login("13800000003"), nil), 200).body["rates"].(map[string]any)
+	if rates["response_rate"].(float64) != 1 || rates["satisfaction_rate"].(float64) != 1 {
+		t.Errorf("rates: %v", rates)
+	}
+	if after2, _ := e.available(v13, "household"); after2 != after {
+		t.Errorf("a revoked entry posted: %d → %d", after, after2)
+	}
+	// Base points: once per household and period, whoever asks and however often.
+	var baseTransfers int
+	if err := e.app.DB.GetContext(t.Context(), &baseTransfers, `SELECT COUNT(*) FROM transfers WHERE ref_type = 'rule_item' AND ref_id = ?`, baseItem); err != nil {
+		t.Fatal(err)
+	}
+	hh := e.householdOf("13800000010")
+	sizeBefore, _ := e.available(v10, "household")
+	for _, token := range []string{clerk, clerk, admin} {
+		must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/base-points", gc), token, map[string]string{"period": "2026-12"}), 200)
+	}
+	var size, households int64
+	if err := e.app.DB.GetContext(t.Context(), &households, `SELECT COUNT(*) FROM households WHERE village_id = ?`, gc); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.DB.GetContext(t.Context(), &baseTransfers, `SELECT COUNT(*) - ? FROM transfers WHERE ref_type = 'rule_item' AND ref_id = ?`, baseTransfers, baseItem); err != nil || int64(baseTransfers) != households {
+		t.Errorf("base transfers after three requests: %d for %d households (%v)", baseTransfers, households, err)
+	}
+	if err := e.app.DB.GetContext(t.Context(), &size, `SELECT size FROM households WHERE id = ?`, hh); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := e.available(v10, "household"); got != sizeBefore+10*size {
+		t.Errorf("base points: %d → %d, want +%d once (size %d)", sizeBefore, got, 10*size, size)
+	}
+	dbtest.MustVerify(t, e.app)
+}

@@ -1,0 +1,510 @@
+package mysql
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"pointsmarket/internal/audit"
+	"pointsmarket/internal/earning"
+	"pointsmarket/internal/ledger"
+)
+
+// EarningStore implements earning.Store.
+type EarningStore struct {
+	db     *DB
+	ledger *LedgerStore
+}
+
+// NewEarningStore returns an EarningStore.
+func NewEarningStore(db *DB, ledger *LedgerStore) *EarningStore {
+	return &EarningStore{db: db, ledger: ledger}
+}
+
+const (
+	bookColumns  = `id, village_id, version, title, status, assembly_date, votes_for, votes_against, votes_abstain, attendance, created_by, created_at, adopted_at`
+	itemColumns2 = `id, rule_book_id, code, name, category, points, applies_to, cap_month, cap_year, evidence_required, approval`
+	entryColumns = `id, village_id, rule_item_id, household_id, person_id, account_id, points, period, reason, evidence, source, status,
+		registered_by, registered_at, meeting_id, decided_by, decided_at, decision_note, notice_from, notice_until, posted_transfer_id, reverses_entry_id`
+	meetingColumns   = `id, village_id, month, status, held_on, attendance, opened_by, approved_by, approved_at, created_at`
+	objectionColumns = `id, entry_id, village_id, objector_id, reason, status, answer, answered_by, answered_at, due_at, satisfied, created_at`
+)
+
+func (s *EarningStore) event(ctx context.Context, tx *sqlx.Tx, villageID int64, action, objectType string, id int64, before, after any) (audit.Event, error) {
+	place, err := villagePlace(ctx, tx, villageID)
+	return audit.Event{Place: place, Action: action, ObjectType: objectType, ObjectID: id, Before: before, After: after}, err
+}
+
+// CreateRuleBook implements earning.Store.
+func (s *EarningStore) CreateRuleBook(ctx context.Context, b earning.RuleBook) (earning.RuleBook, error) {
+	b.CreatedAt = s.db.now()
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		if err := tx.GetContext(ctx, &b.Version, `SELECT COALESCE(MAX(version), 0) + 1 FROM rule_books WHERE village_id = ? FOR UPDATE`, b.VillageID); err != nil {
+			return nil, err
+		}
+		res, err := tx.NamedExecContext(ctx, `INSERT INTO rule_books (village_id, version, title, status, created_by, created_at)
+			VALUES (:village_id, :version, :title, :status, :created_by, :created_at)`, b)
+		if err != nil {
+			return nil, err
+		}
+		b.ID, _ = res.LastInsertId()
+		ev, err := s.event(ctx, tx, b.VillageID, "rulebook.create", "rule_book", b.ID, nil, b)
+		return []audit.Event{ev}, err
+	})
+	b.Items = []earning.RuleItem{}
+	return b, wrap(err, "create rule book")
+}
+
+// AddItem implements earning.Store.
+func (s *EarningStore) AddItem(ctx context.Context, bookID int64, it earning.RuleItem) (earning.RuleItem, error) {
+	it.RuleBookID = bookID
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		var b earning.RuleBook
+		if err := getRow(ctx, tx, &b, earning.ErrBookNotFound, `SELECT `+bookColumns+` FROM rule_books WHERE id = ? FOR UPDATE`, bookID); err != nil {
+			return nil, err
+		}
+		if b.Status != earning.Draft {
+			return nil, earning.ErrNotDraft
+		}
+		res, err := tx.NamedExecContext(ctx, `INSERT INTO rule_items (rule_book_id, code, name, category, points, applies_to, cap_month,
+			cap_year, evidence_required, approval) VALUES (:rule_book_id, :code, :name, :category, :points, :applies_to, :cap_month,
+			:cap_year, :evidence_required, :approval)`, it)
+		if isDuplicate(err) {
+			return nil, earning.ErrNotDraft.WithMessage("该细则已有编号 %s 的项目 / the rule book already has an item %s", it.Code, it.Code)
+		}
+		if err != nil {
+			return nil, err
+		}
+		it.ID, _ = res.LastInsertId()
+		ev, err := s.event(ctx, tx, b.VillageID, "rulebook.item", "rule_book", b.ID, nil, it)
+		return []audit.Event{ev}, err
+	})
+	return it, wrap(err, "add rule item")
+}
+
+// Adopt implements earning.Store.
+func (s *EarningStore) Adopt(ctx context.Context, bookID int64, vote earning.RuleBook) (earning.RuleBook, error) {
+	var b earning.RuleBook
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		if err := getRow(ctx, tx, &b, earning.ErrBookNotFound, `SELECT `+bookColumns+` FROM rule_books WHERE id = ? FOR UPDATE`, bookID); err != nil {
+			return nil, err
+		}
+		if b.Status != earning.Draft {
+			return nil, earning.ErrNotDraft
+		}
+		now := s.db.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE rule_books SET status = 'superseded' WHERE village_id = ? AND status = 'adopted'`, b.VillageID); err != nil {
+			return nil, err
+		}
+		b.Status, b.AssemblyDate, b.VotesFor, b.VotesAgainst, b.VotesAbstain, b.Attendance, b.AdoptedAt =
+			earning.Adopted, vote.AssemblyDate, vote.VotesFor, vote.VotesAgainst, vote.VotesAbstain, vote.Attendance, &now
+		if _, err := tx.NamedExecContext(ctx, `UPDATE rule_books SET status = :status, assembly_date = :assembly_date, votes_for = :votes_for,
+			votes_against = :votes_against, votes_abstain = :votes_abstain, attendance = :attendance, adopted_at = :adopted_at WHERE id = :id`, b); err != nil {
+			return nil, err
+		}
+		ev, err := s.event(ctx, tx, b.VillageID, "rulebook.adopt", "rule_book", b.ID, nil, b)
+		return []audit.Event{ev}, err
+	})
+	if err != nil {
+		return b, wrap(err, "adopt rule book %d", bookID)
+	}
+	return s.RuleBook(ctx, bookID)
+}
+
+// RuleBook implements earning.Store.
+func (s *EarningStore) RuleBook(ctx context.Context, id int64) (earning.RuleBook, error) {
+	var b earning.RuleBook
+	if err := s.db.get(ctx, &b, earning.ErrBookNotFound, `SELECT `+bookColumns+` FROM rule_books WHERE id = ?`, id); err != nil {
+		return b, wrap(err, "rule book %d", id)
+	}
+	b.Items = []earning.RuleItem{}
+	err := s.db.list(ctx, &b.Items, `SELECT `+itemColumns2+` FROM rule_items WHERE rule_book_id = ? ORDER BY id`, id)
+	return b, err
+}
+
+// RuleBooks implements earning.Store.
+func (s *EarningStore) RuleBooks(ctx context.Context, villageID int64) ([]earning.RuleBook, error) {
+	var ids []int64
+	if err := s.db.list(ctx, &ids, `SELECT id FROM rule_books WHERE village_id = ? ORDER BY version DESC`, villageID); err != nil {
+		return nil, err
+	}
+	out := []earning.RuleBook{}
+	for _, id := range ids {
+		b, err := s.RuleBook(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// Item implements earning.Store.
+func (s *EarningStore) Item(ctx context.Context, id int64) (earning.RuleItem, earning.RuleBook, error) {
+	var it earning.RuleItem
+	if err := s.db.get(ctx, &it, earning.ErrItemNotFound, `SELECT `+itemColumns2+` FROM rule_items WHERE id = ?`, id); err != nil {
+		return it, earning.RuleBook{}, err
+	}
+	var b earning.RuleBook
+	err := s.db.get(ctx, &b, earning.ErrBookNotFound, `SELECT `+bookColumns+` FROM rule_books WHERE id = ?`, it.RuleBookID)
+	return it, b, err
+}
+
+// Register implements earning.Store. The account's row lock serialises entries of one account, so
+// two registrations cannot both slip under a cap.
+func (s *EarningStore) Register(ctx context.Context, e earning.Entry, it earning.RuleItem) (earning.Entry, error) {
+	e.RegisteredAt = s.db.now()
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		var locked int64
+		if err := tx.GetContext(ctx, &locked, `SELECT id FROM accounts WHERE id = ? FOR UPDATE`, e.AccountID); err != nil {
+			return nil, err
+		}
+		for _, c := range []struct {
+			cap    *int64
+			period string
+			what   string
+		}{{it.CapMonth, e.Period, "month"}, {it.CapYear, e.Period[:4] + "%", "year"}} {
+			if c.cap == nil {
+				continue
+			}
+			var have int64
+			if err := tx.GetContext(ctx, &have, `SELECT COALESCE(SUM(points), 0) FROM point_entries WHERE rule_item_id = ? AND account_id = ?
+				AND period LIKE ? AND status NOT IN ('rejected', 'revoked')`, it.ID, e.AccountID, c.period); err != nil {
+				return nil, err
+			}
+			if have+e.Points > *c.cap {
+				return nil, earning.ErrOverCap.WithMessage("超过本%s上限 %d 分（已有 %d 分）/ over the %s cap of %d (already %d)",
+					map[string]string{"month": "月", "year": "年"}[c.what], *c.cap, have, c.what, *c.cap, have).
+					WithDetails(map[string]any{"cap": *c.cap, "already": have, "per": c.what})
+			}
+		}
+		res, err := tx.NamedExecContext(ctx, `INSERT INTO point_entries (village_id, rule_item_id, household_id, person_id, account_id, points,
+			period, reason, evidence, source, status, registered_by, registered_at) VALUES (:village_id, :rule_item_id, :household_id,
+			:person_id, :account_id, :points, :period, :reason, :evidence, :source, :status, :registered_by, :registered_at)`, e)
+		if err != nil {
+			return nil, err
+		}
+		e.ID, _ = res.LastInsertId()
+		ev, err := s.event(ctx, tx, e.VillageID, "entry.register", "entry", e.ID, nil, e)
+		return []audit.Event{ev}, err
+	})
+	return e, wrap(err, "register entry")
+}
+
+// Entry implements earning.Store.
+func (s *EarningStore) Entry(ctx context.Context, id int64) (earning.Entry, error) {
+	var e earning.Entry
+	err := s.db.get(ctx, &e, earning.ErrEntryNotFound, `SELECT `+entryColumns+` FROM point_entries WHERE id = ?`, id)
+	return e, wrap(err, "entry %d", id)
+}
+
+// Entries implements earning.Store.
+func (s *EarningStore) Entries(ctx context.Context, f earning.EntryFilter) ([]earning.Entry, error) {
+	where, args := []string{"village_id = ?"}, []any{f.VillageID}
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, f.Status)
+	}
+	if f.Period != "" {
+		where, args = append(where, "period = ?"), append(args, f.Period)
+	}
+	if f.HouseholdID != 0 {
+		where, args = append(where, "household_id = ?"), append(args, f.HouseholdID)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 200
+	}
+	out := []earning.Entry{}
+	err := s.db.list(ctx, &out, `SELECT `+entryColumns+` FROM point_entries WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?`,
+		append(args, f.Limit)...)
+	return out, err
+}
+
+// Decide implements earning.Store.
+func (s *EarningStore) Decide(ctx context.Context, id int64, approve bool, note string, meetingID int64) (earning.Entry, error) {
+	var e earning.Entry
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		status := earning.Rejected
+		if approve {
+			status = earning.Approved
+		}
+		now, by := s.db.now(), actorID(ctx)
+		res, err := tx.ExecContext(ctx, `UPDATE point_entries SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, meeting_id = ?
+			WHERE id = ? AND status = 'registered'`, status, by, now, note, meetingID, id)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil, earning.ErrNotPending
+		}
+		if err := getRow(ctx, tx, &e, earning.ErrEntryNotFound, `SELECT `+entryColumns+` FROM point_entries WHERE id = ?`, id); err != nil {
+			return nil, err
+		}
+		ev, err := s.event(ctx, tx, e.VillageID, "entry."+string(status), "entry", id, nil, e)
+		return []audit.Event{ev}, err
+	})
+	return e, wrap(err, "decide entry %d", id)
+}
+
+// Vote implements earning.Store.
+func (s *EarningStore) Vote(ctx context.Context, entryID, personID int64, vote string) error {
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		_, err := tx.ExecContext(ctx, `INSERT INTO entry_votes (entry_id, person_id, vote, created_at) VALUES (?, ?, ?, ?)
+			ON DUPLICATE KEY UPDATE vote = VALUES(vote)`, entryID, personID, vote, s.db.now())
+		if err != nil {
+			return nil, err
+		}
+		var villageID int64
+		if err := tx.GetContext(ctx, &villageID, `SELECT village_id FROM point_entries WHERE id = ?`, entryID); err != nil {
+			return nil, err
+		}
+		ev, err := s.event(ctx, tx, villageID, "entry.vote", "entry", entryID, nil, map[string]any{"vote": vote})
+		return []audit.Event{ev}, err
+	})
+	return wrap(err, "vote on entry %d", entryID)
+}
+
+// Tally implements earning.Store.
+func (s *EarningStore) Tally(ctx context.Context, entryID int64) (int, int, int, error) {
+	var t struct{ For, Against, Abstain int }
+	err := s.db.get(ctx, &t, nil, `SELECT COALESCE(SUM(vote = 'for'), 0) AS `+"`for`"+`, COALESCE(SUM(vote = 'against'), 0) AS against,
+		COALESCE(SUM(vote = 'abstain'), 0) AS abstain FROM entry_votes WHERE entry_id = ?`, entryID)
+	return t.For, t.Against, t.Abstain, err
+}
+
+// OpenMeeting implements earning.Store.
+func (s *EarningStore) OpenMeeting(ctx context.Context, m earning.Meeting) (earning.Meeting, error) {
+	m.CreatedAt = s.db.now()
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		res, err := tx.NamedExecContext(ctx, `INSERT INTO review_meetings (village_id, month, status, held_on, attendance, opened_by, created_at)
+			VALUES (:village_id, :month, :status, :held_on, :attendance, :opened_by, :created_at)`, m)
+		if isDuplicate(err) {
+			return nil, earning.ErrNotPending.WithMessage("本月评议会已召开 / the month's meeting is already open")
+		}
+		if err != nil {
+			return nil, err
+		}
+		m.ID, _ = res.LastInsertId()
+		ev, err := s.event(ctx, tx, m.VillageID, "meeting.open", "meeting", m.ID, nil, m)
+		return []audit.Event{ev}, err
+	})
+	return m, wrap(err, "open meeting")
+}
+
+// Meeting implements earning.Store.
+func (s *EarningStore) Meeting(ctx context.Context, villageID int64, month string) (earning.Meeting, error) {
+	var m earning.Meeting
+	err := s.db.get(ctx, &m, earning.ErrMeetingNotFound, `SELECT `+meetingColumns+` FROM review_meetings WHERE village_id = ? AND month = ?`, villageID, month)
+	return m, err
+}
+
+// ApproveMonth implements earning.Store.
+func (s *EarningStore) ApproveMonth(ctx context.Context, meetingID int64, noticeUntil time.Time) (earning.Meeting, []earning.Entry, error) {
+	var m earning.Meeting
+	var noticed []earning.Entry
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		noticed = nil
+		if err := getRow(ctx, tx, &m, earning.ErrMeetingNotFound, `SELECT `+meetingColumns+` FROM review_meetings WHERE id = ? FOR UPDATE`, meetingID); err != nil {
+			return nil, err
+		}
+		if m.Status != "open" {
+			return nil, earning.ErrNotPending.WithMessage("本月已审批 / the month is already approved")
+		}
+		var pending []struct {
+			ID       int64            `db:"id"`
+			Approval earning.Approval `db:"approval"`
+		}
+		if err := tx.SelectContext(ctx, &pending, `SELECT e.id, i.approval FROM point_entries e JOIN rule_items i ON i.id = e.rule_item_id
+			WHERE e.village_id = ? AND e.period = ? AND e.status = 'registered' FOR UPDATE`, m.VillageID, m.Month); err != nil {
+			return nil, err
+		}
+		now, by := s.db.now(), actorID(ctx)
+		for _, p := range pending {
+			if p.Approval == earning.ByCommittee {
+				return nil, earning.ErrUndecided.WithDetails(map[string]any{"entry_id": p.ID})
+			}
+			var f, a int
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(vote = 'for'), 0), COALESCE(SUM(vote = 'against'), 0) FROM entry_votes WHERE entry_id = ?`, p.ID).Scan(&f, &a); err != nil {
+				return nil, err
+			}
+			status := earning.Rejected
+			if earning.VoteOutcome(f, a) {
+				status = earning.Approved
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE point_entries SET status = ?, decided_by = ?, decided_at = ?, meeting_id = ?,
+				decision_note = ? WHERE id = ?`, status, by, now, m.ID, fmt.Sprintf("党员表决 赞成%d 反对%d", f, a), p.ID); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE point_entries SET status = 'noticed', notice_from = ?, notice_until = ?, meeting_id = ?
+			WHERE village_id = ? AND period = ? AND status = 'approved'`, now, noticeUntil, m.ID, m.VillageID, m.Month); err != nil {
+			return nil, err
+		}
+		m.Status, m.ApprovedBy, m.ApprovedAt = "approved", &by, &now
+		if _, err := tx.ExecContext(ctx, `UPDATE review_meetings SET status = 'approved', approved_by = ?, approved_at = ? WHERE id = ?`, by, now, m.ID); err != nil {
+			return nil, err
+		}
+		if err := tx.SelectContext(ctx, &noticed, `SELECT `+entryColumns+` FROM point_entries WHERE meeting_id = ? AND status = 'noticed' ORDER BY id`, m.ID); err != nil {
+			return nil, err
+		}
+		ev, err := s.event(ctx, tx, m.VillageID, "meeting.approve", "meeting", m.ID, nil, map[string]any{"month": m.Month, "noticed": len(noticed), "notice_until": noticeUntil})
+		return []audit.Event{ev}, err
+	})
+	return m, noticed, wrap(err, "approve meeting %d", meetingID)
+}
+
+// Object implements earning.Store.
+func (s *EarningStore) Object(ctx context.Context, o earning.Objection) (earning.Objection, error) {
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		var e earning.Entry
+		if err := getRow(ctx, tx, &e, earning.ErrEntryNotFound, `SELECT `+entryColumns+` FROM point_entries WHERE id = ? FOR UPDATE`, o.EntryID); err != nil {
+			return nil, err
+		}
+		if e.Status != earning.Noticed || e.NoticeUntil == nil || !o.CreatedAt.Before(*e.NoticeUntil) {
+			return nil, earning.ErrNoticeClosed
+		}
+		res, err := tx.NamedExecContext(ctx, `INSERT INTO objections (entry_id, village_id, objector_id, reason, status, due_at, created_at)
+			VALUES (:entry_id, :village_id, :objector_id, :reason, :status, :due_at, :created_at)`, o)
+		if err != nil {
+			return nil, err
+		}
+		o.ID, _ = res.LastInsertId()
+		ev, err := s.event(ctx, tx, o.VillageID, "objection.lodge", "objection", o.ID, nil, o)
+		return []audit.Event{ev}, err
+	})
+	return o, wrap(err, "object to entry %d", o.EntryID)
+}
+
+// Answer implements earning.Store.
+func (s *EarningStore) Answer(ctx context.Context, id int64, upheld bool, answer string) (earning.Objection, error) {
+	var o earning.Objection
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		if err := getRow(ctx, tx, &o, earning.ErrObjectionNotFound, `SELECT `+objectionColumns+` FROM objections WHERE id = ? FOR UPDATE`, id); err != nil {
+			return nil, err
+		}
+		if o.Status != "open" {
+			return nil, earning.ErrObjectionAnswered
+		}
+		now, by := s.db.now(), actorID(ctx)
+		o.Status, o.Answer, o.AnsweredBy, o.AnsweredAt = "rejected", answer, &by, &now
+		if upheld {
+			o.Status = "upheld"
+			if _, err := tx.ExecContext(ctx, `UPDATE point_entries SET status = 'revoked' WHERE id = ? AND status = 'noticed'`, o.EntryID); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE objections SET status = ?, answer = ?, answered_by = ?, answered_at = ? WHERE id = ?`,
+			o.Status, answer, by, now, id); err != nil {
+			return nil, err
+		}
+		ev, err := s.event(ctx, tx, o.VillageID, "objection."+o.Status, "objection", id, nil, o)
+		return []audit.Event{ev}, err
+	})
+	return o, wrap(err, "answer objection %d", id)
+}
+
+// Objection implements earning.Store.
+func (s *EarningStore) Objection(ctx context.Context, id int64) (earning.Objection, error) {
+	var o earning.Objection
+	err := s.db.get(ctx, &o, earning.ErrObjectionNotFound, `SELECT `+objectionColumns+` FROM objections WHERE id = ?`, id)
+	return o, err
+}
+
+// Objections implements earning.Store.
+func (s *EarningStore) Objections(ctx context.Context, villageID, objectorID int64) ([]earning.Objection, error) {
+	q, args := `SELECT `+objectionColumns+` FROM objections WHERE village_id = ?`, []any{villageID}
+	if objectorID != 0 {
+		q, args = q+` AND objector_id = ?`, append(args, objectorID)
+	}
+	out := []earning.Objection{}
+	err := s.db.list(ctx, &out, q+` ORDER BY id DESC LIMIT 1000`, args...)
+	return out, err
+}
+
+// Rate implements earning.Store.
+func (s *EarningStore) Rate(ctx context.Context, id int64, satisfied bool) (earning.Objection, error) {
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		var villageID int64
+		if err := getRow(ctx, tx, &villageID, earning.ErrObjectionNotFound, `SELECT village_id FROM objections WHERE id = ?`, id); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE objections SET satisfied = ? WHERE id = ?`, satisfied, id); err != nil {
+			return nil, err
+		}
+		ev, err := s.event(ctx, tx, villageID, "objection.rate", "objection", id, nil, map[string]bool{"satisfied": satisfied})
+		return []audit.Event{ev}, err
+	})
+	if err != nil {
+		return earning.Objection{}, err
+	}
+	return s.Objection(ctx, id)
+}
+
+// DuePostings implements earning.Store.
+func (s *EarningStore) DuePostings(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+	var ids []int64
+	err := s.db.list(ctx, &ids, `SELECT id FROM point_entries WHERE status = 'noticed' AND notice_until <= ? ORDER BY notice_until LIMIT ?`, now, limit)
+	return ids, err
+}
+
+// Post implements earning.Store: compare-and-set noticed → posted (only with no open objection),
+// then the ledger transfer, in one transaction; the unique posted_transfer_id and the CAS make a
+// second posting, by any instance, impossible.
+func (s *EarningStore) Post(ctx context.Context, id int64, now time.Time) (earning.Entry, error) {
+	var e earning.Entry
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE point_entries SET status = 'posted' WHERE id = ? AND status = 'noticed' AND notice_until <= ?
+			AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.entry_id = point_entries.id AND o.status = 'open')`, id, now)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return earning.ErrNotPending
+		}
+		if err := getRow(ctx, tx, &e, earning.ErrEntryNotFound, `SELECT `+entryColumns+` FROM point_entries WHERE id = ?`, id); err != nil {
+			return err
+		}
+		var item struct {
+			Category earning.Category `db:"category"`
+			Name     string           `db:"name"`
+			Month    string           `db:"month"`
+		}
+		if err := tx.GetContext(ctx, &item, `SELECT i.category, i.name, COALESCE(m.month, '') AS month FROM rule_items i
+			LEFT JOIN review_meetings m ON m.id = ? WHERE i.id = ?`, e.MeetingID, e.RuleItemID); err != nil {
+			return err
+		}
+		var sys struct {
+			Issuance, Penalties int64
+			AllowNegative       bool `db:"allow_negative_penalty"`
+		}
+		if err := tx.GetContext(ctx, &sys, `SELECT
+			(SELECT id FROM accounts WHERE village_id = v.id AND kind = 'issuance' AND owner_id = 0) AS issuance,
+			(SELECT id FROM accounts WHERE village_id = v.id AND kind = 'penalties' AND owner_id = 0) AS penalties,
+			v.allow_negative_penalty FROM villages v WHERE v.id = ?`, e.VillageID); err != nil {
+			return err
+		}
+		reason := fmt.Sprintf("%s：%s（%s月评议会）", item.Name, e.Reason, item.Month)
+		m := movement{debitID: sys.Issuance, creditID: e.AccountID, amount: e.Points, kind: ledger.Earn, earning: true,
+			reason: reason, refType: "entry", refID: e.ID}
+		if item.Category == earning.Penalty {
+			m = movement{debitID: e.AccountID, creditID: sys.Penalties, amount: e.Points, kind: ledger.Penalty, earning: true,
+				reason: reason, refType: "entry", refID: e.ID, allowNegative: sys.AllowNegative}
+		}
+		t, err := s.ledger.move(ctx, tx, m)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE point_entries SET posted_transfer_id = ? WHERE id = ?`, t.ID, id); err != nil {
+			return err
+		}
+		e.PostedTransferID = &t.ID
+		place, err := villagePlace(ctx, tx, e.VillageID)
+		if err != nil {
+			return err
+		}
+		return s.db.audit(ctx, tx, audit.Event{Place: place, Action: "entry.post", ObjectType: "entry", ObjectID: id, After: e}, transferEvent(t, place))
+	})
+	return e, wrap(err, "post entry %d", id)
+}
