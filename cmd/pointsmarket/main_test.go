@@ -31,7 +31,7 @@ func env(dsn, prefix string) func(string) string {
 func counts(t *testing.T, db *sql.DB) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, table := range []string{"townships", "villages", "households", "people", "role_grants", "accounts", "transfers", "audit_log", "shops", "goods", "stock_movements", "shop_agreements", "exchange_standards"} {
+	for _, table := range []string{"townships", "villages", "households", "people", "role_grants", "accounts", "transfers", "audit_log", "shops", "goods", "stock_movements", "shop_agreements", "exchange_standards", "rule_books", "rule_items"} {
 		var n int
 		if err := db.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
 			t.Fatal(err)

@@ -242,5 +242,5 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	if err := a.Migrate(ctx); err != nil {
 		return err
 	}
-	return demo.Seed(ctx, demo.Stores{Org: a.OrgStore, Ledger: a.LedgerStore, Postings: a.Ledger, Catalog: a.CatalogCache}, a.Log)
+	return demo.Seed(ctx, demo.Stores{Org: a.OrgStore, Ledger: a.LedgerStore, Postings: a.Ledger, Catalog: a.CatalogCache, Earning: a.EarningStore}, a.Log)
 }

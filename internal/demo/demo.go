@@ -14,6 +14,7 @@ import (
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/catalog"
+	"pointsmarket/internal/earning"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/mysql"
@@ -29,6 +30,7 @@ type Stores struct {
 	Ledger   *mysql.LedgerStore
 	Postings *ledger.Service // validates and fingerprints postings like any other caller
 	Catalog  catalog.Store
+	Earning  earning.Store
 }
 
 type seeder struct {
@@ -126,6 +128,9 @@ func (s *seeder) village(ctx context.Context, t org.Township, spec villageSpec, 
 		}
 	}
 	if err := s.catalogFor(ctx, v, shop, officials[auth.RoleClerk], officials[auth.RoleSupervisor]); err != nil {
+		return err
+	}
+	if err := s.rulesFor(ctx, v, officials[auth.RoleClerk]); err != nil {
 		return err
 	}
 	if first {

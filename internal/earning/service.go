@@ -357,12 +357,61 @@ func (s *Service) ApproveMonth(ctx context.Context, p auth.Principal, villageID 
 	return s.store.ApproveMonth(ctx, m.ID, s.now().AddDate(0, 0, v.NoticeDays))
 }
 
-// NoticeLine is an entry as the public notice shows it: the household's number and its head's
-// name masked (张*明), without the evidence (which may name people).
+// NoticeLine is an entry as the public notice shows it: the item, the household's number and its
+// head's name masked (张*明), without the evidence (which may name people).
 type NoticeLine struct {
 	Entry
-	Household string `json:"household"`
-	Head      string `json:"head"`
+	ItemName  string   `json:"item_name"`
+	Category  Category `json:"category"`
+	Approval  Approval `json:"approval"`
+	Household string   `json:"household"`
+	Head      string   `json:"head"`
+}
+
+// line dresses an entry with its item and household; mask hides the head's name.
+func (s *Service) line(ctx context.Context, e Entry, mask bool) (NoticeLine, error) {
+	line := NoticeLine{Entry: e}
+	item, _, err := s.store.Item(ctx, e.RuleItemID)
+	if err != nil {
+		return line, err
+	}
+	line.ItemName, line.Category, line.Approval = item.Name, item.Category, item.Approval
+	if e.HouseholdID != nil {
+		h, err := s.people.Household(ctx, *e.HouseholdID)
+		if err != nil {
+			return line, err
+		}
+		line.Household, line.Head = h.Number, h.HeadName
+		if mask {
+			line.Head = org.MaskName(h.HeadName)
+		}
+	}
+	return line, nil
+}
+
+// Entries lists a village's entries of a period (all statuses, or one) for its officials: the
+// clerk and those who read the village, branch committee and party members, group leaders.
+func (s *Service) Entries(ctx context.Context, p auth.Principal, villageID int64, period string, status EntryStatus) ([]NoticeLine, error) {
+	pl, err := s.place(ctx, villageID)
+	if err != nil {
+		return nil, err
+	}
+	if !p.CanReadVillage(pl) && !p.HoldsIn(auth.RoleBranchCommittee, pl) && !p.HoldsIn(auth.RolePartyMember, pl) && !p.HoldsIn(auth.RoleGroupLeader, pl) {
+		return nil, fmt.Errorf("entries of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	es, err := s.store.Entries(ctx, EntryFilter{VillageID: villageID, Period: period, Status: status, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]NoticeLine, 0, len(es))
+	for _, e := range es {
+		l, err := s.line(ctx, e, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
 }
 
 // Notice lists a village's entries under public notice for any of its people.
@@ -380,15 +429,11 @@ func (s *Service) Notice(ctx context.Context, p auth.Principal, villageID int64)
 	}
 	out := make([]NoticeLine, 0, len(es))
 	for _, e := range es {
-		line := NoticeLine{Entry: e}
-		line.Evidence = ""
-		if e.HouseholdID != nil {
-			h, err := s.people.Household(ctx, *e.HouseholdID)
-			if err != nil {
-				return nil, err
-			}
-			line.Household, line.Head = h.Number, org.MaskName(h.HeadName)
+		line, err := s.line(ctx, e, true)
+		if err != nil {
+			return nil, err
 		}
+		line.Evidence = ""
 		out = append(out, line)
 	}
 	return out, nil

@@ -232,3 +232,19 @@ func (s *server) issueBase(c *gin.Context) (int, any, error) {
 	}
 	return http.StatusOK, gin.H{"transfers": n}, nil
 }
+
+func (s *server) villageEntries(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	period := c.Query("period")
+	if period == "" {
+		period = earning.Period(s.deps.Vouchers.Now())
+	}
+	es, err := s.deps.Earning.Entries(c.Request.Context(), principal(c), id, period, earning.EntryStatus(c.Query("status")))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"period": period, "entries": es}, nil
+}

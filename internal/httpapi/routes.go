@@ -84,6 +84,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/villages/:id/meetings", handle(s.openMeeting))
 	a.POST("/villages/:id/meetings/:month/approval", handle(s.approveMonth))
 	a.GET("/villages/:id/notice", handle(s.notice))
+	a.GET("/villages/:id/entries", handle(s.villageEntries))
 	a.GET("/villages/:id/objections", handle(s.villageObjections))
 	a.POST("/objections/:id/answer", handle(s.answerObjection))
 	a.POST("/objections/:id/rating", handle(s.rateObjection))
