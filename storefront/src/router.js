@@ -12,6 +12,9 @@ const routes = [
   { path: '/vouchers/:id', component: () => import('./views/Voucher.vue'), meta: { villager: true } },
   { path: '/member-code', component: () => import('./views/MemberCode.vue'), meta: { villager: true } },
   { path: '/password', component: () => import('./views/Password.vue') },
+  { path: '/notice', component: () => import('./views/Notice.vue') },
+  { path: '/objections', component: () => import('./views/MyObjections.vue') },
+  { path: '/village', component: () => import('./views/Village.vue'), meta: { official: true } },
   { path: '/counter', component: () => import('./views/Counter.vue'), meta: { shopkeeper: true } },
   { path: '/counter/checkout', component: () => import('./views/Checkout.vue'), meta: { shopkeeper: true } },
   { path: '/counter/today', component: () => import('./views/Today.vue'), meta: { shopkeeper: true } },
@@ -30,6 +33,7 @@ export function makeRouter() {
     if (!session.user) return { path: '/login', query: { next: to.fullPath } }
     if (to.meta.shopkeeper && !session.isShopkeeper) return session.home
     if (to.meta.villager && !session.isVillager) return session.home
+    if (to.meta.official && !session.isOfficial) return session.home
     return true
   })
   return router

@@ -9,6 +9,8 @@ export const useSession = defineStore('session', {
     roles: (s) => (s.user ? s.user.roles : []),
     isVillager: (s) => !!s.user && (s.user.roles.includes('villager') || s.user.roles.includes('representative')),
     isShopkeeper: (s) => !!s.user && s.user.roles.includes('shopkeeper'),
+    isOfficial: (s) => !!s.user && ['clerk', 'branch_committee', 'party_member', 'group_leader', 'supervisor', 'township_admin'].some((r) => s.user.roles.includes(r)),
+    has: (s) => (role) => !!s.user && s.user.roles.includes(role),
     household: (s) => s.accounts.find((a) => a.kind === 'household'),
     representative: (s) => s.accounts.find((a) => a.kind === 'representative'),
     home() { return this.isShopkeeper && !this.isVillager ? '/counter' : '/home' },
