@@ -219,6 +219,11 @@ func (a *App) background(ctx context.Context) {
 			} else if n > 0 {
 				a.Log.Info("vouchers expired, holds released", "count", n)
 			}
+			if n, err := a.Earning.ExpireDue(sweeper); err != nil {
+				a.Log.Warn("points expiry failed", "err", err)
+			} else if n > 0 {
+				a.Log.Info("spendable points expired", "accounts", n)
+			}
 			if n, err := a.Earning.PostDue(sweeper); err != nil {
 				a.Log.Warn("posting points after public notice failed", "err", err)
 			} else if n > 0 {

@@ -169,6 +169,8 @@ var (
 	ErrUndecided         = fault.New(fault.Conflict, "entries_undecided", "还有未审核的积分 / some entries of the month are not decided yet")
 	ErrNoticeClosed      = fault.New(fault.Conflict, "notice_closed", "公示期已过或不在公示中 / the entry is not under public notice")
 	ErrObjectionAnswered = fault.New(fault.Conflict, "objection_answered", "该异议已答复 / the objection was already answered")
+	ErrNotPosted         = fault.New(fault.Conflict, "entry_not_posted", "只能更正已入账的积分 / only a posted entry can be corrected")
+	ErrAlreadyCorrected  = fault.New(fault.Conflict, "entry_already_corrected", "该积分已有更正记录 / the entry is already being corrected")
 	ErrEntryNotFound     = fault.New(fault.NotFound, "entry_not_found", "没有该积分记录 / no such entry")
 	ErrBookNotFound      = fault.New(fault.NotFound, "rule_book_not_found", "没有该积分细则 / no such rule book")
 	ErrItemNotFound      = fault.New(fault.NotFound, "rule_item_not_found", "没有该积分项目 / no such rule item")

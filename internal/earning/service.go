@@ -20,6 +20,15 @@ type People interface {
 	Person(ctx context.Context, id int64) (org.Person, error)
 	Households(ctx context.Context, villageID, afterID int64, limit int) ([]org.Household, error)
 	Village(ctx context.Context, id int64) (org.Village, error)
+	SetExpiryDate(ctx context.Context, villageID int64, mmdd *string) (org.Village, error)
+	VillagesExpiringOn(ctx context.Context, mmdd string) ([]int64, error)
+}
+
+// Accounts reads points accounts; the ledger store implements it.
+type Accounts interface {
+	AccountOf(ctx context.Context, villageID int64, kind ledger.AccountKind, ownerID int64) (ledger.Account, error)
+	// SpendingAccounts returns a village's household and representative accounts.
+	SpendingAccounts(ctx context.Context, villageID int64) ([]ledger.Account, error)
 }
 
 // Service runs the earning workflow with its access rules.
@@ -27,17 +36,13 @@ type Service struct {
 	store    Store
 	people   People
 	places   auth.Places
-	accounts interface {
-		AccountOf(ctx context.Context, villageID int64, kind ledger.AccountKind, ownerID int64) (ledger.Account, error)
-	}
-	ledger *ledger.Service
-	now    func() time.Time
+	accounts Accounts
+	ledger   *ledger.Service
+	now      func() time.Time
 }
 
 // NewService returns a Service.
-func NewService(store Store, people People, places auth.Places, accounts interface {
-	AccountOf(ctx context.Context, villageID int64, kind ledger.AccountKind, ownerID int64) (ledger.Account, error)
-}, ledgerSvc *ledger.Service, now func() time.Time) *Service {
+func NewService(store Store, people People, places auth.Places, accounts Accounts, ledgerSvc *ledger.Service, now func() time.Time) *Service {
 	return &Service{store: store, people: people, places: places, accounts: accounts, ledger: ledgerSvc, now: now}
 }
 
@@ -158,12 +163,41 @@ type RegisterInput struct {
 	Quantity    int64  `json:"quantity"`
 	Reason      string `json:"reason"`
 	Evidence    string `json:"evidence"`
+	// ReversesEntryID corrects a posted entry: the new entry takes back its points once it has
+	// gone through the same review, notice and objections.
+	ReversesEntryID int64 `json:"reverses_entry_id"`
 }
 
 // Register records an entry: by the village's clerk or a group leader, or by a villager for their
 // own household (a self-declaration, reviewed like any other). It returns ErrNotAdopted,
 // ErrOtherVillage, ErrEvidenceRequired or ErrOverCap for entries that break the rules.
 func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInput) (Entry, error) {
+	var orig Entry
+	if in.ReversesEntryID != 0 {
+		var err error
+		if orig, err = s.store.Entry(ctx, in.ReversesEntryID); err != nil {
+			return Entry{}, err
+		}
+		if orig.Status != Posted {
+			return Entry{}, ErrNotPosted
+		}
+		same, err := s.store.Entries(ctx, EntryFilter{VillageID: orig.VillageID, ReversesEntryID: orig.ID})
+		if err != nil {
+			return Entry{}, err
+		}
+		for _, e := range same {
+			if e.Status != Rejected && e.Status != Revoked {
+				return Entry{}, ErrAlreadyCorrected
+			}
+		}
+		in.RuleItemID, in.Quantity = orig.RuleItemID, 1
+		if orig.HouseholdID != nil {
+			in.HouseholdID = *orig.HouseholdID
+		}
+		if orig.PersonID != nil {
+			in.PersonID = *orig.PersonID
+		}
+	}
 	item, book, err := s.store.Item(ctx, in.RuleItemID)
 	if err != nil {
 		return Entry{}, err
@@ -184,14 +218,22 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 	if err := checkText("reason", in.Reason, 1, 255); err != nil {
 		return Entry{}, err
 	}
-	if item.EvidenceRequired && strings.TrimSpace(in.Evidence) == "" {
+	if item.EvidenceRequired && strings.TrimSpace(in.Evidence) == "" && orig.ID == 0 {
 		return Entry{}, ErrEvidenceRequired
 	}
 	if len(in.Evidence) > 2000 {
 		return Entry{}, fault.Invalidf("evidence is too long")
 	}
-	e := Entry{VillageID: book.VillageID, RuleItemID: item.ID, Points: item.Points * in.Quantity, Period: Period(s.now()),
+	period, err := s.openPeriod(ctx, book.VillageID)
+	if err != nil {
+		return Entry{}, err
+	}
+	e := Entry{VillageID: book.VillageID, RuleItemID: item.ID, Points: item.Points * in.Quantity, Period: period,
 		Reason: strings.TrimSpace(in.Reason), Evidence: strings.TrimSpace(in.Evidence), Status: Registered, RegisteredBy: p.PersonID}
+	if orig.ID != 0 {
+		e.Points, e.ReversesEntryID = orig.Points, &orig.ID
+		item.CapMonth, item.CapYear = nil, nil // a correction gives back; caps do not apply
+	}
 	switch item.AppliesTo {
 	case ToHousehold:
 		h, err := s.people.Household(ctx, in.HouseholdID)
@@ -235,6 +277,25 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 		return Entry{}, fmt.Errorf("register points in village %d: %w", book.VillageID, fault.ErrForbidden)
 	}
 	return s.store.Register(ctx, e, item)
+}
+
+// openPeriod is the month whose meeting an entry registered now goes to: this month, or the next
+// when this month's results are already approved.
+func (s *Service) openPeriod(ctx context.Context, villageID int64) (string, error) {
+	now := s.now()
+	period := Period(now)
+	m, err := s.store.Meeting(ctx, villageID, period)
+	if errors.Is(err, ErrMeetingNotFound) {
+		return period, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if m.Status == "approved" {
+		y, mo, _ := now.In(china).Date()
+		return time.Date(y, mo+1, 1, 0, 0, 0, 0, china).Format("2006-01"), nil
+	}
+	return period, nil
 }
 
 // Decide is the branch committee's decision on a committee item at the monthly meeting. The

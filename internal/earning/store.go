@@ -56,5 +56,7 @@ type EntryFilter struct {
 	Status      EntryStatus
 	Period      string
 	HouseholdID int64
-	Limit       int
+	// ReversesEntryID selects the entries that correct one entry.
+	ReversesEntryID int64
+	Limit           int
 }

@@ -248,3 +248,21 @@ func (s *server) villageEntries(c *gin.Context) (int, any, error) {
 	}
 	return http.StatusOK, gin.H{"period": period, "entries": es}, nil
 }
+
+func (s *server) setExpiryDate(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	var in struct {
+		Date string `json:"date"`
+	}
+	if err := bindJSON(c, &in); err != nil {
+		return 0, nil, err
+	}
+	v, err := s.deps.Earning.SetExpiryDate(c.Request.Context(), principal(c), id, in.Date)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, v, nil
+}

@@ -197,5 +197,71 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	if got, _ := e.available(v10, "household"); got != sizeBefore+10*size {
 		t.Errorf("base points: %d → %d, want +%d once (size %d)", sizeBefore, got, 10*size, size)
 	}
+
+	// A posted entry is corrected only by a reversing entry through the same flow — next month's
+	// meeting, since this month's results are approved.
+	fix := must(reg(clerk, map[string]any{"reverses_entry_id": reward, "reason": "重复登记，更正"}), 201)
+	if fix.body["period"] == month || num(fix.body["points"]) != 20 {
+		t.Errorf("correction: %s (want next month's period, 20 points)", fix.raw)
+	}
+	if r := reg(clerk, map[string]any{"reverses_entry_id": reward, "reason": "again"}); r.code() != "entry_already_corrected" {
+		t.Errorf("a second correction: %d %s", r.status, r.raw)
+	}
+	if r := reg(clerk, map[string]any{"reverses_entry_id": honour, "reason": "x"}); r.code() != "entry_not_posted" {
+		t.Errorf("correcting a revoked entry: %d %s", r.status, r.raw)
+	}
+	next := fix.body["period"].(string)
+	must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings", gc), clerk, map[string]any{"month": next, "held_on": time.Now().Format("2006-01-02")}), 201)
+	must(decide(committee, num(fix.body["id"]), true), 200)
+	must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings/%s/approval", gc, next), committee, nil), 200)
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE point_entries SET notice_until = ? WHERE status = 'noticed'`, time.Now().Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	beforeFix, _ := e.available(v13, "household")
+	if _, err := e.app.Earning.PostDue(dbtest.SystemCtx()); err != nil {
+		t.Fatal(err)
+	}
+	if afterFix, _ := e.available(v13, "household"); afterFix != beforeFix-20 {
+		t.Errorf("after the correction posted: %d → %d, want -20", beforeFix, afterFix)
+	}
+	dbtest.MustVerify(t, e.app)
+}
+
+func TestPointsExpiryKeepsLifetimePoints(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	gc := e.village("国茶村")
+	clerk, villager := e.login("13800000001"), e.login("13800000010")
+	shop := e.shopOf("国茶村")
+	e.order(villager, shop, e.goodsNamed(shop, "肥皂"), 1) // 4 points held by a voucher
+	today := time.Now().In(time.FixedZone("CST", 8*3600)).Format("01-02")
+	if r := e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/expiry-date", gc), villager, map[string]string{"date": today}); r.status != http.StatusForbidden {
+		t.Errorf("a villager sets the expiry date: %d", r.status)
+	}
+	if r := e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/expiry-date", gc), clerk, map[string]string{"date": "13-45"}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("an impossible date: %d", r.status)
+	}
+	if r := e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/expiry-date", gc), clerk, map[string]string{"date": today}); r.status != http.StatusOK {
+		t.Fatalf("set expiry date: %d %s", r.status, r.raw)
+	}
+	me := e.call("GET", "/api/v1/me", villager, nil).body["accounts"].([]any)[0].(map[string]any)
+	available, earned := num(me["available"]), num(me["earned"])
+	if num(me["expiring"]) != available || me["expires_on"] == nil {
+		t.Fatalf("the account view does not announce the expiry: %v", me)
+	}
+	for range 2 { // twice (two instances, or a restart): once a year
+		if _, err := e.app.Earning.ExpireDue(dbtest.SystemCtx()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := e.call("GET", "/api/v1/me", villager, nil).body["accounts"].([]any)[0].(map[string]any)
+	if num(after["available"]) != 0 || num(after["held"]) != 4 || num(after["earned"]) != earned {
+		t.Fatalf("after expiry: %v (want available 0, the voucher's 4 still held, lifetime %d kept)", after, earned)
+	}
+	hist := e.call("GET", fmt.Sprintf("/api/v1/accounts/%d/history?limit=1", num(after["id"])), villager, nil)
+	line := hist.body["lines"].([]any)[0].(map[string]any)
+	if line["kind"] != "expire" || num(line["amount"]) != -available || !strings.Contains(line["reason"].(string), "积分清零") {
+		t.Errorf("the expiry is not a visible line of history: %v", line)
+	}
 	dbtest.MustVerify(t, e.app)
 }

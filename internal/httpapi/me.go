@@ -18,6 +18,9 @@ type accountJSON struct {
 	Held      int64              `json:"held"`
 	Balance   int64              `json:"balance"`
 	Earned    int64              `json:"earned"`
+	// Expiring and ExpiresOn announce the village's yearly clearing of spendable points, if any.
+	Expiring  *int64 `json:"expiring,omitempty"`
+	ExpiresOn string `json:"expires_on,omitempty"`
 }
 
 func accountOf(a ledger.Account) accountJSON {
@@ -34,6 +37,9 @@ func (s *server) me(c *gin.Context) (int, any, error) {
 	out := make([]accountJSON, len(accounts))
 	for i, a := range accounts {
 		out[i] = accountOf(a)
+		if points, on, ok := s.deps.Earning.Expiring(c.Request.Context(), a.VillageID, a.Available()); ok {
+			out[i].Expiring, out[i].ExpiresOn = &points, on.Format("2006-01-02")
+		}
 	}
 	return http.StatusOK, gin.H{"user": userOf(p), "accounts": out}, nil
 }

@@ -90,6 +90,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/objections/:id/rating", handle(s.rateObjection))
 	a.GET("/me/objections", handle(s.myObjections))
 	a.POST("/villages/:id/base-points", handle(s.issueBase))
+	a.PUT("/villages/:id/expiry-date", handle(s.setExpiryDate))
 
 	a.GET("/audit", handle(s.auditLog))
 	a.GET("/audit/verify", handle(s.auditVerify))

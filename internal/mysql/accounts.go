@@ -90,3 +90,10 @@ func (s *LedgerStore) History(ctx context.Context, accountID, beforeID int64, li
 	}
 	return out, nil
 }
+
+// SpendingAccounts returns a village's household and representative accounts.
+func (s *LedgerStore) SpendingAccounts(ctx context.Context, villageID int64) ([]ledger.Account, error) {
+	out := []ledger.Account{}
+	err := s.db.list(ctx, &out, `SELECT `+accountColumns+` FROM accounts WHERE village_id = ? AND derived_totals = 0 ORDER BY id`, villageID)
+	return out, wrap(err, "accounts of village %d", villageID)
+}

@@ -182,8 +182,9 @@ func (s *EarningStore) Register(ctx context.Context, e earning.Entry, it earning
 			}
 		}
 		res, err := tx.NamedExecContext(ctx, `INSERT INTO point_entries (village_id, rule_item_id, household_id, person_id, account_id, points,
-			period, reason, evidence, source, status, registered_by, registered_at) VALUES (:village_id, :rule_item_id, :household_id,
-			:person_id, :account_id, :points, :period, :reason, :evidence, :source, :status, :registered_by, :registered_at)`, e)
+			period, reason, evidence, source, status, registered_by, registered_at, reverses_entry_id) VALUES (:village_id, :rule_item_id,
+			:household_id, :person_id, :account_id, :points, :period, :reason, :evidence, :source, :status, :registered_by, :registered_at,
+			:reverses_entry_id)`, e)
 		if err != nil {
 			return nil, err
 		}
@@ -212,6 +213,9 @@ func (s *EarningStore) Entries(ctx context.Context, f earning.EntryFilter) ([]ea
 	}
 	if f.HouseholdID != 0 {
 		where, args = append(where, "household_id = ?"), append(args, f.HouseholdID)
+	}
+	if f.ReversesEntryID != 0 {
+		where, args = append(where, "reverses_entry_id = ?"), append(args, f.ReversesEntryID)
 	}
 	if f.Limit <= 0 {
 		f.Limit = 200
@@ -491,6 +495,18 @@ func (s *EarningStore) Post(ctx context.Context, id int64, now time.Time) (earni
 		if item.Category == earning.Penalty {
 			m = movement{debitID: e.AccountID, creditID: sys.Penalties, amount: e.Points, kind: ledger.Penalty, earning: true,
 				reason: reason, refType: "entry", refID: e.ID, allowNegative: sys.AllowNegative}
+		}
+		if e.ReversesEntryID != nil {
+			// A correction takes back exactly what the corrected entry moved, once (the ledger's
+			// unique reverses_id), by a reversing transfer.
+			var orig ledger.Transfer
+			if err := getRow(ctx, tx, &orig, earning.ErrNotPosted, `SELECT `+transferColumns+` FROM transfers
+				WHERE id = (SELECT posted_transfer_id FROM point_entries WHERE id = ?)`, *e.ReversesEntryID); err != nil {
+				return err
+			}
+			m = movement{debitID: orig.CreditAccountID, creditID: orig.DebitAccountID, amount: orig.Amount, kind: ledger.Reversal,
+				earning: orig.Earning, reason: "更正：" + reason, refType: "entry", refID: e.ID, reversesID: &orig.ID,
+				allowNegative: item.Category != earning.Penalty && sys.AllowNegative}
 		}
 		t, err := s.ledger.move(ctx, tx, m)
 		if err != nil {

@@ -318,3 +318,28 @@ func wrap(err error, format string, args ...any) error {
 	}
 	return fmt.Errorf(format+": %w", append(args, err)...)
 }
+
+// SetExpiryDate sets (or with nil clears) the day each year a village clears spendable points.
+func (s *OrgStore) SetExpiryDate(ctx context.Context, villageID int64, mmdd *string) (org.Village, error) {
+	var v org.Village
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		if err := getRow(ctx, tx, &v, fault.ErrNotFound, `SELECT `+villageColumns+` FROM villages WHERE id = ? FOR UPDATE`, villageID); err != nil {
+			return nil, err
+		}
+		before := v.ExpiryDate
+		if _, err := tx.ExecContext(ctx, `UPDATE villages SET expiry_date = ? WHERE id = ?`, mmdd, villageID); err != nil {
+			return nil, err
+		}
+		v.ExpiryDate = mmdd
+		return []audit.Event{{Place: v.Place(), Action: "village.expiry_date", ObjectType: "village", ObjectID: v.ID,
+			Before: map[string]any{"expiry_date": before}, After: map[string]any{"expiry_date": mmdd}}}, nil
+	})
+	return v, wrap(err, "set expiry date of village %d", villageID)
+}
+
+// VillagesExpiringOn lists the villages that clear points on the day "MM-DD".
+func (s *OrgStore) VillagesExpiringOn(ctx context.Context, mmdd string) ([]int64, error) {
+	var ids []int64
+	err := s.db.list(ctx, &ids, `SELECT id FROM villages WHERE expiry_date = ?`, mmdd)
+	return ids, err
+}

@@ -28,6 +28,7 @@ type Village struct {
 	Name                 string    `json:"name" db:"name"`
 	AllowNegativePenalty bool      `json:"allow_negative_penalty" db:"allow_negative_penalty"`
 	NoticeDays           int       `json:"notice_days" db:"notice_days"` // days points are publicly displayed before they count
+	ExpiryDate           *string   `json:"expiry_date" db:"expiry_date"` // "MM-DD": spendable points are cleared that day each year
 	CreatedAt            time.Time `json:"created_at" db:"created_at"`
 }
 
