@@ -31,9 +31,14 @@ func NextExpiry(mmdd *string, now time.Time) (time.Time, bool) {
 	return day, true
 }
 
-// SetExpiryDate sets the day ("MM-DD", or "" for never) a village clears spendable points each
-// year (clerk or township admin).
-func (s *Service) SetExpiryDate(ctx context.Context, p auth.Principal, villageID int64, mmdd string) (org.Village, error) {
+// ExpiryInput is the day ("MM-DD", or "" for never) a village clears spendable points each year.
+type ExpiryInput struct {
+	Date string `json:"date"`
+}
+
+// SetExpiryDate sets the day a village clears spendable points each year (clerk or township admin).
+func (s *Service) SetExpiryDate(ctx context.Context, p auth.Principal, villageID int64, in ExpiryInput) (org.Village, error) {
+	mmdd := in.Date
 	pl, err := s.place(ctx, villageID)
 	if err != nil {
 		return org.Village{}, err

@@ -58,8 +58,14 @@ func checkText(field, v string, min, max int) error {
 	return nil
 }
 
+// BookInput names a new rule book version.
+type BookInput struct {
+	Title string `json:"title"`
+}
+
 // CreateRuleBook starts a new draft version of a village's rule book (clerk).
-func (s *Service) CreateRuleBook(ctx context.Context, p auth.Principal, villageID int64, title string) (RuleBook, error) {
+func (s *Service) CreateRuleBook(ctx context.Context, p auth.Principal, villageID int64, in BookInput) (RuleBook, error) {
+	title := in.Title
 	pl, err := s.place(ctx, villageID)
 	if err != nil {
 		return RuleBook{}, err
@@ -298,9 +304,19 @@ func (s *Service) openPeriod(ctx context.Context, villageID int64) (string, erro
 	return period, nil
 }
 
+// Decision is the committee's decision on an entry.
+type Decision struct {
+	Approve *bool  `json:"approve"`
+	Note    string `json:"note"`
+}
+
 // Decide is the branch committee's decision on a committee item at the monthly meeting. The
 // decider may not be the registrar nor of the entry's household.
-func (s *Service) Decide(ctx context.Context, p auth.Principal, entryID int64, approve bool, note string) (Entry, error) {
+func (s *Service) Decide(ctx context.Context, p auth.Principal, entryID int64, d Decision) (Entry, error) {
+	if d.Approve == nil {
+		return Entry{}, fault.Invalidf("approve is required")
+	}
+	approve, note := *d.Approve, d.Note
 	e, err := s.store.Entry(ctx, entryID)
 	if err != nil {
 		return e, err
@@ -343,40 +359,54 @@ func conflicts(p auth.Principal, e Entry) error {
 	return nil
 }
 
+// Ballot is a party member's vote: for, against or abstain.
+type Ballot struct {
+	Vote string `json:"vote"`
+}
+
 // Vote is a party member's vote on an honour entry: for, against or abstain.
-func (s *Service) Vote(ctx context.Context, p auth.Principal, entryID int64, vote string) (Entry, error) {
+func (s *Service) Vote(ctx context.Context, p auth.Principal, entryID int64, b Ballot) (Ballot, error) {
+	vote := b.Vote
 	e, err := s.store.Entry(ctx, entryID)
 	if err != nil {
-		return e, err
+		return b, err
 	}
 	pl, err := s.place(ctx, e.VillageID)
 	if err != nil {
-		return e, err
+		return b, err
 	}
 	if !p.HoldsIn(auth.RolePartyMember, pl) {
-		return e, ErrNotPartyMember
+		return b, ErrNotPartyMember
 	}
 	item, _, err := s.store.Item(ctx, e.RuleItemID)
 	if err != nil {
-		return e, err
+		return b, err
 	}
 	if item.Approval != ByPartyVote {
-		return e, ErrWrongApproval
+		return b, ErrWrongApproval
 	}
 	if e.HouseholdID != nil && *e.HouseholdID == p.HouseholdID && p.HouseholdID != 0 {
-		return e, ErrOwnHousehold
+		return b, ErrOwnHousehold
 	}
 	if vote != "for" && vote != "against" && vote != "abstain" {
-		return e, fault.Invalidf("vote must be for, against or abstain")
+		return b, fault.Invalidf("vote must be for, against or abstain")
 	}
 	if e.Status != Registered {
-		return e, ErrNotPending
+		return b, ErrNotPending
 	}
-	return e, s.store.Vote(ctx, entryID, p.PersonID, vote)
+	return b, s.store.Vote(ctx, entryID, p.PersonID, vote)
+}
+
+// MeetingInput opens a month's meeting.
+type MeetingInput struct {
+	Month      string `json:"month"`
+	HeldOn     string `json:"held_on"`
+	Attendance string `json:"attendance"`
 }
 
 // OpenMeeting opens a village's review meeting for a month (clerk), with who attended.
-func (s *Service) OpenMeeting(ctx context.Context, p auth.Principal, villageID int64, month, heldOn, attendance string) (Meeting, error) {
+func (s *Service) OpenMeeting(ctx context.Context, p auth.Principal, villageID int64, in MeetingInput) (Meeting, error) {
+	month, heldOn, attendance := in.Month, in.HeldOn, in.Attendance
 	pl, err := s.place(ctx, villageID)
 	if err != nil {
 		return Meeting{}, err
@@ -500,9 +530,15 @@ func (s *Service) Notice(ctx context.Context, p auth.Principal, villageID int64)
 	return out, nil
 }
 
+// ObjectionInput is a villager's objection.
+type ObjectionInput struct {
+	Reason string `json:"reason"`
+}
+
 // Object records a villager's objection to an entry under notice in their own village; it is due
 // an answer within 3 working days.
-func (s *Service) Object(ctx context.Context, p auth.Principal, entryID int64, reason string) (Objection, error) {
+func (s *Service) Object(ctx context.Context, p auth.Principal, entryID int64, in ObjectionInput) (Objection, error) {
+	reason := in.Reason
 	e, err := s.store.Entry(ctx, entryID)
 	if err != nil {
 		return Objection{}, err
@@ -518,9 +554,19 @@ func (s *Service) Object(ctx context.Context, p auth.Principal, entryID int64, r
 		Status: "open", DueAt: WorkingDaysAfter(now, 3), CreatedAt: now})
 }
 
+// AnswerInput answers an objection.
+type AnswerInput struct {
+	Upheld *bool  `json:"upheld"`
+	Answer string `json:"answer"`
+}
+
 // Answer answers an objection (the village's clerk or a branch committee member, never the
 // objector): upheld revokes the entry.
-func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, upheld bool, answer string) (Objection, error) {
+func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, in AnswerInput) (Objection, error) {
+	if in.Upheld == nil {
+		return Objection{}, fault.Invalidf("upheld is required")
+	}
+	upheld, answer := *in.Upheld, in.Answer
 	o, err := s.store.Objection(ctx, id)
 	if err != nil {
 		return o, err
@@ -538,8 +584,17 @@ func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, upheld
 	return s.store.Answer(ctx, id, upheld, strings.TrimSpace(answer))
 }
 
+// Rating is the objector's verdict on an answer.
+type Rating struct {
+	Satisfied *bool `json:"satisfied"`
+}
+
 // RateAnswer lets the objector say whether the answer satisfied them.
-func (s *Service) RateAnswer(ctx context.Context, p auth.Principal, id int64, satisfied bool) (Objection, error) {
+func (s *Service) RateAnswer(ctx context.Context, p auth.Principal, id int64, r Rating) (Objection, error) {
+	if r.Satisfied == nil {
+		return Objection{}, fault.Invalidf("satisfied is required")
+	}
+	satisfied := *r.Satisfied
 	o, err := s.store.Objection(ctx, id)
 	if err != nil {
 		return o, err
@@ -631,9 +686,24 @@ func (s *Service) PostDue(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// PeriodInput names a period (YYYY-MM).
+type PeriodInput struct {
+	Period string `json:"period"`
+}
+
+// Issued counts the transfers a base-points run made (or replayed).
+type Issued struct {
+	Transfers int `json:"transfers"`
+}
+
 // IssueBase issues a period's base points to every household of a village from the adopted rule
 // book: each base item's points times the household's size, once per household, item and period.
-func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int64, period string) (int, error) {
+func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int64, in PeriodInput) (Issued, error) {
+	n, err := s.issueBase(ctx, p, villageID, in.Period)
+	return Issued{Transfers: n}, err
+}
+
+func (s *Service) issueBase(ctx context.Context, p auth.Principal, villageID int64, period string) (int, error) {
 	pl, err := s.place(ctx, villageID)
 	if err != nil {
 		return 0, err
