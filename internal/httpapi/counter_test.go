@@ -311,8 +311,9 @@ func TestMemberCodeCheckoutLimitsAndReversal(t *testing.T) {
 	stockBefore := num(e.call("GET", fmt.Sprintf("/api/v1/goods/%d", oil), keeper, nil).body["stock"])
 	mc := e.call("GET", "/api/v1/member-code", villager, nil)
 	code := mc.body["code"].(string)
-	if scan := e.call("POST", "/api/v1/counter/member-code/scan", keeper, map[string]string{"code": code}); scan.status != http.StatusOK {
-		t.Fatalf("scan member code: %d %s", scan.status, scan.raw)
+	if scan := e.call("POST", "/api/v1/counter/member-code/scan", keeper, map[string]string{"code": code}); scan.status != http.StatusOK ||
+		scan.body["member"].(map[string]any)["holder"] != "张*国" {
+		t.Fatalf("scan member code: %d %s (want the holder masked: 张*国)", scan.status, scan.raw)
 	}
 	checkout := func(code string, qty int) reply {
 		return e.call("POST", "/api/v1/counter/checkout", keeper, map[string]any{"code": code, "items": []map[string]any{{"goods_id": oil, "quantity": qty}}})

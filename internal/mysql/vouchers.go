@@ -311,3 +311,13 @@ func (s *VoucherStore) DueForExpiry(ctx context.Context, now time.Time, limit in
 	err := s.db.list(ctx, &ids, `SELECT id FROM vouchers WHERE status = 'issued' AND expires_at <= ? ORDER BY expires_at LIMIT ?`, now, limit)
 	return ids, err
 }
+
+// AccountHolder implements voucher.Store.
+func (s *VoucherStore) AccountHolder(ctx context.Context, accountID int64) (voucher.HolderName, error) {
+	var name string
+	err := s.db.get(ctx, &name, voucher.ErrInvalidCode, `SELECT COALESCE(
+		(SELECT h.head_name FROM households h WHERE a.kind = 'household' AND h.id = a.owner_id),
+		(SELECT p.name FROM people p WHERE a.kind = 'representative' AND p.id = a.owner_id), '')
+		FROM accounts a WHERE a.id = ?`, accountID)
+	return voucher.HolderName(name), err
+}

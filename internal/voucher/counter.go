@@ -200,7 +200,11 @@ func (s *Service) ScanMember(ctx context.Context, p auth.Principal, code string)
 	if err != nil {
 		return MemberPreview{}, ErrInvalidCode
 	}
-	return MemberPreview{AccountID: acct.ID, Holder: fmt.Sprintf("%s账户 #%d", acct.Kind, acct.OwnerID), Available: acct.Available(), ExpiresAt: mc.ExpiresAt}, nil
+	holder, err := s.Store.AccountHolder(ctx, acct.ID)
+	if err != nil {
+		return MemberPreview{}, err
+	}
+	return MemberPreview{AccountID: acct.ID, Holder: org.MaskName(string(holder)), Available: acct.Available(), ExpiresAt: mc.ExpiresAt}, nil
 }
 
 // CheckoutInput is what a shopkeeper sends after scanning a member code and picking goods.

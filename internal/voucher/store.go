@@ -34,6 +34,8 @@ type Store interface {
 	// Checkout takes points at once for goods rung up against a member code. Returns
 	// ErrMemberCodeUsed, ledger.ErrInsufficientPoints and the errors of Issue.
 	Checkout(ctx context.Context, r CheckoutRequest, idem ledger.Idempotency) (Redemption, error)
+	// AccountHolder returns the name of an account's holder: the household head or the representative.
+	AccountHolder(ctx context.Context, accountID int64) (HolderName, error)
 	// Explain returns the refusal a redemption of a voucher that is no longer issued would get.
 	Explain(ctx context.Context, id int64, now time.Time) error
 	Redemption(ctx context.Context, id int64) (Redemption, error)
