@@ -22,6 +22,7 @@ import (
 	"pointsmarket/internal/mysql"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/redis"
+	"pointsmarket/internal/settlement"
 	"pointsmarket/internal/voucher"
 )
 
@@ -41,13 +42,14 @@ type App struct {
 	VoucherStore *mysql.VoucherStore
 	EarningStore *mysql.EarningStore
 
-	Auth     *auth.Service
-	Org      *org.Service
-	Ledger   *ledger.Service
-	Audit    *audit.Service
-	Catalog  *catalog.Service
-	Vouchers *voucher.Service
-	Earning  *earning.Service
+	Auth       *auth.Service
+	Org        *org.Service
+	Ledger     *ledger.Service
+	Audit      *audit.Service
+	Catalog    *catalog.Service
+	Vouchers   *voucher.Service
+	Earning    *earning.Service
+	Settlement *settlement.Service
 
 	migrated atomic.Bool
 	up       *prometheus.GaugeVec
@@ -81,6 +83,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Catalog = catalog.NewService(a.CatalogCache, a.OrgStore, a.Now)
 	a.EarningStore = mysql.NewEarningStore(db, a.LedgerStore)
 	a.Earning = earning.NewService(a.EarningStore, a.OrgStore, a.OrgStore, a.LedgerStore, a.Ledger, a.Now)
+	a.Settlement = settlement.NewService(mysql.NewSettlementStore(db), a.OrgStore, a.CatalogStore, a.Now)
 	a.VoucherStore = mysql.NewVoucherStore(db, a.LedgerStore, a.CatalogStore)
 	a.Vouchers = voucher.NewService(voucher.Deps{
 		Store: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
@@ -117,7 +120,7 @@ func (a *App) Migrate(ctx context.Context) error {
 // Handler returns the HTTP handler.
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning,
+		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement,
 		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})

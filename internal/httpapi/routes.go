@@ -92,6 +92,15 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/villages/:id/base-points", handle(withIDBody(http.StatusOK, s.deps.Earning.IssueBase)))
 	a.PUT("/villages/:id/expiry-date", handle(withIDBody(http.StatusOK, s.deps.Earning.SetExpiryDate)))
 
+	a.GET("/villages/:id/settlements", handle(s.settlements))
+	a.POST("/villages/:id/settlements", handle(withIDBody(http.StatusCreated, s.deps.Settlement.Generate)))
+	a.GET("/settlements/:id", handle(withID(http.StatusOK, s.deps.Settlement.Statement)))
+	a.POST("/settlements/:id/approval", handle(withID(http.StatusOK, s.deps.Settlement.Approve)))
+	a.POST("/settlements/:id/countersignature", handle(withID(http.StatusOK, s.deps.Settlement.Countersign)))
+	a.POST("/settlements/:id/payment", handle(withIDBody(http.StatusOK, s.deps.Settlement.Pay)))
+	a.GET("/villages/:id/fund", handle(withID(http.StatusOK, s.deps.Settlement.Fund)))
+	a.POST("/villages/:id/fund", handle(withIDBody(http.StatusOK, s.deps.Settlement.Deposit)))
+
 	a.GET("/audit", handle(s.auditLog))
 	a.GET("/audit/verify", handle(s.auditVerify))
 	api.GET("/audit/checkpoint", handle(s.auditCheckpoint))

@@ -19,6 +19,7 @@ import (
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/settlement"
 	"pointsmarket/internal/voucher"
 	"pointsmarket/internal/web"
 )
@@ -32,13 +33,14 @@ type Readiness struct {
 
 // Deps are what the API serves.
 type Deps struct {
-	Auth     *auth.Service
-	Org      *org.Service
-	Ledger   *ledger.Service
-	Audit    *audit.Service
-	Catalog  *catalog.Service
-	Vouchers *voucher.Service
-	Earning  *earning.Service
+	Auth       *auth.Service
+	Org        *org.Service
+	Ledger     *ledger.Service
+	Audit      *audit.Service
+	Catalog    *catalog.Service
+	Vouchers   *voucher.Service
+	Earning    *earning.Service
+	Settlement *settlement.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.

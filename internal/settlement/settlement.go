@@ -1,0 +1,273 @@
+// Package settlement is how the village pays its shops back (报账): per shop and period a
+// statement generated from the redemptions themselves — each item at its agreed price, reversals
+// as negative lines, a reversal made after its period was settled carried into the next —,
+// approved by the village's clerk, countersigned by a supervisor who is a different person, and
+// paid from the village's supermarket fund (运转经费). A paid statement never changes.
+package settlement
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+	"pointsmarket/internal/org"
+)
+
+// Statuses of a statement.
+const (
+	Generated     = "generated"
+	Approved      = "approved"
+	Countersigned = "countersigned"
+	Paid          = "paid"
+)
+
+// Statement is what a village owes a shop for a period.
+type Statement struct {
+	ID              int64      `json:"id" db:"id"`
+	VillageID       int64      `json:"village_id" db:"village_id"`
+	ShopID          int64      `json:"shop_id" db:"shop_id"`
+	Period          string     `json:"period" db:"period"`
+	Status          string     `json:"status" db:"status"`
+	TotalPoints     int64      `json:"total_points" db:"total_points"`
+	TotalFen        int64      `json:"total_fen" db:"total_fen"`
+	FundBeforeFen   int64      `json:"fund_before_fen" db:"fund_before_fen"` // what the fund held when it was generated
+	OverFund        bool       `json:"over_fund" db:"over_fund"`             // flagged: more than the fund holds
+	GeneratedBy     int64      `json:"generated_by" db:"generated_by"`
+	GeneratedAt     time.Time  `json:"generated_at" db:"generated_at"`
+	ApprovedBy      *int64     `json:"approved_by" db:"approved_by"`
+	ApprovedAt      *time.Time `json:"approved_at" db:"approved_at"`
+	CountersignedBy *int64     `json:"countersigned_by" db:"countersigned_by"`
+	CountersignedAt *time.Time `json:"countersigned_at" db:"countersigned_at"`
+	PaidFen         *int64     `json:"paid_fen" db:"paid_fen"`
+	PaidOn          *time.Time `json:"paid_on" db:"paid_on"`
+	PaymentRef      string     `json:"payment_ref" db:"payment_ref"`
+	Lines           []Line     `json:"lines" db:"-"`
+}
+
+// Line is one item of a redemption (or, negative, of a reversal) on a statement.
+type Line struct {
+	RedemptionID int64     `json:"redemption_id" db:"redemption_id"`
+	Kind         string    `json:"kind" db:"kind"` // redemption, reversal
+	GoodsID      int64     `json:"goods_id" db:"goods_id"`
+	Name         string    `json:"name" db:"name"`
+	Quantity     int64     `json:"quantity" db:"quantity"`
+	Points       int64     `json:"points" db:"points"`
+	PriceFen     int64     `json:"price_fen" db:"price_fen"`
+	AmountFen    int64     `json:"amount_fen" db:"amount_fen"`
+	HappenedAt   time.Time `json:"happened_at" db:"happened_at"`
+}
+
+// Errors of settlement.
+var (
+	ErrNotFound        = fault.New(fault.NotFound, "settlement_not_found", "没有该报账单 / no such settlement")
+	ErrPeriodOpen      = fault.New(fault.Unprocessable, "period_not_closed", "只能为已结束的月份报账 / only a month that has ended can be settled")
+	ErrExists          = fault.New(fault.Conflict, "settlement_exists", "该月报账单已生成 / the statement of that month exists")
+	ErrWrongStep       = fault.New(fault.Conflict, "settlement_wrong_step", "报账单不在这一步 / the statement is not at this step")
+	ErrSameSigner      = fault.New(fault.Forbidden, "countersigner_is_approver", "会签人不能是审批人 / the countersignature must come from someone other than the approver")
+	ErrNotSupervisor   = fault.New(fault.Forbidden, "not_supervisor", "只有监督小组成员可以会签 / only the supervision group countersigns")
+	ErrPaidWrongAmount = fault.New(fault.Unprocessable, "paid_amount_mismatch", "付款金额与报账单不符 / the amount paid differs from the statement")
+)
+
+// Store keeps statements and the fund. Writes are audited in their transaction.
+type Store interface {
+	// Generate writes the statement of (shop, village, period) from every unsettled redemption
+	// and reversal line up to the period's end. ErrExists.
+	Generate(ctx context.Context, s Statement, end time.Time) (Statement, error)
+	Statement(ctx context.Context, id int64) (Statement, error)
+	Statements(ctx context.Context, villageID int64) ([]Statement, error)
+	// Advance moves a statement from status `from` by fn under its row lock. ErrWrongStep.
+	Advance(ctx context.Context, id int64, from string, fn func(*Statement) error) (Statement, error)
+	Deposit(ctx context.Context, villageID, amountFen int64, note string) error
+	// Fund returns what the village's fund holds: deposits less payments.
+	Fund(ctx context.Context, villageID int64) (int64, error)
+}
+
+// Service applies the settlement flow and its access rules.
+type Service struct {
+	store  Store
+	places auth.Places
+	shops  interface {
+		Shop(ctx context.Context, id int64) (org.Shop, error)
+	}
+	now func() time.Time
+}
+
+// NewService returns a Service.
+func NewService(store Store, places auth.Places, shops interface {
+	Shop(ctx context.Context, id int64) (org.Shop, error)
+}, now func() time.Time) *Service {
+	return &Service{store: store, places: places, shops: shops, now: now}
+}
+
+var china = time.FixedZone("CST", 8*3600)
+
+// GenerateInput names the statement to generate.
+type GenerateInput struct {
+	ShopID int64  `json:"shop_id"`
+	Period string `json:"period"`
+}
+
+func (s *Service) village(ctx context.Context, p auth.Principal, villageID int64, allowed func(auth.Principal, auth.Place) bool) error {
+	pl, err := s.places.VillagePlace(ctx, villageID)
+	if err != nil {
+		return err
+	}
+	if !allowed(p, pl) {
+		return fmt.Errorf("settlements of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	return nil
+}
+
+func manages(p auth.Principal, pl auth.Place) bool { return p.CanManageVillage(pl) }
+func reads(p auth.Principal, pl auth.Place) bool   { return p.CanReadVillage(pl) }
+
+// Generate builds the statement of a shop for an ended month (the village's clerk).
+func (s *Service) Generate(ctx context.Context, p auth.Principal, villageID int64, in GenerateInput) (Statement, error) {
+	if err := s.village(ctx, p, villageID, manages); err != nil {
+		return Statement{}, err
+	}
+	start, err := time.ParseInLocation("2006-01", in.Period, china)
+	if err != nil {
+		return Statement{}, fault.Invalidf("period must look like 2026-10")
+	}
+	end := start.AddDate(0, 1, 0)
+	if s.now().Before(end) {
+		return Statement{}, ErrPeriodOpen
+	}
+	if _, err := s.shops.Shop(ctx, in.ShopID); err != nil {
+		return Statement{}, err
+	}
+	return s.store.Generate(ctx, Statement{VillageID: villageID, ShopID: in.ShopID, Period: in.Period, Status: Generated, GeneratedBy: p.PersonID}, end.UTC())
+}
+
+// Statements lists a village's statements for those who may read the village.
+func (s *Service) Statements(ctx context.Context, p auth.Principal, villageID int64) ([]Statement, error) {
+	if err := s.village(ctx, p, villageID, reads); err != nil {
+		return nil, err
+	}
+	return s.store.Statements(ctx, villageID)
+}
+
+// Statement returns one statement with its lines to those who may read its village.
+func (s *Service) Statement(ctx context.Context, p auth.Principal, id int64) (Statement, error) {
+	st, err := s.store.Statement(ctx, id)
+	if err != nil {
+		return st, err
+	}
+	return st, s.village(ctx, p, st.VillageID, reads)
+}
+
+// Approve is the clerk's approval of a generated statement.
+func (s *Service) Approve(ctx context.Context, p auth.Principal, id int64) (Statement, error) {
+	st, err := s.Statement(ctx, p, id)
+	if err != nil {
+		return st, err
+	}
+	if err := s.village(ctx, p, st.VillageID, manages); err != nil {
+		return st, err
+	}
+	return s.store.Advance(ctx, id, Generated, func(st *Statement) error {
+		now := s.now()
+		st.Status, st.ApprovedBy, st.ApprovedAt = Approved, &p.PersonID, &now
+		return nil
+	})
+}
+
+// Countersign is the supervision group's countersignature: a supervisor of the village who is not
+// the person who approved it.
+func (s *Service) Countersign(ctx context.Context, p auth.Principal, id int64) (Statement, error) {
+	st, err := s.Statement(ctx, p, id)
+	if err != nil {
+		return st, err
+	}
+	pl, err := s.places.VillagePlace(ctx, st.VillageID)
+	if err != nil {
+		return st, err
+	}
+	if !p.HoldsIn(auth.RoleSupervisor, pl) {
+		return st, ErrNotSupervisor
+	}
+	return s.store.Advance(ctx, id, Approved, func(st *Statement) error {
+		if st.ApprovedBy != nil && *st.ApprovedBy == p.PersonID {
+			return ErrSameSigner
+		}
+		now := s.now()
+		st.Status, st.CountersignedBy, st.CountersignedAt = Countersigned, &p.PersonID, &now
+		return nil
+	})
+}
+
+// Payment records that a countersigned statement was paid.
+type Payment struct {
+	AmountFen int64  `json:"amount_fen"`
+	PaidOn    string `json:"paid_on"`
+	Reference string `json:"reference"`
+}
+
+// Pay records the payment of a countersigned statement (the clerk); the amount must be the
+// statement's total. A paid statement never changes again.
+func (s *Service) Pay(ctx context.Context, p auth.Principal, id int64, in Payment) (Statement, error) {
+	st, err := s.Statement(ctx, p, id)
+	if err != nil {
+		return st, err
+	}
+	if err := s.village(ctx, p, st.VillageID, manages); err != nil {
+		return st, err
+	}
+	day, err := time.Parse(time.DateOnly, in.PaidOn)
+	if err != nil {
+		return st, fault.Invalidf("paid_on must be a date like 2026-11-05")
+	}
+	ref := strings.TrimSpace(in.Reference)
+	if ref == "" || len(ref) > 64 {
+		return st, fault.Invalidf("a payment reference (voucher or bank slip number) of up to 64 characters is required")
+	}
+	return s.store.Advance(ctx, id, Countersigned, func(st *Statement) error {
+		if in.AmountFen != st.TotalFen {
+			return ErrPaidWrongAmount.WithDetails(map[string]any{"statement_fen": st.TotalFen})
+		}
+		st.Status, st.PaidFen, st.PaidOn, st.PaymentRef = Paid, &in.AmountFen, &day, ref
+		return nil
+	})
+}
+
+// DepositInput is money put into the village's supermarket fund.
+type DepositInput struct {
+	AmountFen int64  `json:"amount_fen"`
+	Note      string `json:"note"`
+}
+
+// FundState is what the fund holds.
+type FundState struct {
+	BalanceFen int64 `json:"balance_fen"`
+}
+
+// Deposit records money put into the village's supermarket fund (the clerk).
+func (s *Service) Deposit(ctx context.Context, p auth.Principal, villageID int64, in DepositInput) (FundState, error) {
+	if err := s.village(ctx, p, villageID, manages); err != nil {
+		return FundState{}, err
+	}
+	if in.AmountFen < 1 || in.AmountFen > 100_000_000_00 {
+		return FundState{}, fault.Invalidf("amount_fen must be a whole number of fen from 1 to 10,000,000,000")
+	}
+	if n := strings.TrimSpace(in.Note); n == "" || len(n) > 255 {
+		return FundState{}, fault.Invalidf("a note (where the money came from) is required")
+	}
+	if err := s.store.Deposit(ctx, villageID, in.AmountFen, strings.TrimSpace(in.Note)); err != nil {
+		return FundState{}, err
+	}
+	bal, err := s.store.Fund(ctx, villageID)
+	return FundState{BalanceFen: bal}, err
+}
+
+// Fund returns what the village's fund holds, for those who may read the village.
+func (s *Service) Fund(ctx context.Context, p auth.Principal, villageID int64) (FundState, error) {
+	if err := s.village(ctx, p, villageID, reads); err != nil {
+		return FundState{}, err
+	}
+	bal, err := s.store.Fund(ctx, villageID)
+	return FundState{BalanceFen: bal}, err
+}
