@@ -28,8 +28,8 @@ func TestSettlementFromRedemptions(t *testing.T) {
 		return num(r.body["redemption_id"])
 	}
 	r1 := redeem("食盐（500克）", 2) // 600 fen
-	r2 := redeem("肥皂", 1)         // 400 fen, reversed the same month
-	r3 := redeem("毛巾", 1)         // 900 fen, reversed after its month was settled
+	r2 := redeem("肥皂", 1)       // 400 fen, reversed the same month
+	r3 := redeem("毛巾", 1)       // 900 fen, reversed after its month was settled
 	for _, id := range []int64{r2, r3} {
 		if r := e.call("POST", fmt.Sprintf("/api/v1/counter/redemptions/%d/reverse", id), keeper, map[string]string{"reason": "退货"}); r.status != http.StatusOK {
 			t.Fatalf("reverse: %d %s", r.status, r.raw)
