@@ -14,6 +14,7 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/board"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/demo"
 	"pointsmarket/internal/earning"
@@ -50,6 +51,7 @@ type App struct {
 	Vouchers   *voucher.Service
 	Earning    *earning.Service
 	Settlement *settlement.Service
+	Board      *board.Service
 
 	migrated atomic.Bool
 	up       *prometheus.GaugeVec
@@ -83,7 +85,10 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Catalog = catalog.NewService(a.CatalogCache, a.OrgStore, a.Now)
 	a.EarningStore = mysql.NewEarningStore(db, a.LedgerStore)
 	a.Earning = earning.NewService(a.EarningStore, a.OrgStore, a.OrgStore, a.LedgerStore, a.Ledger, a.Now)
-	a.Settlement = settlement.NewService(mysql.NewSettlementStore(db), a.OrgStore, a.CatalogStore, a.Now)
+	settlements := mysql.NewSettlementStore(db)
+	a.Settlement = settlement.NewService(settlements, a.OrgStore, a.CatalogStore, a.Now)
+	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.OrgStore, Notice: a.Earning.PublicNotice,
+		Settlements: settlements.Statements, Checkpoint: a.AuditStore.LatestCheckpoint})
 	a.VoucherStore = mysql.NewVoucherStore(db, a.LedgerStore, a.CatalogStore)
 	a.Vouchers = voucher.NewService(voucher.Deps{
 		Store: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
@@ -120,7 +125,7 @@ func (a *App) Migrate(ctx context.Context) error {
 // Handler returns the HTTP handler.
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement,
+		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Board: a.Board,
 		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})

@@ -514,6 +514,12 @@ func (s *Service) Notice(ctx context.Context, p auth.Principal, villageID int64)
 	if p.Home != pl && !p.CanReadVillage(pl) {
 		return nil, fmt.Errorf("notice of village %d: %w", villageID, fault.ErrForbidden)
 	}
+	return s.PublicNotice(ctx, villageID)
+}
+
+// PublicNotice is the notice as the public board prints it: names masked, no evidence, no
+// registrar or decider.
+func (s *Service) PublicNotice(ctx context.Context, villageID int64) ([]NoticeLine, error) {
 	es, err := s.store.Entries(ctx, EntryFilter{VillageID: villageID, Status: Noticed, Limit: 500})
 	if err != nil {
 		return nil, err
@@ -524,7 +530,7 @@ func (s *Service) Notice(ctx context.Context, p auth.Principal, villageID int64)
 		if err != nil {
 			return nil, err
 		}
-		line.Evidence = ""
+		line.Evidence, line.RegisteredBy, line.DecidedBy = "", 0, nil
 		out = append(out, line)
 	}
 	return out, nil

@@ -14,6 +14,7 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/board"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/earning"
 	"pointsmarket/internal/fault"
@@ -41,6 +42,7 @@ type Deps struct {
 	Vouchers   *voucher.Service
 	Earning    *earning.Service
 	Settlement *settlement.Service
+	Board      *board.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.

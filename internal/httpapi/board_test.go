@@ -1,0 +1,68 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"pointsmarket/internal/app"
+	"pointsmarket/internal/dbtest"
+)
+
+func TestPublicBoardShowsTheMonthAndNothingPersonal(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	gc, shop := e.village("国茶村"), e.shopOf("国茶村")
+	clerk, committee, villager, keeper := e.login("13800000001"), e.login("13800000012"), e.login("13800000010"), e.login("13800000002")
+	item := e.id(`SELECT i.id FROM rule_items i JOIN rule_books b ON b.id = i.rule_book_id WHERE b.village_id = ? AND b.status = 'adopted' AND i.code = 'R01'`, gc)
+	entry := e.call("POST", "/api/v1/entries", clerk, map[string]any{"rule_item_id": item, "household_id": e.householdOf("13800000013"), "reason": "清扫村道"})
+	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings", gc), clerk, map[string]any{"month": month, "held_on": time.Now().Format("2006-01-02")})
+	e.call("POST", fmt.Sprintf("/api/v1/entries/%d/decision", num(entry.body["id"])), committee, map[string]any{"approve": true})
+	if r := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings/%s/approval", gc, month), committee, nil); r.status != http.StatusOK {
+		t.Fatalf("approve month: %d %s", r.status, r.raw)
+	}
+	code := e.order(villager, shop, e.goodsNamed(shop, "食盐（500克）"), 2).body["code"].(string)
+	if r := e.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": code}); r.status != http.StatusOK {
+		t.Fatalf("redeem: %d %s", r.status, r.raw)
+	}
+	if _, _, err := e.app.Audit.Checkpoint(dbtest.SystemCtx(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+
+	b := e.call("GET", fmt.Sprintf("/api/v1/public/villages/%d/board", gc), "", nil)
+	if b.status != http.StatusOK {
+		t.Fatalf("board without login: %d %s", b.status, b.raw)
+	}
+	if len(b.body["notice"].([]any)) != 1 || !strings.Contains(b.raw, "陈*红") || !strings.Contains(b.raw, "清扫村道") {
+		t.Errorf("notice on the board: %s", b.raw)
+	}
+	shops := b.body["shops"].([]any)
+	if len(shops) != 1 || num(shops[0].(map[string]any)["points"]) != 6 || num(shops[0].(map[string]any)["price_fen"]) != 600 {
+		t.Errorf("redemptions by shop: %v", shops)
+	}
+	if totals := b.body["totals"].(map[string]any); num(totals["spent"]) != 6 {
+		t.Errorf("month totals: %v", totals)
+	}
+	if cp := b.body["audit_checkpoint"].(map[string]any); len(cp["root_hash"].(string)) != 64 {
+		t.Errorf("checkpoint: %v", cp)
+	}
+	if regexp.MustCompile(`1[3-9][0-9]{9}`).MatchString(b.raw) {
+		t.Error("the public board shows a phone number")
+	}
+	var names []string
+	if err := e.app.DB.SelectContext(t.Context(), &names, `SELECT name FROM people WHERE CHAR_LENGTH(name) > 1`); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if strings.Contains(b.raw, n) {
+			t.Errorf("the public board shows the full name %s", n)
+		}
+	}
+	if r := e.call("GET", "/api/v1/public/villages/999999/board", "", nil); r.status != http.StatusNotFound {
+		t.Errorf("unknown village: %d", r.status)
+	}
+}
