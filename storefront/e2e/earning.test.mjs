@@ -85,6 +85,13 @@ test('points go from registration through the meeting to the public notice, and 
   await objection.locator('[data-test=answer-reject]').click()
   await clerk.locator('[data-test=objection]', { hasText: '经核实' }).waitFor()
 
+  // The public board, without logging in, printable.
+  const anyone = await page()
+  await anyone.goto('/board/1')
+  await anyone.locator('[data-test=board]', { hasText: '清理村道积雪' }).waitFor()
+  assert.doesNotMatch(await anyone.locator('[data-test=board]').innerText(), /陈永红|1[3-9]\d{9}/)
+  await anyone.screenshot({ path: join(shots, '13-public-board.png'), fullPage: true })
+
   await villager.goto('/objections')
   await villager.locator('[data-test=my-objection]', { hasText: '经核实，当天其子代为出工' }).waitFor()
   await villager.screenshot({ path: join(shots, '12-my-objections.png') })

@@ -5,6 +5,7 @@ import { useSession } from './stores/session'
 // villager's pages only.
 const routes = [
   { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true } },
+  { path: '/board/:id', component: () => import('./views/Board.vue'), meta: { public: true } },
   { path: '/', redirect: () => useSession().home },
   { path: '/home', component: () => import('./views/Home.vue') },
   { path: '/shop', component: () => import('./views/Shop.vue'), meta: { villager: true } },
