@@ -18,6 +18,7 @@ import (
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/demo"
 	"pointsmarket/internal/earning"
+	"pointsmarket/internal/export"
 	"pointsmarket/internal/httpapi"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/mysql"
@@ -52,6 +53,7 @@ type App struct {
 	Earning    *earning.Service
 	Settlement *settlement.Service
 	Board      *board.Service
+	Exports    *export.Service
 
 	migrated atomic.Bool
 	up       *prometheus.GaugeVec
@@ -89,6 +91,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Settlement = settlement.NewService(settlements, a.OrgStore, a.CatalogStore, a.Now)
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.OrgStore, Notice: a.Earning.PublicNotice,
 		Settlements: settlements.Statements, Checkpoint: a.AuditStore.LatestCheckpoint})
+	a.Exports = export.NewService(mysql.NewExportStore(db), a.OrgStore)
 	a.VoucherStore = mysql.NewVoucherStore(db, a.LedgerStore, a.CatalogStore)
 	a.Vouchers = voucher.NewService(voucher.Deps{
 		Store: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
@@ -125,7 +128,7 @@ func (a *App) Migrate(ctx context.Context) error {
 // Handler returns the HTTP handler.
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Board: a.Board,
+		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Board: a.Board, Exports: a.Exports,
 		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})

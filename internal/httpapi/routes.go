@@ -101,6 +101,8 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.GET("/villages/:id/fund", handle(withID(http.StatusOK, s.deps.Settlement.Fund)))
 	a.POST("/villages/:id/fund", handle(withIDBody(http.StatusOK, s.deps.Settlement.Deposit)))
 
+	a.GET("/villages/:id/exports/:kind", s.export)
+
 	a.GET("/audit", handle(s.auditLog))
 	a.GET("/audit/verify", handle(s.auditVerify))
 	api.GET("/audit/checkpoint", handle(s.auditCheckpoint))

@@ -17,6 +17,7 @@ import (
 	"pointsmarket/internal/board"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/earning"
+	"pointsmarket/internal/export"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
@@ -43,6 +44,7 @@ type Deps struct {
 	Earning    *earning.Service
 	Settlement *settlement.Service
 	Board      *board.Service
+	Exports    *export.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.
