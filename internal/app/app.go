@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"pointsmarket/internal/alert"
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/board"
@@ -54,6 +55,7 @@ type App struct {
 	Settlement *settlement.Service
 	Board      *board.Service
 	Exports    *export.Service
+	Alerts     *alert.Service
 
 	migrated atomic.Bool
 	up       *prometheus.GaugeVec
@@ -92,12 +94,15 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.OrgStore, Notice: a.Earning.PublicNotice,
 		Settlements: settlements.Statements, Checkpoint: a.AuditStore.LatestCheckpoint})
 	a.Exports = export.NewService(mysql.NewExportStore(db), a.OrgStore)
+	a.Alerts = alert.NewService(mysql.NewAlertStore(db), a.OrgStore, log, a.Now)
 	a.VoucherStore = mysql.NewVoucherStore(db, a.LedgerStore, a.CatalogStore)
 	a.Vouchers = voucher.NewService(voucher.Deps{
 		Store: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
 		Codes: voucher.NewCodes(cfg.Secret), Invalidate: a.CatalogCache.Invalidate, Observer: newCounterMetrics(a.Registry),
 		Log: log, Now: a.Now,
 	})
+
+	a.watch()
 
 	a.up = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "pointsmarket_dependency_up", Help: "1 when the dependency answered the last health check.",
@@ -128,7 +133,7 @@ func (a *App) Migrate(ctx context.Context) error {
 // Handler returns the HTTP handler.
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Board: a.Board, Exports: a.Exports,
+		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Board: a.Board, Exports: a.Exports, Alerts: a.Alerts,
 		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})

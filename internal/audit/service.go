@@ -17,10 +17,12 @@ type Filter struct {
 	TownshipID int64
 	ActorID    int64
 	Action     string
+	Actions    []string // any of these actions
 	ObjectType string
 	ObjectID   int64
 	From, To   time.Time
 	BeforeID   int64 // page: entries with a smaller id
+	AfterID    int64 // feed: entries with a larger id
 	Limit      int
 }
 
@@ -126,4 +128,20 @@ func (s *Service) Checkpoint(ctx context.Context, now time.Time) (cp Checkpoint,
 	}
 	cp, err = s.store.SaveCheckpoint(ctx, Checkpoint{CreatedAt: now.UTC(), Root: root, Heads: heads})
 	return cp, err == nil, err
+}
+
+// FeedActions are what the supervisors' feed shows: every redemption, reversal and posted grant.
+var FeedActions = []string{"counter.redeem", "counter.checkout", "counter.reverse", "entry.post"}
+
+// Feed returns the newest redemptions, reversals and posted points of a village, newest first,
+// after afterID (poll with the newest id seen), for those who may audit the village.
+func (s *Service) Feed(ctx context.Context, p auth.Principal, villageID, afterID int64) ([]Entry, error) {
+	place, err := s.places.VillagePlace(ctx, villageID)
+	if err != nil {
+		return nil, err
+	}
+	if !p.CanAudit(place) {
+		return nil, fmt.Errorf("feed of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	return s.store.List(ctx, Filter{Scopes: []auth.Place{place}, VillageID: villageID, Actions: FeedActions, AfterID: afterID, Limit: 100})
 }

@@ -39,6 +39,13 @@ type Service struct {
 	accounts Accounts
 	ledger   *ledger.Service
 	now      func() time.Time
+	// registered is told of each entry after it is written (risk alerts).
+	registered func(ctx context.Context, e Entry, item RuleItem, registrar auth.Principal)
+}
+
+// OnRegistered sets what is told of each entry after it is written.
+func (s *Service) OnRegistered(fn func(ctx context.Context, e Entry, item RuleItem, registrar auth.Principal)) {
+	s.registered = fn
 }
 
 // NewService returns a Service.
@@ -282,7 +289,11 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 	default:
 		return Entry{}, fmt.Errorf("register points in village %d: %w", book.VillageID, fault.ErrForbidden)
 	}
-	return s.store.Register(ctx, e, item)
+	saved, err := s.store.Register(ctx, e, item)
+	if err == nil && s.registered != nil {
+		s.registered(ctx, saved, item, p)
+	}
+	return saved, err
 }
 
 // openPeriod is the month whose meeting an entry registered now goes to: this month, or the next

@@ -77,3 +77,31 @@ func (s *server) auditCheckpoint(c *gin.Context) (int, any, error) {
 	}
 	return http.StatusOK, gin.H{"id": cp.ID, "created_at": cp.CreatedAt, "root_hash": hex.EncodeToString(cp.Root), "heads": heads}, nil
 }
+
+func (s *server) feed(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	after, err := queryInt(c, "after_id")
+	if err != nil {
+		return 0, nil, err
+	}
+	entries, err := s.deps.Audit.Feed(c.Request.Context(), principal(c), id, after)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"feed": entries}, nil
+}
+
+func (s *server) alerts(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	as, err := s.deps.Alerts.List(c.Request.Context(), principal(c), id, c.Query("status"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"alerts": as}, nil
+}

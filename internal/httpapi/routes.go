@@ -103,6 +103,12 @@ func (s *server) routes(api *gin.RouterGroup) {
 
 	a.GET("/villages/:id/exports/:kind", s.export)
 
+	a.GET("/villages/:id/alerts", handle(s.alerts))
+	a.POST("/alerts/:id/acknowledgement", handle(withIDBody(http.StatusOK, s.deps.Alerts.Acknowledge)))
+	a.POST("/alerts/:id/resolution", handle(withIDBody(http.StatusOK, s.deps.Alerts.Resolve)))
+	a.PUT("/villages/:id/alert-thresholds", handle(withIDBody(http.StatusOK, s.deps.Alerts.SetThresholds)))
+	a.GET("/villages/:id/feed", handle(s.feed))
+
 	a.GET("/audit", handle(s.auditLog))
 	a.GET("/audit/verify", handle(s.auditVerify))
 	api.GET("/audit/checkpoint", handle(s.auditCheckpoint))

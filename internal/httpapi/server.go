@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"pointsmarket/internal/alert"
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/board"
@@ -45,6 +46,7 @@ type Deps struct {
 	Settlement *settlement.Service
 	Board      *board.Service
 	Exports    *export.Service
+	Alerts     *alert.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.

@@ -141,6 +141,13 @@ func (s *AuditStore) List(ctx context.Context, f audit.Filter) ([]audit.Entry, e
 	if f.BeforeID != 0 {
 		add("id < ?", f.BeforeID)
 	}
+	if f.AfterID != 0 {
+		add("id > ?", f.AfterID)
+	}
+	if len(f.Actions) > 0 {
+		q, a, _ := sqlx.In("action IN (?)", f.Actions)
+		where, args = append(where, q), append(args, a...)
+	}
 	args = append(args, f.Limit)
 	q := `SELECT ` + auditColumns + ` FROM audit_log WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id DESC LIMIT ?`
 	out := []audit.Entry{}

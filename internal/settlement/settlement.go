@@ -93,7 +93,12 @@ type Service struct {
 		Shop(ctx context.Context, id int64) (org.Shop, error)
 	}
 	now func() time.Time
+	// generated is told of each statement after it is written (risk alerts).
+	generated func(ctx context.Context, st Statement)
 }
+
+// OnGenerated sets what is told of each statement after it is written.
+func (s *Service) OnGenerated(fn func(ctx context.Context, st Statement)) { s.generated = fn }
 
 // NewService returns a Service.
 func NewService(store Store, places auth.Places, shops interface {
@@ -140,7 +145,11 @@ func (s *Service) Generate(ctx context.Context, p auth.Principal, villageID int6
 	if _, err := s.shops.Shop(ctx, in.ShopID); err != nil {
 		return Statement{}, err
 	}
-	return s.store.Generate(ctx, Statement{VillageID: villageID, ShopID: in.ShopID, Period: in.Period, Status: Generated, GeneratedBy: p.PersonID}, end.UTC())
+	st, err := s.store.Generate(ctx, Statement{VillageID: villageID, ShopID: in.ShopID, Period: in.Period, Status: Generated, GeneratedBy: p.PersonID}, end.UTC())
+	if err == nil && s.generated != nil {
+		s.generated(ctx, st)
+	}
+	return st, err
 }
 
 // Statements lists a village's statements for those who may read the village.

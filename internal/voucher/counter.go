@@ -139,7 +139,14 @@ func (s *Service) Redeem(ctx context.Context, p auth.Principal, code, key string
 		return Redemption{}, err
 	}
 	s.Invalidate(ctx, v.ShopID)
+	s.watch(ctx, r, false)
 	return r, nil
+}
+
+func (s *Service) watch(ctx context.Context, r Redemption, reversal bool) {
+	if s.Redeemed != nil {
+		s.Redeemed(ctx, r, reversal)
+	}
 }
 
 func (s *Service) observe(kind Kind, err error) {
@@ -247,6 +254,7 @@ func (s *Service) Checkout(ctx context.Context, p auth.Principal, in CheckoutInp
 		return Redemption{}, err
 	}
 	s.Invalidate(ctx, shop)
+	s.watch(ctx, r, false)
 	return r, nil
 }
 
@@ -308,6 +316,7 @@ func (s *Service) Reverse(ctx context.Context, p auth.Principal, id int64, reaso
 		return Redemption{}, err
 	}
 	s.Invalidate(ctx, r.ShopID)
+	s.watch(ctx, out, true)
 	return out, nil
 }
 

@@ -29,8 +29,10 @@ type Deps struct {
 	// Invalidate drops cached catalog reads of shops whose stock a redemption moved.
 	Invalidate func(ctx context.Context, shopIDs ...int64)
 	Observer   Observer
-	Log        *slog.Logger
-	Now        func() time.Time
+	// Redeemed, when set, is told of each redemption and reversal after it commits (risk alerts).
+	Redeemed func(ctx context.Context, r Redemption, reversal bool)
+	Log      *slog.Logger
+	Now      func() time.Time
 }
 
 // Service issues vouchers and runs the counter.

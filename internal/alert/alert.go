@@ -1,0 +1,297 @@
+// Package alert raises risk alerts (风险预警) for a village's supervisors. Rules run incrementally:
+// each right after the write that can trigger it (a registration, a redemption, a reversal, a
+// settlement), over a small recent window, never by rescanning history. An alert fires once per
+// deduplication key and is acknowledged, then resolved with a note. Every village may tune the
+// thresholds.
+package alert
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+)
+
+// The rules.
+const (
+	SelfAward          = "self_award"          // a clerk registers points for their own household
+	AtCap              = "at_cap"              // an entry brings an item to its monthly cap
+	BurstRegistrations = "burst_registrations" // many entries by one person within an hour
+	MonthEndGrant      = "month_end_grant"     // large points registered in a month's last two days
+	ShopVolume         = "shop_volume"         // a shop's redemptions today far above its usual day
+	OffHours           = "off_hours"           // a redemption outside opening hours
+	HouseholdFrequency = "household_frequency" // one household redeeming unusually often today
+	ReversalShare      = "reversal_share"      // a shop's reversals above a share of its redemptions today
+	SettlementMismatch = "settlement_mismatch" // a statement's total differs from its redemptions
+)
+
+// Defaults are the thresholds of a village that set none.
+var Defaults = map[string]int64{
+	BurstRegistrations:   20,  // entries per person per hour
+	MonthEndGrant:        200, // points in one entry
+	"shop_volume_factor": 3,   // × the shop's average day of the last 30
+	"shop_volume_min":    20,  // redemptions today before volume counts
+	"open_hour":          7,   // opening hours, China time
+	"close_hour":         21,
+	HouseholdFrequency:   5,  // redemptions per household per day
+	"reversal_share_pct": 20, // reversals as a share of redemptions today
+	"reversal_min":       5,  // redemptions today before the share counts
+}
+
+// Alert is one raised alert.
+type Alert struct {
+	ID             int64      `json:"id" db:"id"`
+	VillageID      int64      `json:"village_id" db:"village_id"`
+	Rule           string     `json:"rule" db:"rule"`
+	DedupeKey      string     `json:"-" db:"dedupe_key"`
+	SubjectType    string     `json:"subject_type" db:"subject_type"`
+	SubjectID      int64      `json:"subject_id" db:"subject_id"`
+	Message        string     `json:"message" db:"message"`
+	Details        string     `json:"details" db:"details"`
+	Status         string     `json:"status" db:"status"` // open, acknowledged, resolved
+	CreatedAt      time.Time  `json:"created_at" db:"created_at"`
+	AcknowledgedBy *int64     `json:"acknowledged_by" db:"acknowledged_by"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at" db:"acknowledged_at"`
+	ResolvedBy     *int64     `json:"resolved_by" db:"resolved_by"`
+	ResolvedAt     *time.Time `json:"resolved_at" db:"resolved_at"`
+	Resolution     string     `json:"resolution" db:"resolution"`
+}
+
+// Errors of alerts.
+var (
+	ErrNotFound  = fault.New(fault.NotFound, "alert_not_found", "没有该预警 / no such alert")
+	ErrWrongStep = fault.New(fault.Conflict, "alert_wrong_step", "预警不在这一步 / the alert is not at this step")
+)
+
+// Store keeps alerts and answers the rules' questions about recent activity.
+type Store interface {
+	Thresholds(ctx context.Context, villageID int64) (map[string]int64, error)
+	SetThreshold(ctx context.Context, villageID int64, rule string, value int64) error
+	// Raise records an alert unless one with its dedupe key exists; it reports whether it did.
+	Raise(ctx context.Context, a Alert) (bool, error)
+	List(ctx context.Context, villageID int64, status string) ([]Alert, error)
+	Alert(ctx context.Context, id int64) (Alert, error)
+	// Advance moves an alert from status `from` by fn, audited. ErrWrongStep.
+	Advance(ctx context.Context, id int64, from string, fn func(*Alert)) (Alert, error)
+
+	EntriesBy(ctx context.Context, personID int64, since time.Time) (int, error)
+	ItemMonthTotal(ctx context.Context, itemID, accountID int64, period string) (int64, error)
+	ShopDay(ctx context.Context, shopID int64, dayStart time.Time) (today int64, avgDay float64, reversals int64, err error)
+	AccountRedemptions(ctx context.Context, accountID int64, dayStart time.Time) (int64, error)
+	SettlementTotals(ctx context.Context, settlementID int64) (statementFen, redemptionsFen int64, err error)
+}
+
+// Service evaluates the rules and serves alerts to supervisors.
+type Service struct {
+	store  Store
+	places auth.Places
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// NewService returns a Service.
+func NewService(store Store, places auth.Places, log *slog.Logger, now func() time.Time) *Service {
+	return &Service{store: store, places: places, log: log, now: now}
+}
+
+var china = time.FixedZone("CST", 8*3600)
+
+func dayStart(t time.Time) time.Time {
+	y, m, d := t.In(china).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, china)
+}
+
+func (s *Service) thresholds(ctx context.Context, villageID int64) map[string]int64 {
+	out := map[string]int64{}
+	for k, v := range Defaults {
+		out[k] = v
+	}
+	own, err := s.store.Thresholds(ctx, villageID)
+	if err != nil {
+		s.log.WarnContext(ctx, "alert thresholds unreadable; using defaults", "village_id", villageID, "err", err)
+	}
+	for k, v := range own {
+		out[k] = v
+	}
+	return out
+}
+
+func (s *Service) raise(ctx context.Context, a Alert, details map[string]any) {
+	body, _ := json.Marshal(details)
+	a.Details, a.Status, a.CreatedAt = string(body), "open", s.now()
+	if _, err := s.store.Raise(ctx, a); err != nil {
+		s.log.ErrorContext(ctx, "alert not raised", "rule", a.Rule, "err", err)
+	}
+}
+
+// EntryFacts is what the rules need to know about a registered entry.
+type EntryFacts struct {
+	ID, VillageID, ItemID, AccountID int64
+	HouseholdID                      int64 // 0 for representatives' entries
+	Points                           int64
+	Period                           string
+	CapMonth                         *int64
+	Registrar                        auth.Principal
+	Source                           string
+	At                               time.Time
+}
+
+// OnEntry runs the registration rules.
+func (s *Service) OnEntry(ctx context.Context, e EntryFacts) {
+	th := s.thresholds(ctx, e.VillageID)
+	if e.Source == "clerk" && e.HouseholdID != 0 && e.HouseholdID == e.Registrar.HouseholdID {
+		s.raise(ctx, Alert{VillageID: e.VillageID, Rule: SelfAward, DedupeKey: fmt.Sprintf("self:%d", e.ID), SubjectType: "entry", SubjectID: e.ID,
+			Message: "村干部为本户登记积分 / a clerk registered points for their own household"}, map[string]any{"registrar": e.Registrar.PersonID, "points": e.Points})
+	}
+	if e.CapMonth != nil {
+		if total, err := s.store.ItemMonthTotal(ctx, e.ItemID, e.AccountID, e.Period); err == nil && total >= *e.CapMonth {
+			s.raise(ctx, Alert{VillageID: e.VillageID, Rule: AtCap, DedupeKey: fmt.Sprintf("cap:%d:%d:%s", e.ItemID, e.AccountID, e.Period),
+				SubjectType: "entry", SubjectID: e.ID, Message: "积分达到项目月上限 / an item reached its monthly cap for a household"},
+				map[string]any{"total": total, "cap": *e.CapMonth})
+		}
+	}
+	if n, err := s.store.EntriesBy(ctx, e.Registrar.PersonID, e.At.Add(-time.Hour)); err == nil && int64(n) >= th[BurstRegistrations] {
+		s.raise(ctx, Alert{VillageID: e.VillageID, Rule: BurstRegistrations, DedupeKey: fmt.Sprintf("burst:%d:%s", e.Registrar.PersonID, e.At.In(china).Format("2006010215")),
+			SubjectType: "person", SubjectID: e.Registrar.PersonID, Message: "一小时内集中登记大量积分 / many entries by one person within an hour"},
+			map[string]any{"entries": n, "threshold": th[BurstRegistrations]})
+	}
+	local := e.At.In(china)
+	if local.AddDate(0, 0, 2).Month() != local.Month() && e.Points >= th[MonthEndGrant] {
+		s.raise(ctx, Alert{VillageID: e.VillageID, Rule: MonthEndGrant, DedupeKey: fmt.Sprintf("monthend:%d", e.ID), SubjectType: "entry", SubjectID: e.ID,
+			Message: "月末突击登记大额积分 / large points registered just before the month closes"}, map[string]any{"points": e.Points})
+	}
+}
+
+// RedemptionFacts is what the rules need to know about a redemption or its reversal.
+type RedemptionFacts struct {
+	ID, VillageID, ShopID, AccountID int64
+	At                               time.Time
+	Reversal                         bool
+}
+
+// OnRedemption runs the counter rules.
+func (s *Service) OnRedemption(ctx context.Context, r RedemptionFacts) {
+	th := s.thresholds(ctx, r.VillageID)
+	day := dayStart(r.At)
+	dayKey := day.Format("20060102")
+	today, avg, reversals, err := s.store.ShopDay(ctx, r.ShopID, day.UTC())
+	if err != nil {
+		s.log.WarnContext(ctx, "alert facts unreadable", "err", err)
+		return
+	}
+	if r.Reversal {
+		if today >= th["reversal_min"] && reversals*100 > today*th["reversal_share_pct"] {
+			s.raise(ctx, Alert{VillageID: r.VillageID, Rule: ReversalShare, DedupeKey: fmt.Sprintf("reversals:%d:%s", r.ShopID, dayKey), SubjectType: "shop", SubjectID: r.ShopID,
+				Message: "退货比例过高 / reversals above their usual share today"}, map[string]any{"redemptions": today, "reversals": reversals})
+		}
+		return
+	}
+	if today >= th["shop_volume_min"] && float64(today) > avg*float64(th["shop_volume_factor"]) {
+		s.raise(ctx, Alert{VillageID: r.VillageID, Rule: ShopVolume, DedupeKey: fmt.Sprintf("volume:%d:%s", r.ShopID, dayKey), SubjectType: "shop", SubjectID: r.ShopID,
+			Message: "超市今日兑换量远超平常 / a shop's redemptions today are far above its usual day"}, map[string]any{"today": today, "usual": avg})
+	}
+	if h := int64(r.At.In(china).Hour()); h < th["open_hour"] || h >= th["close_hour"] {
+		s.raise(ctx, Alert{VillageID: r.VillageID, Rule: OffHours, DedupeKey: fmt.Sprintf("hours:%d", r.ID), SubjectType: "redemption", SubjectID: r.ID,
+			Message: "营业时间外兑换 / a redemption outside opening hours"}, map[string]any{"at": r.At.In(china).Format("15:04")})
+	}
+	if n, err := s.store.AccountRedemptions(ctx, r.AccountID, day.UTC()); err == nil && n >= th[HouseholdFrequency] {
+		s.raise(ctx, Alert{VillageID: r.VillageID, Rule: HouseholdFrequency, DedupeKey: fmt.Sprintf("often:%d:%s", r.AccountID, dayKey), SubjectType: "account", SubjectID: r.AccountID,
+			Message: "同一户当日兑换次数异常 / one household redeeming unusually often today"}, map[string]any{"today": n})
+	}
+}
+
+// OnSettlement checks a generated statement against its redemptions.
+func (s *Service) OnSettlement(ctx context.Context, settlementID, villageID int64) {
+	statement, redemptions, err := s.store.SettlementTotals(ctx, settlementID)
+	if err != nil {
+		s.log.WarnContext(ctx, "alert facts unreadable", "err", err)
+		return
+	}
+	if statement != redemptions {
+		s.raise(ctx, Alert{VillageID: villageID, Rule: SettlementMismatch, DedupeKey: fmt.Sprintf("settlement:%d", settlementID), SubjectType: "settlement", SubjectID: settlementID,
+			Message: "报账金额与兑换记录不符 / a statement does not match its redemptions"}, map[string]any{"statement_fen": statement, "redemptions_fen": redemptions})
+	}
+}
+
+func (s *Service) audited(ctx context.Context, p auth.Principal, villageID int64) error {
+	pl, err := s.places.VillagePlace(ctx, villageID)
+	if err != nil {
+		return err
+	}
+	if !p.CanAudit(pl) {
+		return fmt.Errorf("alerts of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	return nil
+}
+
+// List returns a village's alerts (optionally of one status) to its supervisors and township staff.
+func (s *Service) List(ctx context.Context, p auth.Principal, villageID int64, status string) ([]Alert, error) {
+	if err := s.audited(ctx, p, villageID); err != nil {
+		return nil, err
+	}
+	return s.store.List(ctx, villageID, status)
+}
+
+// Note is a note on an alert's handling.
+type Note struct {
+	Note string `json:"note"`
+}
+
+// Acknowledge marks an open alert as being looked at.
+func (s *Service) Acknowledge(ctx context.Context, p auth.Principal, id int64, _ Note) (Alert, error) {
+	a, err := s.store.Alert(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	if err := s.audited(ctx, p, a.VillageID); err != nil {
+		return a, err
+	}
+	return s.store.Advance(ctx, id, "open", func(a *Alert) {
+		now := s.now()
+		a.Status, a.AcknowledgedBy, a.AcknowledgedAt = "acknowledged", &p.PersonID, &now
+	})
+}
+
+// Resolve closes an acknowledged alert with a note saying what was found and done.
+func (s *Service) Resolve(ctx context.Context, p auth.Principal, id int64, n Note) (Alert, error) {
+	if len([]rune(n.Note)) < 2 || len(n.Note) > 255 {
+		return Alert{}, fault.Invalidf("a note of 2 to 255 characters says what was found and done")
+	}
+	a, err := s.store.Alert(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	if err := s.audited(ctx, p, a.VillageID); err != nil {
+		return a, err
+	}
+	return s.store.Advance(ctx, id, "acknowledged", func(a *Alert) {
+		now := s.now()
+		a.Status, a.ResolvedBy, a.ResolvedAt, a.Resolution = "resolved", &p.PersonID, &now, n.Note
+	})
+}
+
+// Thresholds are a village's alert thresholds.
+type Thresholds map[string]int64
+
+// SetThresholds tunes a village's thresholds (supervisors and township staff); unknown rules and
+// values below 0 are refused.
+func (s *Service) SetThresholds(ctx context.Context, p auth.Principal, villageID int64, in Thresholds) (Thresholds, error) {
+	if err := s.audited(ctx, p, villageID); err != nil {
+		return nil, err
+	}
+	for k, v := range in {
+		if _, ok := Defaults[k]; !ok || v < 0 || v > 1_000_000 {
+			return nil, fault.Invalidf("unknown threshold %q or value out of range", k)
+		}
+	}
+	for k, v := range in {
+		if err := s.store.SetThreshold(ctx, villageID, k, v); err != nil {
+			return nil, err
+		}
+	}
+	return s.thresholds(ctx, villageID), nil
+}

@@ -1,0 +1,34 @@
+package app
+
+import (
+	"context"
+
+	"pointsmarket/internal/alert"
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/earning"
+	"pointsmarket/internal/settlement"
+	"pointsmarket/internal/voucher"
+)
+
+// watch connects the writes that can trigger risk alerts to the alert rules. The rules run after
+// the write committed: an alert that cannot be raised is logged and never fails the write.
+func (a *App) watch() {
+	a.Earning.OnRegistered(func(ctx context.Context, e earning.Entry, item earning.RuleItem, registrar auth.Principal) {
+		f := alert.EntryFacts{ID: e.ID, VillageID: e.VillageID, ItemID: e.RuleItemID, AccountID: e.AccountID, Points: e.Points,
+			Period: e.Period, CapMonth: item.CapMonth, Registrar: registrar, Source: e.Source, At: e.RegisteredAt}
+		if e.HouseholdID != nil {
+			f.HouseholdID = *e.HouseholdID
+		}
+		a.Alerts.OnEntry(ctx, f)
+	})
+	a.Vouchers.Redeemed = func(ctx context.Context, r voucher.Redemption, reversal bool) {
+		at := r.CreatedAt
+		if reversal && r.ReversedAt != nil {
+			at = *r.ReversedAt
+		}
+		a.Alerts.OnRedemption(ctx, alert.RedemptionFacts{ID: r.ID, VillageID: r.VillageID, ShopID: r.ShopID, AccountID: r.AccountID, At: at, Reversal: reversal})
+	}
+	a.Settlement.OnGenerated(func(ctx context.Context, st settlement.Statement) {
+		a.Alerts.OnSettlement(ctx, st.ID, st.VillageID)
+	})
+}
