@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/audit"
+	"pointsmarket/internal/auth"
 	"pointsmarket/internal/earning"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/org"
@@ -75,6 +76,7 @@ type Deps struct {
 	Notice      func(ctx context.Context, villageID int64) ([]earning.NoticeLine, error)
 	Settlements func(ctx context.Context, villageID int64) ([]settlement.Statement, error)
 	Checkpoint  func(ctx context.Context) (audit.Checkpoint, error)
+	Places      auth.Places
 }
 
 // Service builds boards.
@@ -121,4 +123,35 @@ func (s *Service) Board(ctx context.Context, villageID int64, at time.Time) (Boa
 		return b, err
 	}
 	return b, nil
+}
+
+// MonthFigures are a village's points earned and spent in one month.
+type MonthFigures struct {
+	Month string `json:"month"`
+	Totals
+}
+
+// History returns the last n months' points earned and spent (oldest first), for the charts of
+// those who may read the village; n is clamped to 1..24.
+func (s *Service) History(ctx context.Context, p auth.Principal, villageID int64, n int, at time.Time) ([]MonthFigures, error) {
+	pl, err := s.Places.VillagePlace(ctx, villageID)
+	if err != nil {
+		return nil, err
+	}
+	if !p.CanReadVillage(pl) {
+		return nil, fault.ErrForbidden
+	}
+	n = max(1, min(n, 24))
+	local := at.In(china)
+	first := time.Date(local.Year(), local.Month()-time.Month(n-1), 1, 0, 0, 0, 0, china)
+	out := make([]MonthFigures, 0, n)
+	for i := range n {
+		from := first.AddDate(0, i, 0)
+		t, err := s.Store.MonthTotals(ctx, villageID, from.UTC(), from.AddDate(0, 1, 0).UTC())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, MonthFigures{Month: from.Format("2006-01"), Totals: t})
+	}
+	return out, nil
 }

@@ -108,6 +108,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/alerts/:id/resolution", handle(withIDBody(http.StatusOK, s.deps.Alerts.Resolve)))
 	a.PUT("/villages/:id/alert-thresholds", handle(withIDBody(http.StatusOK, s.deps.Alerts.SetThresholds)))
 	a.GET("/villages/:id/feed", handle(s.feed))
+	a.GET("/villages/:id/stats", handle(s.stats))
 
 	a.GET("/audit", handle(s.auditLog))
 	a.GET("/audit/verify", handle(s.auditVerify))

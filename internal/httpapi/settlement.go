@@ -31,3 +31,24 @@ func (s *server) board(c *gin.Context) (int, any, error) {
 	c.Header("Cache-Control", "public, max-age=60")
 	return http.StatusOK, b, nil
 }
+
+// stats are the village's points earned and spent by month (?months=6), for the supervisors'
+// charts: those who may read the village.
+func (s *server) stats(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	months, err := queryInt(c, "months")
+	if err != nil {
+		return 0, nil, err
+	}
+	if months == 0 {
+		months = 6
+	}
+	h, err := s.deps.Board.History(c.Request.Context(), principal(c), id, int(months), s.deps.Vouchers.Now())
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"months": h}, nil
+}
