@@ -37,9 +37,15 @@ var Defaults = map[string]int64{
 	"shop_volume_min":    20,  // redemptions today before volume counts
 	"open_hour":          7,   // opening hours, China time
 	"close_hour":         21,
-	HouseholdFrequency:   5,  // redemptions per household per day
-	"reversal_share_pct": 20, // reversals as a share of redemptions today
-	"reversal_min":       5,  // redemptions today before the share counts
+	HouseholdFrequency:   5,   // redemptions per household per day
+	"reversal_share_pct": 20,  // reversals as a share of redemptions today
+	"reversal_min":       5,   // redemptions today before the share counts
+	"feed_grant_min":     100, // posted points shown in the supervisors' feed from this many
+}
+
+// Threshold returns one of a village's thresholds (its own, or the default).
+func (s *Service) Threshold(ctx context.Context, villageID int64, name string) int64 {
+	return s.thresholds(ctx, villageID)[name]
 }
 
 // Alert is one raised alert.

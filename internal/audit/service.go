@@ -23,7 +23,9 @@ type Filter struct {
 	From, To   time.Time
 	BeforeID   int64 // page: entries with a smaller id
 	AfterID    int64 // feed: entries with a larger id
-	Limit      int
+	// MinGrant, when set, leaves out posted points (entry.post) below it.
+	MinGrant int64
+	Limit    int
 }
 
 // Checkpoint fixes every chain's head at one moment under one root hash.
@@ -133,9 +135,9 @@ func (s *Service) Checkpoint(ctx context.Context, now time.Time) (cp Checkpoint,
 // FeedActions are what the supervisors' feed shows: every redemption, reversal and posted grant.
 var FeedActions = []string{"counter.redeem", "counter.checkout", "counter.reverse", "entry.post"}
 
-// Feed returns the newest redemptions, reversals and posted points of a village, newest first,
-// after afterID (poll with the newest id seen), for those who may audit the village.
-func (s *Service) Feed(ctx context.Context, p auth.Principal, villageID, afterID int64) ([]Entry, error) {
+// Feed returns the newest redemptions, reversals and posted grants of at least minGrant points of a
+// village, newest first, after afterID (poll with the newest id seen), for those who may audit it.
+func (s *Service) Feed(ctx context.Context, p auth.Principal, villageID, afterID, minGrant int64) ([]Entry, error) {
 	place, err := s.places.VillagePlace(ctx, villageID)
 	if err != nil {
 		return nil, err
@@ -143,5 +145,5 @@ func (s *Service) Feed(ctx context.Context, p auth.Principal, villageID, afterID
 	if !p.CanAudit(place) {
 		return nil, fmt.Errorf("feed of village %d: %w", villageID, fault.ErrForbidden)
 	}
-	return s.store.List(ctx, Filter{Scopes: []auth.Place{place}, VillageID: villageID, Actions: FeedActions, AfterID: afterID, Limit: 100})
+	return s.store.List(ctx, Filter{Scopes: []auth.Place{place}, VillageID: villageID, Actions: FeedActions, AfterID: afterID, MinGrant: minGrant, Limit: 100})
 }

@@ -87,7 +87,7 @@ func (s *server) feed(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	entries, err := s.deps.Audit.Feed(c.Request.Context(), principal(c), id, after)
+	entries, err := s.deps.Audit.Feed(c.Request.Context(), principal(c), id, after, s.deps.Alerts.Threshold(c.Request.Context(), id, "feed_grant_min"))
 	if err != nil {
 		return 0, nil, err
 	}

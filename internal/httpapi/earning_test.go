@@ -155,6 +155,24 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	if after != before+20-30 {
 		t.Errorf("household 陈永红: %d → %d, want +20 -30", before, after)
 	}
+	// The supervisors' feed shows grants from its threshold (100 points by default) up.
+	supervisor := e.login("13800000003")
+	posts := func() int {
+		n := 0
+		for _, f := range e.call("GET", fmt.Sprintf("/api/v1/villages/%d/feed", gc), supervisor, nil).body["feed"].([]any) {
+			if f.(map[string]any)["action"] == "entry.post" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := posts(); n != 0 {
+		t.Errorf("grants of 20 and 30 points in the feed at the default threshold: %d", n)
+	}
+	must(e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/alert-thresholds", gc), supervisor, map[string]int64{"feed_grant_min": 10}), 200)
+	if n := posts(); n != 3 {
+		t.Errorf("grants in the feed at a threshold of 10: %d, want 3", n)
+	}
 	// The answer: upheld revokes the honour entry; it never posts.
 	if r := e.call("POST", fmt.Sprintf("/api/v1/objections/%d/answer", obj), v11, map[string]any{"upheld": false, "answer": "x"}); r.status != http.StatusForbidden {
 		t.Errorf("the objector answers: %d", r.status)

@@ -144,6 +144,9 @@ func (s *AuditStore) List(ctx context.Context, f audit.Filter) ([]audit.Entry, e
 	if f.AfterID != 0 {
 		add("id > ?", f.AfterID)
 	}
+	if f.MinGrant > 0 {
+		add("(action <> 'entry.post' OR CAST(JSON_VALUE(after_data, '$.points') AS SIGNED) >= ?)", f.MinGrant)
+	}
 	if len(f.Actions) > 0 {
 		q, a, _ := sqlx.In("action IN (?)", f.Actions)
 		where, args = append(where, q), append(args, a...)

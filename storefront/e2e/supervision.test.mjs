@@ -45,4 +45,17 @@ test('the supervisor follows redemptions, verifies the audit log, reads the char
   assert.match(res.headers()['content-type'], /spreadsheetml/)
   const body = await res.body()
   assert.equal(body.subarray(0, 2).toString(), 'PK') // an xlsx is a zip
+
+  // Township staff choose among the township's villages.
+  const admin = await (await b.newContext({ viewport: { width: 360, height: 760 }, locale: 'zh-CN', baseURL: BASE })).newPage()
+  await admin.goto('/login')
+  await admin.fill('input[name=phone]', '13800000000')
+  await admin.fill('input[name=password]', 'demo-pass-2026')
+  await admin.click('button[type=submit]')
+  await admin.waitForURL((u) => !u.pathname.startsWith('/login'))
+  await admin.goto('/supervision')
+  await admin.locator('[data-test=village] option', { hasText: '尖岩村' }).waitFor({ state: 'attached' })
+  await admin.selectOption('[data-test=village]', { label: '尖岩村' })
+  await admin.click('.van-tab:has-text("报表")')
+  await admin.locator('[data-test=chart] canvas').waitFor()
 })
