@@ -84,24 +84,42 @@ type Store interface {
 	// Advance moves an alert from status `from` by fn, audited. ErrWrongStep.
 	Advance(ctx context.Context, id int64, from string, fn func(*Alert)) (Alert, error)
 
-	EntriesBy(ctx context.Context, personID int64, since time.Time) (int, error)
 	ItemMonthTotal(ctx context.Context, itemID, accountID int64, period string) (int64, error)
-	ShopDay(ctx context.Context, shopID int64, dayStart time.Time) (today int64, avgDay float64, reversals int64, err error)
-	AccountRedemptions(ctx context.Context, accountID int64, dayStart time.Time) (int64, error)
 	SettlementTotals(ctx context.Context, settlementID int64) (statementFen, redemptionsFen int64, err error)
+}
+
+// Counters keep the rules' running counts (per shop and day, per account and day, per registrar
+// and hour) incrementally: one increment per event, never a recount of rows. Implemented on Redis;
+// the counts are advisory, so when they are unavailable the rules that need them are skipped and
+// the service says so in its log.
+type Counters interface {
+	// Incr adds one to a count, keeps it for ttl, and returns the new value.
+	Incr(ctx context.Context, name string, ttl time.Duration) (int64, error)
+	// Get returns counts (0 for those never incremented).
+	Get(ctx context.Context, names []string) ([]int64, error)
 }
 
 // Service evaluates the rules and serves alerts to supervisors.
 type Service struct {
-	store  Store
-	places auth.Places
-	log    *slog.Logger
-	now    func() time.Time
+	store    Store
+	counters Counters
+	places   auth.Places
+	log      *slog.Logger
+	now      func() time.Time
 }
 
 // NewService returns a Service.
-func NewService(store Store, places auth.Places, log *slog.Logger, now func() time.Time) *Service {
-	return &Service{store: store, places: places, log: log, now: now}
+func NewService(store Store, counters Counters, places auth.Places, log *slog.Logger, now func() time.Time) *Service {
+	return &Service{store: store, counters: counters, places: places, log: log, now: now}
+}
+
+func (s *Service) incr(ctx context.Context, name string, ttl time.Duration) (int64, bool) {
+	n, err := s.counters.Incr(ctx, name, ttl)
+	if err != nil {
+		s.log.WarnContext(ctx, "alert counters unavailable; volume and frequency rules skipped", "err", err)
+		return 0, false
+	}
+	return n, true
 }
 
 var china = time.FixedZone("CST", 8*3600)
@@ -160,8 +178,9 @@ func (s *Service) OnEntry(ctx context.Context, e EntryFacts) {
 				map[string]any{"total": total, "cap": *e.CapMonth})
 		}
 	}
-	if n, err := s.store.EntriesBy(ctx, e.Registrar.PersonID, e.At.Add(-time.Hour)); err == nil && int64(n) >= th[BurstRegistrations] {
-		s.raise(ctx, Alert{VillageID: e.VillageID, Rule: BurstRegistrations, DedupeKey: fmt.Sprintf("burst:%d:%s", e.Registrar.PersonID, e.At.In(china).Format("2006010215")),
+	hour := e.At.In(china).Format("2006010215")
+	if n, ok := s.incr(ctx, fmt.Sprintf("reg:%d:%s", e.Registrar.PersonID, hour), 2*time.Hour); ok && n >= th[BurstRegistrations] {
+		s.raise(ctx, Alert{VillageID: e.VillageID, Rule: BurstRegistrations, DedupeKey: fmt.Sprintf("burst:%d:%s", e.Registrar.PersonID, hour),
 			SubjectType: "person", SubjectID: e.Registrar.PersonID, Message: "一小时内集中登记大量积分 / many entries by one person within an hour"},
 			map[string]any{"entries": n, "threshold": th[BurstRegistrations]})
 	}
@@ -184,30 +203,55 @@ func (s *Service) OnRedemption(ctx context.Context, r RedemptionFacts) {
 	th := s.thresholds(ctx, r.VillageID)
 	day := dayStart(r.At)
 	dayKey := day.Format("20060102")
-	today, avg, reversals, err := s.store.ShopDay(ctx, r.ShopID, day.UTC())
-	if err != nil {
-		s.log.WarnContext(ctx, "alert facts unreadable", "err", err)
-		return
-	}
+	shopKey := fmt.Sprintf("shop:%d:%s", r.ShopID, dayKey)
 	if r.Reversal {
-		if today >= th["reversal_min"] && reversals*100 > today*th["reversal_share_pct"] {
+		reversals, ok := s.incr(ctx, fmt.Sprintf("shoprev:%d:%s", r.ShopID, dayKey), 48*time.Hour)
+		if !ok {
+			return
+		}
+		counts, err := s.counters.Get(ctx, []string{shopKey})
+		if err != nil {
+			return
+		}
+		if today := counts[0]; today >= th["reversal_min"] && reversals*100 > today*th["reversal_share_pct"] {
 			s.raise(ctx, Alert{VillageID: r.VillageID, Rule: ReversalShare, DedupeKey: fmt.Sprintf("reversals:%d:%s", r.ShopID, dayKey), SubjectType: "shop", SubjectID: r.ShopID,
 				Message: "退货比例过高 / reversals above their usual share today"}, map[string]any{"redemptions": today, "reversals": reversals})
 		}
 		return
 	}
-	if today >= th["shop_volume_min"] && float64(today) > avg*float64(th["shop_volume_factor"]) {
-		s.raise(ctx, Alert{VillageID: r.VillageID, Rule: ShopVolume, DedupeKey: fmt.Sprintf("volume:%d:%s", r.ShopID, dayKey), SubjectType: "shop", SubjectID: r.ShopID,
-			Message: "超市今日兑换量远超平常 / a shop's redemptions today are far above its usual day"}, map[string]any{"today": today, "usual": avg})
+	today, ok := s.incr(ctx, shopKey, 32*24*time.Hour)
+	if ok && today >= th["shop_volume_min"] {
+		avg := s.usualDay(ctx, r.ShopID, day)
+		if float64(today) > avg*float64(th["shop_volume_factor"]) {
+			s.raise(ctx, Alert{VillageID: r.VillageID, Rule: ShopVolume, DedupeKey: fmt.Sprintf("volume:%d:%s", r.ShopID, dayKey), SubjectType: "shop", SubjectID: r.ShopID,
+				Message: "超市今日兑换量远超平常 / a shop's redemptions today are far above its usual day"}, map[string]any{"today": today, "usual": avg})
+		}
 	}
 	if h := int64(r.At.In(china).Hour()); h < th["open_hour"] || h >= th["close_hour"] {
 		s.raise(ctx, Alert{VillageID: r.VillageID, Rule: OffHours, DedupeKey: fmt.Sprintf("hours:%d", r.ID), SubjectType: "redemption", SubjectID: r.ID,
 			Message: "营业时间外兑换 / a redemption outside opening hours"}, map[string]any{"at": r.At.In(china).Format("15:04")})
 	}
-	if n, err := s.store.AccountRedemptions(ctx, r.AccountID, day.UTC()); err == nil && n >= th[HouseholdFrequency] {
+	if n, ok := s.incr(ctx, fmt.Sprintf("acct:%d:%s", r.AccountID, dayKey), 48*time.Hour); ok && n >= th[HouseholdFrequency] {
 		s.raise(ctx, Alert{VillageID: r.VillageID, Rule: HouseholdFrequency, DedupeKey: fmt.Sprintf("often:%d:%s", r.AccountID, dayKey), SubjectType: "account", SubjectID: r.AccountID,
 			Message: "同一户当日兑换次数异常 / one household redeeming unusually often today"}, map[string]any{"today": n})
 	}
+}
+
+// usualDay is the shop's average day over the 30 days before day.
+func (s *Service) usualDay(ctx context.Context, shopID int64, day time.Time) float64 {
+	names := make([]string, 30)
+	for i := range names {
+		names[i] = fmt.Sprintf("shop:%d:%s", shopID, day.AddDate(0, 0, -1-i).Format("20060102"))
+	}
+	counts, err := s.counters.Get(ctx, names)
+	if err != nil {
+		return 0
+	}
+	var sum int64
+	for _, c := range counts {
+		sum += c
+	}
+	return float64(sum) / 30
 }
 
 // OnSettlement checks a generated statement against its redemptions.

@@ -94,7 +94,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.OrgStore, Notice: a.Earning.PublicNotice,
 		Settlements: settlements.Statements, Checkpoint: a.AuditStore.LatestCheckpoint, Places: a.OrgStore})
 	a.Exports = export.NewService(mysql.NewExportStore(db), a.OrgStore)
-	a.Alerts = alert.NewService(mysql.NewAlertStore(db), a.OrgStore, log, a.Now)
+	a.Alerts = alert.NewService(mysql.NewAlertStore(db), redis.NewCounters(a.Redis), a.OrgStore, log, a.Now)
 	a.VoucherStore = mysql.NewVoucherStore(db, a.LedgerStore, a.CatalogStore)
 	a.Vouchers = voucher.NewService(voucher.Deps{
 		Store: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),

@@ -2,7 +2,6 @@ package mysql
 
 import (
 	"context"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -115,41 +114,11 @@ func (s *AlertStore) Advance(ctx context.Context, id int64, from string, fn func
 	return a, wrap(err, "alert %d", id)
 }
 
-// EntriesBy implements alert.Store.
-func (s *AlertStore) EntriesBy(ctx context.Context, personID int64, since time.Time) (int, error) {
-	var n int
-	err := s.db.get(ctx, &n, nil, `SELECT COUNT(*) FROM point_entries WHERE registered_by = ? AND registered_at >= ?`, personID, since)
-	return n, err
-}
-
 // ItemMonthTotal implements alert.Store.
 func (s *AlertStore) ItemMonthTotal(ctx context.Context, itemID, accountID int64, period string) (int64, error) {
 	var n int64
 	err := s.db.get(ctx, &n, nil, `SELECT COALESCE(SUM(points), 0) FROM point_entries WHERE rule_item_id = ? AND account_id = ?
 		AND period = ? AND status NOT IN ('rejected', 'revoked')`, itemID, accountID, period)
-	return n, err
-}
-
-// ShopDay implements alert.Store: today's redemptions and reversals at a shop, and its average day
-// over the 30 days before.
-func (s *AlertStore) ShopDay(ctx context.Context, shopID int64, dayStart time.Time) (int64, float64, int64, error) {
-	var r struct {
-		Today     int64 `db:"today"`
-		Before    int64 `db:"before_days"`
-		Reversals int64 `db:"reversals"`
-	}
-	err := s.db.get(ctx, &r, nil, `SELECT
-		(SELECT COUNT(*) FROM redemptions WHERE shop_id = ? AND created_at >= ?) AS today,
-		(SELECT COUNT(*) FROM redemptions WHERE shop_id = ? AND created_at >= ? AND created_at < ?) AS before_days,
-		(SELECT COUNT(*) FROM redemptions WHERE shop_id = ? AND reversed_at >= ?) AS reversals`,
-		shopID, dayStart, shopID, dayStart.AddDate(0, 0, -30), dayStart, shopID, dayStart)
-	return r.Today, float64(r.Before) / 30, r.Reversals, err
-}
-
-// AccountRedemptions implements alert.Store.
-func (s *AlertStore) AccountRedemptions(ctx context.Context, accountID int64, dayStart time.Time) (int64, error) {
-	var n int64
-	err := s.db.get(ctx, &n, nil, `SELECT COUNT(*) FROM redemptions WHERE account_id = ? AND created_at >= ?`, accountID, dayStart)
 	return n, err
 }
 
