@@ -106,6 +106,7 @@ type Service struct {
 	places   auth.Places
 	log      *slog.Logger
 	now      func() time.Time
+	cache    thresholdCache
 }
 
 // NewService returns a Service.
@@ -129,22 +130,13 @@ func dayStart(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, china)
 }
 
-func (s *Service) thresholds(ctx context.Context, villageID int64) map[string]int64 {
-	out := map[string]int64{}
-	for k, v := range Defaults {
-		out[k] = v
-	}
-	own, err := s.store.Thresholds(ctx, villageID)
-	if err != nil {
-		s.log.WarnContext(ctx, "alert thresholds unreadable; using defaults", "village_id", villageID, "err", err)
-	}
-	for k, v := range own {
-		out[k] = v
-	}
-	return out
-}
-
+// raise records an alert once per dedupe key. A rule keeps firing while its condition holds (every
+// redemption past a shop's volume threshold), so the key is first claimed in the counters: only
+// the first claimant writes to the store, which dedupes again should the counters be unavailable.
 func (s *Service) raise(ctx context.Context, a Alert, details map[string]any) {
+	if n, err := s.counters.Incr(ctx, "raised:"+a.DedupeKey, 72*time.Hour); err == nil && n > 1 {
+		return
+	}
 	body, _ := json.Marshal(details)
 	a.Details, a.Status, a.CreatedAt = string(body), "open", s.now()
 	if _, err := s.store.Raise(ctx, a); err != nil {
@@ -340,8 +332,10 @@ func (s *Service) SetThresholds(ctx context.Context, p auth.Principal, villageID
 	}
 	for k, v := range in {
 		if err := s.store.SetThreshold(ctx, villageID, k, v); err != nil {
+			s.cache.forget(villageID) // some may have been written
 			return nil, err
 		}
 	}
+	s.cache.forget(villageID)
 	return s.thresholds(ctx, villageID), nil
 }
