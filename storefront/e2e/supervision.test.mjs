@@ -31,6 +31,14 @@ test('the supervisor follows redemptions, verifies the audit log, reads the char
 
   await p.click('.van-tab:has-text("审计日志")')
   await p.locator('[data-test=audit-entry]').first().waitFor()
+  // Filtered to redemptions, every line shown is a redemption.
+  await p.fill('[data-test=filter-object-type] input', 'redemption')
+  await p.click('[data-test=apply-filter]')
+  await p.waitForFunction(() => {
+    const titles = [...document.querySelectorAll('[data-test=audit-entry] .van-cell__title')].map((e) => e.textContent)
+    return titles.length > 0 && titles.every((t) => t.includes('redemption#'))
+  })
+  await p.screenshot({ path: join(shots, '14b-supervision-audit-filter.png') })
   await p.click('[data-test=verify]')
   await p.locator('[data-test=verify-result]', { hasText: '校验通过' }).waitFor()
 
