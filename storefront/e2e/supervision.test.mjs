@@ -1,6 +1,7 @@
 // End to end, in Debian's Chromium: the supervisor's board. It runs after counter.test.mjs in the
 // same service, so the feed holds that test's redemptions: the supervisor sees them, verifies the
-// audit log, sees the chart of points earned and spent, and downloads an Excel export.
+// audit log, sees the chart of points earned and spent, and downloads an Excel export; the clerk
+// records a deposit into the village's fund.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync } from 'node:fs'
@@ -66,4 +67,22 @@ test('the supervisor follows redemptions, verifies the audit log, reads the char
   await admin.selectOption('[data-test=village]', { label: '尖岩村' })
   await admin.click('.van-tab:has-text("报表")')
   await admin.locator('[data-test=chart] canvas').waitFor()
+
+  // The clerk records money put into the village's fund; the balance moves by exactly that much.
+  const clerk = await (await b.newContext({ viewport: { width: 360, height: 760 }, locale: 'zh-CN', baseURL: BASE })).newPage()
+  await clerk.goto('/login')
+  await clerk.fill('input[name=phone]', '13800000001')
+  await clerk.fill('input[name=password]', 'demo-pass-2026')
+  await clerk.click('button[type=submit]')
+  await clerk.waitForURL((u) => !u.pathname.startsWith('/login'))
+  await clerk.goto('/supervision')
+  await clerk.click('.van-tab:has-text("报账")')
+  const balance = async () => Number((await clerk.locator('[data-test=fund-balance] .van-cell__value').textContent()).replace(/[^0-9.]/g, ''))
+  await clerk.locator('[data-test=fund-balance]').waitFor()
+  const before = await balance()
+  await clerk.fill('[data-test=deposit-amount] input', '0.29')
+  await clerk.fill('[data-test=deposit-note] input', '镇财政拨款')
+  await clerk.click('[data-test=deposit]')
+  await clerk.locator('[data-test=fund-balance] .van-cell__value', { hasText: (before + 0.29).toFixed(2) }).waitFor()
+  await clerk.screenshot({ path: join(shots, '16-supervision-fund.png') })
 })
