@@ -289,12 +289,16 @@ func (s *VoucherStore) Redemptions(ctx context.Context, f voucher.RedemptionFilt
 		` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...); err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(out))
+	for i, r := range out {
+		ids[i] = r.ID
+	}
+	items, err := itemsOfMany(ctx, s.db, "redemption_items", "redemption_id", ids)
+	if err != nil {
+		return nil, classify(err)
+	}
 	for i := range out {
-		items, err := itemsOf(ctx, s.db, "redemption_items", "redemption_id", out[i].ID)
-		if err != nil {
-			return nil, classify(err)
-		}
-		out[i].Items = items
+		out[i].Items = items[out[i].ID]
 	}
 	return out, nil
 }
