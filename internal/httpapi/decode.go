@@ -50,6 +50,18 @@ func pathID(c *gin.Context, name string) (int64, error) {
 }
 
 // queryInt parses an optional non-negative integer query parameter.
+// pageOf reads a paged list's path id and its before_id and limit (both optional).
+func pageOf(c *gin.Context) (id, before int64, limit int, err error) {
+	if id, err = pathID(c, "id"); err != nil {
+		return 0, 0, 0, err
+	}
+	if before, err = queryInt(c, "before_id"); err != nil {
+		return 0, 0, 0, err
+	}
+	n, err := queryInt(c, "limit")
+	return id, before, int(n), err
+}
+
 func queryInt(c *gin.Context, name string) (int64, error) {
 	s := c.Query(name)
 	if s == "" {

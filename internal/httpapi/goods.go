@@ -189,19 +189,11 @@ func (s *server) photo(c *gin.Context) {
 }
 
 func (s *server) movements(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
+	id, before, limit, err := pageOf(c)
 	if err != nil {
 		return 0, nil, err
 	}
-	before, err := queryInt(c, "before_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	limit, err := queryInt(c, "limit")
-	if err != nil {
-		return 0, nil, err
-	}
-	ms, err := s.deps.Catalog.Movements(c.Request.Context(), principal(c), id, before, int(limit))
+	ms, err := s.deps.Catalog.Movements(c.Request.Context(), principal(c), id, before, limit)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -57,19 +57,11 @@ func (s *server) account(c *gin.Context) (int, any, error) {
 }
 
 func (s *server) history(c *gin.Context) (int, any, error) {
-	id, err := pathID(c, "id")
+	id, before, limit, err := pageOf(c)
 	if err != nil {
 		return 0, nil, err
 	}
-	before, err := queryInt(c, "before_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	limit, err := queryInt(c, "limit")
-	if err != nil {
-		return 0, nil, err
-	}
-	lines, err := s.deps.Ledger.History(c.Request.Context(), principal(c), id, before, int(limit))
+	lines, err := s.deps.Ledger.History(c.Request.Context(), principal(c), id, before, limit)
 	if err != nil {
 		return 0, nil, err
 	}
