@@ -2,40 +2,12 @@
 // redeems one voucher by the typed short code and another by scanning — the camera is fed a video
 // made from the voucher's QR image; the villager sees the points gone and the voucher redeemed; a
 // second scan shows "already redeemed". Screenshots of the main pages at 360 px go to e2e/screenshots.
-import { test, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-
-const BASE = process.env.BASE_URL
-assert.ok(BASE, 'BASE_URL is required (scripts/e2e.sh sets it)')
-const shots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots')
-mkdirSync(shots, { recursive: true })
-const PASSWORD = 'demo-pass-2026'
-const browsers = []
-
-async function browser(args = []) {
-  const b = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', ...args],
-  })
-  browsers.push(b)
-  const context = await b.newContext({ viewport: { width: 360, height: 760 }, deviceScaleFactor: 2, locale: 'zh-CN', baseURL: BASE })
-  return context.newPage()
-}
-after(async () => { for (const b of browsers) await b.close() })
-
-async function login(page, phone) {
-  await page.goto('/login')
-  await page.fill('input[name=phone]', phone)
-  await page.fill('input[name=password]', PASSWORD)
-  await page.click('button[type=submit]')
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-}
+import { join } from 'node:path'
+import { shots, newPage as browser, login } from './browser.mjs'
 
 async function available(page) {
   await page.goto('/home')

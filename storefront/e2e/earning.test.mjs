@@ -1,36 +1,10 @@
 // End to end, in Debian's Chromium: the clerk registers points for a household and opens the
 // month's meeting; a branch committee member approves the entry and the month; a villager sees it
 // on the public notice (name masked) and objects; the clerk answers; the villager reads the answer.
-import { test, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
-import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-
-const BASE = process.env.BASE_URL
-assert.ok(BASE, 'BASE_URL is required (scripts/e2e.sh sets it)')
-const shots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots')
-mkdirSync(shots, { recursive: true })
-let b
-after(async () => { if (b) await b.close() })
-
-async function page() {
-  if (!b) {
-    b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
-  }
-  const ctx = await b.newContext({ viewport: { width: 360, height: 760 }, deviceScaleFactor: 2, locale: 'zh-CN', baseURL: BASE })
-  return ctx.newPage()
-}
-
-async function login(p, phone) {
-  await p.goto('/login')
-  await p.fill('input[name=phone]', phone)
-  await p.fill('input[name=password]', 'demo-pass-2026')
-  await p.click('button[type=submit]')
-  await p.waitForURL((u) => !u.pathname.startsWith('/login'))
-}
+import { join } from 'node:path'
+import { shots, newPage as page, login } from './browser.mjs'
 
 async function pick(p, field, text) {
   await p.click(`[data-test=${field}]`)
