@@ -80,7 +80,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	if opt.Auth != nil {
 		authCfg = *opt.Auth
 	}
-	a.Auth = auth.NewService(mysql.NewAuthStore(db), redis.NewSessions(a.Redis), redis.NewLimiter(a.Redis), authCfg)
+	a.Auth = auth.NewService(mysql.NewAuthStore(db), redis.NewSessions(a.Redis), redis.NewLockout(a.Redis), authCfg)
 	a.Org = org.NewService(a.OrgStore)
 	a.Ledger = ledger.NewService(a.LedgerStore, a.OrgStore)
 	a.Audit = audit.NewService(a.AuditStore, a.OrgStore)

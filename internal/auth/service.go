@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/phone"
 )
 
 // Errors of logins and sessions.
@@ -18,6 +20,10 @@ var (
 	ErrRateLimited        = fault.New(fault.RateLimited, "rate_limited", "尝试次数过多，请稍后再试 / too many attempts, please wait and try again")
 	ErrWrongPassword      = fault.New(fault.Unprocessable, "wrong_password", "原密码错误 / the current password is wrong")
 	ErrSamePassword       = fault.New(fault.Unprocessable, "same_password", "新密码不能与原密码相同 / the new password must differ from the old one")
+	// ErrSelfAct refuses an official's act on their own login, roles or household.
+	ErrSelfAct = fault.New(fault.Forbidden, "self_act_forbidden", "不能对自己执行此操作 / you may not do this to yourself")
+	// ErrPasswordChangeRequired refuses every call but the password change until the initial password is replaced.
+	ErrPasswordChangeRequired = fault.New(fault.Forbidden, "password_change_required", "请先修改初始密码 / please change your initial password first")
 )
 
 // Credential is what a login is checked against.
@@ -34,13 +40,15 @@ type Store interface {
 	Principal(ctx context.Context, personID int64) (Principal, error)
 	// SetPassword stores a new hash and clears must_change_password.
 	SetPassword(ctx context.Context, personID int64, hash string) error
+	// Phone returns the person's canonical phone, or fault.ErrNotFound when they have none.
+	Phone(ctx context.Context, personID int64) (string, error)
 	// RecordLogin audits a login attempt, a logout or a revocation.
 	RecordLogin(ctx context.Context, ev LoginEvent) error
 }
 
 // LoginEvent is an audited authentication event.
 type LoginEvent struct {
-	Action   string // auth.login, auth.login_failed, auth.logout
+	Action   string // auth.login, auth.login_failed, auth.logout, auth.unlock
 	PersonID int64
 	Phone    string // masked
 	Reason   string
@@ -65,42 +73,31 @@ type Sessions interface {
 	DeleteOthers(ctx context.Context, personID int64, keep string) error
 }
 
-// Limiter counts attempts in fixed windows.
-type Limiter interface {
-	// Allow counts one attempt for key and reports whether it is within limit per window, and
-	// when to retry if not.
-	Allow(ctx context.Context, key string, limit int, window time.Duration) (ok bool, retryAfter time.Duration, err error)
-	Reset(ctx context.Context, key string) error
-}
-
 // Config tunes logins.
 type Config struct {
 	SessionTTL time.Duration
-	// PhoneAttempts per PhoneWindow: strict, it is what stops password guessing on one account.
-	PhoneAttempts int
-	PhoneWindow   time.Duration
-	// IPAttempts per IPWindow: generous, a whole village may share one carrier-NAT address.
-	IPAttempts int
-	IPWindow   time.Duration
+	// Phone is strict: it is what stops password guessing on one account.
+	Phone LockPolicy
+	// Address is generous: a whole village may share one carrier-NAT address.
+	Address LockPolicy
 }
 
 // DefaultConfig is the production tuning.
 func DefaultConfig() Config {
-	return Config{SessionTTL: 12 * time.Hour, PhoneAttempts: 5, PhoneWindow: 15 * time.Minute,
-		IPAttempts: 300, IPWindow: 10 * time.Minute}
+	return Config{SessionTTL: 12 * time.Hour, Phone: PhonePolicy(), Address: AddressPolicy()}
 }
 
 // Service logs people in and out and authenticates sessions.
 type Service struct {
 	store    Store
 	sessions Sessions
-	limiter  Limiter
+	lockout  Lockout
 	cfg      Config
 }
 
 // NewService returns a Service.
-func NewService(store Store, sessions Sessions, limiter Limiter, cfg Config) *Service {
-	return &Service{store: store, sessions: sessions, limiter: limiter, cfg: cfg}
+func NewService(store Store, sessions Sessions, lockout Lockout, cfg Config) *Service {
+	return &Service{store: store, sessions: sessions, lockout: lockout, cfg: cfg}
 }
 
 // Login is a successful login: a bearer token (also set as the session cookie), the CSRF token
@@ -111,19 +108,80 @@ type Login struct {
 	Principal Principal
 }
 
-// Login checks a phone and password. It returns ErrInvalidCredentials (without saying which was
-// wrong), ErrRateLimited with a retry time, or fault.ErrUnavailable when Redis is down.
-func (s *Service) Login(ctx context.Context, phone, password, ip string) (Login, error) {
-	if phone == "" || password == "" || len(phone) > 32 || len(password) > 256 {
+// Login checks a phone and password. The phone is taken in its one canonical form however it
+// was written. It returns phone.ErrInvalid for something that is no mobile number,
+// ErrInvalidCredentials (without saying which was wrong, with the attempts left), ErrRateLimited
+// with the wait, or fault.ErrUnavailable when Redis is down.
+func (s *Service) Login(ctx context.Context, rawPhone, password, ip string) (Login, error) {
+	if rawPhone == "" || password == "" || len(password) > 256 {
 		return Login{}, fault.Invalidf("phone and password are required")
 	}
-	if err := s.limit(ctx, "ip:"+ip, s.cfg.IPAttempts, s.cfg.IPWindow); err != nil {
+	number, err := phone.Canonical(rawPhone)
+	if err != nil {
 		return Login{}, err
 	}
-	if err := s.limit(ctx, "phone:"+phone, s.cfg.PhoneAttempts, s.cfg.PhoneWindow); err != nil {
+	guards := []guard{{"login:ip:" + ip, s.cfg.Address}, {"login:phone:" + number, s.cfg.Phone}}
+	var begun []guard
+	for _, g := range guards {
+		wait, err := s.lockout.Begin(ctx, g.key, g.policy)
+		if err == nil && wait > 0 {
+			err = rateLimited(wait)
+		}
+		if err != nil {
+			for _, b := range begun {
+				_ = s.lockout.Release(ctx, b.key) // nothing was guessed
+			}
+			return Login{}, err
+		}
+		begun = append(begun, g)
+	}
+	l, err := s.check(ctx, number, password)
+	if err != nil && !errors.Is(err, ErrInvalidCredentials) {
+		for _, g := range guards {
+			_ = s.lockout.Release(ctx, g.key)
+		}
 		return Login{}, err
 	}
-	cred, err := s.store.CredentialByPhone(ctx, phone)
+	if err == nil {
+		// The phone's failures are forgiven by its owner's success; the address's are not, or
+		// one valid account would reset a sprayer's count across every other phone.
+		_ = s.lockout.Release(ctx, guards[0].key)
+		_ = s.lockout.Succeed(ctx, guards[1].key) // a failed reset only keeps a stricter count
+		return l, nil
+	}
+	var locked time.Duration
+	left := s.cfg.Phone.Failures
+	for _, g := range guards {
+		d, n, ferr := s.lockout.Fail(ctx, g.key, g.policy)
+		if ferr != nil {
+			return Login{}, ferr
+		}
+		locked, left = max(locked, d), min(left, n)
+	}
+	reason := "wrong phone or password"
+	if locked > 0 {
+		reason += "; locked for " + locked.String()
+	}
+	if err := s.store.RecordLogin(ctx, LoginEvent{Action: "auth.login_failed", PersonID: l.Principal.PersonID,
+		Phone: phone.Mask(number), Reason: reason}); err != nil {
+		return Login{}, err
+	}
+	details := map[string]any{"attempts_left": left}
+	if locked > 0 {
+		details["retry_after_seconds"] = seconds(locked)
+	}
+	return Login{}, ErrInvalidCredentials.WithDetails(details)
+}
+
+type guard struct {
+	key    string
+	policy LockPolicy
+}
+
+// check verifies the password of a canonical phone and opens a session. On a wrong password it
+// returns ErrInvalidCredentials with the person (if any) in l.Principal.PersonID for the audit.
+func (s *Service) check(ctx context.Context, number, password string) (l Login, err error) {
+	cred, err := s.store.CredentialByPhone(ctx, number)
 	if err != nil && fault.KindOf(err) != fault.NotFound {
 		return Login{}, err
 	}
@@ -131,14 +189,8 @@ func (s *Service) Login(ctx context.Context, phone, password, ip string) (Login,
 		if cred.PasswordHash == "" {
 			_ = passwordMatches(string(dummyHash), password) // same time for unknown phones
 		}
-		ev := LoginEvent{Action: "auth.login_failed", PersonID: cred.PersonID, Phone: maskPhone(phone), Reason: "wrong phone or password"}
-		if cred.Disabled {
-			ev.Reason = "disabled"
-		}
-		if err := s.store.RecordLogin(ctx, ev); err != nil {
-			return Login{}, err
-		}
-		return Login{}, ErrInvalidCredentials
+		l.Principal.PersonID = cred.PersonID
+		return l, ErrInvalidCredentials
 	}
 	p, err := s.store.Principal(ctx, cred.PersonID)
 	if err != nil {
@@ -149,22 +201,65 @@ func (s *Service) Login(ctx context.Context, phone, password, ip string) (Login,
 	if err := s.sessions.Create(ctx, sess, s.cfg.SessionTTL); err != nil {
 		return Login{}, err
 	}
-	_ = s.limiter.Reset(ctx, "phone:"+phone) // a failed reset only keeps a stricter count
-	if err := s.store.RecordLogin(ctx, LoginEvent{Action: "auth.login", PersonID: p.PersonID, Phone: maskPhone(phone)}); err != nil {
+	if err := s.store.RecordLogin(ctx, LoginEvent{Action: "auth.login", PersonID: p.PersonID, Phone: phone.Mask(number)}); err != nil {
 		return Login{}, err
 	}
 	return Login{Token: token, CSRF: sess.CSRF, Principal: p}, nil
 }
 
-func (s *Service) limit(ctx context.Context, key string, n int, window time.Duration) error {
-	ok, retry, err := s.limiter.Allow(ctx, "login:"+key, n, window)
+// rateLimited says how long to wait, in seconds (rounded up) and in words.
+func rateLimited(wait time.Duration) error {
+	secs := seconds(wait)
+	return ErrRateLimited.WithMessage("尝试次数过多，请%s后再试 / too many attempts, please try again in %s",
+		waitZH(secs), waitEN(secs)).WithDetails(map[string]any{"retry_after_seconds": secs})
+}
+
+func seconds(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }
+
+func waitZH(secs int) string {
+	if secs < 60 {
+		return fmt.Sprintf("%d秒", secs)
+	}
+	return fmt.Sprintf("%d分钟", (secs+59)/60)
+}
+
+func waitEN(secs int) string {
+	if secs < 60 {
+		return fmt.Sprintf("%d seconds", secs)
+	}
+	if m := (secs + 59) / 60; m > 1 {
+		return fmt.Sprintf("%d minutes", m)
+	}
+	return "1 minute"
+}
+
+// Unlock lifts the login lock of a person of a village p manages (the village office, when a
+// villager was shut out by someone guessing), and audits it. Nobody unlocks themselves. It
+// reports whether the person was locked; fault.ErrForbidden or fault.ErrNotFound otherwise.
+func (s *Service) Unlock(ctx context.Context, p Principal, personID int64) (bool, error) {
+	if personID == p.PersonID {
+		return false, fmt.Errorf("unlock person %d: %w", personID, ErrSelfAct)
+	}
+	target, err := s.store.Principal(ctx, personID)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if !ok {
-		return ErrRateLimited.WithDetails(map[string]any{"retry_after_seconds": int(retry.Seconds()) + 1})
+	if !p.CanManageVillage(target.Home) {
+		return false, fmt.Errorf("unlock person %d: %w", personID, fault.ErrForbidden)
 	}
-	return nil
+	number, err := s.store.Phone(ctx, personID)
+	if err != nil {
+		return false, err
+	}
+	was, err := s.lockout.Unlock(ctx, "login:phone:"+number)
+	if err != nil {
+		return false, err
+	}
+	reason := "not locked"
+	if was {
+		reason = "lock lifted"
+	}
+	return was, s.store.RecordLogin(ctx, LoginEvent{Action: "auth.unlock", PersonID: personID, Phone: phone.Mask(number), Reason: reason})
 }
 
 // Authenticate returns the session of a token and its principal, or fault.ErrUnauthorized.
@@ -201,16 +296,26 @@ func (s *Service) Logout(ctx context.Context, sess Session) error {
 // ChangePassword replaces p's password after checking the current one, and ends every other
 // session of p. It returns ErrWrongPassword, ErrWeakPassword or ErrSamePassword.
 func (s *Service) ChangePassword(ctx context.Context, sess Session, current, next string) error {
-	if err := s.limit(ctx, fmt.Sprintf("password:%d", sess.PersonID), s.cfg.PhoneAttempts, s.cfg.PhoneWindow); err != nil {
-		return err
-	}
-	p, err := s.store.Principal(ctx, sess.PersonID)
+	key := fmt.Sprintf("password:%d", sess.PersonID)
+	wait, err := s.lockout.Begin(ctx, key, s.cfg.Phone)
 	if err != nil {
 		return err
 	}
+	if wait > 0 {
+		return rateLimited(wait)
+	}
+	p, err := s.store.Principal(ctx, sess.PersonID)
+	if err != nil {
+		_ = s.lockout.Release(ctx, key)
+		return err
+	}
 	if !passwordMatches(p.passwordHash, current) {
+		if _, _, err := s.lockout.Fail(ctx, key, s.cfg.Phone); err != nil {
+			return err
+		}
 		return ErrWrongPassword
 	}
+	_ = s.lockout.Succeed(ctx, key)
 	if current == next {
 		return ErrSamePassword
 	}
@@ -234,11 +339,4 @@ func newToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on Linux (Go 1.24+ panics instead of erroring)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func maskPhone(phone string) string {
-	if len(phone) < 8 {
-		return "***"
-	}
-	return phone[:3] + "****" + phone[len(phone)-4:]
 }

@@ -7,6 +7,7 @@ import (
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/text"
 )
 
 // AgreementInput is what a clerk sends to record an agreement; dates are YYYY-MM-DD.
@@ -53,11 +54,12 @@ func (s *Service) CreateAgreement(ctx context.Context, p auth.Principal, shopID 
 	if to.Before(from) || to.After(from.AddDate(10, 0, 0)) {
 		return Agreement{}, fault.Invalidf("valid_to must be on or after valid_from, and within ten years")
 	}
-	if err := text("note", in.Note, 0, 255); err != nil {
+	note, err := text.CleanLines("note", in.Note, 0, 255)
+	if err != nil {
 		return Agreement{}, err
 	}
 	return s.store.CreateAgreement(ctx, Agreement{ShopID: sh.ID, VillageID: in.VillageID, ValidFrom: from, ValidTo: to,
-		Status: AgreementActive, Note: in.Note, CreatedBy: p.PersonID})
+		Status: AgreementActive, Note: note, CreatedBy: p.PersonID})
 }
 
 // SetAgreementStatus suspends, resumes or ends an agreement of a village p manages.
@@ -67,7 +69,8 @@ func (s *Service) SetAgreementStatus(ctx context.Context, p auth.Principal, id i
 	default:
 		return Agreement{}, fault.Invalidf("status must be active, suspended or ended")
 	}
-	if err := text("note", note, 0, 255); err != nil {
+	note, err := text.CleanLines("note", note, 0, 255)
+	if err != nil {
 		return Agreement{}, err
 	}
 	a, err := s.store.Agreement(ctx, id)

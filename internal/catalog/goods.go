@@ -8,6 +8,7 @@ import (
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/text"
 )
 
 // GoodsInput is what a shopkeeper or clerk sends to list or change goods.
@@ -21,14 +22,17 @@ type GoodsInput struct {
 	LowStock     *int   `json:"low_stock"`
 }
 
-func (in GoodsInput) apply(g *Goods) error {
+func (in GoodsInput) apply(g *Goods) (err error) {
+	if in.Name, err = text.Clean("name", in.Name, 1, 64); err != nil {
+		return err
+	}
+	if in.Category, err = text.Clean("category", in.Category, 1, 32); err != nil {
+		return err
+	}
+	if in.Unit, err = text.Clean("unit", in.Unit, 1, 16); err != nil {
+		return err
+	}
 	switch {
-	case text("name", in.Name, 1, 64) != nil:
-		return text("name", in.Name, 1, 64)
-	case text("category", in.Category, 1, 32) != nil:
-		return text("category", in.Category, 1, 32)
-	case text("unit", in.Unit, 1, 16) != nil:
-		return text("unit", in.Unit, 1, 16)
 	case in.Points < 1 || in.Points > MaxPoints:
 		return fault.Invalidf("points must be a whole number from 1 to %d", MaxPoints)
 	case in.PriceFen < 0 || in.PriceFen > MaxPriceFen:
@@ -38,7 +42,7 @@ func (in GoodsInput) apply(g *Goods) error {
 	case in.LowStock != nil && (*in.LowStock < 0 || *in.LowStock > 1_000_000):
 		return fault.Invalidf("low_stock must be from 0 to 1000000")
 	}
-	g.Name, g.Category, g.Unit = strings.TrimSpace(in.Name), strings.TrimSpace(in.Category), strings.TrimSpace(in.Unit)
+	g.Name, g.Category, g.Unit = in.Name, in.Category, in.Unit
 	g.Points, g.PriceFen, g.MonthlyLimit = in.Points, in.PriceFen, in.MonthlyLimit
 	if in.LowStock != nil {
 		g.LowStock = *in.LowStock

@@ -3,13 +3,13 @@ package catalog
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/phone"
+	"pointsmarket/internal/text"
 )
 
 // Service applies the catalog's rules and access policy: a shopkeeper manages only their shop's
@@ -97,31 +97,25 @@ type ShopInput struct {
 	Phone     string `json:"phone"`
 }
 
-func (in ShopInput) apply(sh *org.Shop) error {
-	if err := text("name", in.Name, 1, 64); err != nil {
+func (in ShopInput) apply(sh *org.Shop) (err error) {
+	if in.Name, err = text.Clean("name", in.Name, 1, 64); err != nil {
 		return err
 	}
-	if err := text("address", in.Address, 0, 255); err != nil {
+	if in.Address, err = text.Clean("address", in.Address, 0, 255); err != nil {
 		return err
 	}
-	if err := text("owner_name", in.OwnerName, 0, 64); err != nil {
+	if in.OwnerName, err = text.Clean("owner_name", in.OwnerName, 0, 64); err != nil {
 		return err
 	}
-	if in.Phone != "" && !org.ValidPhone(in.Phone) {
-		return fault.Invalidf("phone must be an 11-digit mobile number")
+	if in.Phone, err = text.Clean("phone", in.Phone, 0, 64); err != nil {
+		return err
 	}
-	sh.Name, sh.Address, sh.OwnerName, sh.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.OwnerName), in.Phone
-	return nil
-}
-
-func text(field, v string, min, max int) error {
-	n := utf8.RuneCountInString(strings.TrimSpace(v))
-	if n < min || n > max {
-		if min == 0 {
-			return fault.Invalidf("%s may have at most %d characters", field, max)
+	if in.Phone != "" {
+		if in.Phone, err = phone.Canonical(in.Phone); err != nil {
+			return err
 		}
-		return fault.Invalidf("%s must have %d to %d characters", field, min, max)
 	}
+	sh.Name, sh.Address, sh.OwnerName, sh.Phone = in.Name, in.Address, in.OwnerName, in.Phone
 	return nil
 }
 

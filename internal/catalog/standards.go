@@ -6,6 +6,7 @@ import (
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/text"
 )
 
 // StandardInput is what a clerk proposes: one point is worth fen_per_point fen (100 = 1 yuan),
@@ -43,11 +44,12 @@ func (s *Service) ProposeStandard(ctx context.Context, p auth.Principal, village
 	if in.TolerancePct < 0 || in.TolerancePct > 100 {
 		return Standard{}, fault.Invalidf("tolerance_pct must be from 0 to 100")
 	}
-	if err := text("note", in.Note, 0, 255); err != nil {
+	note, err := text.CleanLines("note", in.Note, 0, 255)
+	if err != nil {
 		return Standard{}, err
 	}
 	return s.store.ProposeStandard(ctx, Standard{VillageID: villageID, FenPerPoint: in.FenPerPoint,
-		TolerancePct: in.TolerancePct, Status: StandardProposed, Note: in.Note, ProposedBy: p.PersonID})
+		TolerancePct: in.TolerancePct, Status: StandardProposed, Note: note, ProposedBy: p.PersonID})
 }
 
 // DecideStandard approves or rejects a proposal. Only a supervisor of the village may, and never
@@ -68,7 +70,7 @@ func (s *Service) DecideStandard(ctx context.Context, p auth.Principal, id int64
 	if st.ProposedBy == p.PersonID {
 		return st, nil, ErrSelfApproval
 	}
-	if err := text("note", note, 0, 255); err != nil {
+	if note, err = text.CleanLines("note", note, 0, 255); err != nil {
 		return st, nil, err
 	}
 	return s.store.DecideStandard(ctx, id, approve, note)

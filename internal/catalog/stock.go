@@ -6,6 +6,7 @@ import (
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/text"
 )
 
 // StockInput is a stock-in (quantity > 0, with the delivery date) or an adjustment (a signed
@@ -32,8 +33,8 @@ func (s *Service) AdjustStock(ctx context.Context, p auth.Principal, goodsID int
 	if in.Quantity == 0 || in.Quantity > MaxStock || in.Quantity < -MaxStock {
 		return Goods{}, fault.Invalidf("quantity must be a non-zero whole number from -%d to %d", MaxStock, MaxStock)
 	}
-	if err := text("reason", in.Reason, 1, 255); err != nil {
-		return Goods{}, fault.Invalidf("an adjustment needs a reason (damage, count correction ...)")
+	if _, err := text.CleanLines("reason", in.Reason, 1, 255); err != nil {
+		return Goods{}, text.ErrInvalid.WithMessage("调整库存需要说明原因 / an adjustment needs a reason (damage, count correction ...)")
 	}
 	return s.move(ctx, p, goodsID, Adjust, in.Quantity, in)
 }
@@ -53,10 +54,11 @@ func (s *Service) move(ctx context.Context, p auth.Principal, goodsID int64, kin
 		}
 		day = d
 	}
-	if err := text("reason", in.Reason, 1, 255); err != nil {
+	reason, err := text.CleanLines("reason", in.Reason, 1, 255)
+	if err != nil {
 		return Goods{}, err
 	}
-	return s.store.MoveStock(ctx, Movement{GoodsID: goodsID, Delta: delta, Kind: kind, Reason: in.Reason,
+	return s.store.MoveStock(ctx, Movement{GoodsID: goodsID, Delta: delta, Kind: kind, Reason: reason,
 		MovedOn: day, CreatedBy: p.PersonID})
 }
 

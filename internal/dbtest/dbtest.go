@@ -66,11 +66,10 @@ func Config(t testing.TB) app.Config {
 	}
 }
 
-// LooseAuth is auth.DefaultConfig with limits high enough for tests that log in many times;
-// tests of the limits themselves set their own.
-func LooseAuth() *auth.Config {
+// TestAuth is auth.DefaultConfig: only failures count, so tests that log in many times need no
+// looser limits (which is how a limiter that refused successful logins once went unnoticed).
+func TestAuth() *auth.Config {
 	c := auth.DefaultConfig()
-	c.PhoneAttempts, c.IPAttempts = 1000, 100000
 	return &c
 }
 
@@ -85,7 +84,7 @@ func New(t testing.TB, opt app.Options) *app.App {
 func NewWith(t testing.TB, cfg app.Config, opt app.Options) *app.App {
 	t.Helper()
 	if opt.Auth == nil {
-		opt.Auth = LooseAuth()
+		opt.Auth = TestAuth()
 	}
 	a, err := app.New(cfg, Logger(), opt)
 	if err != nil {
@@ -112,7 +111,7 @@ func SystemCtx() context.Context {
 // unreachable, for tests of outages.
 func NewWithoutRedis(t testing.TB, cfg app.Config) *app.App {
 	t.Helper()
-	a, err := app.New(cfg, Logger(), app.Options{Auth: LooseAuth()})
+	a, err := app.New(cfg, Logger(), app.Options{Auth: TestAuth()})
 	if err != nil {
 		t.Fatal(err)
 	}

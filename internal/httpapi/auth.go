@@ -60,6 +60,18 @@ func (s *server) logout(c *gin.Context) (int, any, error) {
 	return http.StatusOK, gin.H{"status": "logged_out"}, nil
 }
 
+func (s *server) unlockLogin(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	was, err := s.deps.Auth.Unlock(c.Request.Context(), principal(c), id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"status": "unlocked", "was_locked": was}, nil
+}
+
 func (s *server) changePassword(c *gin.Context) (int, any, error) {
 	var in struct {
 		Current string `json:"current_password"`

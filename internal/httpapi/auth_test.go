@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"pointsmarket/internal/app"
@@ -64,11 +65,14 @@ func TestLoginAndMe(t *testing.T) {
 func TestLoginRefusals(t *testing.T) {
 	t.Parallel()
 	strict := auth.DefaultConfig()
-	strict.PhoneAttempts, strict.IPAttempts = 3, 9
+	strict.Phone.Failures, strict.Address.Failures, strict.Address.InFlight = 3, 6, 0
 	e := newEnv(t, app.Options{Auth: &strict})
 	wrong := e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": "13800000010", "password": "guess-1234"})
 	if wrong.status != http.StatusUnauthorized || wrong.code() != "invalid_credentials" {
 		t.Fatalf("wrong password: %d %s", wrong.status, wrong.raw)
+	}
+	if left := wrong.body["error"].(map[string]any)["details"].(map[string]any)["attempts_left"]; num(left) != 2 {
+		t.Errorf("attempts_left after one failure = %v, want 2", left)
 	}
 	unknown := e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": "13999999999", "password": "guess-1234"})
 	if unknown.status != http.StatusUnauthorized || unknown.code() != "invalid_credentials" {
@@ -85,19 +89,24 @@ func TestLoginRefusals(t *testing.T) {
 		e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": "13800000010", "password": guess})
 	}
 	limited := e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": "13800000010", "password": demo.Password})
-	if limited.status != http.StatusTooManyRequests || limited.code() != "rate_limited" || limited.header.Get("Retry-After") == "" {
-		t.Fatalf("fourth attempt on one phone: %d %s", limited.status, limited.raw)
+	if limited.status != http.StatusTooManyRequests || limited.code() != "rate_limited" || limited.header.Get("Retry-After") != "60" {
+		t.Fatalf("fourth attempt on one phone: %d %s %v", limited.status, limited.raw, limited.header)
 	}
-	// Other phones from the same address are still served until the (higher) per-IP limit.
-	if r := e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": "13800000011", "password": demo.Password}); r.status != http.StatusOK {
-		t.Fatalf("another phone from the same address: %d %s", r.status, r.raw)
+	if msg := limited.body["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "1分钟") || !strings.Contains(msg, "1 minute") {
+		t.Errorf("the refusal does not say how long to wait: %q", msg)
 	}
-	var last reply
-	for _, phone := range []string{"13800000001", "13800000002", "13800000003", "13800000012"} {
-		last = e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": phone, "password": demo.Password})
+	// Other phones from the same address are still served: the address counts failures only.
+	for range 5 {
+		if r := e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": "13800000011", "password": demo.Password}); r.status != http.StatusOK {
+			t.Fatalf("another phone from the same address: %d %s", r.status, r.raw)
+		}
 	}
-	if last.status != http.StatusTooManyRequests {
-		t.Fatalf("beyond the per-IP limit: %d %s", last.status, last.raw)
+	// The address's sixth failure (across phones) locks it for every phone.
+	for _, phone := range []string{"13800000001", "13800000002"} {
+		e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": phone, "password": "guess-0000"})
+	}
+	if last := e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": "13800000003", "password": demo.Password}); last.status != http.StatusTooManyRequests {
+		t.Fatalf("beyond the per-address limit: %d %s", last.status, last.raw)
 	}
 	// Failed logins are audited.
 	var n int

@@ -176,3 +176,17 @@ func (r *privateRedis) stop() {
 		r.cmd = nil
 	}
 }
+
+// post sends a JSON POST without a token and returns the status only; unlike call it is safe
+// from several goroutines (it reports errors instead of stopping the test).
+func (e *env) post(path string, body any) int {
+	buf, _ := json.Marshal(body)
+	resp, err := http.Post(e.srv.URL+path, "application/json", bytes.NewReader(buf))
+	if err != nil {
+		e.t.Error(err)
+		return 0
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}

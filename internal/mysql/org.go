@@ -12,6 +12,7 @@ import (
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/phone"
 )
 
 // OrgStore implements org.Store.
@@ -218,11 +219,11 @@ func (s *OrgStore) CreatePerson(ctx context.Context, p org.Person, passwordHash 
 // auditPerson is what the audit log keeps of a person: the phone masked, since the log is read
 // by supervisors who have no need of it.
 func auditPerson(p org.Person) map[string]any {
-	phone := ""
+	masked := ""
 	if p.Phone != nil {
-		phone = org.MaskPhone(*p.Phone)
+		masked = phone.Mask(*p.Phone)
 	}
-	return map[string]any{"id": p.ID, "name": p.Name, "phone": phone, "household_id": p.HouseholdID,
+	return map[string]any{"id": p.ID, "name": p.Name, "phone": masked, "household_id": p.HouseholdID,
 		"village_id": p.VillageID, "disabled": p.Disabled}
 }
 

@@ -34,6 +34,18 @@ func (s *AuthStore) CredentialByPhone(ctx context.Context, phone string) (auth.C
 	return auth.Credential{PersonID: row.ID, PasswordHash: row.Hash.String, Disabled: row.Disabled}, nil
 }
 
+// Phone implements auth.Store.
+func (s *AuthStore) Phone(ctx context.Context, personID int64) (string, error) {
+	var phone sql.NullString
+	if err := s.db.get(ctx, &phone, fault.ErrNotFound, `SELECT phone FROM people WHERE id = ?`, personID); err != nil {
+		return "", fmt.Errorf("phone of person %d: %w", personID, err)
+	}
+	if !phone.Valid {
+		return "", fmt.Errorf("phone of person %d: %w", personID, fault.ErrNotFound)
+	}
+	return phone.String, nil
+}
+
 // Principal implements auth.Store: the person and their grants in one query, since it runs on
 // every authenticated request.
 func (s *AuthStore) Principal(ctx context.Context, personID int64) (auth.Principal, error) {
@@ -106,10 +118,13 @@ func personPlace(ctx context.Context, q sqlx.QueryerContext, personID int64) (au
 }
 
 // RecordLogin implements auth.Store. The actor of a login is the person logging in (or nobody
-// when the phone is unknown); the entry goes to their village's chains.
+// when the phone is unknown); of an unlock, the official who lifted it. The entry goes to the
+// village chains of the person it is about.
 func (s *AuthStore) RecordLogin(ctx context.Context, ev auth.LoginEvent) error {
 	actor, _ := audit.ActorFrom(ctx)
-	actor.PersonID = ev.PersonID
+	if actor.PersonID == 0 {
+		actor.PersonID = ev.PersonID
+	}
 	if actor.Role == "" {
 		actor.Role = "anonymous"
 	}

@@ -4,10 +4,8 @@
 package org
 
 import (
-	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
@@ -89,19 +87,6 @@ var (
 	ErrGrantNotFound = fault.New(fault.NotFound, "grant_not_found", "此人没有该职务 / the person does not hold this role there")
 )
 
-var phonePattern = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
-
-// ValidPhone reports whether phone is a mainland mobile number.
-func ValidPhone(phone string) bool { return phonePattern.MatchString(phone) }
-
-func checkName(field, v string, max int) error {
-	v = strings.TrimSpace(v)
-	if v == "" || utf8.RuneCountInString(v) > max {
-		return fault.Invalidf("%s must have 1 to %d characters", field, max)
-	}
-	return nil
-}
-
 // MaskName hides the middle of a name: 张三明 → 张*明, 张三 → 张*.
 func MaskName(name string) string {
 	r := []rune(name)
@@ -113,12 +98,4 @@ func MaskName(name string) string {
 	default:
 		return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
 	}
-}
-
-// MaskPhone keeps the first three and last four digits: 138****0010.
-func MaskPhone(phone string) string {
-	if len(phone) < 8 {
-		return strings.Repeat("*", len(phone))
-	}
-	return phone[:3] + strings.Repeat("*", len(phone)-7) + phone[len(phone)-4:]
 }

@@ -3,10 +3,11 @@ package org
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/phone"
+	"pointsmarket/internal/text"
 )
 
 // People lists a village's people (or one household's) for those who may read the village, and a
@@ -49,7 +50,7 @@ func (s *Service) Person(ctx context.Context, p auth.Principal, id int64) (Perso
 
 func (s *Service) masked(p auth.Principal, place auth.Place, person Person) Person {
 	if person.Phone != nil && person.ID != p.PersonID && !p.CanManageVillage(place) {
-		m := MaskPhone(*person.Phone)
+		m := phone.Mask(*person.Phone)
 		person.Phone = &m
 	}
 	return person
@@ -65,12 +66,16 @@ type PersonInput struct {
 	Disabled        bool   `json:"disabled"`
 }
 
-func (s *Service) validatePerson(ctx context.Context, villageID int64, in PersonInput) error {
-	if err := checkName("name", in.Name, 64); err != nil {
+// cleanPerson normalises the input's name and phone in place (the phone to its one canonical
+// form, so that the login finds it however it was typed) and checks the household.
+func (s *Service) cleanPerson(ctx context.Context, villageID int64, in *PersonInput) (err error) {
+	if in.Name, err = text.Clean("name", in.Name, 1, 64); err != nil {
 		return err
 	}
-	if in.Phone != "" && !ValidPhone(in.Phone) {
-		return fault.Invalidf("phone must be an 11-digit mobile number")
+	if blank, _ := text.Clean("phone", in.Phone, 0, 64); blank == "" {
+		in.Phone = ""
+	} else if in.Phone, err = phone.Canonical(in.Phone); err != nil {
+		return err
 	}
 	if in.HouseholdID != nil {
 		h, err := s.store.Household(ctx, *in.HouseholdID)
@@ -96,7 +101,7 @@ func (s *Service) CreatePerson(ctx context.Context, p auth.Principal, villageID 
 	if _, err := s.village(ctx, villageID, p.CanManageVillage); err != nil {
 		return Person{}, err
 	}
-	if err := s.validatePerson(ctx, villageID, in); err != nil {
+	if err := s.cleanPerson(ctx, villageID, &in); err != nil {
 		return Person{}, err
 	}
 	var hash string
@@ -110,7 +115,7 @@ func (s *Service) CreatePerson(ctx context.Context, p auth.Principal, villageID 
 		}
 	}
 	return s.store.CreatePerson(ctx, Person{
-		VillageID: villageID, HouseholdID: in.HouseholdID, Name: strings.TrimSpace(in.Name),
+		VillageID: villageID, HouseholdID: in.HouseholdID, Name: in.Name,
 		Phone: optionalPhone(in.Phone), MustChangePassword: hash != "",
 	}, hash)
 }
@@ -127,14 +132,14 @@ func (s *Service) UpdatePerson(ctx context.Context, p auth.Principal, id int64, 
 	if in.InitialPassword != "" {
 		return Person{}, fault.Invalidf("passwords are changed by their owner, not here")
 	}
-	if err := s.validatePerson(ctx, person.VillageID, in); err != nil {
+	if err := s.cleanPerson(ctx, person.VillageID, &in); err != nil {
 		return Person{}, err
 	}
 	if in.Disabled && id == p.PersonID {
 		return Person{}, fault.Invalidf("you cannot disable yourself")
 	}
 	return s.store.UpdatePerson(ctx, id, func(x *Person) error {
-		x.Name, x.Phone, x.HouseholdID, x.Disabled = strings.TrimSpace(in.Name), optionalPhone(in.Phone), in.HouseholdID, in.Disabled
+		x.Name, x.Phone, x.HouseholdID, x.Disabled = in.Name, optionalPhone(in.Phone), in.HouseholdID, in.Disabled
 		return nil
 	})
 }

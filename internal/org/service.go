@@ -3,10 +3,10 @@ package org
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/text"
 )
 
 // Store persists people and places. Every write is audited by the implementation in the same
@@ -97,10 +97,11 @@ func (s *Service) CreateGroup(ctx context.Context, p auth.Principal, villageID i
 	if _, err := s.village(ctx, villageID, p.CanManageVillage); err != nil {
 		return Group{}, err
 	}
-	if err := checkName("name", name, 64); err != nil {
+	name, err := text.Clean("name", name, 1, 64)
+	if err != nil {
 		return Group{}, err
 	}
-	return s.store.CreateGroup(ctx, Group{VillageID: villageID, Name: strings.TrimSpace(name)})
+	return s.store.CreateGroup(ctx, Group{VillageID: villageID, Name: name})
 }
 
 // Households lists a village's households, for those who may read the whole village.
@@ -136,18 +137,19 @@ type HouseholdInput struct {
 	Address  string `json:"address"`
 }
 
-func (in HouseholdInput) validate() error {
-	if err := checkName("number", in.Number, 32); err != nil {
+// clean normalises the input's text in place and checks its bounds.
+func (in *HouseholdInput) clean() (err error) {
+	if in.Number, err = text.Clean("number", in.Number, 1, 32); err != nil {
 		return err
 	}
-	if err := checkName("head_name", in.HeadName, 64); err != nil {
+	if in.HeadName, err = text.Clean("head_name", in.HeadName, 1, 64); err != nil {
+		return err
+	}
+	if in.Address, err = text.Clean("address", in.Address, 0, 255); err != nil {
 		return err
 	}
 	if in.Size < 1 || in.Size > 50 {
 		return fault.Invalidf("size must be between 1 and 50 people")
-	}
-	if len(in.Address) > 255 {
-		return fault.Invalidf("address is too long")
 	}
 	return nil
 }
@@ -174,15 +176,15 @@ func (s *Service) CreateHousehold(ctx context.Context, p auth.Principal, village
 	if _, err := s.village(ctx, villageID, p.CanManageVillage); err != nil {
 		return Household{}, err
 	}
-	if err := in.validate(); err != nil {
+	if err := in.clean(); err != nil {
 		return Household{}, err
 	}
 	if err := s.checkGroup(ctx, villageID, in.GroupID); err != nil {
 		return Household{}, err
 	}
 	return s.store.CreateHousehold(ctx, Household{
-		VillageID: villageID, GroupID: in.GroupID, Number: strings.TrimSpace(in.Number),
-		HeadName: strings.TrimSpace(in.HeadName), Size: in.Size, Address: strings.TrimSpace(in.Address),
+		VillageID: villageID, GroupID: in.GroupID, Number: in.Number,
+		HeadName: in.HeadName, Size: in.Size, Address: in.Address,
 	})
 }
 
@@ -195,15 +197,15 @@ func (s *Service) UpdateHousehold(ctx context.Context, p auth.Principal, id int6
 	if _, err := s.village(ctx, h.VillageID, p.CanManageVillage); err != nil {
 		return Household{}, err
 	}
-	if err := in.validate(); err != nil {
+	if err := in.clean(); err != nil {
 		return Household{}, err
 	}
 	if err := s.checkGroup(ctx, h.VillageID, in.GroupID); err != nil {
 		return Household{}, err
 	}
 	return s.store.UpdateHousehold(ctx, id, func(h *Household) error {
-		h.GroupID, h.Number, h.HeadName = in.GroupID, strings.TrimSpace(in.Number), strings.TrimSpace(in.HeadName)
-		h.Size, h.Address = in.Size, strings.TrimSpace(in.Address)
+		h.GroupID, h.Number, h.HeadName = in.GroupID, in.Number, in.HeadName
+		h.Size, h.Address = in.Size, in.Address
 		return nil
 	})
 }
