@@ -27,6 +27,7 @@ const (
 	HouseholdFrequency = "household_frequency" // one household redeeming unusually often today
 	ReversalShare      = "reversal_share"      // a shop's reversals above a share of its redemptions today
 	SettlementMismatch = "settlement_mismatch" // a statement's total differs from its redemptions
+	ShortCodeMisses    = "short_code_misses"   // typed voucher codes that match nothing, in a burst
 )
 
 // Defaults are the thresholds of a village that set none.
@@ -244,6 +245,15 @@ func (s *Service) usualDay(ctx context.Context, shopID int64, day time.Time) flo
 		sum += c
 	}
 	return float64(sum) / 30
+}
+
+// OnShortCodeMisses raises an alert when a shop's typed codes were locked after a burst of
+// misses: someone at that counter may be guessing other villagers' codes.
+func (s *Service) OnShortCodeMisses(ctx context.Context, villageID, shopID, personID int64, misses int) {
+	hour := s.now().In(china).Format("2006010215")
+	s.raise(ctx, Alert{VillageID: villageID, Rule: ShortCodeMisses, DedupeKey: fmt.Sprintf("shortmiss:%d:%s", shopID, hour), SubjectType: "shop", SubjectID: shopID,
+		Message: "超市连续输入无效兑换码，疑似猜码 / many typed voucher codes matched nothing at a shop: someone may be guessing codes"},
+		map[string]any{"misses": misses, "person_id": personID})
 }
 
 // OnSettlement checks a generated statement against its redemptions.

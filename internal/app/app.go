@@ -64,6 +64,8 @@ type App struct {
 // Options adjust the wiring; tests use them to loosen login limits.
 type Options struct {
 	Auth *auth.Config
+	// ShortCodes tunes the throttle of typed voucher codes (zero: the default).
+	ShortCodes voucher.ShortCodeLimits
 }
 
 // New wires the service. It connects lazily: New succeeds while MySQL or Redis are down.
@@ -99,6 +101,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Vouchers = voucher.NewService(voucher.Deps{
 		Store: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
 		Codes: voucher.NewCodes(cfg.Secret), Invalidate: a.CatalogCache.Invalidate, Observer: newCounterMetrics(a.Registry),
+		Throttle: redis.NewLimiter(a.Redis), Misses: redis.NewLockout(a.Redis), ShortCodes: opt.ShortCodes,
 		Log: log, Now: a.Now,
 	})
 

@@ -28,6 +28,14 @@ func (a *App) watch() {
 		}
 		a.Alerts.OnRedemption(ctx, alert.RedemptionFacts{ID: r.ID, VillageID: r.VillageID, ShopID: r.ShopID, AccountID: r.AccountID, At: at, Reversal: reversal})
 	}
+	a.Vouchers.ShortCodeMissed = func(ctx context.Context, shopID, personID int64, misses int) {
+		shop, err := a.CatalogStore.Shop(ctx, shopID)
+		if err != nil {
+			a.Log.WarnContext(ctx, "alert facts unreadable", "err", err)
+			return
+		}
+		a.Alerts.OnShortCodeMisses(ctx, shop.VillageID, shopID, personID, misses)
+	}
 	a.Settlement.OnGenerated(func(ctx context.Context, st settlement.Statement) {
 		a.Alerts.OnSettlement(ctx, st.ID, st.VillageID)
 	})

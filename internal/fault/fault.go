@@ -29,6 +29,7 @@ const (
 	RateLimited                 // too many attempts (429)
 	Unavailable                 // a dependency (MySQL, Redis) is down; try again (503)
 	NotAllowed                  // the method is not allowed on this path (405)
+	UnsupportedMedia            // the body is not in a format the endpoint takes (415)
 )
 
 // Error is a domain error with a stable code.

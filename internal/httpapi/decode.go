@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -18,7 +19,14 @@ const maxBody = 64 << 10
 
 // bindJSON decodes the body into dst: 400 for broken JSON, 413 for an oversized body, 422 for a
 // value of the wrong type (a float for whole points, a string for a number ...).
+//
+// Only a body declared application/json is read: a cross-site HTML form can send text/plain or
+// form data without a preflight, so accepting those would let another site log a browser in
+// or write on its behalf (415 otherwise).
 func bindJSON(c *gin.Context, dst any) error {
+	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/json" {
+		return errNotJSON
+	}
 	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
 	err := dec.Decode(dst)
 	var typeErr *json.UnmarshalTypeError

@@ -12,18 +12,19 @@ import (
 
 // statusOf is the one table from error kinds to HTTP statuses.
 var statusOf = map[fault.Kind]int{
-	fault.Internal:        http.StatusInternalServerError,
-	fault.Invalid:         http.StatusBadRequest,
-	fault.Unprocessable:   http.StatusUnprocessableEntity,
-	fault.Unauthenticated: http.StatusUnauthorized,
-	fault.Forbidden:       http.StatusForbidden,
-	fault.NotFound:        http.StatusNotFound,
-	fault.Conflict:        http.StatusConflict,
-	fault.Gone:            http.StatusGone,
-	fault.TooLarge:        http.StatusRequestEntityTooLarge,
-	fault.RateLimited:     http.StatusTooManyRequests,
-	fault.Unavailable:     http.StatusServiceUnavailable,
-	fault.NotAllowed:      http.StatusMethodNotAllowed,
+	fault.Internal:         http.StatusInternalServerError,
+	fault.Invalid:          http.StatusBadRequest,
+	fault.Unprocessable:    http.StatusUnprocessableEntity,
+	fault.Unauthenticated:  http.StatusUnauthorized,
+	fault.Forbidden:        http.StatusForbidden,
+	fault.NotFound:         http.StatusNotFound,
+	fault.Conflict:         http.StatusConflict,
+	fault.Gone:             http.StatusGone,
+	fault.TooLarge:         http.StatusRequestEntityTooLarge,
+	fault.RateLimited:      http.StatusTooManyRequests,
+	fault.Unavailable:      http.StatusServiceUnavailable,
+	fault.NotAllowed:       http.StatusMethodNotAllowed,
+	fault.UnsupportedMedia: http.StatusUnsupportedMediaType,
 }
 
 var errInternal = fault.New(fault.Internal, "internal_error",
@@ -70,5 +71,6 @@ var (
 	errNoRoute      = fault.New(fault.NotFound, "not_found", "没有这个接口 / no such endpoint")
 	errNoMethod     = fault.New(fault.NotAllowed, "method_not_allowed", "不支持该请求方法 / method not allowed on this endpoint")
 	errCSRF         = fault.New(fault.Forbidden, "csrf_failed", "页面已过期，请刷新后重试 / missing or wrong X-CSRF-Token header")
+	errNotJSON      = fault.New(fault.UnsupportedMedia, "unsupported_media_type", "请求须为 JSON / the body must be sent as Content-Type: application/json")
 	errNotReady     = fault.New(fault.Unavailable, "not_ready", "服务正在启动，请稍后再试 / the service is starting, please retry shortly")
 )

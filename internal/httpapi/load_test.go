@@ -53,6 +53,7 @@ func BenchmarkCounterLoad(b *testing.B) {
 	call := func(srv *httptest.Server, path, token string, body any) (int, map[string]any) {
 		buf, _ := json.Marshal(body)
 		req, _ := http.NewRequest("POST", srv.URL+path, bytes.NewReader(buf))
+		req.Header.Set("Content-Type", "application/json")
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}

@@ -101,12 +101,22 @@ func (s *server) authenticate(c *gin.Context) {
 			return
 		}
 	}
+	if p.MustChangePassword && !passwordChangeRoutes[c.FullPath()] {
+		writeError(c, logger(c), auth.ErrPasswordChangeRequired)
+		return
+	}
 	actor, _ := audit.ActorFrom(c.Request.Context())
 	actor.PersonID, actor.Role = p.PersonID, strings.Join(p.Roles(), ",")
 	c.Request = c.Request.WithContext(audit.WithActor(c.Request.Context(), actor))
 	c.Set(principalKey, p)
 	c.Set(sessionKey, sess)
 	c.Next()
+}
+
+// passwordChangeRoutes are all a person with an initial password may call until they change it:
+// enough to see who they are, change it, or leave.
+var passwordChangeRoutes = map[string]bool{
+	"/api/v1/me": true, "/api/v1/auth/password": true, "/api/v1/auth/logout": true,
 }
 
 func safeMethod(m string) bool {

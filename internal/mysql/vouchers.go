@@ -257,15 +257,7 @@ func (s *VoucherStore) Voucher(ctx context.Context, id int64) (voucher.Voucher, 
 func (s *VoucherStore) VoucherByShortCode(ctx context.Context, shopIDs []int64, code string) (voucher.Voucher, voucher.HolderName, error) {
 	q, args, _ := sqlx.In(`SELECT id FROM vouchers WHERE short_code = ? AND shop_id IN (?)`, code, shopIDs)
 	var id int64
-	err := s.db.get(ctx, &id, voucher.ErrInvalidCode, q, args...)
-	if errors.Is(err, voucher.ErrInvalidCode) {
-		var other int64
-		if s.db.get(ctx, &other, voucher.ErrInvalidCode, `SELECT shop_id FROM vouchers WHERE short_code = ? LIMIT 1`, code) == nil {
-			return voucher.Voucher{}, "", voucher.ErrWrongShop.WithDetails(map[string]any{"shop_id": other})
-		}
-		return voucher.Voucher{}, "", err
-	}
-	if err != nil {
+	if err := s.db.get(ctx, &id, voucher.ErrInvalidCode, q, args...); err != nil {
 		return voucher.Voucher{}, "", err
 	}
 	return s.Voucher(ctx, id)

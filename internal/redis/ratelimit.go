@@ -7,7 +7,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// Limiter implements auth.Limiter with fixed windows: INCR, and set the expiry on the first hit.
+// Limiter implements voucher.Limiter with fixed windows: INCR, and set the expiry on the first hit.
 // A fixed window lets a burst of 2×limit straddle a boundary; for login attempts that is harmless
 // and it costs one round trip.
 type Limiter struct{ c *Client }
@@ -20,7 +20,7 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`)
 
-// Allow implements auth.Limiter.
+// Allow implements voucher.Limiter.
 func (l *Limiter) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration, error) {
 	res, err := incrWithExpiry.Run(ctx, l.c.rdb, []string{l.c.key("rl", key)}, window.Milliseconds()).Int64Slice()
 	if err != nil {
@@ -29,7 +29,3 @@ func (l *Limiter) Allow(ctx context.Context, key string, limit int, window time.
 	return res[0] <= int64(limit), time.Duration(res[1]) * time.Millisecond, nil
 }
 
-// Reset implements auth.Limiter.
-func (l *Limiter) Reset(ctx context.Context, key string) error {
-	return unavailable(l.c.rdb.Del(ctx, l.c.key("rl", key)).Err())
-}

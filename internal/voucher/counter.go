@@ -43,7 +43,7 @@ func (s *Service) resolve(ctx context.Context, p auth.Principal, code string) (p
 	}
 	var pr presented
 	if short, ok := IsShortCode(code); ok {
-		if pr.voucher, pr.holder, err = s.Store.VoucherByShortCode(ctx, shops, short); err != nil {
+		if pr, err = s.byShortCode(ctx, p, shops, short); err != nil {
 			return presented{}, err
 		}
 	} else {

@@ -31,7 +31,13 @@ type Deps struct {
 	Observer   Observer
 	// Redeemed, when set, is told of each redemption and reversal after it commits (risk alerts).
 	Redeemed func(ctx context.Context, r Redemption, reversal bool)
-	Log      *slog.Logger
+	// Throttle and Misses limit typed short codes (ShortCodes tunes them; zero is the default).
+	Throttle   Limiter
+	Misses     auth.Lockout
+	ShortCodes ShortCodeLimits
+	// ShortCodeMissed, when set, is told when a shop's typed codes are locked after misses.
+	ShortCodeMissed func(ctx context.Context, shopID, personID int64, misses int)
+	Log             *slog.Logger
 	Now      func() time.Time
 }
 

@@ -17,7 +17,8 @@ type Store interface {
 	// Voucher returns a voucher with its items (and its holder's name), or ErrVoucherNotFound.
 	Voucher(ctx context.Context, id int64) (Voucher, HolderName, error)
 	// VoucherByShortCode finds a voucher of one of the shops by its short code. It returns
-	// ErrWrongShop when the code is another shop's, ErrInvalidCode when nobody's.
+	// ErrInvalidCode when none of them has it, whether or not another shop does: a typed code
+	// must not confirm that it exists elsewhere.
 	VoucherByShortCode(ctx context.Context, shopIDs []int64, code string) (Voucher, HolderName, error)
 	// Vouchers returns an account's vouchers, newest first.
 	Vouchers(ctx context.Context, accountIDs []int64, limit int) ([]Voucher, error)

@@ -63,6 +63,14 @@ export function humanError(err, t, locale) {
     const when = new Date(err.details.redeemed_at).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' })
     return t('errors.already_redeemed_at', { t: when, shop: err.details.shop_name || '' })
   }
+  const wait = err.details.retry_after_seconds
+  if (err.code === 'rate_limited' && wait) {
+    return wait < 60 ? t('errors.rate_limited_wait_s', { n: wait }) : t('errors.rate_limited_wait', { n: Math.ceil(wait / 60) })
+  }
+  if (err.code === 'invalid_credentials' && wait) return t('errors.rate_limited_wait', { n: Math.ceil(wait / 60) })
+  if (err.code === 'invalid_credentials' && err.details.attempts_left > 0 && err.details.attempts_left <= 3) {
+    return t('errors.attempts_left', { n: err.details.attempts_left })
+  }
   const key = 'errors.' + err.code
   const own = t(key)
   if (own !== key) return own

@@ -28,6 +28,14 @@ describe('humanError', () => {
     expect(humanError(err, makeT('zh-CN'), 'zh-CN')).toBe('新的错误')
     expect(humanError(err, makeT('en'), 'en')).toBe('a new error')
   })
+  it('says how long to wait after too many attempts, and how many tries are left', () => {
+    const locked = new ApiError(429, 'rate_limited', '…', { retry_after_seconds: 300 })
+    expect(humanError(locked, makeT('zh-CN'), 'zh-CN')).toBe('尝试次数过多，请 5 分钟后再试')
+    expect(humanError(locked, makeT('en'), 'en')).toBe('Too many attempts: try again in 5 min')
+    expect(humanError(new ApiError(429, 'rate_limited', '…', { retry_after_seconds: 7 }), makeT('zh-CN'), 'zh-CN')).toBe('尝试次数过多，请 7 秒后再试')
+    expect(humanError(new ApiError(401, 'invalid_credentials', '…', { attempts_left: 2 }), makeT('zh-CN'), 'zh-CN')).toBe('手机号或密码错误，还可尝试 2 次')
+    expect(humanError(new ApiError(401, 'invalid_credentials', '…', { attempts_left: 0, retry_after_seconds: 60 }), makeT('zh-CN'), 'zh-CN')).toBe('尝试次数过多，请 1 分钟后再试')
+  })
   it('turns anything that is not an API answer into the network sentence', () => {
     expect(humanError(new TypeError('Failed to fetch'), makeT('zh-CN'), 'zh-CN')).toBe('网络连接失败，请检查信号后重试')
   })

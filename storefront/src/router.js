@@ -33,6 +33,8 @@ export function makeRouter() {
     }
     if (to.meta.public) return true
     if (!session.user) return { path: '/login', query: { next: to.fullPath } }
+    if (session.user.must_change_password && to.path !== '/password') return '/password'
+
     if (to.meta.shopkeeper && !session.isShopkeeper) return session.home
     if (to.meta.villager && !session.isVillager) return session.home
     if (to.meta.official && !session.isOfficial) return session.home
