@@ -17,19 +17,19 @@ type Kind int
 // The kinds. Internal is the zero value so that an unclassified error is never shown as the
 // caller's fault.
 const (
-	Internal        Kind = iota // a bug or an unexpected failure; details are logged, not shown
-	Invalid                     // malformed input (400)
-	Unprocessable               // well-formed input that breaks a rule (422)
-	Unauthenticated             // no or expired session, wrong credentials (401)
-	Forbidden                   // authenticated but not allowed here (403)
-	NotFound                    // no such thing, or not visible to the caller (404)
-	Conflict                    // the current state forbids it (409)
-	Gone                        // it existed but has expired (410)
-	TooLarge                    // the request body is too large (413)
-	RateLimited                 // too many attempts (429)
-	Unavailable                 // a dependency (MySQL, Redis) is down; try again (503)
-	NotAllowed                  // the method is not allowed on this path (405)
-	UnsupportedMedia            // the body is not in a format the endpoint takes (415)
+	Internal         Kind = iota // a bug or an unexpected failure; details are logged, not shown
+	Invalid                      // malformed input (400)
+	Unprocessable                // well-formed input that breaks a rule (422)
+	Unauthenticated              // no or expired session, wrong credentials (401)
+	Forbidden                    // authenticated but not allowed here (403)
+	NotFound                     // no such thing, or not visible to the caller (404)
+	Conflict                     // the current state forbids it (409)
+	Gone                         // it existed but has expired (410)
+	TooLarge                     // the request body is too large (413)
+	RateLimited                  // too many attempts (429)
+	Unavailable                  // a dependency (MySQL, Redis) is down; try again (503)
+	NotAllowed                   // the method is not allowed on this path (405)
+	UnsupportedMedia             // the body is not in a format the endpoint takes (415)
 )
 
 // Error is a domain error with a stable code.

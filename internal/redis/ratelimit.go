@@ -28,4 +28,3 @@ func (l *Limiter) Allow(ctx context.Context, key string, limit int, window time.
 	}
 	return res[0] <= int64(limit), time.Duration(res[1]) * time.Millisecond, nil
 }
-

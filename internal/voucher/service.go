@@ -38,7 +38,7 @@ type Deps struct {
 	// ShortCodeMissed, when set, is told when a shop's typed codes are locked after misses.
 	ShortCodeMissed func(ctx context.Context, shopID, personID int64, misses int)
 	Log             *slog.Logger
-	Now      func() time.Time
+	Now             func() time.Time
 }
 
 // Service issues vouchers and runs the counter.
