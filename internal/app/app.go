@@ -99,7 +99,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Alerts = alert.NewService(mysql.NewAlertStore(db), redis.NewCounters(a.Redis), a.OrgStore, log, a.Now)
 	a.VoucherStore = mysql.NewVoucherStore(db, a.LedgerStore, a.CatalogStore)
 	a.Vouchers = voucher.NewService(voucher.Deps{
-		Store: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
+		Store: a.VoucherStore, Ceilings: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
 		Codes: voucher.NewCodes(cfg.Secret), Invalidate: a.CatalogCache.Invalidate, Observer: newCounterMetrics(a.Registry),
 		Throttle: redis.NewLimiter(a.Redis), Misses: redis.NewLockout(a.Redis), ShortCodes: opt.ShortCodes,
 		Log: log, Now: a.Now,

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"image"
 	_ "image/png"
@@ -463,4 +464,71 @@ func grep(s, part string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// A monthly limit "per household" counts every account of the household: a representative who
+// heads a household takes no more through their second account, one order after another or two
+// at the same moment.
+func TestMonthlyLimitsCountTheWholeHousehold(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	rep, keeper := e.login("13800000011"), e.login("13800000002")
+	shop := e.shopOf("国茶村")
+	oil := e.goodsNamed(shop, "菜籽油（5升）") // 85 points, at most 2 a month per household
+	me := e.call("GET", "/api/v1/me", rep, nil)
+	accounts := map[string]int64{}
+	for _, a := range me.body["accounts"].([]any) {
+		acc := a.(map[string]any)
+		accounts[acc["kind"].(string)] = num(acc["id"])
+		if num(acc["available"]) < 255 {
+			t.Fatalf("account %v has too few points for this test", acc)
+		}
+	}
+	order := func(kind string, qty int) reply {
+		return e.call("POST", "/api/v1/vouchers", rep, map[string]any{"shop_id": shop, "account_id": accounts[kind],
+			"items": []map[string]any{{"goods_id": oil, "quantity": qty}}}, "Idempotency-Key", fmt.Sprintf("%s-%d-%d", kind, qty, time.Now().UnixNano()))
+	}
+	var wg sync.WaitGroup
+	results := map[string]int{}
+	var mu sync.Mutex
+	for _, kind := range []string{"household", "representative"} {
+		wg.Go(func() {
+			buf, _ := json.Marshal(map[string]any{"shop_id": shop, "account_id": accounts[kind], "items": []map[string]any{{"goods_id": oil, "quantity": 2}}})
+			req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/vouchers", bytes.NewReader(buf))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+rep)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			mu.Lock()
+			results[kind] = resp.StatusCode
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	won := 0
+	for kind, s := range results {
+		switch s {
+		case http.StatusCreated:
+			won++
+		case http.StatusConflict:
+		default:
+			t.Errorf("%s order: %d", kind, s)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("two accounts of one household ordered 2 bottles each at once: %v, want exactly one to succeed", results)
+	}
+	for _, kind := range []string{"household", "representative"} {
+		if r := order(kind, 1); r.status != http.StatusConflict || r.code() != "monthly_limit_exceeded" {
+			t.Errorf("third bottle through the %s account: %d %s", kind, r.status, r.raw)
+		}
+	}
+	mc := e.call("GET", fmt.Sprintf("/api/v1/member-code?account_id=%d", accounts["representative"]), rep, nil).body["code"].(string)
+	if r := e.call("POST", "/api/v1/counter/checkout", keeper, map[string]any{"code": mc, "items": []map[string]any{{"goods_id": oil, "quantity": 1}}}); r.code() != "monthly_limit_exceeded" {
+		t.Errorf("third bottle by the representative's member code: %d %s", r.status, r.raw)
+	}
 }

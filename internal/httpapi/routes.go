@@ -73,6 +73,10 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.GET("/counter/today", handle(s.counterToday))
 	a.POST("/counter/redemptions/:id/reverse", handle(s.counterReverse))
 	a.GET("/villages/:id/redemptions", handle(s.villageRedemptions))
+	a.GET("/villages/:id/checkout-ceilings", handle(withID(http.StatusOK, s.deps.Vouchers.CheckoutCeilings)))
+	a.POST("/villages/:id/checkout-ceilings", handle(withIDBody(http.StatusCreated, s.deps.Vouchers.ProposeCeilings)))
+	a.POST("/checkout-ceilings/:id/decision", handle(withIDBody(http.StatusOK, s.deps.Vouchers.DecideCeilings)))
+	a.GET("/me/checkouts", handle(s.myCheckouts))
 
 	a.GET("/villages/:id/rule-books", handle(s.ruleBooks))
 	a.POST("/villages/:id/rule-books", handle(withIDBody(http.StatusCreated, s.deps.Earning.CreateRuleBook)))

@@ -82,6 +82,18 @@ func (s *server) memberCode(c *gin.Context) (int, any, error) {
 		"qr_url":                "/api/v1/member-code/qr.png?code=" + code}, nil
 }
 
+func (s *server) myCheckouts(c *gin.Context) (int, any, error) {
+	after, err := queryInt(c, "after_id")
+	if err != nil {
+		return 0, nil, err
+	}
+	rs, err := s.deps.Vouchers.MyCheckouts(c.Request.Context(), principal(c), after)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"checkouts": rs}, nil
+}
+
 // memberCodeQR renders one of the caller's own member codes.
 func (s *server) memberCodeQR(c *gin.Context) {
 	code := c.Query("code")

@@ -133,10 +133,19 @@ const maxAttempts = 5
 // InTx runs fn in a transaction and commits it; it rolls back when fn returns an error or panics.
 // Deadlocks (1213) and lock-wait timeouts (1205) roll back the whole transaction in InnoDB, so fn
 // is run again from the start, a bounded number of times.
-func (db *DB) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+//
+// By default a transaction is REPEATABLE READ. Pass ReadCommitted when fn reads totals after
+// taking a row lock (a household's monthly limits): under REPEATABLE READ a plain SELECT sees the
+// snapshot of the transaction's first read, taken before the lock was granted, and so misses what
+// the transaction it waited for had just committed.
+func (db *DB) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error, opts ...TxOption) error {
+	var txo *sql.TxOptions
+	for _, o := range opts {
+		txo = o.apply(txo)
+	}
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = db.inTxOnce(ctx, fn)
+		err = db.inTxOnce(ctx, txo, fn)
 		if err == nil || !retryable(err) {
 			break
 		}
@@ -150,8 +159,23 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	return classify(err)
 }
 
-func (db *DB) inTxOnce(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
-	tx, err := db.BeginTxx(ctx, nil)
+// TxOption adjusts a transaction of InTx.
+type TxOption struct{ isolation sql.IsolationLevel }
+
+func (o TxOption) apply(txo *sql.TxOptions) *sql.TxOptions {
+	if txo == nil {
+		txo = &sql.TxOptions{}
+	}
+	txo.Isolation = o.isolation
+	return txo
+}
+
+// ReadCommitted runs the transaction at READ COMMITTED: each statement reads the latest
+// committed rows.
+var ReadCommitted = TxOption{isolation: sql.LevelReadCommitted}
+
+func (db *DB) inTxOnce(ctx context.Context, txo *sql.TxOptions, fn func(tx *sqlx.Tx) error) (err error) {
+	tx, err := db.BeginTxx(ctx, txo)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

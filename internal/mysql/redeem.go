@@ -65,7 +65,7 @@ func (s *VoucherStore) Redeem(ctx context.Context, r voucher.RedeemRequest, idem
 		if err != nil {
 			return err
 		}
-		if err := s.checkLimitsAtCounter(ctx, tx, v.AccountID, v.Items, r.Now); err != nil {
+		if err := s.checkLimitsAtCounter(ctx, tx, v.AccountID, v.ID, v.Items, r.Now); err != nil {
 			return err
 		}
 		out = voucher.Redemption{VillageID: v.VillageID, ShopID: v.ShopID, AccountID: v.AccountID, Kind: voucher.ByVoucher,
@@ -79,7 +79,7 @@ func (s *VoucherStore) Redeem(ctx context.Context, r voucher.RedeemRequest, idem
 		place := audit.Place{TownshipID: v.TownshipID, VillageID: v.VillageID}
 		return s.db.audit(ctx, tx, redemptionEvent(out, place, "counter.redeem"), transferEvent(t, place),
 			holdEvent(h, "ledger.capture", nil, place))
-	})
+	}, ReadCommitted)
 	if err != nil {
 		return voucher.Redemption{}, fmt.Errorf("redeem voucher %d: %w", r.VoucherID, err)
 	}
@@ -121,9 +121,9 @@ func whyNotRedeemable(ctx context.Context, tx sqlx.QueryerContext, id int64, r v
 	return voucher.ErrBusy
 }
 
-// checkLimitsAtCounter applies the goods' monthly limits per household with what the account
-// already took this month. The account row is locked by then.
-func (s *VoucherStore) checkLimitsAtCounter(ctx context.Context, tx *sqlx.Tx, accountID int64, items []voucher.Item, now time.Time) error {
+// checkLimitsAtCounter applies the goods' monthly limits per household with what the household
+// already took or holds in other vouchers this month. The account row is locked by then.
+func (s *VoucherStore) checkLimitsAtCounter(ctx context.Context, tx *sqlx.Tx, accountID, voucherID int64, items []voucher.Item, now time.Time) error {
 	ids := make([]int64, len(items))
 	for i, it := range items {
 		ids[i] = it.GoodsID
@@ -133,11 +133,29 @@ func (s *VoucherStore) checkLimitsAtCounter(ctx context.Context, tx *sqlx.Tx, ac
 	if err := tx.SelectContext(ctx, &goods, q, args...); err != nil || len(goods) == 0 {
 		return err
 	}
-	taken, err := takenThisMonth(ctx, tx, accountID, now, false)
+	taken, err := takenThisMonth(ctx, tx, accountID, now, voucherID)
 	if err != nil {
 		return err
 	}
 	return voucher.CheckLimits(items, goods, taken)
+}
+
+// checkCeilings applies the village's member-code ceilings to a checkout of points, with what the
+// household took by member code today. The account row is locked; the household's is locked here.
+func checkCeilings(ctx context.Context, tx *sqlx.Tx, villageID, accountID, points int64, now time.Time) error {
+	c, err := ceilingsInForce(ctx, tx, villageID)
+	if err != nil {
+		return err
+	}
+	accounts, err := householdAccounts(ctx, tx, accountID)
+	if err != nil {
+		return err
+	}
+	today, err := memberCodeToday(ctx, tx, accounts, now)
+	if err != nil {
+		return err
+	}
+	return voucher.CheckCeilings(c, points, today)
 }
 
 // handOver takes the goods off the shelf (stock, in goods id order) and records the redemption.
@@ -222,7 +240,10 @@ func (s *VoucherStore) Checkout(ctx context.Context, r voucher.CheckoutRequest, 
 		if err != nil {
 			return err
 		}
-		if err := s.checkLimitsAtCounter(ctx, tx, r.Code.AccountID, items, r.Now); err != nil {
+		if err := s.checkLimitsAtCounter(ctx, tx, r.Code.AccountID, 0, items, r.Now); err != nil {
+			return err
+		}
+		if err := checkCeilings(ctx, tx, acct.VillageID, r.Code.AccountID, points, r.Now); err != nil {
 			return err
 		}
 		out = voucher.Redemption{VillageID: acct.VillageID, ShopID: r.ShopID, AccountID: r.Code.AccountID, Kind: voucher.ByMemberCode,
@@ -242,7 +263,7 @@ func (s *VoucherStore) Checkout(ctx context.Context, r voucher.CheckoutRequest, 
 			return err
 		}
 		return s.db.audit(ctx, tx, redemptionEvent(out, place, "counter.checkout"), transferEvent(t, place))
-	})
+	}, ReadCommitted)
 	if err != nil {
 		return voucher.Redemption{}, fmt.Errorf("checkout: %w", err)
 	}
@@ -274,6 +295,19 @@ func (s *VoucherStore) Redemptions(ctx context.Context, f voucher.RedemptionFilt
 	}
 	if f.VillageID != 0 {
 		where, args = append(where, "village_id = ?"), append(args, f.VillageID)
+	}
+	if len(f.AccountIDs) > 0 {
+		q, a, err := sqlx.In("account_id IN (?)", f.AccountIDs)
+		if err != nil {
+			return nil, err
+		}
+		where, args = append(where, q), append(args, a...)
+	}
+	if f.Kind != "" {
+		where, args = append(where, "kind = ?"), append(args, f.Kind)
+	}
+	if f.AfterID != 0 {
+		where, args = append(where, "id > ?"), append(args, f.AfterID)
 	}
 	if !f.From.IsZero() {
 		where, args = append(where, "created_at >= ?"), append(args, f.From)

@@ -42,17 +42,44 @@ func priceInTx(ctx context.Context, tx *sqlx.Tx, shopID int64, lines []voucher.L
 	return items, points, fen, goods, err
 }
 
-// takenThisMonth sums what an account took of each goods this month (redemptions not reversed),
-// plus, when pending, what its issued vouchers hold. Call it after locking the account row, so
-// that two orders of one household are counted one after the other.
-func takenThisMonth(ctx context.Context, tx *sqlx.Tx, accountID int64, now time.Time, pending bool) (map[int64]int64, error) {
+// householdAccounts returns every account of the household an account belongs to: the household's
+// own and its members' representative accounts (a representative of no household has only theirs).
+// It locks the household account's row, which serialises the limit checks of all of them: each
+// order locks its own account first and the household's second, so no two wait on each other.
+func householdAccounts(ctx context.Context, tx *sqlx.Tx, accountID int64) ([]int64, error) {
+	var ids []int64
+	err := tx.SelectContext(ctx, &ids, `SELECT h.id FROM accounts a
+		LEFT JOIN people p ON a.kind = 'representative' AND p.id = a.owner_id
+		JOIN accounts h ON h.village_id = a.village_id AND h.kind = 'household'
+			AND h.owner_id = CASE WHEN a.kind = 'household' THEN a.owner_id ELSE p.household_id END
+		WHERE a.id = ? FOR UPDATE`, accountID)
+	if err != nil || len(ids) == 0 {
+		return []int64{accountID}, err
+	}
+	household := ids[0]
+	err = tx.SelectContext(ctx, &ids, `SELECT ? UNION SELECT a.id FROM accounts a JOIN people p ON p.id = a.owner_id
+		JOIN accounts h ON h.id = ? AND p.household_id = h.owner_id
+		WHERE a.kind = 'representative' AND a.village_id = h.village_id`, household, household)
+	return ids, err
+}
+
+// takenThisMonth sums what the household of an account took of each goods this month
+// (redemptions not reversed, by any of its accounts) and what their issued vouchers hold, but for
+// the voucher being redeemed (0: none). Call it after locking the account row, in a READ
+// COMMITTED transaction; it locks the household's row, so that two orders of one household are
+// counted one after the other.
+func takenThisMonth(ctx context.Context, tx *sqlx.Tx, accountID int64, now time.Time, redeeming int64) (map[int64]int64, error) {
+	accounts, err := householdAccounts(ctx, tx, accountID)
+	if err != nil {
+		return nil, err
+	}
 	q := `SELECT ri.goods_id, SUM(ri.quantity) FROM redemption_items ri JOIN redemptions r ON r.id = ri.redemption_id
-		WHERE r.account_id = ? AND r.created_at >= ? AND r.reversed_at IS NULL GROUP BY ri.goods_id`
-	args := []any{accountID, voucher.MonthStart(now)}
-	if pending {
-		q += ` UNION ALL SELECT vi.goods_id, SUM(vi.quantity) FROM voucher_items vi JOIN vouchers v ON v.id = vi.voucher_id
-			WHERE v.account_id = ? AND v.status = 'issued' GROUP BY vi.goods_id`
-		args = append(args, accountID)
+		WHERE r.account_id IN (?) AND r.created_at >= ? AND r.reversed_at IS NULL GROUP BY ri.goods_id`
+	q += ` UNION ALL SELECT vi.goods_id, SUM(vi.quantity) FROM voucher_items vi JOIN vouchers v ON v.id = vi.voucher_id
+		WHERE v.account_id IN (?) AND v.status = 'issued' AND v.id <> ? GROUP BY vi.goods_id`
+	q, args, err := sqlx.In(q, accounts, voucher.MonthStart(now), accounts, redeeming)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -114,7 +141,7 @@ func (s *VoucherStore) Issue(ctx context.Context, r voucher.IssueRequest, idem l
 			return err
 		}
 		if hasLimits(goods) {
-			taken, err := takenThisMonth(ctx, tx, r.AccountID, r.Now, true)
+			taken, err := takenThisMonth(ctx, tx, r.AccountID, r.Now, 0)
 			if err != nil {
 				return err
 			}
@@ -145,7 +172,7 @@ func (s *VoucherStore) Issue(ctx context.Context, r voucher.IssueRequest, idem l
 		return s.db.audit(ctx, tx,
 			audit.Event{Place: place, Action: "voucher.issue", ObjectType: "voucher", ObjectID: v.ID, After: v},
 			holdEvent(h, "ledger.hold", nil, place))
-	})
+	}, ReadCommitted)
 	if err != nil {
 		return voucher.Voucher{}, fmt.Errorf("issue voucher: %w", err)
 	}

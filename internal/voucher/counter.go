@@ -320,6 +320,31 @@ func (s *Service) Reverse(ctx context.Context, p auth.Principal, id int64, reaso
 	return out, nil
 }
 
+// MyCheckouts lists today's member-code checkouts of p's accounts newer than afterID, so that the
+// villager's phone shows each one the moment the shopkeeper confirms it.
+func (s *Service) MyCheckouts(ctx context.Context, p auth.Principal, afterID int64) ([]Redemption, error) {
+	var accounts []int64
+	if p.HouseholdID != 0 {
+		if a, err := s.Accounts.AccountOf(ctx, p.Home.VillageID, ledger.Household, p.HouseholdID); err == nil {
+			accounts = append(accounts, a.ID)
+		} else if fault.KindOf(err) != fault.NotFound {
+			return nil, err
+		}
+	}
+	if p.Has(auth.RoleRepresentative) {
+		if a, err := s.Accounts.AccountOf(ctx, p.Home.VillageID, ledger.Representative, p.PersonID); err == nil {
+			accounts = append(accounts, a.ID)
+		} else if fault.KindOf(err) != fault.NotFound {
+			return nil, err
+		}
+	}
+	if len(accounts) == 0 {
+		return []Redemption{}, nil
+	}
+	return s.Store.Redemptions(ctx, RedemptionFilter{AccountIDs: accounts, Kind: ByMemberCode, AfterID: afterID,
+		From: DayStart(s.Now()), Limit: 50})
+}
+
 // VillageRedemptions lists a village's redemptions in [from, to) for those who may read it.
 func (s *Service) VillageRedemptions(ctx context.Context, p auth.Principal, villageID int64, f RedemptionFilter) ([]Redemption, error) {
 	place, err := s.Places.VillagePlace(ctx, villageID)

@@ -22,6 +22,7 @@ type Accounts interface {
 // Deps are what the Service needs.
 type Deps struct {
 	Store    Store
+	Ceilings CeilingStore
 	Accounts Accounts
 	Places   auth.Places
 	Locks    Locker

@@ -89,6 +89,10 @@ type CheckoutRequest struct {
 type RedemptionFilter struct {
 	ShopID    int64
 	VillageID int64
+	// AccountIDs and Kind narrow it to accounts' redemptions of a kind; AfterID to newer ones.
+	AccountIDs []int64
+	Kind       Kind
+	AfterID    int64
 	From, To  time.Time
 	Limit     int
 }
