@@ -93,6 +93,6 @@ type RedemptionFilter struct {
 	AccountIDs []int64
 	Kind       Kind
 	AfterID    int64
-	From, To  time.Time
-	Limit     int
+	From, To   time.Time
+	Limit      int
 }
