@@ -183,12 +183,23 @@ func (s *Service) UploadPhoto(ctx context.Context, p auth.Principal, id int64, d
 	if _, err := s.managedGoods(ctx, p, id); err != nil {
 		return Goods{}, err
 	}
-	photo, err := PreparePhoto(data)
+	photo, err := s.preparePhoto(ctx, data)
 	if err != nil {
 		return Goods{}, err
 	}
 	photo.GoodsID = id
 	return s.store.SavePhoto(ctx, photo)
+}
+
+// preparePhoto runs PreparePhoto when a decode slot is free, or gives up when the request ends.
+func (s *Service) preparePhoto(ctx context.Context, data []byte) (Photo, error) {
+	select {
+	case s.decodes <- struct{}{}:
+	case <-ctx.Done():
+		return Photo{}, fault.ErrUnavailable
+	}
+	defer func() { <-s.decodes }()
+	return PreparePhoto(data)
 }
 
 // Photo returns a stored photo; goods photos are public.

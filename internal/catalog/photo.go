@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"image"
+	"image/color"
 	_ "image/gif" // accepted upload formats
 	"image/jpeg"
 	_ "image/png"
@@ -32,6 +33,11 @@ const (
 	MinPhotoSide   = 64
 	MaxPhotoSide   = 8000
 	maxPhotoPixels = 40_000_000 // refuse decompression bombs before decoding
+	// maxDecodedBytes bounds the memory a decoded photo takes (pixels × bytes per pixel): a
+	// 12-megapixel phone JPEG is 18 MB; a 48-byte 16-bit PNG header may declare 320 MB.
+	maxDecodedBytes = 64 << 20
+	// PhotoDecodes is how many photos an instance decodes at once; the others wait their turn.
+	PhotoDecodes = 2
 	servedSide     = 800        // longest side served: enough for a phone, light on a weak signal
 )
 
@@ -62,6 +68,10 @@ func PreparePhoto(data []byte) (Photo, error) {
 		return Photo{}, ErrPhotoInvalid.WithMessage("照片尺寸应在 %d–%d 像素之间 / the photo must be %d to %d pixels a side, it is %d×%d",
 			MinPhotoSide, MaxPhotoSide, MinPhotoSide, MaxPhotoSide, cfg.Width, cfg.Height)
 	}
+	if decoded := int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel); decoded > maxDecodedBytes {
+		return Photo{}, ErrPhotoTooLarge.WithMessage("照片像素过多（解码后 %d MB，最大 %d MB），请缩小后再上传 / the photo decodes to %d MB, more than %d MB: send a smaller one",
+			decoded>>20, maxDecodedBytes>>20, decoded>>20, maxDecodedBytes>>20)
+	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return Photo{}, ErrPhotoInvalid
@@ -76,6 +86,23 @@ func PreparePhoto(data []byte) (Photo, error) {
 	}
 	sum := sha256.Sum256(out.Bytes())
 	return Photo{Content: out.Bytes(), ContentType: "image/jpeg", Width: w, Height: h, SHA256: sum[:]}, nil
+}
+
+// bytesPerPixel is what the decoder allocates per pixel for a colour model (rounded up: JPEG's
+// YCbCr 4:2:0 takes 1.5, counted as 2; 4:4:4 takes 3, counted as 4 via the default).
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model, color.YCbCrModel:
+		return 2
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	return 4
 }
 
 // fit scales w×h down (never up) so that the longest side is at most side.

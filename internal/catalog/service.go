@@ -19,11 +19,14 @@ type Service struct {
 	store  Store
 	places auth.Places
 	now    func() time.Time
+	// decodes holds a token per photo being decoded, so that six uploads at once take the memory
+	// of two.
+	decodes chan struct{}
 }
 
 // NewService returns a Service.
 func NewService(store Store, places auth.Places, now func() time.Time) *Service {
-	return &Service{store: store, places: places, now: now}
+	return &Service{store: store, places: places, now: now, decodes: make(chan struct{}, PhotoDecodes)}
 }
 
 // shop returns a shop and its place.
