@@ -38,7 +38,7 @@ const (
 	maxDecodedBytes = 64 << 20
 	// PhotoDecodes is how many photos an instance decodes at once; the others wait their turn.
 	PhotoDecodes = 2
-	servedSide     = 800        // longest side served: enough for a phone, light on a weak signal
+	servedSide   = 800 // longest side served: enough for a phone, light on a weak signal
 )
 
 // Errors of photo uploads.
