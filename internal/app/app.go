@@ -95,7 +95,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Settlement = settlement.NewService(settlements, a.OrgStore, a.CatalogStore, a.Now)
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.OrgStore, Notice: a.Earning.PublicNotice,
 		Settlements: settlements.Statements, Checkpoint: a.AuditStore.LatestCheckpoint, Places: a.OrgStore})
-	a.Exports = export.NewService(mysql.NewExportStore(db), a.OrgStore)
+	a.Exports = export.NewService(mysql.NewExportStore(db), a.OrgStore, a.OrgStore)
 	a.Alerts = alert.NewService(mysql.NewAlertStore(db), redis.NewCounters(a.Redis), a.OrgStore, log, a.Now)
 	a.VoucherStore = mysql.NewVoucherStore(db, a.LedgerStore, a.CatalogStore)
 	a.Vouchers = voucher.NewService(voucher.Deps{

@@ -164,6 +164,12 @@ type Places interface {
 	VillagePlace(ctx context.Context, villageID int64) (Place, error)
 }
 
+// InVillage reports whether the principal belongs to the village: lives there or holds a role
+// there. Township staff, whose grants cover the whole township, are outsiders to each village.
+func (p Principal) InVillage(villageID int64) bool {
+	return p.Home.VillageID == villageID || slices.ContainsFunc(p.Grants, func(g Grant) bool { return g.VillageID == villageID })
+}
+
 // RunsShop reports whether the principal is a shopkeeper of the shop.
 func (p Principal) RunsShop(shopID int64) bool {
 	return slices.ContainsFunc(p.Grants, func(g Grant) bool { return g.Role == RoleShopkeeper && g.ShopID == shopID })

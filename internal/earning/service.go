@@ -12,6 +12,7 @@ import (
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/redact"
 )
 
 // People reads households and people; the org store implements it.
@@ -19,6 +20,8 @@ type People interface {
 	Household(ctx context.Context, id int64) (org.Household, error)
 	Person(ctx context.Context, id int64) (org.Person, error)
 	Households(ctx context.Context, villageID, afterID int64, limit int) ([]org.Household, error)
+	// Names returns the names of the village's people and household heads.
+	Names(ctx context.Context, villageID int64) ([]string, error)
 	Village(ctx context.Context, id int64) (org.Village, error)
 	SetExpiryDate(ctx context.Context, villageID int64, mmdd *string) (org.Village, error)
 	VillagesExpiringOn(ctx context.Context, mmdd string) ([]int64, error)
@@ -528,13 +531,18 @@ func (s *Service) Notice(ctx context.Context, p auth.Principal, villageID int64)
 	return s.PublicNotice(ctx, villageID)
 }
 
-// PublicNotice is the notice as the public board prints it: names masked, no evidence, no
-// registrar or decider.
+// PublicNotice is the notice as the public board prints it: names masked (in the reasons and
+// notes too, with phone and ID numbers), no evidence, no registrar or decider.
 func (s *Service) PublicNotice(ctx context.Context, villageID int64) ([]NoticeLine, error) {
 	es, err := s.store.Entries(ctx, EntryFilter{VillageID: villageID, Status: Noticed, Limit: 500})
 	if err != nil {
 		return nil, err
 	}
+	names, err := s.people.Names(ctx, villageID)
+	if err != nil {
+		return nil, err
+	}
+	masker := redact.New(names)
 	out := make([]NoticeLine, 0, len(es))
 	for _, e := range es {
 		line, err := s.line(ctx, e, true)
@@ -542,6 +550,7 @@ func (s *Service) PublicNotice(ctx context.Context, villageID int64) ([]NoticeLi
 			return nil, err
 		}
 		line.Evidence, line.RegisteredBy, line.DecidedBy = "", 0, nil
+		line.Reason, line.DecisionNote = masker.Text(line.Reason), masker.Text(line.DecisionNote)
 		out = append(out, line)
 	}
 	return out, nil

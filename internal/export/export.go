@@ -17,6 +17,7 @@ import (
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/redact"
 )
 
 // Kinds that can be exported.
@@ -37,11 +38,17 @@ type Store interface {
 type Service struct {
 	store  Store
 	places auth.Places
+	names  Names
+}
+
+// Names gives the names of a village's people and household heads; the org store implements it.
+type Names interface {
+	Names(ctx context.Context, villageID int64) ([]string, error)
 }
 
 // NewService returns a Service.
-func NewService(store Store, places auth.Places) *Service {
-	return &Service{store: store, places: places}
+func NewService(store Store, places auth.Places, names Names) *Service {
+	return &Service{store: store, places: places, names: names}
 }
 
 // ErrUnknownKind is returned for an export that does not exist.
@@ -71,11 +78,23 @@ func (s *Service) Check(ctx context.Context, p auth.Principal, kind, format stri
 
 // Write streams the export to w. Call Check first: once bytes are written, an error can only cut
 // the file short.
-func (s *Service) Write(ctx context.Context, kind, format string, f Filter, w io.Writer) error {
-	if format == "csv" {
-		return s.csv(ctx, kind, f, w)
+//
+// For p from outside the village (township staff), the village's names and every phone and ID
+// number in the text are masked.
+func (s *Service) Write(ctx context.Context, p auth.Principal, kind, format string, f Filter, w io.Writer) error {
+	cell := Neutralise
+	if !p.InVillage(f.VillageID) {
+		names, err := s.names.Names(ctx, f.VillageID)
+		if err != nil {
+			return err
+		}
+		masker := redact.New(names)
+		cell = func(v string) string { return Neutralise(masker.Text(v)) }
 	}
-	return s.xlsx(ctx, kind, f, w)
+	if format == "csv" {
+		return s.csv(ctx, kind, f, w, cell)
+	}
+	return s.xlsx(ctx, kind, f, w, cell)
 }
 
 // Neutralise keeps a spreadsheet from reading text as a formula (OWASP's rule for CSV injection):
@@ -89,7 +108,7 @@ func Neutralise(s string) string {
 	return s
 }
 
-func (s *Service) csv(ctx context.Context, kind string, f Filter, w io.Writer) error {
+func (s *Service) csv(ctx context.Context, kind string, f Filter, w io.Writer, cell func(string) string) error {
 	if _, err := w.Write([]byte("\ufeff")); err != nil { // the BOM makes Excel read the Chinese as UTF-8
 		return err
 	}
@@ -99,7 +118,7 @@ func (s *Service) csv(ctx context.Context, kind string, f Filter, w io.Writer) e
 		record = record[:0]
 		for _, v := range row {
 			if s, ok := v.(string); ok {
-				record = append(record, Neutralise(s))
+				record = append(record, cell(s))
 			} else {
 				record = append(record, fmt.Sprint(v))
 			}
@@ -113,7 +132,7 @@ func (s *Service) csv(ctx context.Context, kind string, f Filter, w io.Writer) e
 	return cw.Error()
 }
 
-func (s *Service) xlsx(ctx context.Context, kind string, f Filter, w io.Writer) error {
+func (s *Service) xlsx(ctx context.Context, kind string, f Filter, w io.Writer, cell func(string) string) error {
 	book := excelize.NewFile()
 	defer book.Close()
 	sheet := book.GetSheetName(0)
@@ -123,14 +142,14 @@ func (s *Service) xlsx(ctx context.Context, kind string, f Filter, w io.Writer) 
 	}
 	n := 1
 	next := func(values []any) error {
-		cell, _ := excelize.CoordinatesToCellName(1, n)
+		at, _ := excelize.CoordinatesToCellName(1, n)
 		n++
 		for i, v := range values {
 			if s, ok := v.(string); ok {
-				values[i] = Neutralise(s)
+				values[i] = cell(s)
 			}
 		}
-		return sw.SetRow(cell, values)
+		return sw.SetRow(at, values)
 	}
 	err = s.store.Export(ctx, kind, f, func(h []string) error {
 		values := make([]any, len(h))

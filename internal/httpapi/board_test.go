@@ -10,6 +10,7 @@ import (
 
 	"pointsmarket/internal/app"
 	"pointsmarket/internal/dbtest"
+	"pointsmarket/internal/org"
 )
 
 func TestPublicBoardShowsTheMonthAndNothingPersonal(t *testing.T) {
@@ -18,7 +19,13 @@ func TestPublicBoardShowsTheMonthAndNothingPersonal(t *testing.T) {
 	gc, shop := e.village("国茶村"), e.shopOf("国茶村")
 	clerk, committee, villager, keeper := e.login("13800000001"), e.login("13800000012"), e.login("13800000010"), e.login("13800000002")
 	item := e.id(`SELECT i.id FROM rule_items i JOIN rule_books b ON b.id = i.rule_book_id WHERE b.village_id = ? AND b.status = 'adopted' AND i.code = 'R01'`, gc)
-	entry := e.call("POST", "/api/v1/entries", clerk, map[string]any{"rule_item_id": item, "household_id": e.householdOf("13800000013"), "reason": "清扫村道"})
+	// The clerk's reason names another villager and her phone: the board masks both.
+	var helped string
+	if err := e.app.DB.GetContext(t.Context(), &helped, `SELECT name FROM people WHERE phone = '13800000011'`); err != nil {
+		t.Fatal(err)
+	}
+	reason := "清扫村道，帮助五保户" + helped + "（电话 138-0000-0299）修缮房屋"
+	entry := e.call("POST", "/api/v1/entries", clerk, map[string]any{"rule_item_id": item, "household_id": e.householdOf("13800000013"), "reason": reason})
 	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
 	e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings", gc), clerk, map[string]any{"month": month, "held_on": time.Now().Format("2006-01-02")})
 	e.call("POST", fmt.Sprintf("/api/v1/entries/%d/decision", num(entry.body["id"])), committee, map[string]any{"approve": true})
@@ -37,7 +44,8 @@ func TestPublicBoardShowsTheMonthAndNothingPersonal(t *testing.T) {
 	if b.status != http.StatusOK {
 		t.Fatalf("board without login: %d %s", b.status, b.raw)
 	}
-	if len(b.body["notice"].([]any)) != 1 || !strings.Contains(b.raw, "陈*红") || !strings.Contains(b.raw, "清扫村道") {
+	masked := "清扫村道，帮助五保户" + org.MaskName(helped) + "（电话 138****0299）修缮房屋"
+	if len(b.body["notice"].([]any)) != 1 || !strings.Contains(b.raw, "陈*红") || !strings.Contains(b.raw, masked) {
 		t.Errorf("notice on the board: %s", b.raw)
 	}
 	shops := b.body["shops"].([]any)

@@ -49,7 +49,7 @@ func (s *server) export(c *gin.Context) {
 		c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	}
 	c.Status(http.StatusOK)
-	if err := s.deps.Exports.Write(c.Request.Context(), kind, format, f, c.Writer); err != nil {
+	if err := s.deps.Exports.Write(c.Request.Context(), principal(c), kind, format, f, c.Writer); err != nil {
 		logger(c).ErrorContext(c.Request.Context(), "export cut short", "kind", kind, "err", err)
 	}
 }

@@ -107,6 +107,14 @@ func (s *OrgStore) Households(ctx context.Context, villageID, afterID int64, lim
 	return out, wrap(err, "households of village %d", villageID)
 }
 
+// Names returns the names of a village's people and household heads, for masking free text.
+func (s *OrgStore) Names(ctx context.Context, villageID int64) ([]string, error) {
+	out := []string{}
+	err := s.db.list(ctx, &out, `SELECT name FROM people WHERE village_id = ? UNION SELECT head_name FROM households WHERE village_id = ?`,
+		villageID, villageID)
+	return out, wrap(err, "names of village %d", villageID)
+}
+
 // Household implements org.Store.
 func (s *OrgStore) Household(ctx context.Context, id int64) (org.Household, error) {
 	var h org.Household
