@@ -76,6 +76,7 @@ func (s *Service) Shops(ctx context.Context, p auth.Principal) ([]org.Shop, erro
 		}
 	}
 	seen := map[int64]bool{}
+	places := map[int64]auth.Place{}
 	out := []org.Shop{}
 	for _, f := range filters {
 		shops, err := s.store.Shops(ctx, f)
@@ -83,13 +84,30 @@ func (s *Service) Shops(ctx context.Context, p auth.Principal) ([]org.Shop, erro
 			return nil, err
 		}
 		for _, sh := range shops {
-			if !seen[sh.ID] {
-				seen[sh.ID] = true
-				out = append(out, sh)
+			if seen[sh.ID] {
+				continue
 			}
+			seen[sh.ID] = true
+			place, ok := places[sh.VillageID]
+			if !ok {
+				if place, err = s.places.VillagePlace(ctx, sh.VillageID); err != nil {
+					return nil, err
+				}
+				places[sh.VillageID] = place
+			}
+			out = append(out, forViewer(p, sh, place))
 		}
 	}
 	return out, nil
+}
+
+// forViewer hides the owner's phone from everyone but those who manage the shop's village and the
+// shop's own shopkeepers: villagers of every village may list the shop, not call its owner.
+func forViewer(p auth.Principal, sh org.Shop, place auth.Place) org.Shop {
+	if !p.CanManageVillage(place) && !p.RunsShop(sh.ID) {
+		sh.Phone = ""
+	}
+	return sh
 }
 
 // ShopInput is what a clerk sends to register or change a shop.
@@ -150,7 +168,12 @@ func (s *Service) UpdateShop(ctx context.Context, p auth.Principal, id int64, in
 	return s.store.UpdateShop(ctx, id, in.apply)
 }
 
-// Shop returns a shop to anyone logged in: shops are public places.
-func (s *Service) Shop(ctx context.Context, id int64) (org.Shop, error) {
-	return s.store.Shop(ctx, id)
+// Shop returns a shop to anyone logged in: shops are public places; the owner's phone is shown
+// only to those who manage its village and its shopkeepers.
+func (s *Service) Shop(ctx context.Context, p auth.Principal, id int64) (org.Shop, error) {
+	sh, place, err := s.shop(ctx, id)
+	if err != nil {
+		return sh, err
+	}
+	return forViewer(p, sh, place), nil
 }

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"pointsmarket/internal/app"
@@ -64,5 +65,31 @@ func TestInitialPasswordMustBeChangedFirst(t *testing.T) {
 	}
 	if r := e.call("GET", "/api/v1/shops", tok, nil); r.status != http.StatusOK {
 		t.Errorf("after the change: %d %s", r.status, r.raw)
+	}
+}
+
+// A shop's owner phone is for those who manage its village and for its shopkeepers, not for
+// every logged-in villager of the township.
+func TestShopOwnerPhoneOnlyForItsManagers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	shop := e.shopOf("国茶村")
+	path := fmt.Sprintf("/api/v1/shops/%d", shop)
+	for phone, sees := range map[string]bool{
+		"13800000001": true, "13800000000": true, "13800000002": true, // clerk, township admin, its shopkeeper
+		"13800000010": false, "13800000110": false, "13800000101": false, "13800000003": false, // villagers, another clerk, a supervisor
+	} {
+		tok := e.login(phone)
+		r := e.call("GET", path, tok, nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("%s reads the shop: %d %s", phone, r.status, r.raw)
+		}
+		if got := r.body["phone"] == "13800000002"; got != sees {
+			t.Errorf("%s sees the owner's phone: %v, want %v (%s)", phone, got, sees, r.raw)
+		}
+		list := e.call("GET", "/api/v1/shops", tok, nil)
+		if strings.Contains(list.raw, "13800000002") != sees && strings.Contains(list.raw, fmt.Sprintf(`"id":%d`, shop)) {
+			t.Errorf("%s lists the shop with the owner's phone: %s", phone, list.raw)
+		}
 	}
 }

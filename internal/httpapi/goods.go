@@ -78,7 +78,7 @@ func (s *server) categories(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if _, err := s.deps.Catalog.Shop(c.Request.Context(), id); err != nil {
+	if _, err := s.deps.Catalog.Shop(c.Request.Context(), principal(c), id); err != nil {
 		return 0, nil, err
 	}
 	cs, err := s.deps.Catalog.Categories(c.Request.Context(), id)

@@ -21,7 +21,7 @@ func (s *server) shop(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	sh, err := s.deps.Catalog.Shop(c.Request.Context(), id)
+	sh, err := s.deps.Catalog.Shop(c.Request.Context(), principal(c), id)
 	if err != nil {
 		return 0, nil, err
 	}
