@@ -27,6 +27,7 @@ storefront:
 	@cd storefront && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm install --no-audit --no-fund; } && npx vite build
 
 lint:
+	@scripts/check-tracked-sizes.sh
 	@$(GO) vet ./...
 	@unformatted=$$(gofmt -l cmd internal sql); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	@GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

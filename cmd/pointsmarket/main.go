@@ -138,7 +138,7 @@ func check(ctx context.Context, cfg app.Config, log *slog.Logger, args []string,
 	}
 	return withApp(cfg, log, func(a *app.App) error {
 		if err := a.DB.Ping(ctx); err != nil {
-			return fmt.Errorf("MySQL at %s: %w", cfg.MySQLDSN, err)
+			return fmt.Errorf("MySQL at %s: %w", mysql.RedactDSN(cfg.MySQLDSN), err)
 		}
 		lr, err := a.LedgerStore.Verify(ctx)
 		if err != nil {

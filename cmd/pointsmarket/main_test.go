@@ -131,3 +131,21 @@ func TestUnknownCommandAndBadConfig(t *testing.T) {
 		t.Errorf("production without PM_SECRET: err = %v", err)
 	}
 }
+
+// No command prints a DSN's password: not check when MySQL refuses, not the configuration log.
+func TestDSNPasswordIsNeverPrinted(t *testing.T) {
+	const secret = "s3cret-Passw0rd"
+	dsn := "pm:" + secret + "@tcp(127.0.0.1:1)/pointsmarket?parseTime=true" // nothing listens on port 1
+	var out, errs bytes.Buffer
+	err := run(context.Background(), []string{"check"}, env(dsn, "pmtest-dsn"), &out, &errs)
+	if err == nil {
+		t.Fatal("check against an unreachable MySQL succeeded")
+	}
+	all := out.String() + errs.String() + err.Error()
+	if strings.Contains(all, secret) {
+		t.Errorf("the password was printed:\n%s", all)
+	}
+	if !strings.Contains(err.Error(), "pm:****@tcp(127.0.0.1:1)") {
+		t.Errorf("the error does not say which MySQL: %v", err)
+	}
+}

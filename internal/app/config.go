@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"pointsmarket/internal/mysql"
 	"strconv"
 	"strings"
 	"time"
@@ -85,15 +86,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 
 // LogValue shows the configuration with secrets masked.
 func (c Config) LogValue() slog.Value {
-	dsn := "(unparseable)"
-	if d, err := mysqldrv.ParseDSN(c.MySQLDSN); err == nil {
-		if d.Passwd != "" {
-			d.Passwd = "****"
-		}
-		dsn = d.FormatDSN()
-	}
 	return slog.GroupValue(
-		slog.String("http_addr", c.HTTPAddr), slog.String("mysql_dsn", dsn),
+		slog.String("http_addr", c.HTTPAddr), slog.String("mysql_dsn", mysql.RedactDSN(c.MySQLDSN)),
 		slog.Int("mysql_max_conns", c.MySQLMaxConns), slog.String("redis_addr", c.RedisAddr), slog.String("redis_prefix", c.RedisPrefix),
 		slog.String("secret", "****"), slog.Bool("secret_generated", c.SecretGenerated),
 		slog.Bool("production", c.Production), slog.Bool("cookie_secure", c.CookieSecure),

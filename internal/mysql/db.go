@@ -57,6 +57,19 @@ func PrepareDSN(dsn string) (*mysqldrv.Config, error) {
 	return cfg, nil
 }
 
+// RedactDSN returns dsn with its password masked, for logs and messages: every place that shows a
+// DSN shows this. A DSN that does not parse is not shown at all (it may hold a password anywhere).
+func RedactDSN(dsn string) string {
+	cfg, err := mysqldrv.ParseDSN(dsn)
+	if err != nil {
+		return "(unparseable DSN)"
+	}
+	if cfg.Passwd != "" {
+		cfg.Passwd = "****"
+	}
+	return cfg.FormatDSN()
+}
+
 // EnsureDatabase creates the DSN's database if it is missing.
 func EnsureDatabase(ctx context.Context, dsn string) error {
 	cfg, err := PrepareDSN(dsn)
