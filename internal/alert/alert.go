@@ -14,6 +14,7 @@ import (
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/text"
 )
 
 // The rules.
@@ -310,9 +311,11 @@ func (s *Service) Acknowledge(ctx context.Context, p auth.Principal, id int64, _
 
 // Resolve closes an acknowledged alert with a note saying what was found and done.
 func (s *Service) Resolve(ctx context.Context, p auth.Principal, id int64, n Note) (Alert, error) {
-	if len([]rune(n.Note)) < 2 || len(n.Note) > 255 {
-		return Alert{}, fault.Invalidf("a note of 2 to 255 characters says what was found and done")
+	note, err := text.CleanLines("note", n.Note, 2, 255)
+	if err != nil {
+		return Alert{}, text.ErrInvalid.WithMessage("请用2到255个字说明核查结果和处理情况 / a note of 2 to 255 characters says what was found and done")
 	}
+	n.Note = note
 	a, err := s.store.Alert(ctx, id)
 	if err != nil {
 		return a, err

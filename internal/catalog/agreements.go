@@ -18,13 +18,7 @@ type AgreementInput struct {
 	Note      string `json:"note"`
 }
 
-func parseDate(field, v string) (time.Time, error) {
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return t, fault.Invalidf("%s must be a date like 2026-01-31", field)
-	}
-	return t, nil
-}
+func parseDate(field, v string) (time.Time, error) { return text.Date(field, v) }
 
 // CreateAgreement records that a village (which p manages) pays a shop of its township for what
 // it hands out to the village's households between two dates.

@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/redact"
+	"pointsmarket/internal/text"
 )
 
 // People reads households and people; the org store implements it.
@@ -60,14 +59,6 @@ func (s *Service) place(ctx context.Context, villageID int64) (auth.Place, error
 	return s.places.VillagePlace(ctx, villageID)
 }
 
-func checkText(field, v string, min, max int) error {
-	n := utf8.RuneCountInString(strings.TrimSpace(v))
-	if n < min || n > max {
-		return fault.Invalidf("%s must have %d to %d characters", field, min, max)
-	}
-	return nil
-}
-
 // BookInput names a new rule book version.
 type BookInput struct {
 	Title string `json:"title"`
@@ -83,10 +74,10 @@ func (s *Service) CreateRuleBook(ctx context.Context, p auth.Principal, villageI
 	if !p.CanManageVillage(pl) {
 		return RuleBook{}, fmt.Errorf("rule book of village %d: %w", villageID, fault.ErrForbidden)
 	}
-	if err := checkText("title", title, 1, 128); err != nil {
+	if title, err = text.Clean("title", title, 1, 128); err != nil {
 		return RuleBook{}, err
 	}
-	return s.store.CreateRuleBook(ctx, RuleBook{VillageID: villageID, Title: strings.TrimSpace(title), Status: Draft, CreatedBy: p.PersonID})
+	return s.store.CreateRuleBook(ctx, RuleBook{VillageID: villageID, Title: title, Status: Draft, CreatedBy: p.PersonID})
 }
 
 func (s *Service) managedBook(ctx context.Context, p auth.Principal, bookID int64) (RuleBook, error) {
@@ -109,9 +100,14 @@ func (s *Service) AddItem(ctx context.Context, p auth.Principal, bookID int64, i
 	if _, err := s.managedBook(ctx, p, bookID); err != nil {
 		return RuleItem{}, err
 	}
+	var err error
+	if it.Code, err = text.Clean("code", it.Code, 1, 32); err != nil {
+		return RuleItem{}, err
+	}
+	if it.Name, err = text.Clean("name", it.Name, 1, 128); err != nil {
+		return RuleItem{}, err
+	}
 	switch {
-	case checkText("code", it.Code, 1, 32) != nil || checkText("name", it.Name, 1, 128) != nil:
-		return RuleItem{}, fault.Invalidf("an item needs a code (1–32 characters) and a name (1–128)")
 	case it.Category != Base && it.Category != Reward && it.Category != Penalty && it.Category != Honour:
 		return RuleItem{}, fault.Invalidf("category must be base, reward, penalty or honour")
 	case it.AppliesTo != ToHousehold && it.AppliesTo != ToRepresentative:
@@ -146,9 +142,9 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a A
 	if err != nil {
 		return b, err
 	}
-	day, err := time.Parse(time.DateOnly, a.Date)
+	day, err := text.Date("date", a.Date)
 	if err != nil {
-		return b, fault.Invalidf("date must be a date like 2026-01-31")
+		return b, err
 	}
 	if a.For < 0 || a.Against < 0 || a.Abstain < 0 || a.Attendance < a.For+a.Against+a.Abstain || a.Attendance > 100_000 {
 		return b, fault.Invalidf("votes must be counts that add up to at most the attendance")
@@ -231,21 +227,21 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 	if in.Quantity < 1 || in.Quantity > 100 {
 		return Entry{}, fault.Invalidf("quantity must be from 1 to 100")
 	}
-	if err := checkText("reason", in.Reason, 1, 255); err != nil {
+	if in.Reason, err = text.CleanLines("reason", in.Reason, 1, 255); err != nil {
 		return Entry{}, err
 	}
-	if item.EvidenceRequired && strings.TrimSpace(in.Evidence) == "" && orig.ID == 0 {
-		return Entry{}, ErrEvidenceRequired
+	if in.Evidence, err = text.CleanLines("evidence", in.Evidence, 0, 2000); err != nil {
+		return Entry{}, err
 	}
-	if len(in.Evidence) > 2000 {
-		return Entry{}, fault.Invalidf("evidence is too long")
+	if item.EvidenceRequired && in.Evidence == "" && orig.ID == 0 {
+		return Entry{}, ErrEvidenceRequired
 	}
 	period, err := s.openPeriod(ctx, book.VillageID)
 	if err != nil {
 		return Entry{}, err
 	}
 	e := Entry{VillageID: book.VillageID, RuleItemID: item.ID, Points: item.Points * in.Quantity, Period: period,
-		Reason: strings.TrimSpace(in.Reason), Evidence: strings.TrimSpace(in.Evidence), Status: Registered, RegisteredBy: p.PersonID}
+		Reason: in.Reason, Evidence: in.Evidence, Status: Registered, RegisteredBy: p.PersonID}
 	if orig.ID != 0 {
 		e.Points, e.ReversesEntryID = orig.Points, &orig.ID
 		item.CapMonth, item.CapYear = nil, nil // a correction gives back; caps do not apply
@@ -356,7 +352,7 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, entryID int64, d
 	if err != nil {
 		return e, fmt.Errorf("entries are decided at the month's review meeting: %w", err)
 	}
-	if err := checkText("note", note, 0, 255); err != nil {
+	if note, err = text.CleanLines("note", note, 0, 255); err != nil {
 		return e, err
 	}
 	return s.store.Decide(ctx, entryID, approve, note, m.ID)
@@ -428,14 +424,14 @@ func (s *Service) OpenMeeting(ctx context.Context, p auth.Principal, villageID i
 	if !p.CanManageVillage(pl) {
 		return Meeting{}, fmt.Errorf("meeting of village %d: %w", villageID, fault.ErrForbidden)
 	}
-	if _, err := time.Parse("2006-01", month); err != nil {
-		return Meeting{}, fault.Invalidf("month must look like 2026-11")
+	if _, err := text.Month("month", month, time.UTC); err != nil {
+		return Meeting{}, err
 	}
-	day, err := time.Parse(time.DateOnly, heldOn)
+	day, err := text.Date("held_on", heldOn)
 	if err != nil {
-		return Meeting{}, fault.Invalidf("held_on must be a date like 2026-11-28")
+		return Meeting{}, err
 	}
-	if err := checkText("attendance", attendance, 0, 2000); err != nil {
+	if attendance, err = text.CleanLines("attendance", attendance, 0, 2000); err != nil {
 		return Meeting{}, err
 	}
 	return s.store.OpenMeeting(ctx, Meeting{VillageID: villageID, Month: month, Status: "open", HeldOn: day, Attendance: attendance, OpenedBy: p.PersonID})
@@ -572,11 +568,11 @@ func (s *Service) Object(ctx context.Context, p auth.Principal, entryID int64, i
 	if p.Home.VillageID != e.VillageID {
 		return Objection{}, fmt.Errorf("object to entry %d: %w", entryID, fault.ErrForbidden)
 	}
-	if err := checkText("reason", reason, 1, 255); err != nil {
+	if reason, err = text.CleanLines("reason", reason, 1, 255); err != nil {
 		return Objection{}, err
 	}
 	now := s.now()
-	return s.store.Object(ctx, Objection{EntryID: entryID, VillageID: e.VillageID, ObjectorID: p.PersonID, Reason: strings.TrimSpace(reason),
+	return s.store.Object(ctx, Objection{EntryID: entryID, VillageID: e.VillageID, ObjectorID: p.PersonID, Reason: reason,
 		Status: "open", DueAt: WorkingDaysAfter(now, 3), CreatedAt: now})
 }
 
@@ -604,10 +600,10 @@ func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, in Ans
 	if !(p.CanManageVillage(pl) || p.HoldsIn(auth.RoleBranchCommittee, pl)) || p.PersonID == o.ObjectorID {
 		return o, fmt.Errorf("answer objection %d: %w", id, fault.ErrForbidden)
 	}
-	if err := checkText("answer", answer, 1, 255); err != nil {
+	if answer, err = text.CleanLines("answer", answer, 1, 255); err != nil {
 		return o, err
 	}
-	return s.store.Answer(ctx, id, upheld, strings.TrimSpace(answer))
+	return s.store.Answer(ctx, id, upheld, answer)
 }
 
 // Rating is the objector's verdict on an answer.
@@ -737,8 +733,8 @@ func (s *Service) issueBase(ctx context.Context, p auth.Principal, villageID int
 	if !p.CanManageVillage(pl) {
 		return 0, fmt.Errorf("base points of village %d: %w", villageID, fault.ErrForbidden)
 	}
-	if _, err := time.Parse("2006-01", period); err != nil {
-		return 0, fault.Invalidf("period must look like 2026-11")
+	if _, err := text.Month("period", period, time.UTC); err != nil {
+		return 0, err
 	}
 	books, err := s.store.RuleBooks(ctx, villageID)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/text"
 )
 
 // maxBody bounds JSON bodies; nothing this API accepts as JSON comes near it.
@@ -89,9 +90,9 @@ func queryTime(c *gin.Context, name string) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := time.Parse(layout, s); err == nil && text.InRange(t) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, errInvalidQuery.WithMessage("查询参数 %s 应为日期 / %s must be a date (2026-01-31) or an RFC 3339 time", name, name)
+	return time.Time{}, errInvalidQuery.WithMessage("查询参数 %s 应为2000到2100年间的日期 / %s must be a date (2026-01-31) or an RFC 3339 time between 2000 and 2100", name, name)
 }

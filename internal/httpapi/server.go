@@ -135,3 +135,19 @@ func handle(fn handlerFunc) gin.HandlerFunc {
 		c.JSON(status, body)
 	}
 }
+
+// Route is a method and path the API serves, as Gin writes it (/api/v1/vouchers/:id).
+type Route struct{ Method, Path string }
+
+// Routes lists what a handler made by New serves, for tests that walk every route.
+func Routes(h http.Handler) []Route {
+	e, ok := h.(*gin.Engine)
+	if !ok {
+		return nil
+	}
+	var out []Route
+	for _, r := range e.Routes() {
+		out = append(out, Route{Method: r.Method, Path: r.Path})
+	}
+	return out
+}

@@ -8,12 +8,12 @@ package settlement
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/text"
 )
 
 // Statuses of a statement.
@@ -134,9 +134,9 @@ func (s *Service) Generate(ctx context.Context, p auth.Principal, villageID int6
 	if err := s.village(ctx, p, villageID, manages); err != nil {
 		return Statement{}, err
 	}
-	start, err := time.ParseInLocation("2006-01", in.Period, china)
+	start, err := text.Month("period", in.Period, china)
 	if err != nil {
-		return Statement{}, fault.Invalidf("period must look like 2026-10")
+		return Statement{}, err
 	}
 	end := start.AddDate(0, 1, 0)
 	if s.now().Before(end) {
@@ -226,12 +226,12 @@ func (s *Service) Pay(ctx context.Context, p auth.Principal, id int64, in Paymen
 	if err := s.village(ctx, p, st.VillageID, manages); err != nil {
 		return st, err
 	}
-	day, err := time.Parse(time.DateOnly, in.PaidOn)
+	day, err := text.Date("paid_on", in.PaidOn)
 	if err != nil {
-		return st, fault.Invalidf("paid_on must be a date like 2026-11-05")
+		return st, err
 	}
-	ref := strings.TrimSpace(in.Reference)
-	if ref == "" || len(ref) > 64 {
+	ref, err := text.Clean("reference", in.Reference, 1, 64)
+	if err != nil {
 		return st, fault.Invalidf("a payment reference (voucher or bank slip number) of up to 64 characters is required")
 	}
 	return s.store.Advance(ctx, id, Countersigned, func(st *Statement) error {
@@ -262,10 +262,11 @@ func (s *Service) Deposit(ctx context.Context, p auth.Principal, villageID int64
 	if in.AmountFen < 1 || in.AmountFen > 100_000_000_00 {
 		return FundState{}, fault.Invalidf("amount_fen must be a whole number of fen from 1 to 10,000,000,000")
 	}
-	if n := strings.TrimSpace(in.Note); n == "" || len(n) > 255 {
-		return FundState{}, fault.Invalidf("a note (where the money came from) is required")
+	note, err := text.CleanLines("note", in.Note, 1, 255)
+	if err != nil {
+		return FundState{}, text.ErrInvalid.WithMessage("请填写资金来源说明（最多255字）/ a note (where the money came from, up to 255 characters) is required")
 	}
-	if err := s.store.Deposit(ctx, villageID, in.AmountFen, strings.TrimSpace(in.Note)); err != nil {
+	if err := s.store.Deposit(ctx, villageID, in.AmountFen, note); err != nil {
 		return FundState{}, err
 	}
 	bal, err := s.store.Fund(ctx, villageID)

@@ -76,6 +76,24 @@ var (
 // InRange reports whether t lies within 2000-01-01 and 2100-12-31.
 func InRange(t time.Time) bool { return !t.Before(minDate) && t.Before(maxDate) }
 
+// Date parses a YYYY-MM-DD date between 2000 and 2100, or returns ErrInvalid naming the field.
+func Date(field, s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	if err != nil || !InRange(t) {
+		return time.Time{}, ErrInvalid.WithMessage("%s 应为2000到2100年间的日期，如 2026-01-31 / %s must be a date between 2000 and 2100, like 2026-01-31", field, field)
+	}
+	return t, nil
+}
+
+// Month parses a YYYY-MM month between 2000 and 2100, starting at midnight in loc.
+func Month(field, s string, loc *time.Location) (time.Time, error) {
+	t, err := time.ParseInLocation("2006-01", strings.TrimSpace(s), loc)
+	if err != nil || !InRange(t) {
+		return time.Time{}, ErrInvalid.WithMessage("%s 应为2000到2100年间的月份，如 2026-11 / %s must be a month between 2000 and 2100, like 2026-11", field, field)
+	}
+	return t, nil
+}
+
 // CheckDate returns ErrInvalid when a non-zero t lies outside 2000–2100.
 func CheckDate(field string, t time.Time) error {
 	if t.IsZero() || InRange(t) {

@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
-	"unicode/utf8"
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/text"
 )
 
 // shopsOf returns the shops p keeps, or ErrNotShopkeeper.
@@ -300,9 +299,9 @@ func (s *Service) Today(ctx context.Context, p auth.Principal, shopID int64) (Da
 // Reverse undoes a redemption of today at p's shop (退货): the points go back to the account and
 // the goods back on the shelf. A reason is required; supervisors see it.
 func (s *Service) Reverse(ctx context.Context, p auth.Principal, id int64, reason string) (Redemption, error) {
-	reason = strings.TrimSpace(reason)
-	if reason == "" || utf8.RuneCountInString(reason) > 200 {
-		return Redemption{}, fault.Invalidf("a reason of 1 to 200 characters is required")
+	reason, err := text.CleanLines("reason", reason, 1, 200)
+	if err != nil {
+		return Redemption{}, err
 	}
 	r, err := s.Store.Redemption(ctx, id)
 	if err != nil {

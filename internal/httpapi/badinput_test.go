@@ -1,0 +1,198 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"pointsmarket/internal/app"
+	"pointsmarket/internal/httpapi"
+)
+
+// Bad input never gets a 5xx: every JSON route is sent, for each of its string and number
+// fields, text padded with ideographic spaces, text far too long, control characters, dates in
+// year 0 and 9999, and numbers of the wrong size or type; every query parameter likewise. The
+// table must name every POST and PUT route the router serves.
+func TestBadInputNeverAnswers5xx(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	tok := map[string]string{
+		"clerk": e.login("13800000001"), "keeper": e.login("13800000002"), "sup": e.login("13800000003"),
+		"villager": e.login("13800000010"), "committee": e.login("13800000012"), "admin": e.login("13800000000"),
+	}
+	gc, shop := e.village("国茶村"), e.shopOf("国茶村")
+	towel := e.goodsNamed(shop, "毛巾")
+	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	draft := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/rule-books", gc), tok["clerk"], map[string]any{"title": "修订稿"})
+	item := e.id(`SELECT i.id FROM rule_items i JOIN rule_books b ON b.id = i.rule_book_id WHERE b.village_id = ? AND b.status = 'adopted' AND i.code = 'R01'`, gc)
+	entry := e.call("POST", "/api/v1/entries", tok["clerk"], map[string]any{"rule_item_id": item, "household_id": e.householdOf("13800000013"), "reason": "清扫村道"})
+	v := e.order(tok["villager"], shop, towel, 1)
+	red := e.call("POST", "/api/v1/counter/redeem", tok["keeper"], map[string]string{"code": v.body["code"].(string)})
+	ceiling := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/checkout-ceilings", gc), tok["clerk"], map[string]any{"per_checkout_points": 300, "per_day_points": 600})
+	ids := map[string]int64{
+		"village": gc, "shop": shop, "goods": towel, "household": e.householdOf("13800000010"),
+		"person": e.id(`SELECT id FROM people WHERE phone = '13800000013'`), "book": num(draft.body["id"]), "entry": num(entry.body["id"]),
+		"voucher": num(v.body["id"]), "redemption": num(red.body["redemption_id"]), "ceiling": num(ceiling.body["id"]),
+		"agreement": e.id(`SELECT id FROM shop_agreements WHERE shop_id = ?`, shop), "standard": e.id(`SELECT id FROM exchange_standards WHERE village_id = ? LIMIT 1`, gc),
+		"objection": 1, "settlement": 1, "alert": 1,
+	}
+	type route struct {
+		method, path, who string
+		body             map[string]any
+	}
+	routes := []route{
+		{"POST", "/auth/login", "", map[string]any{"phone": "13800000099", "password": "guess-guess"}},
+		{"POST", "/auth/password", "villager", map[string]any{"current_password": "wrong-wrong", "new_password": "another-pass"}},
+		{"POST", "/people/{person}/login-unlock", "clerk", map[string]any{}},
+		{"POST", "/villages/{village}/groups", "clerk", map[string]any{"name": "第九组"}},
+		{"POST", "/villages/{village}/households", "clerk", map[string]any{"number": "GC-999", "head_name": "王五", "size": 3, "address": "村口"}},
+		{"PUT", "/households/{household}", "clerk", map[string]any{"number": "GC-001", "head_name": "张建国", "size": 4, "address": "村口"}},
+		{"POST", "/villages/{village}/people", "clerk", map[string]any{"name": "王小五", "phone": "13900000123", "household_id": ids["household"]}},
+		{"PUT", "/people/{person}", "clerk", map[string]any{"name": "陈小红", "phone": "13800000013", "household_id": e.householdOf("13800000013")}},
+		{"POST", "/people/{person}/roles", "clerk", map[string]any{"role": "group_leader", "body": "", "shop_id": 0}},
+		{"POST", "/people/{person}/roles/revoke", "clerk", map[string]any{"role": "group_leader"}},
+		{"POST", "/villages/{village}/shops", "clerk", map[string]any{"name": "新超市", "address": "村口", "owner_name": "李四", "phone": "13900000124"}},
+		{"PUT", "/shops/{shop}", "clerk", map[string]any{"name": "国茶村便民超市", "address": "村部旁", "owner_name": "刘美华", "phone": "13800000002"}},
+		{"POST", "/shops/{shop}/goods", "keeper", map[string]any{"name": "红糖", "category": "调味", "unit": "袋", "points": 6, "price_fen": 600, "monthly_limit": 2, "low_stock": 5}},
+		{"POST", "/shops/{shop}/agreements", "clerk", map[string]any{"village_id": gc, "valid_from": "2028-01-01", "valid_to": "2028-12-31", "note": "续签"}},
+		{"POST", "/agreements/{agreement}/status", "clerk", map[string]any{"status": "active", "note": "恢复"}},
+		{"POST", "/villages/{village}/standards", "clerk", map[string]any{"fen_per_point": 100, "tolerance_pct": 10, "note": "调整"}},
+		{"POST", "/standards/{standard}/decision", "sup", map[string]any{"approve": true, "note": "同意"}},
+		{"PUT", "/goods/{goods}", "keeper", map[string]any{"name": "毛巾", "category": "日用", "unit": "条", "points": 9, "price_fen": 900}},
+		{"POST", "/goods/{goods}/shelf", "keeper", map[string]any{"on_shelf": true}},
+		{"POST", "/goods/{goods}/exception", "sup", map[string]any{}},
+		{"POST", "/goods/{goods}/stock-in", "keeper", map[string]any{"quantity": 5, "date": time.Now().Format("2006-01-02"), "reason": "进货"}},
+		{"POST", "/goods/{goods}/adjustments", "keeper", map[string]any{"quantity": -1, "date": time.Now().Format("2006-01-02"), "reason": "破损"}},
+		{"POST", "/vouchers", "villager", map[string]any{"shop_id": shop, "items": []any{map[string]any{"goods_id": towel, "quantity": 1}}}},
+		{"POST", "/vouchers/{voucher}/cancel", "villager", map[string]any{}},
+		{"POST", "/counter/scan", "keeper", map[string]any{"code": "12345678"}},
+		{"POST", "/counter/redeem", "keeper", map[string]any{"code": "12345678"}},
+		{"POST", "/counter/member-code/scan", "keeper", map[string]any{"code": "x"}},
+		{"POST", "/counter/checkout", "keeper", map[string]any{"code": "x", "shop_id": shop, "items": []any{map[string]any{"goods_id": towel, "quantity": 1}}}},
+		{"POST", "/counter/redemptions/{redemption}/reverse", "keeper", map[string]any{"reason": "退货"}},
+		{"POST", "/villages/{village}/checkout-ceilings", "clerk", map[string]any{"per_checkout_points": 300, "per_day_points": 600, "note": "年货季"}},
+		{"POST", "/checkout-ceilings/{ceiling}/decision", "sup", map[string]any{"approve": false}},
+		{"POST", "/villages/{village}/rule-books", "clerk", map[string]any{"title": "细则"}},
+		{"POST", "/rule-books/{book}/items", "clerk", map[string]any{"code": "X1", "name": "新项目", "category": "reward", "points": 5, "applies_to": "household", "cap_month": 10}},
+		{"POST", "/rule-books/{book}/adoption", "clerk", map[string]any{"date": "2026-11-01", "votes_for": 60, "votes_against": 2, "votes_abstain": 1, "attendance": 70}},
+		{"POST", "/entries", "clerk", map[string]any{"rule_item_id": item, "household_id": ids["household"], "quantity": 1, "reason": "清扫", "evidence": "照片"}},
+		{"POST", "/entries/{entry}/decision", "committee", map[string]any{"approve": true, "note": "同意"}},
+		{"POST", "/entries/{entry}/votes", "committee", map[string]any{"approve": true}},
+		{"POST", "/entries/{entry}/objections", "villager", map[string]any{"reason": "不实"}},
+		{"POST", "/villages/{village}/meetings", "clerk", map[string]any{"month": month, "held_on": time.Now().Format("2006-01-02"), "attendance": "全体支委"}},
+		{"POST", "/villages/{village}/meetings/" + month + "/approval", "committee", map[string]any{}},
+		{"POST", "/objections/{objection}/answer", "clerk", map[string]any{"upheld": false, "answer": "已核实"}},
+		{"POST", "/objections/{objection}/rating", "villager", map[string]any{"satisfied": true}},
+		{"POST", "/villages/{village}/base-points", "clerk", map[string]any{"period": month}},
+		{"PUT", "/villages/{village}/expiry-date", "clerk", map[string]any{"date": "12-31"}},
+		{"POST", "/villages/{village}/settlements", "clerk", map[string]any{"shop_id": shop, "period": "2026-10"}},
+		{"POST", "/settlements/{settlement}/approval", "clerk", map[string]any{}},
+		{"POST", "/settlements/{settlement}/countersignature", "sup", map[string]any{}},
+		{"POST", "/settlements/{settlement}/payment", "clerk", map[string]any{"amount_fen": 100, "paid_on": "2026-11-05", "reference": "BANK-1"}},
+		{"POST", "/villages/{village}/fund", "clerk", map[string]any{"amount_fen": 100, "note": "拨款"}},
+		{"POST", "/alerts/{alert}/acknowledgement", "sup", map[string]any{"note": "已查看"}},
+		{"POST", "/alerts/{alert}/resolution", "sup", map[string]any{"note": "已处理"}},
+		{"PUT", "/villages/{village}/alert-thresholds", "sup", map[string]any{"household_frequency": 6}},
+		{"POST", "/auth/logout", "admin", map[string]any{}},
+	}
+	strs := []string{strings.Repeat("\u3000", 300) + "值" + strings.Repeat("\u3000", 300), strings.Repeat("长", 5000), "\x00\x01",
+		"0000-01-01", "9999-12-31", "0000-01", "2026-13-45", "=HYPERLINK(\"x\")", "", "\u202e\ufeff", "１３８００００００１０"}
+	nums := []any{-1, 0, 9.5, 1e18, "7", -9223372036854775808, 1e300}
+	path := func(p string) string {
+		for k, v := range ids {
+			p = strings.ReplaceAll(p, "{"+k+"}", fmt.Sprint(v))
+		}
+		return "/api/v1" + p
+	}
+	send := func(r route, body any) {
+		var raw string
+		if s, ok := body.(string); ok {
+			raw = s
+		} else {
+			b, _ := json.Marshal(body)
+			raw = string(b)
+		}
+		res := e.call(r.method, path(r.path), tok[r.who], raw)
+		if res.status >= 500 {
+			t.Errorf("%s %s with %.120s: %d %s", r.method, r.path, raw, res.status, res.raw)
+		}
+	}
+	covered := map[string]bool{}
+	for _, r := range routes {
+		covered[r.method+" "+r.path] = true
+		for _, whole := range []string{`[]`, `"x"`, `null`, `{}`, `{"items": "x"}`} {
+			send(r, whole)
+		}
+		for field, orig := range r.body {
+			var variants []any
+			switch orig.(type) {
+			case string:
+				for _, s := range strs {
+					variants = append(variants, s)
+				}
+			default:
+				variants = append(variants, nums...)
+				variants = append(variants, strs[0], nil, []any{1})
+			}
+			for _, v := range variants {
+				body := map[string]any{}
+				for k, x := range r.body {
+					body[k] = x
+				}
+				body[field] = v
+				send(r, body)
+			}
+		}
+	}
+	for _, rt := range httpapi.Routes(e.srv.Config.Handler) {
+		if rt.Method != "POST" && rt.Method != "PUT" || rt.Path == "/goods/:id/photo" || !strings.HasPrefix(rt.Path, "/api/v1/") {
+			continue
+		}
+		p := strings.TrimPrefix(rt.Path, "/api/v1")
+		found := false
+		for k := range covered {
+			if m, tmpl, _ := strings.Cut(k, " "); m == rt.Method && samePath(tmpl, p) {
+				found = true
+			}
+		}
+		if !found && rt.Path != "/api/v1/goods/:id/photo" {
+			t.Errorf("%s %s is not in the bad-input table", rt.Method, rt.Path)
+		}
+	}
+	// Query parameters of the reading routes.
+	for _, q := range []struct{ path, who string }{
+		{"/villages/{village}/redemptions", "sup"}, {"/villages/{village}/exports/ledger", "sup"}, {"/audit", "sup"},
+		{"/villages/{village}/entries", "clerk"}, {"/villages/{village}/feed", "sup"}, {"/villages/{village}/stats", "sup"},
+		{"/accounts/{village}/history", "villager"}, {"/goods/{goods}/movements", "keeper"}, {"/shops/{shop}/goods", "villager"},
+		{"/villages/{village}/households", "clerk"}, {"/me/checkouts", "villager"}, {"/villages/{village}/alerts", "sup"},
+	} {
+		for _, name := range []string{"from", "to", "period", "month", "limit", "before_id", "after_id", "status", "q", "format", "action"} {
+			for _, v := range append(strs, "-1", "99999999999999999999") {
+				u := path(q.path) + "?" + name + "=" + url.QueryEscape(v)
+				if res := e.call("GET", u, tok[q.who], nil); res.status >= 500 {
+					t.Errorf("GET %s: %d %s", u, res.status, res.raw)
+				}
+			}
+		}
+	}
+}
+
+// samePath reports whether a table path (/shops/{shop}) names a Gin route (/shops/:id).
+func samePath(tmpl, route string) bool {
+	a, b := strings.Split(tmpl, "/"), strings.Split(route, "/")
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if strings.HasPrefix(b[i], ":") {
+			continue
+		}
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
