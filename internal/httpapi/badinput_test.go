@@ -41,7 +41,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 	}
 	type route struct {
 		method, path, who string
-		body             map[string]any
+		body              map[string]any
 	}
 	routes := []route{
 		{"POST", "/auth/login", "", map[string]any{"phone": "13800000099", "password": "guess-guess"}},
