@@ -28,6 +28,7 @@ storefront:
 
 lint:
 	@scripts/check-tracked-sizes.sh
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	@$(GO) vet ./...
 	@unformatted=$$(gofmt -l cmd internal sql); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	@GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
