@@ -29,6 +29,8 @@ const (
 	ReversalShare      = "reversal_share"      // a shop's reversals above a share of its redemptions today
 	SettlementMismatch = "settlement_mismatch" // a statement's total differs from its redemptions
 	ShortCodeMisses    = "short_code_misses"   // typed voucher codes that match nothing, in a burst
+	RoleChange         = "role_change"         // a role granted or revoked in the village
+	OfficialHousehold  = "official_household"  // an official's household created or resized
 )
 
 // Defaults are the thresholds of a village that set none.
@@ -255,6 +257,35 @@ func (s *Service) OnShortCodeMisses(ctx context.Context, villageID, shopID, pers
 	s.raise(ctx, Alert{VillageID: villageID, Rule: ShortCodeMisses, DedupeKey: fmt.Sprintf("shortmiss:%d:%s", shopID, hour), SubjectType: "shop", SubjectID: shopID,
 		Message: "超市连续输入无效兑换码，疑似猜码 / many typed voucher codes matched nothing at a shop: someone may be guessing codes"},
 		map[string]any{"misses": misses, "person_id": personID})
+}
+
+// OfficeChange is a grant, a revoke or a household change, as the rules see it.
+type OfficeChange struct {
+	Kind                           string
+	VillageID, PersonID, Household int64
+	Role                           string
+	By                             int64
+	Official                       bool
+	At                             time.Time
+}
+
+// OnOfficeChange raises an alert for every change of who holds a role in a village, and for every
+// creation or resizing of a household one of whose members holds a role: the supervisors see who
+// was appointed by whom, and an official's household growing.
+func (s *Service) OnOfficeChange(ctx context.Context, c OfficeChange) {
+	if c.VillageID == 0 {
+		return // township-level grants are the county's to watch
+	}
+	switch {
+	case c.Kind == "role.grant" || c.Kind == "role.revoke":
+		s.raise(ctx, Alert{VillageID: c.VillageID, Rule: RoleChange, DedupeKey: fmt.Sprintf("role:%s:%d:%s:%d", c.Kind, c.PersonID, c.Role, c.At.UnixNano()),
+			SubjectType: "person", SubjectID: c.PersonID, Message: "村内职务变动 / a role was granted or revoked in the village"},
+			map[string]any{"change": c.Kind, "role": c.Role, "by": c.By})
+	case c.Official:
+		s.raise(ctx, Alert{VillageID: c.VillageID, Rule: OfficialHousehold, DedupeKey: fmt.Sprintf("household:%s:%d:%d", c.Kind, c.Household, c.At.UnixNano()),
+			SubjectType: "household", SubjectID: c.Household, Message: "干部家庭户信息变动 / the household of an official was created or resized"},
+			map[string]any{"change": c.Kind, "by": c.By})
+	}
 }
 
 // OnSettlement checks a generated statement against its redemptions.

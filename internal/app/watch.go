@@ -6,6 +6,7 @@ import (
 	"pointsmarket/internal/alert"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/earning"
+	"pointsmarket/internal/org"
 	"pointsmarket/internal/settlement"
 	"pointsmarket/internal/voucher"
 )
@@ -36,6 +37,10 @@ func (a *App) watch() {
 		}
 		a.Alerts.OnShortCodeMisses(ctx, shop.VillageID, shopID, personID, misses)
 	}
+	a.Org.OnChange(func(ctx context.Context, c org.Change) {
+		a.Alerts.OnOfficeChange(ctx, alert.OfficeChange{Kind: c.Kind, VillageID: c.VillageID, PersonID: c.PersonID, Household: c.HouseholdID,
+			Role: string(c.Role), By: c.By, Official: c.Official, At: a.Now()})
+	})
 	a.Settlement.OnGenerated(func(ctx context.Context, st settlement.Statement) {
 		a.Alerts.OnSettlement(ctx, st.ID, st.VillageID)
 	})

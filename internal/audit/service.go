@@ -48,6 +48,21 @@ type Store interface {
 	SaveCheckpoint(ctx context.Context, cp Checkpoint) (Checkpoint, error)
 	// LatestCheckpoint returns the newest checkpoint, or fault.ErrNotFound.
 	LatestCheckpoint(ctx context.Context) (Checkpoint, error)
+	// Record appends one event in a transaction of its own.
+	Record(ctx context.Context, ev Event) error
+}
+
+// Refusal is an act the service refused to an official: what was tried, on what, and why.
+type Refusal struct {
+	Route    string `json:"route"`
+	ObjectID int64  `json:"object_id,omitempty"`
+	Code     string `json:"code"`
+}
+
+// RecordRefusal leaves the trace of a refused write in the audit log of the actor's village, where
+// its supervisors read it: an insider who tries and fails is seen trying.
+func (s *Service) RecordRefusal(ctx context.Context, p auth.Principal, r Refusal) error {
+	return s.store.Record(ctx, Event{Place: p.Home, Action: "access.refused", ObjectType: "request", ObjectID: r.ObjectID, After: r})
 }
 
 // Report is what a verification found.
@@ -132,8 +147,10 @@ func (s *Service) Checkpoint(ctx context.Context, now time.Time) (cp Checkpoint,
 	return cp, err == nil, err
 }
 
-// FeedActions are what the supervisors' feed shows: every redemption, reversal and posted grant.
-var FeedActions = []string{"counter.redeem", "counter.checkout", "counter.reverse", "entry.post"}
+// FeedActions are what the supervisors' feed shows: every redemption, reversal and posted grant,
+// every change of who holds a role or of a household, and every refused act.
+var FeedActions = []string{"counter.redeem", "counter.checkout", "counter.reverse", "entry.post",
+	"role.grant", "role.revoke", "household.create", "household.update", "access.refused"}
 
 // Feed returns the newest redemptions, reversals and posted grants of at least minGrant points of a
 // village, newest first, after afterID (poll with the newest id seen), for those who may audit it.

@@ -6,6 +6,7 @@ package auth
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Role is a role held in a place.
@@ -52,6 +53,9 @@ type Grant struct {
 	VillageID  int64  `json:"village_id,omitempty" db:"village_id"`
 	ShopID     int64  `json:"shop_id,omitempty" db:"shop_id"`
 	Body       string `json:"body,omitempty" db:"body"`
+	// DecidedOn and Reference record the township's decision for an approving role.
+	DecidedOn *time.Time `json:"decided_on,omitempty" db:"decided_on"`
+	Reference string     `json:"reference,omitempty" db:"reference"`
 }
 
 // Principal is the person behind a session with everything the access policy needs.
@@ -146,17 +150,34 @@ func (p Principal) AuditScopes() []Place {
 }
 
 // CanGrant reports whether the principal may grant (or revoke) role in place. The township admin
-// appoints clerks, supervisors and township staff; a clerk appoints the village's own bodies.
+// appoints clerks, the approving and watching roles and township staff; a clerk appoints only the
+// village's representatives, group leaders and shopkeepers — never those who approve or watch him.
 func (p Principal) CanGrant(role Role, place Place) bool {
 	if p.HoldsIn(RoleTownshipAdmin, place) {
 		return true
 	}
 	switch role {
-	case RoleBranchCommittee, RolePartyMember, RoleRepresentative, RoleGroupLeader, RoleShopkeeper:
+	case RoleRepresentative, RoleGroupLeader, RoleShopkeeper:
 		return place.VillageID != 0 && p.HoldsIn(RoleClerk, place)
 	}
 	return false
 }
+
+// Approving reports whether a role approves or watches others' acts: those come from the township,
+// on a recorded decision.
+func (r Role) Approving() bool {
+	return r == RoleBranchCommittee || r == RolePartyMember || r == RoleSupervisor
+}
+
+// Watched reports whether a role is one the supervision group watches: its holder cannot also be a
+// supervisor of the same village.
+func (r Role) Watched() bool {
+	return r == RoleClerk || r == RoleGroupLeader || r == RoleShopkeeper || r == RoleBranchCommittee
+}
+
+// IsOfficial reports whether the principal holds any role at all: the clerk manages villagers, and
+// the township manages officials.
+func (p Principal) IsOfficial() bool { return len(p.Grants) > 0 }
 
 // Places resolves where a village is. Implemented by the org store.
 type Places interface {

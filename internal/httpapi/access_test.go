@@ -32,7 +32,7 @@ func TestEveryRoleIsRefusedAnotherVillage(t *testing.T) {
 		{"GET", fmt.Sprintf("/api/v1/households/%d/people", jyHousehold), nil},
 		{"GET", fmt.Sprintf("/api/v1/people/%d", jyPerson), nil},
 		{"PUT", fmt.Sprintf("/api/v1/people/%d", jyPerson), map[string]any{"name": "改名", "phone": "13800000110"}},
-		{"POST", fmt.Sprintf("/api/v1/people/%d/roles", jyPerson), map[string]any{"role": "party_member"}},
+		{"POST", fmt.Sprintf("/api/v1/people/%d/roles", jyPerson), map[string]any{"role": "group_leader"}},
 		{"GET", fmt.Sprintf("/api/v1/accounts/%d", jyAccount), nil},
 		{"GET", fmt.Sprintf("/api/v1/accounts/%d/history", jyAccount), nil},
 		{"GET", fmt.Sprintf("/api/v1/audit?village_id=%d", jy), nil},
@@ -222,8 +222,16 @@ func TestRolesAreGrantedByTheRightPeople(t *testing.T) {
 	if r := e.call("POST", path, admin, map[string]any{"role": "supervisor"}); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("supervisor without a body: %d", r.status)
 	}
-	if r := e.call("POST", path, admin, map[string]any{"role": "supervisor", "body": "representatives"}); r.status != http.StatusCreated {
-		t.Errorf("admin appoints a supervisor: %d %s", r.status, r.raw)
+	if r := e.call("POST", path, admin, map[string]any{"role": "supervisor", "body": "representatives"}); r.status != http.StatusUnprocessableEntity || r.code() != "decision_required" {
+		t.Errorf("admin appoints a supervisor without the township's decision: %d %s", r.status, r.raw)
+	}
+	decision := map[string]any{"role": "supervisor", "body": "representatives", "decided_on": "2026-11-20", "reference": "葫政〔2026〕12号"}
+	if r := e.call("POST", path, admin, decision); r.status != http.StatusConflict || r.code() != "supervisor_body_taken" {
+		t.Errorf("a second supervisor from the representatives: %d %s", r.status, r.raw)
+	}
+	decision["township_wide"] = true
+	if r := e.call("POST", path, admin, decision); r.status != http.StatusCreated || r.body["reference"] != "葫政〔2026〕12号" {
+		t.Errorf("admin appoints a township supervisor: %d %s", r.status, r.raw)
 	}
 	me := e.call("GET", "/api/v1/me", e.login("13800000013"), nil)
 	kinds := []string{}
@@ -233,10 +241,10 @@ func TestRolesAreGrantedByTheRightPeople(t *testing.T) {
 	if strings.Join(kinds, ",") != "household,representative" {
 		t.Errorf("a new representative's accounts: %v", kinds)
 	}
-	if r := e.call("POST", path+"/revoke", admin, map[string]any{"role": "supervisor", "body": "representatives"}); r.status != http.StatusOK {
+	if r := e.call("POST", path+"/revoke", admin, map[string]any{"role": "supervisor", "body": "representatives", "township_wide": true}); r.status != http.StatusOK {
 		t.Errorf("revoke: %d %s", r.status, r.raw)
 	}
-	if r := e.call("POST", path+"/revoke", admin, map[string]any{"role": "supervisor", "body": "representatives"}); r.status != http.StatusNotFound {
+	if r := e.call("POST", path+"/revoke", admin, map[string]any{"role": "supervisor", "body": "representatives", "township_wide": true}); r.status != http.StatusNotFound {
 		t.Errorf("revoke twice: %d", r.status)
 	}
 }

@@ -106,7 +106,7 @@ func TestRiskAlertsFireOnCraftedCasesAndStayQuietOtherwise(t *testing.T) {
 	e.app.Alerts.OnSettlement(ctx, forged, gc)
 
 	want := []string{alert.AtCap, alert.BurstRegistrations, alert.HouseholdFrequency, alert.MonthEndGrant, alert.OffHours,
-		alert.ReversalShare, alert.SelfAward, alert.SettlementMismatch, alert.ShopVolume}
+		alert.ReversalShare, alert.RoleChange, alert.SelfAward, alert.SettlementMismatch, alert.ShopVolume} // role_change: 13800000012 made clerk
 	got := e.alertRules(sup, gc)
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("alerts = %v\nwant     %v", got, want)
@@ -127,9 +127,13 @@ func TestRiskAlertsFireOnCraftedCasesAndStayQuietOtherwise(t *testing.T) {
 	if err := e.app.DB.GetContext(t.Context(), &audited, `SELECT COUNT(*) FROM audit_log WHERE object_type = 'alert' AND object_id = ?`, id); err != nil || audited != 3 {
 		t.Errorf("audit entries of the alert: %d (%v), want raise, acknowledge, resolve", audited, err)
 	}
-	// The feed shows the redemptions and the reversal.
+	// The feed shows the redemptions and the reversal, and who was made clerk.
 	feed := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/feed", gc), sup, nil)
-	if n := len(feed.body["feed"].([]any)); n != 3 {
-		t.Errorf("feed: %d items, want 2 redemptions and 1 reversal", n)
+	actions := map[string]int{}
+	for _, x := range feed.body["feed"].([]any) {
+		actions[x.(map[string]any)["action"].(string)]++
+	}
+	if n := actions["counter.redeem"] + actions["counter.checkout"] + actions["counter.reverse"]; n != 3 || actions["role.grant"] == 0 {
+		t.Errorf("feed: %v, want 2 redemptions, 1 reversal and the clerk's appointment", actions)
 	}
 }

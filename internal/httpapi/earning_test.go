@@ -83,7 +83,7 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	}
 	admin := e.login("13800000000")
 	clerkID := e.id(`SELECT id FROM people WHERE phone = '13800000001'`)
-	must(e.call("POST", fmt.Sprintf("/api/v1/people/%d/roles", clerkID), admin, map[string]any{"role": "branch_committee"}), 201)
+	must(e.call("POST", fmt.Sprintf("/api/v1/people/%d/roles", clerkID), admin, map[string]any{"role": "branch_committee", "decided_on": "2026-11-01", "reference": "葫组〔2026〕3号"}), 201)
 	if r := decide(clerk, reward, true); r.status != http.StatusForbidden || r.code() != "reviewer_is_registrar" {
 		t.Errorf("the registrar decides: %d %s", r.status, r.raw)
 	}
@@ -95,7 +95,8 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	}
 	must(decide(e.login("13800000014"), committeeOwn, false), 403) // a group leader is not on the committee
 	leader := e.id(`SELECT id FROM people WHERE phone = '13800000014'`)
-	must(e.call("POST", fmt.Sprintf("/api/v1/people/%d/roles", leader), clerk, map[string]any{"role": "branch_committee"}), 201)
+	must(e.call("POST", fmt.Sprintf("/api/v1/people/%d/roles", leader), clerk, map[string]any{"role": "branch_committee", "decided_on": "2026-11-01", "reference": "x"}), 403) // the clerk does not appoint his reviewers
+	must(e.call("POST", fmt.Sprintf("/api/v1/people/%d/roles", leader), admin, map[string]any{"role": "branch_committee", "decided_on": "2026-11-01", "reference": "葫组〔2026〕4号"}), 201)
 	must(e.call("POST", fmt.Sprintf("/api/v1/entries/%d/decision", committeeOwn), e.login("13800000014"), map[string]any{"approve": false, "note": "重复登记"}), 200)
 	vote := func(token, v string) reply {
 		return e.call("POST", fmt.Sprintf("/api/v1/entries/%d/votes", honour), token, map[string]string{"vote": v})

@@ -10,7 +10,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	api.POST("/auth/login", handle(s.login))
 	api.GET("/openapi.yaml", handle(s.openapi))
 
-	a := api.Group("", s.authenticate)
+	a := api.Group("", s.authenticate, s.traceRefusals)
 	a.POST("/auth/logout", handle(s.logout))
 	a.POST("/auth/password", handle(s.changePassword))
 	a.GET("/me", handle(s.me))

@@ -129,10 +129,32 @@ func handle(fn handlerFunc) gin.HandlerFunc {
 			return
 		}
 		if err != nil {
+			_ = c.Error(err) // for traceRefusals
 			writeError(c, logger(c), err)
 			return
 		}
 		c.JSON(status, body)
+	}
+}
+
+// refusedCodes are refusals of an insider's act that are not 403s, yet must be seen.
+var refusedCodes = map[string]bool{"incompatible_roles": true, "supervisor_body_taken": true, "decision_required": true}
+
+// traceRefusals audits, after the handler, a write refused to a logged-in person as forbidden (or
+// as one of refusedCodes): who tried what, on which object, and the answer.
+func (s *server) traceRefusals(c *gin.Context) {
+	c.Next()
+	if safeMethod(c.Request.Method) || len(c.Errors) == 0 {
+		return
+	}
+	fe := fault.From(c.Errors.Last().Err)
+	if fe == nil || fe.Kind != fault.Forbidden && !refusedCodes[fe.Code] {
+		return
+	}
+	id, _ := pathID(c, "id")
+	r := audit.Refusal{Route: c.Request.Method + " " + c.FullPath(), ObjectID: id, Code: fe.Code}
+	if err := s.deps.Audit.RecordRefusal(c.Request.Context(), principal(c), r); err != nil {
+		logger(c).WarnContext(c.Request.Context(), "refusal not audited", "err", err)
 	}
 }
 

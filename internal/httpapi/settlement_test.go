@@ -94,10 +94,12 @@ func TestSettlementFromRedemptions(t *testing.T) {
 		t.Fatalf("approve: %d %s", r.status, r.raw)
 	}
 	clerkID := e.id(`SELECT id FROM people WHERE phone = '13800000001'`)
-	if r := e.call("POST", fmt.Sprintf("/api/v1/people/%d/roles", clerkID), e.login("13800000000"), map[string]any{"role": "supervisor", "body": "village_committee"}); r.status != http.StatusCreated {
-		t.Fatalf("grant: %d %s", r.status, r.raw)
+	// The clerk who approved cannot become the village's supervisor to countersign his own statement.
+	if r := e.call("POST", fmt.Sprintf("/api/v1/people/%d/roles", clerkID), e.login("13800000000"), map[string]any{"role": "supervisor", "body": "village_committee",
+		"township_wide": true, "decided_on": "2026-11-01", "reference": "葫政〔2026〕9号"}); r.status != http.StatusConflict || r.code() != "incompatible_roles" {
+		t.Fatalf("the clerk made a supervisor: %d %s", r.status, r.raw)
 	}
-	if r := step(e.login("13800000001"), "countersignature", nil); r.code() != "countersigner_is_approver" {
+	if r := step(e.login("13800000001"), "countersignature", nil); r.status != http.StatusForbidden {
 		t.Errorf("the approver countersigns: %d %s", r.status, r.raw)
 	}
 	if r := step(sup, "countersignature", nil); r.body["status"] != "countersigned" {

@@ -55,6 +55,12 @@ func (db *DB) audit(ctx context.Context, tx *sqlx.Tx, events ...audit.Event) err
 	return nil
 }
 
+// Record implements audit.Store: one event in a transaction of its own (a refused act, which
+// wrote nothing else).
+func (s *AuditStore) Record(ctx context.Context, ev audit.Event) error {
+	return wrap(s.db.InTx(ctx, func(tx *sqlx.Tx) error { return s.db.audit(ctx, tx, ev) }), "record %s", ev.Action)
+}
+
 func appendEntries(ctx context.Context, tx *sqlx.Tx, chain string, entries []audit.Entry) error {
 	const qHead = `SELECT chain_id, seq, head_hash FROM audit_chains WHERE chain_id = ? FOR UPDATE`
 	var head audit.Head

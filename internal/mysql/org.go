@@ -265,9 +265,17 @@ func (s *OrgStore) UpdatePerson(ctx context.Context, id int64, fn func(*org.Pers
 // Grants implements org.Store.
 func (s *OrgStore) Grants(ctx context.Context, personID int64) ([]auth.Grant, error) {
 	out := []auth.Grant{}
-	err := s.db.list(ctx, &out, `SELECT role, township_id, village_id, shop_id, body FROM role_grants
+	err := s.db.list(ctx, &out, `SELECT role, township_id, village_id, shop_id, body, decided_on, reference FROM role_grants
 		WHERE person_id = ? ORDER BY id`, personID)
 	return out, wrap(err, "grants of person %d", personID)
+}
+
+// VillageGrants implements org.Store.
+func (s *OrgStore) VillageGrants(ctx context.Context, villageID int64) ([]org.HeldGrant, error) {
+	out := []org.HeldGrant{}
+	err := s.db.list(ctx, &out, `SELECT person_id, role, township_id, village_id, shop_id, body, decided_on, reference FROM role_grants
+		WHERE village_id = ? ORDER BY id`, villageID)
+	return out, wrap(err, "grants in village %d", villageID)
 }
 
 func grantPlace(g auth.Grant) auth.Place {
@@ -277,9 +285,9 @@ func grantPlace(g auth.Grant) auth.Place {
 // Grant implements org.Store. Granting representative opens the representative's points account.
 func (s *OrgStore) Grant(ctx context.Context, personID int64, g auth.Grant) error {
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
-		_, err := tx.ExecContext(ctx, `INSERT INTO role_grants (person_id, role, township_id, village_id, shop_id, body, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE body = VALUES(body)`,
-			personID, g.Role, g.TownshipID, g.VillageID, g.ShopID, g.Body, s.db.now())
+		_, err := tx.ExecContext(ctx, `INSERT INTO role_grants (person_id, role, township_id, village_id, shop_id, body, decided_on, reference, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE body = VALUES(body), decided_on = VALUES(decided_on), reference = VALUES(reference)`,
+			personID, g.Role, g.TownshipID, g.VillageID, g.ShopID, g.Body, g.DecidedOn, g.Reference, s.db.now())
 		if err != nil {
 			return nil, err
 		}

@@ -135,8 +135,19 @@ func (s *Service) UpdatePerson(ctx context.Context, p auth.Principal, id int64, 
 	if err := s.cleanPerson(ctx, person.VillageID, &in); err != nil {
 		return Person{}, err
 	}
-	if in.Disabled && id == p.PersonID {
-		return Person{}, fault.Invalidf("you cannot disable yourself")
+	if err := checkSelf(p, id); err != nil {
+		return Person{}, err
+	}
+	held, err := s.store.Grants(ctx, id)
+	if err != nil {
+		return Person{}, err
+	}
+	place, err := s.store.VillagePlace(ctx, person.VillageID)
+	if err != nil {
+		return Person{}, err
+	}
+	if err := checkManagesPerson(p, place, held); err != nil {
+		return Person{}, err
 	}
 	return s.store.UpdatePerson(ctx, id, func(x *Person) error {
 		x.Name, x.Phone, x.HouseholdID, x.Disabled = in.Name, optionalPhone(in.Phone), in.HouseholdID, in.Disabled
@@ -149,6 +160,10 @@ type GrantInput struct {
 	Role   auth.Role `json:"role"`
 	ShopID int64     `json:"shop_id"`
 	Body   string    `json:"body"`
+	// DecidedOn (YYYY-MM-DD) and Reference (文号) record the township's decision; required for
+	// branch committee, party member and supervisor.
+	DecidedOn string `json:"decided_on"`
+	Reference string `json:"reference"`
 	// TownshipWide grants the role for the whole township (township admin, township supervisor).
 	TownshipWide bool `json:"township_wide"`
 }
@@ -157,6 +172,9 @@ type GrantInput struct {
 func (s *Service) grant(ctx context.Context, p auth.Principal, personID int64, in GrantInput) (auth.Grant, error) {
 	if !in.Role.Valid() {
 		return auth.Grant{}, fault.Invalidf("unknown role %q", in.Role)
+	}
+	if err := checkSelf(p, personID); err != nil {
+		return auth.Grant{}, err
 	}
 	person, err := s.store.Person(ctx, personID)
 	if err != nil {
@@ -199,13 +217,46 @@ func (s *Service) grant(ctx context.Context, p auth.Principal, personID int64, i
 	return g, nil
 }
 
-// Grant gives a person a role. It returns fault.ErrForbidden unless p may appoint it there.
+// Grant gives a person a role. It returns auth.ErrSelfAct for one's own roles, fault.ErrForbidden
+// unless p may appoint it there (approving and watching roles only the township),
+// ErrDecisionRequired without the township's decision for those, ErrIncompatibleRoles when the
+// person would both hold a watched role and supervise the village, ErrBodyTaken for a second
+// supervisor of one body.
 func (s *Service) Grant(ctx context.Context, p auth.Principal, personID int64, in GrantInput) (auth.Grant, error) {
 	g, err := s.grant(ctx, p, personID, in)
 	if err != nil {
 		return auth.Grant{}, err
 	}
-	return g, s.store.Grant(ctx, personID, g)
+	if g.Role.Approving() {
+		if in.DecidedOn != "" {
+			d, err := text.Date("decided_on", in.DecidedOn)
+			if err != nil {
+				return auth.Grant{}, err
+			}
+			g.DecidedOn = &d
+		}
+		if g.Reference, err = text.Clean("reference", in.Reference, 0, 64); err != nil {
+			return auth.Grant{}, err
+		}
+	}
+	held, err := s.store.Grants(ctx, personID)
+	if err != nil {
+		return auth.Grant{}, err
+	}
+	var village []HeldGrant
+	if g.Role == auth.RoleSupervisor && g.VillageID != 0 {
+		if village, err = s.store.VillageGrants(ctx, g.VillageID); err != nil {
+			return auth.Grant{}, err
+		}
+	}
+	if err := checkGrant(g, personID, held, village); err != nil {
+		return auth.Grant{}, err
+	}
+	if err := s.store.Grant(ctx, personID, g); err != nil {
+		return auth.Grant{}, err
+	}
+	s.tell(ctx, Change{Kind: "role.grant", VillageID: g.VillageID, PersonID: personID, Role: g.Role, By: p.PersonID, Official: true})
+	return g, nil
 }
 
 // Revoke takes a role away. It returns ErrGrantNotFound when the person does not hold it.
@@ -214,7 +265,11 @@ func (s *Service) Revoke(ctx context.Context, p auth.Principal, personID int64, 
 	if err != nil {
 		return err
 	}
-	return s.store.Revoke(ctx, personID, g)
+	if err := s.store.Revoke(ctx, personID, g); err != nil {
+		return err
+	}
+	s.tell(ctx, Change{Kind: "role.revoke", VillageID: g.VillageID, PersonID: personID, Role: g.Role, By: p.PersonID, Official: true})
+	return nil
 }
 
 // Grants lists the roles of a person, for themselves and those who may read their village.

@@ -30,6 +30,8 @@ type Store interface {
 	CreatePerson(ctx context.Context, p Person, passwordHash string) (Person, error)
 	UpdatePerson(ctx context.Context, id int64, fn func(*Person) error) (Person, error)
 	Grants(ctx context.Context, personID int64) ([]auth.Grant, error)
+	// VillageGrants lists every village-level grant in a village with its holder.
+	VillageGrants(ctx context.Context, villageID int64) ([]HeldGrant, error)
 	// Grant gives a role; granting representative opens the person's representative account.
 	Grant(ctx context.Context, personID int64, g auth.Grant) error
 	// Revoke removes a role; returns ErrGrantNotFound.
@@ -46,7 +48,10 @@ type PeopleFilter struct {
 }
 
 // Service applies the access policy to people and places.
-type Service struct{ store Store }
+type Service struct {
+	store   Store
+	changed func(ctx context.Context, c Change)
+}
 
 // NewService returns a Service over store.
 func NewService(store Store) *Service { return &Service{store: store} }
@@ -182,10 +187,14 @@ func (s *Service) CreateHousehold(ctx context.Context, p auth.Principal, village
 	if err := s.checkGroup(ctx, villageID, in.GroupID); err != nil {
 		return Household{}, err
 	}
-	return s.store.CreateHousehold(ctx, Household{
+	h, err := s.store.CreateHousehold(ctx, Household{
 		VillageID: villageID, GroupID: in.GroupID, Number: in.Number,
 		HeadName: in.HeadName, Size: in.Size, Address: in.Address,
 	})
+	if err == nil {
+		s.tell(ctx, Change{Kind: "household.create", VillageID: villageID, HouseholdID: h.ID, By: p.PersonID})
+	}
+	return h, err
 }
 
 // UpdateHousehold changes a household of a village p manages. Size changes are what base points follow.
@@ -197,15 +206,23 @@ func (s *Service) UpdateHousehold(ctx context.Context, p auth.Principal, id int6
 	if _, err := s.village(ctx, h.VillageID, p.CanManageVillage); err != nil {
 		return Household{}, err
 	}
+	if h.ID == p.HouseholdID {
+		return Household{}, fmt.Errorf("household %d: %w", id, auth.ErrSelfAct)
+	}
 	if err := in.clean(); err != nil {
 		return Household{}, err
 	}
 	if err := s.checkGroup(ctx, h.VillageID, in.GroupID); err != nil {
 		return Household{}, err
 	}
-	return s.store.UpdateHousehold(ctx, id, func(h *Household) error {
+	out, err := s.store.UpdateHousehold(ctx, id, func(h *Household) error {
 		h.GroupID, h.Number, h.HeadName = in.GroupID, in.Number, in.HeadName
 		h.Size, h.Address = in.Size, in.Address
 		return nil
 	})
+	if err == nil && out.Size != h.Size {
+		s.tell(ctx, Change{Kind: "household.update", VillageID: h.VillageID, HouseholdID: h.ID, By: p.PersonID,
+			Official: s.officialHousehold(ctx, h.VillageID, h.ID)})
+	}
+	return out, err
 }

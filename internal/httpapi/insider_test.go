@@ -1,0 +1,75 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+
+	"pointsmarket/internal/app"
+)
+
+// The insider attacks on roles and people, replayed through the API: each is refused with a
+// precise code, and the supervisors find every attempt in the audit log.
+func TestNoOfficialActsAloneOnRolesAndPeople(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	clerk, admin, sup := e.login("13800000001"), e.login("13800000000"), e.login("13800000003")
+	gc := e.village("国茶村")
+	person := func(phone string) int64 { return e.id(`SELECT id FROM people WHERE phone = ?`, phone) }
+	clerkID, adminID, supID, puppet := person("13800000001"), person("13800000000"), person("13800000003"), person("13800000013")
+	decision := func(m map[string]any) map[string]any {
+		m["decided_on"], m["reference"] = "2026-11-20", "葫政〔2026〕20号"
+		return m
+	}
+	attacks := []struct {
+		name, token, method, path string
+		body                      map[string]any
+		status                    int
+		code                      string
+	}{
+		{"the clerk makes himself a party member", clerk, "POST", fmt.Sprintf("/api/v1/people/%d/roles", clerkID), decision(map[string]any{"role": "party_member"}), 403, "self_act_forbidden"},
+		{"the clerk makes himself the shopkeeper", clerk, "POST", fmt.Sprintf("/api/v1/people/%d/roles", clerkID), map[string]any{"role": "shopkeeper", "shop_id": e.shopOf("国茶村")}, 403, "self_act_forbidden"},
+		{"the clerk appoints a puppet to the branch committee", clerk, "POST", fmt.Sprintf("/api/v1/people/%d/roles", puppet), decision(map[string]any{"role": "branch_committee"}), 403, "forbidden"},
+		{"the clerk enrols a puppet as party member", clerk, "POST", fmt.Sprintf("/api/v1/people/%d/roles", puppet), decision(map[string]any{"role": "party_member"}), 403, "forbidden"},
+		{"the clerk moves himself into a household", clerk, "PUT", fmt.Sprintf("/api/v1/people/%d", clerkID), map[string]any{"name": "村文书", "phone": "13800000001", "household_id": e.householdOf("13800000010")}, 403, "self_act_forbidden"},
+		{"the clerk re-phones the supervisor", clerk, "PUT", fmt.Sprintf("/api/v1/people/%d", supID), map[string]any{"name": "谭监督", "phone": "13999990003"}, 403, "officials_managed_by_township"},
+		{"the clerk disables the supervisor", clerk, "PUT", fmt.Sprintf("/api/v1/people/%d", supID), map[string]any{"name": "谭监督", "phone": "13800000003", "disabled": true}, 403, "officials_managed_by_township"},
+		{"the township admin makes the clerk his own village's supervisor", admin, "POST", fmt.Sprintf("/api/v1/people/%d/roles", clerkID), decision(map[string]any{"role": "supervisor", "body": "village_committee"}), 409, "incompatible_roles"},
+		{"the township admin makes a supervisor the shopkeeper", admin, "POST", fmt.Sprintf("/api/v1/people/%d/roles", supID), map[string]any{"role": "shopkeeper", "shop_id": e.shopOf("国茶村")}, 409, "incompatible_roles"},
+		{"the township admin grants himself a village role", admin, "POST", fmt.Sprintf("/api/v1/people/%d/roles", adminID), map[string]any{"role": "clerk"}, 403, "self_act_forbidden"},
+		{"the township admin appoints a party member without a decision", admin, "POST", fmt.Sprintf("/api/v1/people/%d/roles", puppet), map[string]any{"role": "party_member"}, 422, "decision_required"},
+	}
+	grantsBefore := e.id(`SELECT COUNT(*) FROM role_grants`)
+	for _, a := range attacks {
+		if r := e.call(a.method, a.path, a.token, a.body); r.status != a.status || r.code() != a.code {
+			t.Errorf("%s: %d %s, want %d %s", a.name, r.status, r.raw, a.status, a.code)
+		}
+	}
+	// Nothing changed: the supervisor still logs in with her phone, nobody holds a new role.
+	e.login("13800000003")
+	if after := e.id(`SELECT COUNT(*) FROM role_grants`); after != grantsBefore {
+		t.Errorf("grants written by the attacks: %d", after-grantsBefore)
+	}
+	// Every refused attempt is in the audit log the supervisor reads, with who tried it.
+	log := e.call("GET", fmt.Sprintf("/api/v1/audit?village_id=%d&action=access.refused&limit=100", gc), sup, nil)
+	if log.status != http.StatusOK {
+		t.Fatalf("audit log: %d %s", log.status, log.raw)
+	}
+	refused := 0
+	for _, x := range log.body["entries"].([]any) {
+		if x.(map[string]any)["action"] == "access.refused" {
+			refused++
+		}
+	}
+	if want := 8; refused < want { // the clerk's seven 403s land in 国茶村's log, and the admin's self-grant
+		t.Errorf("refusals in 国茶村's audit log: %d, want at least %d: %s", refused, want, log.raw)
+	}
+	// The township does appoint, with its decision; the appointment alerts the supervisors.
+	if r := e.call("POST", fmt.Sprintf("/api/v1/people/%d/roles", puppet), admin, decision(map[string]any{"role": "party_member"})); r.status != http.StatusCreated {
+		t.Fatalf("the township appoints a party member: %d %s", r.status, r.raw)
+	}
+	if rules := e.alertRules(sup, gc); !slices.Contains(rules, "role_change") {
+		t.Errorf("alerts after an appointment: %v", rules)
+	}
+}
