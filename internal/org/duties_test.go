@@ -14,7 +14,9 @@ func TestCheckGrant(t *testing.T) {
 	sup := func(village int64, body string) auth.Grant {
 		return decided(auth.Grant{Role: auth.RoleSupervisor, TownshipID: 1, VillageID: village, Body: body})
 	}
-	clerkOf := func(village int64) auth.Grant { return auth.Grant{Role: auth.RoleClerk, TownshipID: 1, VillageID: village} }
+	clerkOf := func(village int64) auth.Grant {
+		return auth.Grant{Role: auth.RoleClerk, TownshipID: 1, VillageID: village}
+	}
 	cases := []struct {
 		name    string
 		g       auth.Grant
