@@ -46,6 +46,7 @@ func (s *seeder) rulesFor(ctx context.Context, v org.Village, clerkID int64) err
 		}
 	}
 	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	_, err = s.Earning.Adopt(clerk, b.ID, earning.RuleBook{AssemblyDate: &day, VotesFor: 86, VotesAgainst: 3, VotesAbstain: 4, Attendance: 93})
+	_, err = s.Earning.Adopt(clerk, b.ID, earning.RuleBook{AssemblyDate: &day, VotesFor: 86, VotesAgainst: 3, VotesAbstain: 4, Attendance: 93,
+		AssemblyBody: earning.VillagersAssembly, AssemblyMembers: 160})
 	return err
 }

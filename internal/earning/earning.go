@@ -62,10 +62,13 @@ type RuleBook struct {
 	VotesAgainst int        `json:"votes_against" db:"votes_against"`
 	VotesAbstain int        `json:"votes_abstain" db:"votes_abstain"`
 	Attendance   int        `json:"attendance" db:"attendance"`
-	CreatedBy    int64      `json:"created_by" db:"created_by"`
-	CreatedAt    time.Time  `json:"created_at" db:"created_at"`
-	AdoptedAt    *time.Time `json:"adopted_at" db:"adopted_at"`
-	Items        []RuleItem `json:"items" db:"-"`
+	// AssemblyBody is representatives or villagers; AssemblyMembers its members.
+	AssemblyBody    string     `json:"assembly_body" db:"assembly_body"`
+	AssemblyMembers int        `json:"assembly_members" db:"assembly_members"`
+	CreatedBy       int64      `json:"created_by" db:"created_by"`
+	CreatedAt       time.Time  `json:"created_at" db:"created_at"`
+	AdoptedAt       *time.Time `json:"adopted_at" db:"adopted_at"`
+	Items           []RuleItem `json:"items" db:"-"`
 }
 
 // RuleItem is an item of a rule book.
@@ -193,6 +196,3 @@ func WorkingDaysAfter(t time.Time, n int) time.Time {
 
 // Period returns t's month in China as YYYY-MM.
 func Period(t time.Time) string { return t.In(time.FixedZone("CST", 8*3600)).Format("2006-01") }
-
-// VoteOutcome decides an honour entry from its party members' votes: more for than against.
-func VoteOutcome(votesFor, votesAgainst int) bool { return votesFor > votesAgainst && votesFor > 0 }

@@ -1,6 +1,7 @@
 package earning
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -17,13 +18,51 @@ func TestWorkingDaysSkipWeekends(t *testing.T) {
 	}
 }
 
-func TestVoteOutcome(t *testing.T) {
+func TestPartyVote(t *testing.T) {
 	for _, c := range []struct {
-		f, a int
-		want bool
-	}{{2, 1, true}, {1, 1, false}, {0, 0, false}, {0, 1, false}, {5, 0, true}} {
-		if VoteOutcome(c.f, c.a) != c.want {
-			t.Errorf("%d for, %d against: want %v", c.f, c.a, c.want)
+		f, a, abstain, roster int
+		passed, quorate       bool
+	}{
+		{2, 1, 0, 5, true, true},
+		{1, 0, 0, 1, true, true},   // the one vote of a one-member roster is quorate
+		{1, 0, 0, 2, false, false}, // half the roster is not more than half
+		{1, 0, 0, 94, false, false},
+		{2, 1, 1, 5, false, true}, // 2 of 4 voting is not more than half of those voting
+		{0, 0, 0, 0, false, false},
+		{3, 0, 0, 5, true, true},
+	} {
+		passed, err := PartyVote(c.f, c.a, c.abstain, c.roster)
+		if passed != c.passed || (err == nil) != c.quorate {
+			t.Errorf("%d/%d/%d of %d: passed %v, %v; want passed %v, quorate %v", c.f, c.a, c.abstain, c.roster, passed, err, c.passed, c.quorate)
+		}
+	}
+}
+
+func TestCheckAssembly(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		c    AssemblyCount
+		want error
+	}{
+		{"3 for, 1 against, 90 abstaining", AssemblyCount{Body: RepresentativesAssembly, Members: 94, Present: 94, For: 3, Against: 1, Abstain: 90}, ErrVoteFailed},
+		{"a quorate majority", AssemblyCount{Body: RepresentativesAssembly, Members: 94, Present: 70, For: 60, Against: 5, Abstain: 5}, nil},
+		{"too few present", AssemblyCount{Body: RepresentativesAssembly, Members: 94, Present: 60, For: 60}, ErrNotQuorate},
+		{"more members than registered", AssemblyCount{Body: RepresentativesAssembly, Members: 95, Present: 95, For: 95}, ErrMembersMismatch},
+		{"villagers by half the people", AssemblyCount{Body: VillagersAssembly, Members: 300, Present: 151, For: 100}, nil},
+		{"villagers by households", AssemblyCount{Body: VillagersAssembly, Members: 300, Present: 80, For: 50, Households: 90, HouseholdsThere: 60}, nil},
+		{"villagers too few", AssemblyCount{Body: VillagersAssembly, Members: 300, Present: 80, For: 50, Households: 90, HouseholdsThere: 50}, ErrNotQuorate},
+		{"villagers fewer than registered", AssemblyCount{Body: VillagersAssembly, Members: 10, Present: 10, For: 10}, ErrMembersMismatch},
+		{"no body", AssemblyCount{Members: 94, Present: 94, For: 90}, nil},
+	} {
+		err := CheckAssembly(c.c, 94, 250)
+		if c.name == "no body" {
+			if err == nil {
+				t.Errorf("%s: accepted", c.name)
+			}
+			continue
+		}
+		if !errors.Is(err, c.want) && (err != nil || c.want != nil) {
+			t.Errorf("%s: %v, want %v", c.name, err, c.want)
 		}
 	}
 }

@@ -21,6 +21,12 @@ type People interface {
 	Households(ctx context.Context, villageID, afterID int64, limit int) ([]org.Household, error)
 	// Names returns the names of the village's people and household heads.
 	Names(ctx context.Context, villageID int64) ([]string, error)
+	// RoleHolders returns the people who hold role in the village.
+	RoleHolders(ctx context.Context, villageID int64, role auth.Role) ([]org.Person, error)
+	// Counts returns how many people and households the village has registered.
+	Counts(ctx context.Context, villageID int64) (people, households int, err error)
+	// OfficialHousehold reports whether a member of the household holds any role.
+	OfficialHousehold(ctx context.Context, householdID int64) (bool, error)
 	Village(ctx context.Context, id int64) (org.Village, error)
 	SetExpiryDate(ctx context.Context, villageID int64, mmdd *string) (org.Village, error)
 	VillagesExpiringOn(ctx context.Context, mmdd string) ([]int64, error)
@@ -127,16 +133,23 @@ func (s *Service) AddItem(ctx context.Context, p auth.Principal, bookID int64, i
 	return s.store.AddItem(ctx, bookID, it)
 }
 
-// Assembly is the villagers' assembly vote that adopts a rule book.
+// Assembly is the record of the assembly that adopts a rule book: which body met, its members,
+// those present (attendance) and the votes; for a villagers' assembly also the households and how
+// many were represented.
 type Assembly struct {
-	Date       string `json:"date"`
-	For        int    `json:"votes_for"`
-	Against    int    `json:"votes_against"`
-	Abstain    int    `json:"votes_abstain"`
-	Attendance int    `json:"attendance"`
+	Date            string `json:"date"`
+	Body            string `json:"body"`
+	Members         int    `json:"members"`
+	Attendance      int    `json:"attendance"`
+	For             int    `json:"votes_for"`
+	Against         int    `json:"votes_against"`
+	Abstain         int    `json:"votes_abstain"`
+	HouseholdsThere int    `json:"households_present"`
 }
 
-// Adopt records the assembly's vote; a rule book is adopted only when more voted for than against.
+// Adopt records the assembly's vote. A rule book is adopted only with at least one item, on a
+// date not in the future, by a quorate assembly whose members match the village's register, with
+// more than half of those present voting for it (CheckAssembly).
 func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a Assembly) (RuleBook, error) {
 	b, err := s.managedBook(ctx, p, bookID)
 	if err != nil {
@@ -146,13 +159,26 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a A
 	if err != nil {
 		return b, err
 	}
-	if a.For < 0 || a.Against < 0 || a.Abstain < 0 || a.Attendance < a.For+a.Against+a.Abstain || a.Attendance > 100_000 {
-		return b, fault.Invalidf("votes must be counts that add up to at most the attendance")
+	if day.After(s.now()) {
+		return b, ErrAdoptionInFuture
 	}
-	if a.For <= a.Against {
-		return b, ErrVoteFailed
+	if len(b.Items) == 0 {
+		return b, ErrEmptyRuleBook
 	}
-	return s.store.Adopt(ctx, bookID, RuleBook{AssemblyDate: &day, VotesFor: a.For, VotesAgainst: a.Against, VotesAbstain: a.Abstain, Attendance: a.Attendance})
+	reps, err := s.people.RoleHolders(ctx, b.VillageID, auth.RoleRepresentative)
+	if err != nil {
+		return b, err
+	}
+	people, households, err := s.people.Counts(ctx, b.VillageID)
+	if err != nil {
+		return b, err
+	}
+	if err := CheckAssembly(AssemblyCount{Body: a.Body, Members: a.Members, Present: a.Attendance, For: a.For, Against: a.Against,
+		Abstain: a.Abstain, Households: households, HouseholdsThere: a.HouseholdsThere}, len(reps), people); err != nil {
+		return b, err
+	}
+	return s.store.Adopt(ctx, bookID, RuleBook{AssemblyDate: &day, VotesFor: a.For, VotesAgainst: a.Against, VotesAbstain: a.Abstain, Attendance: a.Attendance,
+		AssemblyBody: a.Body, AssemblyMembers: a.Members})
 }
 
 // RuleBooks lists a village's rule books with their items, for its people and those who read it.
@@ -340,7 +366,18 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, entryID int64, d
 		return e, err
 	}
 	if !p.HoldsIn(auth.RoleBranchCommittee, pl) {
-		return e, fmt.Errorf("decide entry %d: %w", entryID, fault.ErrForbidden)
+		// A committee whose every member is conflicted (a one-member committee and its own
+		// household's entry) cannot decide: the entry goes up to the township.
+		if !p.HoldsIn(auth.RoleTownshipAdmin, pl) {
+			return e, fmt.Errorf("decide entry %d: %w", entryID, fault.ErrForbidden)
+		}
+		committee, err := s.people.RoleHolders(ctx, e.VillageID, auth.RoleBranchCommittee)
+		if err != nil {
+			return e, err
+		}
+		if !allConflicted(committee, e) {
+			return e, fmt.Errorf("decide entry %d: %w", entryID, ErrCommitteeCanDecide)
+		}
 	}
 	if item.Approval != ByCommittee {
 		return e, ErrWrongApproval
@@ -367,6 +404,18 @@ func conflicts(p auth.Principal, e Entry) error {
 		return ErrSameAsRegistrar
 	}
 	return nil
+}
+
+// allConflicted reports whether no member of a committee may decide e: each is of its household
+// or registered it (an empty committee decides nothing either).
+func allConflicted(committee []org.Person, e Entry) bool {
+	for _, m := range committee {
+		own := e.HouseholdID != nil && m.HouseholdID != nil && *m.HouseholdID == *e.HouseholdID
+		if !own && m.ID != e.RegisteredBy {
+			return false
+		}
+	}
+	return true
 }
 
 // Ballot is a party member's vote: for, against or abstain.
@@ -397,6 +446,9 @@ func (s *Service) Vote(ctx context.Context, p auth.Principal, entryID int64, b B
 	}
 	if e.HouseholdID != nil && *e.HouseholdID == p.HouseholdID && p.HouseholdID != 0 {
 		return b, ErrOwnHousehold
+	}
+	if e.RegisteredBy == p.PersonID {
+		return b, ErrRegistrarVotes
 	}
 	if vote != "for" && vote != "against" && vote != "abstain" {
 		return b, fault.Invalidf("vote must be for, against or abstain")
@@ -455,7 +507,11 @@ func (s *Service) ApproveMonth(ctx context.Context, p auth.Principal, villageID 
 	if err != nil {
 		return m, nil, err
 	}
-	return s.store.ApproveMonth(ctx, m.ID, s.now().AddDate(0, 0, v.NoticeDays))
+	roster, err := s.people.RoleHolders(ctx, villageID, auth.RolePartyMember)
+	if err != nil {
+		return m, nil, err
+	}
+	return s.store.ApproveMonth(ctx, m.ID, len(roster), s.now().AddDate(0, 0, v.NoticeDays))
 }
 
 // NoticeLine is an entry as the public notice shows it: the item, the household's number and its
@@ -597,8 +653,18 @@ func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, in Ans
 	if err != nil {
 		return o, err
 	}
-	if !(p.CanManageVillage(pl) || p.HoldsIn(auth.RoleBranchCommittee, pl)) || p.PersonID == o.ObjectorID {
-		return o, fmt.Errorf("answer objection %d: %w", id, fault.ErrForbidden)
+	e, err := s.store.Entry(ctx, o.EntryID)
+	if err != nil {
+		return o, err
+	}
+	official := false
+	if e.HouseholdID != nil {
+		if official, err = s.people.OfficialHousehold(ctx, *e.HouseholdID); err != nil {
+			return o, err
+		}
+	}
+	if err := mayAnswer(p, pl, e, o, official); err != nil {
+		return o, fmt.Errorf("answer objection %d: %w", id, err)
 	}
 	if answer, err = text.CleanLines("answer", answer, 1, 255); err != nil {
 		return o, err
@@ -630,6 +696,26 @@ func (s *Service) RateAnswer(ctx context.Context, p auth.Principal, id int64, r 
 	return s.store.Rate(ctx, id, satisfied)
 }
 
+// mayAnswer decides who answers an objection: the clerk or the branch committee, but for an entry
+// of an official's household only the supervision group or the township; never the objector, the
+// entry's registrar or anyone of its household.
+func mayAnswer(p auth.Principal, pl auth.Place, e Entry, o Objection, official bool) error {
+	switch {
+	case p.PersonID == o.ObjectorID, p.PersonID == e.RegisteredBy:
+		return fault.ErrForbidden
+	case e.HouseholdID != nil && p.HouseholdID == *e.HouseholdID:
+		return ErrOwnHousehold
+	case official:
+		if p.HoldsIn(auth.RoleSupervisor, pl) || p.HoldsIn(auth.RoleTownshipAdmin, pl) {
+			return nil
+		}
+		return ErrOfficialsObjection
+	case p.CanManageVillage(pl) || p.HoldsIn(auth.RoleBranchCommittee, pl):
+		return nil
+	}
+	return fault.ErrForbidden
+}
+
 // Rates are a village's objection figures: how many were answered, answered in time, and left the
 // objector satisfied.
 type Rates struct {
@@ -645,7 +731,7 @@ func (s *Service) ObjectionRates(ctx context.Context, p auth.Principal, villageI
 	if err != nil {
 		return Rates{}, nil, err
 	}
-	if !p.CanReadVillage(pl) {
+	if !p.CanReadVillage(pl) && !p.HoldsIn(auth.RoleBranchCommittee, pl) { // the committee answers them
 		return Rates{}, nil, fmt.Errorf("objections of village %d: %w", villageID, fault.ErrForbidden)
 	}
 	os, err := s.store.Objections(ctx, villageID, 0)

@@ -33,7 +33,9 @@ type Store interface {
 	Meeting(ctx context.Context, villageID int64, month string) (Meeting, error)
 	// ApproveMonth approves the meeting: approved entries and honour entries whose vote passed go
 	// under notice until noticeUntil; honour entries whose vote failed are rejected.
-	ApproveMonth(ctx context.Context, meetingID int64, noticeUntil time.Time) (Meeting, []Entry, error)
+	// roster is the number of the village's party members: honour votes need more than half of it
+	// (PartyVote), or the approval is refused with ErrPartyNotQuorate.
+	ApproveMonth(ctx context.Context, meetingID int64, roster int, noticeUntil time.Time) (Meeting, []Entry, error)
 
 	// Object records an objection to an entry under notice (ErrNoticeClosed otherwise).
 	Object(ctx context.Context, o Objection) (Objection, error)

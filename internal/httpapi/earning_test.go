@@ -40,10 +40,34 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	if r := reg(clerk, map[string]any{"rule_item_id": volunteer, "household_id": gc004, "reason": "修路"}); r.status != http.StatusUnprocessableEntity || r.code() != "rule_book_not_adopted" {
 		t.Fatalf("entry under a draft: %d %s", r.status, r.raw)
 	}
-	if r := e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/adoption", book), clerk, map[string]any{"date": "2026-03-01", "votes_for": 40, "votes_against": 45, "votes_abstain": 3, "attendance": 90}); r.code() != "assembly_vote_failed" {
-		t.Fatalf("a vote that failed adopts: %d %s", r.status, r.raw)
+	adopt := func(book int64, body map[string]any) reply {
+		return e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/adoption", book), clerk, body)
 	}
-	must(e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/adoption", book), clerk, map[string]any{"date": "2026-03-01", "votes_for": 80, "votes_against": 5, "votes_abstain": 3, "attendance": 90}), 200)
+	villagers := func(present, f, a, abstain int) map[string]any {
+		return map[string]any{"date": "2026-03-01", "body": "villagers", "members": 160, "attendance": present, "votes_for": f, "votes_against": a, "votes_abstain": abstain}
+	}
+	reps := e.id(`SELECT COUNT(*) FROM role_grants WHERE role = 'representative' AND village_id = ?`, gc)
+	for _, c := range []struct {
+		name string
+		body map[string]any
+		code string
+	}{
+		{"a vote that failed", villagers(90, 40, 45, 3), "assembly_vote_failed"},
+		{"3 for, 1 against, 90 abstaining", villagers(94, 3, 1, 90), "assembly_vote_failed"},
+		{"too few villagers present", villagers(70, 70, 0, 0), "assembly_not_quorate"},
+		{"representatives the village does not have", map[string]any{"date": "2026-03-01", "body": "representatives", "members": reps + 40, "attendance": reps + 40, "votes_for": reps + 40}, "assembly_members_mismatch"},
+		{"an assembly in the future", map[string]any{"date": time.Now().AddDate(0, 0, 3).Format("2006-01-02"), "body": "villagers", "members": 160, "attendance": 90, "votes_for": 80}, "adoption_in_future"},
+		{"no body named", map[string]any{"date": "2026-03-01", "attendance": 90, "votes_for": 80}, "invalid_input"},
+	} {
+		if r := adopt(book, c.body); r.code() != c.code {
+			t.Errorf("%s: %d %s, want %s", c.name, r.status, r.raw, c.code)
+		}
+	}
+	empty := num(must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/rule-books", gc), clerk, map[string]string{"title": "空白细则"}), 201).body["id"])
+	if r := adopt(empty, villagers(90, 80, 5, 3)); r.code() != "rule_book_empty" {
+		t.Errorf("an empty rule book adopted: %d %s", r.status, r.raw)
+	}
+	must(adopt(book, villagers(90, 80, 5, 3)), 200)
 	if r := e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/items", book), clerk, map[string]any{"code": "R02", "name": "x", "category": "reward", "points": 1, "applies_to": "household"}); r.code() != "rule_book_not_draft" {
 		t.Errorf("changing an adopted rule book: %d %s", r.status, r.raw)
 	}
@@ -178,8 +202,14 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	if r := e.call("POST", fmt.Sprintf("/api/v1/objections/%d/answer", obj), v11, map[string]any{"upheld": false, "answer": "x"}); r.status != http.StatusForbidden {
 		t.Errorf("the objector answers: %d", r.status)
 	}
-	must(e.call("POST", fmt.Sprintf("/api/v1/objections/%d/answer", obj), clerk, map[string]any{"upheld": true, "answer": "经核实情况不实，撤销该积分"}), 200)
+	if r := e.call("POST", fmt.Sprintf("/api/v1/objections/%d/answer", obj), clerk, map[string]any{"upheld": false, "answer": "属实"}); r.status != http.StatusForbidden {
+		t.Errorf("the registrar answers the objection to his own entry: %d %s", r.status, r.raw)
+	}
+	must(e.call("POST", fmt.Sprintf("/api/v1/objections/%d/answer", obj), committee, map[string]any{"upheld": true, "answer": "经核实情况不实，撤销该积分"}), 200)
 	must(e.call("POST", fmt.Sprintf("/api/v1/objections/%d/rating", obj), v11, map[string]any{"satisfied": true}), 200)
+	if r := e.call("POST", fmt.Sprintf("/api/v1/objections/%d/rating", obj), v11, map[string]any{"satisfied": false}); r.status != http.StatusConflict || r.code() != "already_rated" {
+		t.Errorf("a second rating: %d %s", r.status, r.raw)
+	}
 	if _, err := e.app.Earning.PostDue(dbtest.SystemCtx()); err != nil {
 		t.Fatal(err)
 	}

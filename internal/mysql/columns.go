@@ -1,5 +1,7 @@
 package mysql
 
+import "strings"
+
 // Explicit column lists: a later migration that adds a column must not break a struct scan.
 const (
 	holdColumns      = `id, village_id, debit_account_id, credit_account_id, amount, kind, reason, ref_type, ref_id, status, created_by, created_at, resolved_at`
@@ -23,3 +25,12 @@ const (
 	redemptionColumns = `id, village_id, shop_id, account_id, kind, voucher_id, member_code_id, points, price_fen, transfer_id, redeemed_by, created_at, reversed_at, reversed_by, reversal_transfer_id, reversal_reason`
 	itemColumns       = `goods_id, name, unit, quantity, points_each, price_fen`
 )
+
+// prefixed qualifies each of a comma-separated column list with a table alias: prefixed("p.", "id, name") = "p.id, p.name".
+func prefixed(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, c := range parts {
+		parts[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -25,7 +25,7 @@ func NewEarningStore(db *DB, ledger *LedgerStore) *EarningStore {
 }
 
 const (
-	bookColumns  = `id, village_id, version, title, status, assembly_date, votes_for, votes_against, votes_abstain, attendance, created_by, created_at, adopted_at`
+	bookColumns  = `id, village_id, version, title, status, assembly_date, votes_for, votes_against, votes_abstain, attendance, assembly_body, assembly_members, created_by, created_at, adopted_at`
 	itemColumns2 = `id, rule_book_id, code, name, category, points, applies_to, cap_month, cap_year, evidence_required, approval`
 	entryColumns = `id, village_id, rule_item_id, household_id, person_id, account_id, points, period, reason, evidence, source, status,
 		registered_by, registered_at, meeting_id, decided_by, decided_at, decision_note, notice_from, notice_until, posted_transfer_id, reverses_entry_id`
@@ -101,8 +101,10 @@ func (s *EarningStore) Adopt(ctx context.Context, bookID int64, vote earning.Rul
 		}
 		b.Status, b.AssemblyDate, b.VotesFor, b.VotesAgainst, b.VotesAbstain, b.Attendance, b.AdoptedAt =
 			earning.Adopted, vote.AssemblyDate, vote.VotesFor, vote.VotesAgainst, vote.VotesAbstain, vote.Attendance, &now
+		b.AssemblyBody, b.AssemblyMembers = vote.AssemblyBody, vote.AssemblyMembers
 		if _, err := tx.NamedExecContext(ctx, `UPDATE rule_books SET status = :status, assembly_date = :assembly_date, votes_for = :votes_for,
-			votes_against = :votes_against, votes_abstain = :votes_abstain, attendance = :attendance, adopted_at = :adopted_at WHERE id = :id`, b); err != nil {
+			votes_against = :votes_against, votes_abstain = :votes_abstain, attendance = :attendance, assembly_body = :assembly_body,
+			assembly_members = :assembly_members, adopted_at = :adopted_at WHERE id = :id`, b); err != nil {
 			return nil, err
 		}
 		ev, err := s.event(ctx, tx, b.VillageID, "rulebook.adopt", "rule_book", b.ID, nil, b)
@@ -305,7 +307,7 @@ func (s *EarningStore) Meeting(ctx context.Context, villageID int64, month strin
 }
 
 // ApproveMonth implements earning.Store.
-func (s *EarningStore) ApproveMonth(ctx context.Context, meetingID int64, noticeUntil time.Time) (earning.Meeting, []earning.Entry, error) {
+func (s *EarningStore) ApproveMonth(ctx context.Context, meetingID int64, roster int, noticeUntil time.Time) (earning.Meeting, []earning.Entry, error) {
 	var m earning.Meeting
 	var noticed []earning.Entry
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
@@ -329,16 +331,21 @@ func (s *EarningStore) ApproveMonth(ctx context.Context, meetingID int64, notice
 			if p.Approval == earning.ByCommittee {
 				return nil, earning.ErrUndecided.WithDetails(map[string]any{"entry_id": p.ID})
 			}
-			var f, a int
-			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(vote = 'for'), 0), COALESCE(SUM(vote = 'against'), 0) FROM entry_votes WHERE entry_id = ?`, p.ID).Scan(&f, &a); err != nil {
+			var f, a, abstain int
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(vote = 'for'), 0), COALESCE(SUM(vote = 'against'), 0),
+				COALESCE(SUM(vote = 'abstain'), 0) FROM entry_votes WHERE entry_id = ?`, p.ID).Scan(&f, &a, &abstain); err != nil {
 				return nil, err
 			}
+			passed, err := earning.PartyVote(f, a, abstain, roster)
+			if err != nil {
+				return nil, fmt.Errorf("entry %d: %w", p.ID, err)
+			}
 			status := earning.Rejected
-			if earning.VoteOutcome(f, a) {
+			if passed {
 				status = earning.Approved
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE point_entries SET status = ?, decided_by = ?, decided_at = ?, meeting_id = ?,
-				decision_note = ? WHERE id = ?`, status, by, now, m.ID, fmt.Sprintf("党员表决 赞成%d 反对%d", f, a), p.ID); err != nil {
+				decision_note = ? WHERE id = ?`, status, by, now, m.ID, earning.DescribeVote(f, a, abstain, roster), p.ID); err != nil {
 				return nil, err
 			}
 		}
@@ -434,8 +441,12 @@ func (s *EarningStore) Rate(ctx context.Context, id int64, satisfied bool) (earn
 		if err := getRow(ctx, tx, &villageID, earning.ErrObjectionNotFound, `SELECT village_id FROM objections WHERE id = ?`, id); err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE objections SET satisfied = ? WHERE id = ?`, satisfied, id); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE objections SET satisfied = ? WHERE id = ? AND satisfied IS NULL`, satisfied, id)
+		if err != nil {
 			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil, earning.ErrAlreadyRated
 		}
 		ev, err := s.event(ctx, tx, villageID, "objection.rate", "objection", id, nil, map[string]bool{"satisfied": satisfied})
 		return []audit.Event{ev}, err

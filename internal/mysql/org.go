@@ -115,6 +115,29 @@ func (s *OrgStore) Names(ctx context.Context, villageID int64) ([]string, error)
 	return out, wrap(err, "names of village %d", villageID)
 }
 
+// RoleHolders returns the people who hold role in a village (a village-level grant).
+func (s *OrgStore) RoleHolders(ctx context.Context, villageID int64, role auth.Role) ([]org.Person, error) {
+	out := []org.Person{}
+	err := s.db.list(ctx, &out, `SELECT `+prefixed("p.", personColumns)+` FROM people p JOIN role_grants g ON g.person_id = p.id
+		WHERE g.village_id = ? AND g.role = ? AND NOT p.disabled ORDER BY p.id`, villageID, role)
+	return out, wrap(err, "%s of village %d", role, villageID)
+}
+
+// Counts returns how many people and households a village has registered.
+func (s *OrgStore) Counts(ctx context.Context, villageID int64) (people, households int, err error) {
+	err = s.db.DB.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM people WHERE village_id = ? AND NOT disabled),
+		(SELECT COUNT(*) FROM households WHERE village_id = ?)`, villageID, villageID).Scan(&people, &households)
+	return people, households, wrap(classify(err), "counts of village %d", villageID)
+}
+
+// OfficialHousehold reports whether a member of the household holds any role.
+func (s *OrgStore) OfficialHousehold(ctx context.Context, householdID int64) (bool, error) {
+	var n int
+	err := s.db.get(ctx, &n, fault.ErrNotFound, `SELECT COUNT(*) FROM people p JOIN role_grants g ON g.person_id = p.id
+		WHERE p.household_id = ?`, householdID)
+	return n > 0, wrap(err, "officials of household %d", householdID)
+}
+
 // Household implements org.Store.
 func (s *OrgStore) Household(ctx context.Context, id int64) (org.Household, error) {
 	var h org.Household

@@ -52,12 +52,13 @@ test('points go from registration through the meeting to the public notice, and 
   await villager.click('.van-dialog__confirm')
   await villager.locator('.van-toast', { hasText: '已提交异议' }).waitFor()
 
-  await clerk.goto('/village')
-  await clerk.click('.van-tab:has-text("异议处理")')
-  const objection = clerk.locator('[data-test=objection]', { hasText: '那天他家没人出工' })
+  // The clerk registered the entry, so a committee member answers the objection.
+  await committee.goto('/village')
+  await committee.click('.van-tab:has-text("异议处理")')
+  const objection = committee.locator('[data-test=objection]', { hasText: '那天他家没人出工' })
   await objection.locator('[data-test=answer-text] input').fill('经核实，当天其子代为出工，积分有效')
   await objection.locator('[data-test=answer-reject]').click()
-  await clerk.locator('[data-test=objection]', { hasText: '经核实' }).waitFor()
+  await committee.locator('[data-test=objection]', { hasText: '经核实' }).waitFor()
 
   // The public board, without logging in, printable.
   const anyone = await page()

@@ -1,0 +1,91 @@
+package earning
+
+import (
+	"fmt"
+
+	"pointsmarket/internal/fault"
+)
+
+// The rules of a vote, from the Organic Law of Villagers' Committees (村民委员会组织法) and the
+// seeds' practice: a representatives' assembly is quorate with at least two thirds of its members
+// present, a villagers' assembly with more than half of the adult villagers (or two thirds of the
+// households' representatives); either decides by more than half of those present. Honour items
+// are decided by the village's party members: valid when more than half of the roster voted,
+// passed by more than half of those voting.
+
+// The bodies that adopt a rule book.
+const (
+	RepresentativesAssembly = "representatives" // 村民代表会议
+	VillagersAssembly       = "villagers"       // 村民会议
+)
+
+// Errors of votes.
+var (
+	ErrNotQuorate         = fault.New(fault.Unprocessable, "assembly_not_quorate", "到会人数不足法定人数 / the assembly was not quorate")
+	ErrMembersMismatch    = fault.New(fault.Unprocessable, "assembly_members_mismatch", "应到人数与本村登记的村民代表人数不符 / the members stated differ from the representatives the village has registered")
+	ErrEmptyRuleBook      = fault.New(fault.Unprocessable, "rule_book_empty", "细则没有任何项目，不能表决通过 / a rule book without items cannot be adopted")
+	ErrAdoptionInFuture   = fault.New(fault.Unprocessable, "adoption_in_future", "表决日期不能晚于今天 / the assembly's date cannot be in the future")
+	ErrPartyNotQuorate    = fault.New(fault.Conflict, "party_vote_not_quorate", "参加表决的党员未过半数 / fewer than half of the party members have voted")
+	ErrOfficialsObjection = fault.New(fault.Forbidden, "objection_for_supervisors", "干部家庭户积分的异议由监督组或乡镇答复 / objections to an official's household are answered by the supervision group or the township")
+	ErrCommitteeCanDecide = fault.New(fault.Forbidden, "committee_can_decide", "支委会有可回避的成员审核，乡镇不代为审核 / a committee member without a conflict can decide this entry; the township does not")
+	ErrAlreadyRated       = fault.New(fault.Conflict, "already_rated", "已评价过 / the answer was already rated")
+	ErrRegistrarVotes     = fault.New(fault.Forbidden, "voter_is_registrar", "登记人不能参与表决 / the registrar does not vote on the entry")
+)
+
+// AssemblyCount is what an assembly record says of its votes.
+type AssemblyCount struct {
+	Body                        string
+	Members, Present            int
+	For, Against, Abstain       int
+	Households, HouseholdsThere int // villagers' assembly: households in the village, and represented
+}
+
+// CheckAssembly returns nil when an assembly's record shows a quorate vote that passed.
+// knownRepresentatives is the number of representatives the village has registered; knownPeople
+// the number of its registered people (a villagers' assembly cannot have fewer members).
+func CheckAssembly(c AssemblyCount, knownRepresentatives, knownPeople int) error {
+	if c.For < 0 || c.Against < 0 || c.Abstain < 0 || c.Present < c.For+c.Against+c.Abstain || c.Members < c.Present || c.Members > 100_000 {
+		return fault.Invalidf("votes must be counts that add up to at most those present, and those present at most the members")
+	}
+	switch c.Body {
+	case RepresentativesAssembly:
+		if c.Members != knownRepresentatives {
+			return ErrMembersMismatch.WithDetails(map[string]any{"members": c.Members, "registered": knownRepresentatives})
+		}
+		if c.Members == 0 || 3*c.Present < 2*c.Members {
+			return ErrNotQuorate.WithMessage("村民代表会议须有三分之二以上代表到会（应到 %d，实到 %d）/ a representatives' assembly needs two thirds of its %d members present, %d were",
+				c.Members, c.Present, c.Members, c.Present)
+		}
+	case VillagersAssembly:
+		if c.Members < knownPeople {
+			return ErrMembersMismatch.WithMessage("村民会议应到人数不能少于本村登记的 %d 人 / a villagers' assembly cannot have fewer members than the %d people registered", knownPeople, knownPeople)
+		}
+		byPeople := 2*c.Present > c.Members
+		byHouseholds := c.Households > 0 && 3*c.HouseholdsThere >= 2*c.Households
+		if !byPeople && !byHouseholds {
+			return ErrNotQuorate.WithMessage("村民会议须有过半数村民或三分之二以上户的代表到会 / a villagers' assembly needs more than half of the villagers or two thirds of the households present")
+		}
+	default:
+		return fault.Invalidf("body must be %s or %s", RepresentativesAssembly, VillagersAssembly)
+	}
+	if 2*c.For <= c.Present {
+		return ErrVoteFailed.WithMessage("赞成票 %d 未超过到会人数 %d 的半数 / %d for is not more than half of the %d present", c.For, c.Present, c.For, c.Present)
+	}
+	return nil
+}
+
+// PartyVote decides an honour entry from its party members' votes: it returns whether it passed,
+// or ErrPartyNotQuorate when no more than half of the roster voted.
+func PartyVote(votesFor, votesAgainst, abstain, roster int) (bool, error) {
+	voted := votesFor + votesAgainst + abstain
+	if roster <= 0 || 2*voted <= roster {
+		return false, ErrPartyNotQuorate.WithMessage("党员 %d 人，已表决 %d 人，须过半数 / %d of %d party members voted: more than half must", roster, voted, voted, roster).
+			WithDetails(map[string]any{"roster": roster, "voted": voted})
+	}
+	return 2*votesFor > voted, nil
+}
+
+// DescribeVote is the decision note of a party vote.
+func DescribeVote(f, a, abstain, roster int) string {
+	return fmt.Sprintf("党员表决（党员%d人）赞成%d 反对%d 弃权%d", roster, f, a, abstain)
+}
