@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -256,12 +258,41 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	if r := reg(clerk, map[string]any{"reverses_entry_id": reward, "reason": "again"}); r.code() != "entry_already_corrected" {
 		t.Errorf("a second correction: %d %s", r.status, r.raw)
 	}
+	// Six corrections of one entry at the same moment: exactly one is registered.
+	var fixes sync.WaitGroup
+	created := make(chan int, 6)
+	for i := range 6 {
+		fixes.Go(func() {
+			buf, _ := json.Marshal(map[string]any{"reverses_entry_id": penalty, "reason": fmt.Sprintf("更正%d", i)})
+			req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/entries", bytes.NewReader(buf))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+clerk)
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				created <- resp.StatusCode
+				resp.Body.Close()
+			}
+		})
+	}
+	fixes.Wait()
+	close(created)
+	won := 0
+	for s := range created {
+		if s == http.StatusCreated {
+			won++
+		} else if s != http.StatusConflict {
+			t.Errorf("a concurrent correction: %d", s)
+		}
+	}
+	if won != 1 {
+		t.Errorf("six concurrent corrections registered %d, want 1", won)
+	}
 	if r := reg(clerk, map[string]any{"reverses_entry_id": honour, "reason": "x"}); r.code() != "entry_not_posted" {
 		t.Errorf("correcting a revoked entry: %d %s", r.status, r.raw)
 	}
 	next := fix.body["period"].(string)
 	must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings", gc), clerk, map[string]any{"month": next, "held_on": time.Now().Format("2006-01-02")}), 201)
 	must(decide(committee, num(fix.body["id"]), true), 200)
+	must(decide(committee, e.id(`SELECT id FROM point_entries WHERE reverses_entry_id = ?`, penalty), false), 200)
 	must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings/%s/approval", gc, next), committee, nil), 200)
 	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE point_entries SET notice_until = ? WHERE status = 'noticed'`, time.Now().Add(-time.Minute)); err != nil {
 		t.Fatal(err)

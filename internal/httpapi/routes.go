@@ -100,6 +100,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.GET("/villages/:id/settlements", handle(s.settlements))
 	a.POST("/villages/:id/settlements", handle(withIDBody(http.StatusCreated, s.deps.Settlement.Generate)))
 	a.GET("/settlements/:id", handle(withID(http.StatusOK, s.deps.Settlement.Statement)))
+	a.GET("/shops/:id/settlements", handle(s.shopSettlements))
 	a.POST("/settlements/:id/approval", handle(withID(http.StatusOK, s.deps.Settlement.Approve)))
 	a.POST("/settlements/:id/countersignature", handle(withID(http.StatusOK, s.deps.Settlement.Countersign)))
 	a.POST("/settlements/:id/payment", handle(withIDBody(http.StatusOK, s.deps.Settlement.Pay)))

@@ -19,6 +19,18 @@ func (s *server) settlements(c *gin.Context) (int, any, error) {
 }
 
 // board is the village's public board: no login, nothing personal.
+func (s *server) shopSettlements(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	sts, err := s.deps.Settlement.ShopStatements(c.Request.Context(), principal(c), id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"settlements": sts}, nil
+}
+
 func (s *server) board(c *gin.Context) (int, any, error) {
 	id, err := pathID(c, "id")
 	if err != nil {

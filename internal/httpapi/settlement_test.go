@@ -1,8 +1,12 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -121,4 +125,80 @@ func TestSettlementFromRedemptions(t *testing.T) {
 		t.Errorf("a villager reads settlements: %d", r.status)
 	}
 	dbtest.MustVerify(t, e.app)
+}
+
+// A village pays a shop only from what its fund holds, two payments at once included; it settles
+// only with a shop that had an agreement in the period; the shopkeeper reads his own statements.
+func TestSettlementNeedsFundsAndAnAgreement(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	gc, shop := e.village("国茶村"), e.shopOf("国茶村")
+	villager, keeper, clerk, sup, other := e.login("13800000010"), e.login("13800000002"), e.login("13800000001"), e.login("13800000003"), e.login("13800000102")
+	cst := time.FixedZone("CST", 8*3600)
+	now := time.Now().In(cst)
+	var ids []int64
+	for i, months := range []int{2, 3} {
+		code := e.order(villager, shop, e.goodsNamed(shop, "毛巾"), 1).body["code"].(string) // 900 fen
+		r := e.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": code})
+		when := time.Date(now.Year(), now.Month()-time.Month(months), 10, 10, 0, 0, 0, cst)
+		if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE redemptions SET created_at = ? WHERE id = ?`, when.UTC(), num(r.body["redemption_id"])); err != nil {
+			t.Fatal(err)
+		}
+		st := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/settlements", gc), clerk, map[string]any{"shop_id": shop, "period": when.Format("2006-01")})
+		if st.status != http.StatusCreated {
+			t.Fatalf("statement %d: %d %s", i, st.status, st.raw)
+		}
+		id := num(st.body["id"])
+		for _, step := range []struct{ token, action string }{{clerk, "approval"}, {sup, "countersignature"}} {
+			if r := e.call("POST", fmt.Sprintf("/api/v1/settlements/%d/%s", id, step.action), step.token, nil); r.status != http.StatusOK {
+				t.Fatalf("%s: %d %s", step.action, r.status, r.raw)
+			}
+		}
+		ids = append(ids, id)
+	}
+	if r := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/settlements", gc), clerk, map[string]any{"shop_id": shop, "period": "2025-06"}); r.status != http.StatusUnprocessableEntity || r.code() != "no_agreement_in_period" {
+		t.Errorf("a statement for a month without an agreement: %d %s", r.status, r.raw)
+	}
+	e.call("POST", fmt.Sprintf("/api/v1/villages/%d/fund", gc), clerk, map[string]any{"amount_fen": 1000, "note": "拨付"})
+	pay := func(id int64) reply {
+		return e.call("POST", fmt.Sprintf("/api/v1/settlements/%d/payment", id), clerk, map[string]any{"amount_fen": 900, "paid_on": now.Format("2006-01-02"), "reference": fmt.Sprintf("BANK-%d", id)})
+	}
+	statuses := make([]int, 2)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() {
+			buf, _ := json.Marshal(map[string]any{"amount_fen": 900, "paid_on": now.Format("2006-01-02"), "reference": fmt.Sprintf("BANK-%d", id)})
+			req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/settlements/%d/payment", e.srv.URL, id), bytes.NewReader(buf))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+clerk)
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				statuses[i] = resp.StatusCode
+				resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	if statuses[0]+statuses[1] != http.StatusOK+http.StatusConflict {
+		t.Fatalf("two payments of 900 fen from a fund of 1,000 at once: %v, want one paid and one refused", statuses)
+	}
+	if f := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/fund", gc), clerk, nil); num(f.body["balance_fen"]) != 100 {
+		t.Errorf("fund after one payment: %s", f.raw)
+	}
+	unpaid := ids[0]
+	if statuses[0] == http.StatusOK {
+		unpaid = ids[1]
+	}
+	if r := pay(unpaid); r.code() != "fund_insufficient" {
+		t.Errorf("paying more than the fund holds: %d %s", r.status, r.raw)
+	}
+	mine := e.call("GET", fmt.Sprintf("/api/v1/shops/%d/settlements", shop), keeper, nil)
+	if mine.status != http.StatusOK || len(mine.body["settlements"].([]any)) != 2 || !strings.Contains(mine.raw, `"status":"paid"`) {
+		t.Errorf("the shopkeeper's statements: %d %s", mine.status, mine.raw)
+	}
+	if r := e.call("GET", fmt.Sprintf("/api/v1/settlements/%d", unpaid), keeper, nil); r.status != http.StatusOK {
+		t.Errorf("the shopkeeper reads a statement: %d", r.status)
+	}
+	if r := e.call("GET", fmt.Sprintf("/api/v1/shops/%d/settlements", shop), other, nil); r.status != http.StatusForbidden {
+		t.Errorf("another village's shopkeeper reads them: %d", r.status)
+	}
 }

@@ -187,6 +187,9 @@ func (s *EarningStore) Register(ctx context.Context, e earning.Entry, it earning
 			period, reason, evidence, source, status, registered_by, registered_at, reverses_entry_id) VALUES (:village_id, :rule_item_id,
 			:household_id, :person_id, :account_id, :points, :period, :reason, :evidence, :source, :status, :registered_by, :registered_at,
 			:reverses_entry_id)`, e)
+		if isDuplicate(err) && e.ReversesEntryID != nil {
+			return nil, earning.ErrAlreadyCorrected
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -106,8 +106,32 @@ func (s *SettlementStore) Statements(ctx context.Context, villageID int64) ([]se
 
 // Advance implements settlement.Store.
 func (s *SettlementStore) Advance(ctx context.Context, id int64, from string, fn func(*settlement.Statement) error) (settlement.Statement, error) {
+	return s.advance(ctx, id, from, false, func(st *settlement.Statement, _ int64) error { return fn(st) })
+}
+
+// Pay implements settlement.Store: the village's row is locked before the statement's, so that two
+// payments of one village are made one after the other against what the fund holds.
+func (s *SettlementStore) Pay(ctx context.Context, id int64, fn func(st *settlement.Statement, fundFen int64) error) (settlement.Statement, error) {
+	return s.advance(ctx, id, settlement.Countersigned, true, fn)
+}
+
+func (s *SettlementStore) advance(ctx context.Context, id int64, from string, withFund bool, fn func(*settlement.Statement, int64) error) (settlement.Statement, error) {
 	var st settlement.Statement
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		var balance int64
+		if withFund {
+			var villageID int64
+			if err := getRow(ctx, tx, &villageID, settlement.ErrNotFound, `SELECT v.id FROM villages v JOIN settlements s ON s.village_id = v.id
+				WHERE s.id = ? FOR UPDATE`, id); err != nil {
+				return nil, err
+			}
+			// The first plain read of the transaction, after the lock: it sees every payment
+			// committed by those who held the lock before.
+			var err error
+			if balance, err = fund(ctx, tx, villageID); err != nil {
+				return nil, err
+			}
+		}
 		if err := getRow(ctx, tx, &st, settlement.ErrNotFound, `SELECT `+statementColumns+` FROM settlements WHERE id = ? FOR UPDATE`, id); err != nil {
 			return nil, err
 		}
@@ -115,7 +139,7 @@ func (s *SettlementStore) Advance(ctx context.Context, id int64, from string, fn
 			return nil, settlement.ErrWrongStep.WithDetails(map[string]any{"status": st.Status})
 		}
 		before := st.Status
-		if err := fn(&st); err != nil {
+		if err := fn(&st, balance); err != nil {
 			return nil, err
 		}
 		if _, err := tx.NamedExecContext(ctx, `UPDATE settlements SET status = :status, approved_by = :approved_by, approved_at = :approved_at,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/text"
@@ -62,13 +63,15 @@ type Line struct {
 
 // Errors of settlement.
 var (
-	ErrNotFound        = fault.New(fault.NotFound, "settlement_not_found", "没有该报账单 / no such settlement")
-	ErrPeriodOpen      = fault.New(fault.Unprocessable, "period_not_closed", "只能为已结束的月份报账 / only a month that has ended can be settled")
-	ErrExists          = fault.New(fault.Conflict, "settlement_exists", "该月报账单已生成 / the statement of that month exists")
-	ErrWrongStep       = fault.New(fault.Conflict, "settlement_wrong_step", "报账单不在这一步 / the statement is not at this step")
-	ErrSameSigner      = fault.New(fault.Forbidden, "countersigner_is_approver", "会签人不能是审批人 / the countersignature must come from someone other than the approver")
-	ErrNotSupervisor   = fault.New(fault.Forbidden, "not_supervisor", "只有监督小组成员可以会签 / only the supervision group countersigns")
-	ErrPaidWrongAmount = fault.New(fault.Unprocessable, "paid_amount_mismatch", "付款金额与报账单不符 / the amount paid differs from the statement")
+	ErrNotFound         = fault.New(fault.NotFound, "settlement_not_found", "没有该报账单 / no such settlement")
+	ErrPeriodOpen       = fault.New(fault.Unprocessable, "period_not_closed", "只能为已结束的月份报账 / only a month that has ended can be settled")
+	ErrExists           = fault.New(fault.Conflict, "settlement_exists", "该月报账单已生成 / the statement of that month exists")
+	ErrWrongStep        = fault.New(fault.Conflict, "settlement_wrong_step", "报账单不在这一步 / the statement is not at this step")
+	ErrSameSigner       = fault.New(fault.Forbidden, "countersigner_is_approver", "会签人不能是审批人 / the countersignature must come from someone other than the approver")
+	ErrNotSupervisor    = fault.New(fault.Forbidden, "not_supervisor", "只有监督小组成员可以会签 / only the supervision group countersigns")
+	ErrFundInsufficient = fault.New(fault.Conflict, "fund_insufficient", "运转经费不足，不能付款 / the village fund does not hold enough to pay this")
+	ErrNoAgreement      = fault.New(fault.Unprocessable, "no_agreement_in_period", "该超市在此期间与本村没有兑换协议 / the shop had no agreement with the village in that period")
+	ErrPaidWrongAmount  = fault.New(fault.Unprocessable, "paid_amount_mismatch", "付款金额与报账单不符 / the amount paid differs from the statement")
 )
 
 // Store keeps statements and the fund. Writes are audited in their transaction.
@@ -80,6 +83,9 @@ type Store interface {
 	Statements(ctx context.Context, villageID int64) ([]Statement, error)
 	// Advance moves a statement from status `from` by fn under its row lock. ErrWrongStep.
 	Advance(ctx context.Context, id int64, from string, fn func(*Statement) error) (Statement, error)
+	// Pay moves a countersigned statement by fn, which is given what the village's fund holds,
+	// under the village's lock. ErrWrongStep.
+	Pay(ctx context.Context, id int64, fn func(st *Statement, fundFen int64) error) (Statement, error)
 	Deposit(ctx context.Context, villageID, amountFen int64, note string) error
 	// Fund returns what the village's fund holds: deposits less payments.
 	Fund(ctx context.Context, villageID int64) (int64, error)
@@ -89,10 +95,8 @@ type Store interface {
 type Service struct {
 	store  Store
 	places auth.Places
-	shops  interface {
-		Shop(ctx context.Context, id int64) (org.Shop, error)
-	}
-	now func() time.Time
+	shops  Shops
+	now    func() time.Time
 	// generated is told of each statement after it is written (risk alerts).
 	generated func(ctx context.Context, st Statement)
 }
@@ -100,10 +104,14 @@ type Service struct {
 // OnGenerated sets what is told of each statement after it is written.
 func (s *Service) OnGenerated(fn func(ctx context.Context, st Statement)) { s.generated = fn }
 
-// NewService returns a Service.
-func NewService(store Store, places auth.Places, shops interface {
+// Shops reads shops and their agreements; the catalog store implements it.
+type Shops interface {
 	Shop(ctx context.Context, id int64) (org.Shop, error)
-}, now func() time.Time) *Service {
+	Agreements(ctx context.Context, shopID int64) ([]catalog.Agreement, error)
+}
+
+// NewService returns a Service.
+func NewService(store Store, places auth.Places, shops Shops, now func() time.Time) *Service {
 	return &Service{store: store, places: places, shops: shops, now: now}
 }
 
@@ -145,11 +153,31 @@ func (s *Service) Generate(ctx context.Context, p auth.Principal, villageID int6
 	if _, err := s.shops.Shop(ctx, in.ShopID); err != nil {
 		return Statement{}, err
 	}
+	agreements, err := s.shops.Agreements(ctx, in.ShopID)
+	if err != nil {
+		return Statement{}, err
+	}
+	if !agreedIn(agreements, villageID, start, end) {
+		return Statement{}, ErrNoAgreement
+	}
 	st, err := s.store.Generate(ctx, Statement{VillageID: villageID, ShopID: in.ShopID, Period: in.Period, Status: Generated, GeneratedBy: p.PersonID}, end.UTC())
 	if err == nil && s.generated != nil {
 		s.generated(ctx, st)
 	}
 	return st, err
+}
+
+// agreedIn reports whether one of a shop's agreements with the village covered part of [start, end).
+func agreedIn(as []catalog.Agreement, villageID int64, start, end time.Time) bool {
+	for _, a := range as {
+		// Agreement dates are China days: valid_to is the last day included.
+		from := time.Date(a.ValidFrom.Year(), a.ValidFrom.Month(), a.ValidFrom.Day(), 0, 0, 0, 0, china)
+		to := time.Date(a.ValidTo.Year(), a.ValidTo.Month(), a.ValidTo.Day(), 0, 0, 0, 0, china).AddDate(0, 0, 1)
+		if a.VillageID == villageID && from.Before(end) && to.After(start) {
+			return true
+		}
+	}
+	return false
 }
 
 // Statements lists a village's statements for those who may read the village.
@@ -160,13 +188,42 @@ func (s *Service) Statements(ctx context.Context, p auth.Principal, villageID in
 	return s.store.Statements(ctx, villageID)
 }
 
-// Statement returns one statement with its lines to those who may read its village.
+// Statement returns one statement with its lines to those who may read its village and to the
+// shop's own shopkeepers.
 func (s *Service) Statement(ctx context.Context, p auth.Principal, id int64) (Statement, error) {
 	st, err := s.store.Statement(ctx, id)
 	if err != nil {
 		return st, err
 	}
+	if p.RunsShop(st.ShopID) {
+		return st, nil
+	}
 	return st, s.village(ctx, p, st.VillageID, reads)
+}
+
+// ShopStatements lists a shop's statements, with what was paid, for its shopkeepers and those who
+// may read the shop's village.
+func (s *Service) ShopStatements(ctx context.Context, p auth.Principal, shopID int64) ([]Statement, error) {
+	sh, err := s.shops.Shop(ctx, shopID)
+	if err != nil {
+		return nil, err
+	}
+	if !p.RunsShop(shopID) {
+		if err := s.village(ctx, p, sh.VillageID, reads); err != nil {
+			return nil, err
+		}
+	}
+	all, err := s.store.Statements(ctx, sh.VillageID)
+	if err != nil {
+		return nil, err
+	}
+	out := []Statement{}
+	for _, st := range all {
+		if st.ShopID == shopID {
+			out = append(out, st)
+		}
+	}
+	return out, nil
 }
 
 // Approve is the clerk's approval of a generated statement.
@@ -234,9 +291,13 @@ func (s *Service) Pay(ctx context.Context, p auth.Principal, id int64, in Paymen
 	if err != nil {
 		return st, fault.Invalidf("a payment reference (voucher or bank slip number) of up to 64 characters is required")
 	}
-	return s.store.Advance(ctx, id, Countersigned, func(st *Statement) error {
+	return s.store.Pay(ctx, id, func(st *Statement, fundFen int64) error {
 		if in.AmountFen != st.TotalFen {
 			return ErrPaidWrongAmount.WithDetails(map[string]any{"statement_fen": st.TotalFen})
+		}
+		if in.AmountFen > fundFen {
+			return ErrFundInsufficient.WithMessage("村积分超市运转经费余额 %d.%02d 元，不足以支付 %d.%02d 元 / the fund holds %d fen, less than the %d fen to pay",
+				fundFen/100, fundFen%100, in.AmountFen/100, in.AmountFen%100, fundFen, in.AmountFen).WithDetails(map[string]any{"fund_fen": fundFen, "amount_fen": in.AmountFen})
 		}
 		st.Status, st.PaidFen, st.PaidOn, st.PaymentRef = Paid, &in.AmountFen, &day, ref
 		return nil
