@@ -102,17 +102,20 @@ const (
 
 // Entry is points registered for a household (or a representative) under a rule item.
 type Entry struct {
-	ID               int64       `json:"id" db:"id"`
-	VillageID        int64       `json:"village_id" db:"village_id"`
-	RuleItemID       int64       `json:"rule_item_id" db:"rule_item_id"`
-	HouseholdID      *int64      `json:"household_id" db:"household_id"`
-	PersonID         *int64      `json:"person_id" db:"person_id"`
-	AccountID        int64       `json:"account_id" db:"account_id"`
-	Points           int64       `json:"points" db:"points"`
-	Period           string      `json:"period" db:"period"` // YYYY-MM
-	Reason           string      `json:"reason" db:"reason"`
-	Evidence         string      `json:"evidence" db:"evidence"`
-	Source           string      `json:"source" db:"source"` // clerk, group_leader, self
+	ID          int64  `json:"id" db:"id"`
+	VillageID   int64  `json:"village_id" db:"village_id"`
+	RuleItemID  int64  `json:"rule_item_id" db:"rule_item_id"`
+	HouseholdID *int64 `json:"household_id" db:"household_id"`
+	PersonID    *int64 `json:"person_id" db:"person_id"`
+	AccountID   int64  `json:"account_id" db:"account_id"`
+	Points      int64  `json:"points" db:"points"`
+	Period      string `json:"period" db:"period"` // YYYY-MM
+	Reason      string `json:"reason" db:"reason"`
+	Evidence    string `json:"evidence" db:"evidence"`
+	Source      string `json:"source" db:"source"` // clerk, group_leader, self, base
+	// BaseFor is the month base points are for, as yyyymm (the entry's Period is the meeting that
+	// reviews them).
+	BaseFor          *int        `json:"base_for,omitempty" db:"base_for"`
 	Status           EntryStatus `json:"status" db:"status"`
 	RegisteredBy     int64       `json:"registered_by" db:"registered_by"`
 	RegisteredAt     time.Time   `json:"registered_at" db:"registered_at"`

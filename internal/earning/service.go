@@ -799,32 +799,41 @@ type PeriodInput struct {
 	Period string `json:"period"`
 }
 
-// Issued counts the transfers a base-points run made (or replayed).
-type Issued struct {
-	Transfers int `json:"transfers"`
+// BaseRun is what a request for base points did: how many entries it registered for the month,
+// how many were registered already, and the meeting that reviews them.
+type BaseRun struct {
+	Period            string `json:"period"`
+	Registered        int    `json:"registered"`
+	AlreadyRegistered int    `json:"already_registered"`
+	Meeting           string `json:"meeting"`
 }
 
-// IssueBase issues a period's base points to every household of a village from the adopted rule
-// book: each base item's points times the household's size, once per household, item and period.
-func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int64, in PeriodInput) (Issued, error) {
-	n, err := s.issueBase(ctx, p, villageID, in.Period)
-	return Issued{Transfers: n}, err
-}
-
-func (s *Service) issueBase(ctx context.Context, p auth.Principal, villageID int64, period string) (int, error) {
+// IssueBase registers the base points of a month for every household (the clerk), by household
+// size; like every entry they are scored by the branch committee at the review meeting and shown
+// on the notice before they are posted. Only the current or the previous month (China time) may be
+// asked for, and a household's base points for an item and month are registered once, however
+// often or by whom it is asked: a repeated run says what was there already.
+func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int64, in PeriodInput) (BaseRun, error) {
 	pl, err := s.place(ctx, villageID)
 	if err != nil {
-		return 0, err
+		return BaseRun{}, err
 	}
 	if !p.CanManageVillage(pl) {
-		return 0, fmt.Errorf("base points of village %d: %w", villageID, fault.ErrForbidden)
+		return BaseRun{}, fmt.Errorf("base points of village %d: %w", villageID, fault.ErrForbidden)
 	}
-	if _, err := text.Month("period", period, time.UTC); err != nil {
-		return 0, err
+	china := time.FixedZone("CST", 8*3600)
+	month, err := text.Month("period", in.Period, china)
+	if err != nil {
+		return BaseRun{}, err
 	}
+	if err := CheckBasePeriod(month, s.now()); err != nil {
+		return BaseRun{}, err
+	}
+	period := month.Format("2006-01")
+	baseFor := month.Year()*100 + int(month.Month())
 	books, err := s.store.RuleBooks(ctx, villageID)
 	if err != nil {
-		return 0, err
+		return BaseRun{}, err
 	}
 	var base []RuleItem
 	for _, b := range books {
@@ -837,35 +846,52 @@ func (s *Service) issueBase(ctx context.Context, p auth.Principal, villageID int
 		}
 	}
 	if len(base) == 0 {
-		return 0, ErrNotAdopted.WithMessage("本村已通过的细则中没有基础分项目 / the adopted rule book has no base item")
+		return BaseRun{}, ErrNotAdopted.WithMessage("本村已通过的细则中没有基础分项目 / the adopted rule book has no base item")
 	}
-	issuance, err := s.accounts.AccountOf(ctx, villageID, ledger.Issuance, 0)
+	meeting, err := s.openPeriod(ctx, villageID)
 	if err != nil {
-		return 0, err
+		return BaseRun{}, err
 	}
-	n := 0
+	run := BaseRun{Period: period, Meeting: meeting}
 	for after := int64(0); ; {
 		hs, err := s.people.Households(ctx, villageID, after, 500)
 		if err != nil {
-			return n, err
+			return run, err
 		}
 		for _, h := range hs {
+			after = h.ID
 			acct, err := s.accounts.AccountOf(ctx, villageID, ledger.Household, h.ID)
 			if err != nil {
-				return n, err
+				return run, err
 			}
 			for _, it := range base {
-				req := ledger.TransferRequest{DebitAccountID: issuance.ID, CreditAccountID: acct.ID, Amount: it.Points * int64(h.Size),
-					Kind: ledger.Earn, Reason: fmt.Sprintf("%s %s（%d口人）", period, it.Name, h.Size), RefType: "rule_item", RefID: it.ID}
-				if _, err := s.ledger.TransferOnce(ctx, req, fmt.Sprintf("base:%d", villageID), fmt.Sprintf("%s:%d:%d", period, h.ID, it.ID)); err != nil {
-					return n, err
+				e := Entry{VillageID: villageID, RuleItemID: it.ID, HouseholdID: &h.ID, AccountID: acct.ID, Points: it.Points * int64(h.Size),
+					Period: meeting, Reason: fmt.Sprintf("%s %s（%d口人）", period, it.Name, h.Size), Source: "base", BaseFor: &baseFor,
+					Status: Registered, RegisteredBy: p.PersonID}
+				_, err := s.store.Register(ctx, e, it)
+				switch {
+				case errors.Is(err, ErrBaseRegistered):
+					run.AlreadyRegistered++
+				case err != nil:
+					return run, err
+				default:
+					run.Registered++
 				}
-				n++
 			}
-			after = h.ID
 		}
 		if len(hs) < 500 {
-			return n, nil
+			return run, nil
 		}
 	}
+}
+
+// CheckBasePeriod refuses base points for a month other than the current or the previous one.
+func CheckBasePeriod(month, now time.Time) error {
+	china := time.FixedZone("CST", 8*3600)
+	local := now.In(china)
+	current := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, china)
+	if !month.Equal(current) && !month.Equal(current.AddDate(0, -1, 0)) {
+		return ErrBasePeriod.WithDetails(map[string]any{"current": current.Format("2006-01")})
+	}
+	return nil
 }

@@ -28,6 +28,8 @@ var (
 	ErrPartyNotQuorate    = fault.New(fault.Conflict, "party_vote_not_quorate", "参加表决的党员未过半数 / fewer than half of the party members have voted")
 	ErrOfficialsObjection = fault.New(fault.Forbidden, "objection_for_supervisors", "干部家庭户积分的异议由监督组或乡镇答复 / objections to an official's household are answered by the supervision group or the township")
 	ErrCommitteeCanDecide = fault.New(fault.Forbidden, "committee_can_decide", "支委会有可回避的成员审核，乡镇不代为审核 / a committee member without a conflict can decide this entry; the township does not")
+	ErrBasePeriod         = fault.New(fault.Unprocessable, "base_period_not_allowed", "基础分只能为本月或上月登记 / base points are registered for the current or the previous month only")
+	ErrBaseRegistered     = fault.New(fault.Conflict, "base_already_registered", "该户本月基础分已登记 / the household's base points of that month are registered already")
 	ErrAlreadyRated       = fault.New(fault.Conflict, "already_rated", "已评价过 / the answer was already rated")
 	ErrRegistrarVotes     = fault.New(fault.Forbidden, "voter_is_registrar", "登记人不能参与表决 / the registrar does not vote on the entry")
 )

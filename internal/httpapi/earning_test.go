@@ -36,7 +36,7 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	volunteer := item(map[string]any{"code": "R01", "name": "参加义务劳动", "category": "reward", "points": 20, "applies_to": "household", "cap_month": 40})
 	banquet := item(map[string]any{"code": "P01", "name": "大操大办酒席", "category": "penalty", "points": 30, "applies_to": "household"})
 	courage := item(map[string]any{"code": "H01", "name": "见义勇为", "category": "honour", "points": 500, "applies_to": "household"})
-	baseItem := item(map[string]any{"code": "B01", "name": "基础分", "category": "base", "points": 10, "applies_to": "household"})
+	item(map[string]any{"code": "B01", "name": "基础分", "category": "base", "points": 10, "applies_to": "household"})
 	reg := func(token string, body map[string]any) reply { return e.call("POST", "/api/v1/entries", token, body) }
 	gc004 := e.householdOf("13800000013")
 	if r := reg(clerk, map[string]any{"rule_item_id": volunteer, "household_id": gc004, "reason": "修路"}); r.status != http.StatusUnprocessableEntity || r.code() != "rule_book_not_adopted" {
@@ -225,29 +225,27 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	if after2, _ := e.available(v13, "household"); after2 != after {
 		t.Errorf("a revoked entry posted: %d → %d", after, after2)
 	}
-	// Base points: once per household and period, whoever asks and however often.
-	var baseTransfers int
-	if err := e.app.DB.GetContext(t.Context(), &baseTransfers, `SELECT COUNT(*) FROM transfers WHERE ref_type = 'rule_item' AND ref_id = ?`, baseItem); err != nil {
-		t.Fatal(err)
-	}
+	// Base points: entries for every household, once per household, item and month, whoever asks
+	// and however often; only for this month or the last; scored and noticed like any entry.
 	hh := e.householdOf("13800000010")
 	sizeBefore, _ := e.available(v10, "household")
-	for _, token := range []string{clerk, clerk, admin} {
-		must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/base-points", gc), token, map[string]string{"period": "2026-12"}), 200)
+	households := e.id(`SELECT COUNT(*) FROM households WHERE village_id = ?`, gc)
+	thisMonth := time.Now().In(time.FixedZone("CST", 8*3600))
+	for _, period := range []string{"2090-01", thisMonth.AddDate(0, 1, 0).Format("2006-01"), thisMonth.AddDate(0, -2, 0).Format("2006-01")} {
+		if r := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/base-points", gc), clerk, map[string]string{"period": period}); r.code() != "base_period_not_allowed" {
+			t.Errorf("base points for %s: %d %s", period, r.status, r.raw)
+		}
 	}
-	var size, households int64
-	if err := e.app.DB.GetContext(t.Context(), &households, `SELECT COUNT(*) FROM households WHERE village_id = ?`, gc); err != nil {
-		t.Fatal(err)
+	for i, token := range []string{clerk, clerk, admin} {
+		r := must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/base-points", gc), token, map[string]string{"period": month}), 200)
+		if want := map[bool]int64{true: households, false: 0}[i == 0]; num(r.body["registered"]) != want || num(r.body["already_registered"]) != households-want {
+			t.Errorf("base run %d: %s, want %d registered of %d households", i, r.raw, want, households)
+		}
 	}
-	if err := e.app.DB.GetContext(t.Context(), &baseTransfers, `SELECT COUNT(*) - ? FROM transfers WHERE ref_type = 'rule_item' AND ref_id = ?`, baseTransfers, baseItem); err != nil || int64(baseTransfers) != households {
-		t.Errorf("base transfers after three requests: %d for %d households (%v)", baseTransfers, households, err)
+	if got, _ := e.available(v10, "household"); got != sizeBefore {
+		t.Errorf("base points moved before the committee scored them: %d → %d", sizeBefore, got)
 	}
-	if err := e.app.DB.GetContext(t.Context(), &size, `SELECT size FROM households WHERE id = ?`, hh); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := e.available(v10, "household"); got != sizeBefore+10*size {
-		t.Errorf("base points: %d → %d, want +%d once (size %d)", sizeBefore, got, 10*size, size)
-	}
+	size := e.id(`SELECT size FROM households WHERE id = ?`, hh)
 
 	// A posted entry is corrected only by a reversing entry through the same flow — next month's
 	// meeting, since this month's results are approved.
@@ -293,6 +291,18 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings", gc), clerk, map[string]any{"month": next, "held_on": time.Now().Format("2006-01-02")}), 201)
 	must(decide(committee, num(fix.body["id"]), true), 200)
 	must(decide(committee, e.id(`SELECT id FROM point_entries WHERE reverses_entry_id = ?`, penalty), false), 200)
+	var baseEntries []int64
+	if err := e.app.DB.SelectContext(t.Context(), &baseEntries, `SELECT id FROM point_entries WHERE source = 'base' AND status = 'registered'`); err != nil || int64(len(baseEntries)) != households {
+		t.Fatalf("base entries at the meeting: %d, %v", len(baseEntries), err)
+	}
+	for _, id := range baseEntries {
+		// The committee member does not score his own household's base points: the township does.
+		token := committee
+		if e.id(`SELECT household_id FROM point_entries WHERE id = ?`, id) == e.householdOf("13800000012") {
+			token = e.login("13800000014")
+		}
+		must(decide(token, id, true), 200)
+	}
 	must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings/%s/approval", gc, next), committee, nil), 200)
 	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE point_entries SET notice_until = ? WHERE status = 'noticed'`, time.Now().Add(-time.Minute)); err != nil {
 		t.Fatal(err)
@@ -301,8 +311,11 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	if _, err := e.app.Earning.PostDue(dbtest.SystemCtx()); err != nil {
 		t.Fatal(err)
 	}
-	if afterFix, _ := e.available(v13, "household"); afterFix != beforeFix-20 {
-		t.Errorf("after the correction posted: %d → %d, want -20", beforeFix, afterFix)
+	if afterFix, _ := e.available(v13, "household"); afterFix-beforeFix != 10*e.id(`SELECT size FROM households WHERE id = ?`, gc004)-20 {
+		t.Errorf("after the correction and the base points posted: %d → %d, want -20 and the base points", beforeFix, afterFix)
+	}
+	if got, _ := e.available(v10, "household"); got != sizeBefore+10*size {
+		t.Errorf("base points: %d → %d, want +%d once (size %d)", sizeBefore, got, 10*size, size)
 	}
 	dbtest.MustVerify(t, e.app)
 }

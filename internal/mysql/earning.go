@@ -28,7 +28,7 @@ const (
 	bookColumns  = `id, village_id, version, title, status, assembly_date, votes_for, votes_against, votes_abstain, attendance, assembly_body, assembly_members, created_by, created_at, adopted_at`
 	itemColumns2 = `id, rule_book_id, code, name, category, points, applies_to, cap_month, cap_year, evidence_required, approval`
 	entryColumns = `id, village_id, rule_item_id, household_id, person_id, account_id, points, period, reason, evidence, source, status,
-		registered_by, registered_at, meeting_id, decided_by, decided_at, decision_note, notice_from, notice_until, posted_transfer_id, reverses_entry_id`
+		registered_by, registered_at, meeting_id, decided_by, decided_at, decision_note, notice_from, notice_until, posted_transfer_id, reverses_entry_id, base_for`
 	meetingColumns   = `id, village_id, month, status, held_on, attendance, opened_by, approved_by, approved_at, created_at`
 	objectionColumns = `id, entry_id, village_id, objector_id, reason, status, answer, answered_by, answered_at, due_at, satisfied, created_at`
 )
@@ -184,11 +184,14 @@ func (s *EarningStore) Register(ctx context.Context, e earning.Entry, it earning
 			}
 		}
 		res, err := tx.NamedExecContext(ctx, `INSERT INTO point_entries (village_id, rule_item_id, household_id, person_id, account_id, points,
-			period, reason, evidence, source, status, registered_by, registered_at, reverses_entry_id) VALUES (:village_id, :rule_item_id,
+			period, reason, evidence, source, status, registered_by, registered_at, reverses_entry_id, base_for) VALUES (:village_id, :rule_item_id,
 			:household_id, :person_id, :account_id, :points, :period, :reason, :evidence, :source, :status, :registered_by, :registered_at,
-			:reverses_entry_id)`, e)
+			:reverses_entry_id, :base_for)`, e)
 		if isDuplicate(err) && e.ReversesEntryID != nil {
 			return nil, earning.ErrAlreadyCorrected
+		}
+		if isDuplicate(err) && e.BaseFor != nil {
+			return nil, earning.ErrBaseRegistered
 		}
 		if err != nil {
 			return nil, err
