@@ -59,6 +59,8 @@ type Board struct {
 	Shops       []ShopMonth          `json:"shops"`
 	Settlements []Statement          `json:"settlements"`
 	Checkpoint  *Checkpoint          `json:"audit_checkpoint"`
+	// PointsExpireOn is the next day the village clears spendable points, when it does.
+	PointsExpireOn *time.Time `json:"points_expire_on"`
 }
 
 // Checkpoint is the latest published root of the audit log.
@@ -98,6 +100,9 @@ func (s *Service) Board(ctx context.Context, villageID int64, at time.Time) (Boa
 	from := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, china)
 	to := from.AddDate(0, 1, 0)
 	b := Board{Village: v.Name, Month: from.Format("2006-01")}
+	if next, ok := earning.NextExpiry(v.ExpiryDate, at); ok {
+		b.PointsExpireOn = &next
+	}
 	if b.Notice, err = s.Notice(ctx, villageID); err != nil {
 		return b, err
 	}

@@ -49,10 +49,30 @@ func (s *Service) SetExpiryDate(ctx context.Context, p auth.Principal, villageID
 	if mmdd == "" {
 		return s.people.SetExpiryDate(ctx, villageID, nil)
 	}
-	if _, ok := NextExpiry(&mmdd, s.now()); !ok || len(mmdd) != 5 {
+	next, ok := NextExpiry(&mmdd, s.now())
+	if !ok || len(mmdd) != 5 {
 		return org.Village{}, fault.Invalidf("date must look like 12-31 (month-day), or be empty for never")
 	}
+	if err := CheckExpiryNotice(next, s.now()); err != nil {
+		return org.Village{}, err
+	}
 	return s.people.SetExpiryDate(ctx, villageID, &mmdd)
+}
+
+// ExpiryNoticeDays is the least notice villagers get of a new day their points are cleared.
+const ExpiryNoticeDays = 30
+
+// ErrExpiryNotice refuses an expiry day that comes sooner than ExpiryNoticeDays from now.
+var ErrExpiryNotice = fault.New(fault.Unprocessable, "expiry_notice_too_short", "积分清零日须至少提前30天公告 / a day points are cleared must be announced at least 30 days ahead")
+
+// CheckExpiryNotice refuses a next expiry day less than ExpiryNoticeDays (China days) after now.
+func CheckExpiryNotice(next, now time.Time) error {
+	local := now.In(china)
+	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, china)
+	if next.Before(today.AddDate(0, 0, ExpiryNoticeDays)) {
+		return ErrExpiryNotice.WithDetails(map[string]any{"next_expiry": next.Format("2006-01-02"), "earliest": today.AddDate(0, 0, ExpiryNoticeDays).Format("2006-01-02")})
+	}
+	return nil
 }
 
 // ExpireVillage clears the spendable points (available: held points stay with their vouchers) of

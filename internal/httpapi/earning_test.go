@@ -334,8 +334,20 @@ func TestPointsExpiryKeepsLifetimePoints(t *testing.T) {
 	if r := e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/expiry-date", gc), clerk, map[string]string{"date": "13-45"}); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("an impossible date: %d", r.status)
 	}
-	if r := e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/expiry-date", gc), clerk, map[string]string{"date": today}); r.status != http.StatusOK {
-		t.Fatalf("set expiry date: %d %s", r.status, r.raw)
+	// A day sooner than 30 days ahead is refused: villagers get a month's notice to spend.
+	for _, soon := range []time.Time{time.Now(), time.Now().AddDate(0, 0, 29)} {
+		d := soon.In(time.FixedZone("CST", 8*3600)).Format("01-02")
+		if r := e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/expiry-date", gc), clerk, map[string]string{"date": d}); r.code() != "expiry_notice_too_short" {
+			t.Errorf("an expiry day on %s: %d %s", d, r.status, r.raw)
+		}
+	}
+	later := time.Now().AddDate(0, 0, 40).In(time.FixedZone("CST", 8*3600)).Format("01-02")
+	if r := e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/expiry-date", gc), clerk, map[string]string{"date": later}); r.status != http.StatusOK {
+		t.Fatalf("set expiry date 40 days ahead: %d %s", r.status, r.raw)
+	}
+	// The day set 40 days ago has come: as if the clock had moved on.
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE villages SET expiry_date = ? WHERE id = ?`, today, gc); err != nil {
+		t.Fatal(err)
 	}
 	me := e.call("GET", "/api/v1/me", villager, nil).body["accounts"].([]any)[0].(map[string]any)
 	available, earned := num(me["available"]), num(me["earned"])
