@@ -30,6 +30,7 @@ const (
 	SettlementMismatch = "settlement_mismatch" // a statement's total differs from its redemptions
 	ShortCodeMisses    = "short_code_misses"   // typed voucher codes that match nothing, in a burst
 	RoleChange         = "role_change"         // a role granted or revoked in the village
+	PostingFailed      = "posting_failed"      // an entry due for posting could not post
 	OfficialHousehold  = "official_household"  // an official's household created or resized
 )
 
@@ -286,6 +287,12 @@ func (s *Service) OnOfficeChange(ctx context.Context, c OfficeChange) {
 			SubjectType: "household", SubjectID: c.Household, Message: "干部家庭户信息变动 / the household of an official was created or resized"},
 			map[string]any{"change": c.Kind, "by": c.By})
 	}
+}
+
+// OnPostFailure raises an alert for an entry that could not post when due (once per entry).
+func (s *Service) OnPostFailure(ctx context.Context, villageID, entryID int64, why string) {
+	s.raise(ctx, Alert{VillageID: villageID, Rule: PostingFailed, DedupeKey: fmt.Sprintf("post:%d", entryID), SubjectType: "entry", SubjectID: entryID,
+		Message: "积分公示期满但未能入账 / an entry due for posting could not post"}, map[string]any{"why": why})
 }
 
 // OnSettlement checks a generated statement against its redemptions.

@@ -37,6 +37,14 @@ func (a *App) watch() {
 		}
 		a.Alerts.OnShortCodeMisses(ctx, shop.VillageID, shopID, personID, misses)
 	}
+	a.Earning.OnPostFailed(func(ctx context.Context, entryID int64, why string) {
+		e, err := a.EarningStore.Entry(ctx, entryID)
+		if err != nil {
+			a.Log.WarnContext(ctx, "alert facts unreadable", "err", err)
+			return
+		}
+		a.Alerts.OnPostFailure(ctx, e.VillageID, entryID, why)
+	})
 	a.Org.OnChange(func(ctx context.Context, c org.Change) {
 		a.Alerts.OnOfficeChange(ctx, alert.OfficeChange{Kind: c.Kind, VillageID: c.VillageID, PersonID: c.PersonID, Household: c.HouseholdID,
 			Role: string(c.Role), By: c.By, Official: c.Official, At: a.Now()})

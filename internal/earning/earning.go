@@ -115,7 +115,9 @@ type Entry struct {
 	Source      string `json:"source" db:"source"` // clerk, group_leader, self, base
 	// BaseFor is the month base points are for, as yyyymm (the entry's Period is the meeting that
 	// reviews them).
-	BaseFor          *int        `json:"base_for,omitempty" db:"base_for"`
+	BaseFor *int `json:"base_for,omitempty" db:"base_for"`
+	// PostFailure says why the entry could not post when it was due; it is tried again.
+	PostFailure      string      `json:"post_failure,omitempty" db:"post_failure"`
 	Status           EntryStatus `json:"status" db:"status"`
 	RegisteredBy     int64       `json:"registered_by" db:"registered_by"`
 	RegisteredAt     time.Time   `json:"registered_at" db:"registered_at"`

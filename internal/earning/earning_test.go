@@ -2,8 +2,10 @@ package earning
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestWorkingDaysSkipWeekends(t *testing.T) {
@@ -82,5 +84,16 @@ func TestRates(t *testing.T) {
 	}
 	if RatesOf(nil).Response != 0 {
 		t.Error("no objections: zero rates, not NaN")
+	}
+}
+
+func TestTransferReasonFitsTheLedger(t *testing.T) {
+	short := TransferReason("参加义务劳动", "清扫村道", "2026-12", 7)
+	if short != "参加义务劳动：清扫村道（2026-12月评议会）" {
+		t.Errorf("short reason: %q", short)
+	}
+	long := TransferReason("参加义务劳动", strings.Repeat("修", 255), "2026-12", 7)
+	if n := utf8.RuneCountInString(long); n > maxTransferReason || !strings.HasSuffix(long, "详见登记#7）") {
+		t.Errorf("long reason (%d characters): %q", n, long)
 	}
 }

@@ -48,6 +48,7 @@ type Service struct {
 	ledger   *ledger.Service
 	now      func() time.Time
 	// registered is told of each entry after it is written (risk alerts).
+	postFailed func(ctx context.Context, entryID int64, why string)
 	registered func(ctx context.Context, e Entry, item RuleItem, registrar auth.Principal)
 }
 
@@ -783,15 +784,44 @@ func (s *Service) PostDue(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, id := range ids {
-		if _, err := s.store.Post(ctx, id, s.now()); err != nil {
-			if errors.Is(err, ErrNotPending) || errors.Is(err, ErrNoticeClosed) {
-				continue // another instance posted it, or an objection is open
+		_, err := s.store.Post(ctx, id, s.now())
+		switch {
+		case err == nil:
+			n++
+		case errors.Is(err, ErrNotPending) || errors.Is(err, ErrNoticeClosed):
+			// another instance posted it, or an objection is open
+		case fault.KindOf(err) == fault.Unavailable || ctx.Err() != nil:
+			return n, err // the database is gone: the next sweep tries them all again
+		default:
+			// One entry that cannot post never holds up the others: it is marked with why,
+			// the supervisors are told, and the next sweep tries it again.
+			why := failureText(err)
+			if merr := s.store.MarkPostFailure(ctx, id, why); merr != nil {
+				return n, merr
 			}
-			return n, err
+			if s.postFailed != nil {
+				s.postFailed(ctx, id, why)
+			}
 		}
-		n++
 	}
 	return n, nil
+}
+
+// OnPostFailed sets what is told of an entry that could not post.
+func (s *Service) OnPostFailed(fn func(ctx context.Context, entryID int64, why string)) {
+	s.postFailed = fn
+}
+
+// failureText is why an entry could not post, as the supervisors read it.
+func failureText(err error) string {
+	msg := err.Error()
+	if fe := fault.From(err); fe != nil {
+		msg = fe.Code + ": " + fe.Message
+	}
+	if r := []rune(msg); len(r) > 250 {
+		msg = string(r[:250])
+	}
+	return msg
 }
 
 // PeriodInput names a period (YYYY-MM).

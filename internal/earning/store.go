@@ -36,6 +36,8 @@ type Store interface {
 	// roster is the number of the village's party members: honour votes need more than half of it
 	// (PartyVote), or the approval is refused with ErrPartyNotQuorate.
 	ApproveMonth(ctx context.Context, meetingID int64, roster int, noticeUntil time.Time) (Meeting, []Entry, error)
+	// MarkPostFailure records (audited) why an entry due for posting could not post.
+	MarkPostFailure(ctx context.Context, entryID int64, why string) error
 
 	// Object records an objection to an entry under notice (ErrNoticeClosed otherwise).
 	Object(ctx context.Context, o Objection) (Objection, error)

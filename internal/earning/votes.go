@@ -2,6 +2,7 @@ package earning
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"pointsmarket/internal/fault"
 )
@@ -85,6 +86,24 @@ func PartyVote(votesFor, votesAgainst, abstain, roster int) (bool, error) {
 			WithDetails(map[string]any{"roster": roster, "voted": voted})
 	}
 	return 2*votesFor > voted, nil
+}
+
+// maxTransferReason is what a transfer's reason may hold (ledger: 200 characters), less room for
+// the correction prefix.
+const maxTransferReason = 190
+
+// TransferReason is the reason an entry's transfer carries: the item, the entry's reason and the
+// meeting. A reason too long for the ledger is shortened with a pointer to the entry (whose full
+// reason stays on it), never turned into an error.
+func TransferReason(item, reason, month string, entryID int64) string {
+	full := fmt.Sprintf("%s：%s（%s月评议会）", item, reason, month)
+	if utf8.RuneCountInString(full) <= maxTransferReason {
+		return full
+	}
+	tail := fmt.Sprintf("…（%s月评议会，详见登记#%d）", month, entryID)
+	head := []rune(item + "：" + reason)
+	keep := min(maxTransferReason-utf8.RuneCountInString(tail), len(head))
+	return string(head[:max(keep, 0)]) + tail
 }
 
 // DescribeVote is the decision note of a party vote.

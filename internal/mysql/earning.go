@@ -28,7 +28,7 @@ const (
 	bookColumns  = `id, village_id, version, title, status, assembly_date, votes_for, votes_against, votes_abstain, attendance, assembly_body, assembly_members, created_by, created_at, adopted_at`
 	itemColumns2 = `id, rule_book_id, code, name, category, points, applies_to, cap_month, cap_year, evidence_required, approval`
 	entryColumns = `id, village_id, rule_item_id, household_id, person_id, account_id, points, period, reason, evidence, source, status,
-		registered_by, registered_at, meeting_id, decided_by, decided_at, decision_note, notice_from, notice_until, posted_transfer_id, reverses_entry_id, base_for`
+		registered_by, registered_at, meeting_id, decided_by, decided_at, decision_note, notice_from, notice_until, posted_transfer_id, reverses_entry_id, base_for, post_failure`
 	meetingColumns   = `id, village_id, month, status, held_on, attendance, opened_by, approved_by, approved_at, created_at`
 	objectionColumns = `id, entry_id, village_id, objector_id, reason, status, answer, answered_by, answered_at, due_at, satisfied, created_at`
 )
@@ -463,6 +463,22 @@ func (s *EarningStore) Rate(ctx context.Context, id int64, satisfied bool) (earn
 	return s.Objection(ctx, id)
 }
 
+// MarkPostFailure implements earning.Store.
+func (s *EarningStore) MarkPostFailure(ctx context.Context, id int64, why string) error {
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		var villageID int64
+		if err := getRow(ctx, tx, &villageID, earning.ErrEntryNotFound, `SELECT village_id FROM point_entries WHERE id = ? FOR UPDATE`, id); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE point_entries SET post_failure = ? WHERE id = ?`, why, id); err != nil {
+			return nil, err
+		}
+		ev, err := s.event(ctx, tx, villageID, "entry.post_failed", "entry", id, nil, map[string]string{"why": why})
+		return []audit.Event{ev}, err
+	})
+	return wrap(err, "mark entry %d", id)
+}
+
 // DuePostings implements earning.Store.
 func (s *EarningStore) DuePostings(ctx context.Context, now time.Time, limit int) ([]int64, error) {
 	var ids []int64
@@ -506,7 +522,7 @@ func (s *EarningStore) Post(ctx context.Context, id int64, now time.Time) (earni
 			v.allow_negative_penalty FROM villages v WHERE v.id = ?`, e.VillageID); err != nil {
 			return err
 		}
-		reason := fmt.Sprintf("%s：%s（%s月评议会）", item.Name, e.Reason, item.Month)
+		reason := earning.TransferReason(item.Name, e.Reason, item.Month, e.ID)
 		m := movement{debitID: sys.Issuance, creditID: e.AccountID, amount: e.Points, kind: ledger.Earn, earning: true,
 			reason: reason, refType: "entry", refID: e.ID}
 		if item.Category == earning.Penalty {
@@ -529,7 +545,7 @@ func (s *EarningStore) Post(ctx context.Context, id int64, now time.Time) (earni
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE point_entries SET posted_transfer_id = ? WHERE id = ?`, t.ID, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE point_entries SET posted_transfer_id = ?, post_failure = '' WHERE id = ?`, t.ID, id); err != nil {
 			return err
 		}
 		e.PostedTransferID = &t.ID

@@ -1,0 +1,77 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"pointsmarket/internal/app"
+	"pointsmarket/internal/dbtest"
+)
+
+// The posting sweeper isolates failures: a penalty that the household cannot pay is marked with
+// why, alerted and tried again, while the other entries post; a reason too long for a transfer is
+// shortened with a pointer to the entry, never an error.
+func TestPostingIsolatesFailures(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	gc := e.village("国茶村")
+	clerk, committee, sup := e.login("13800000001"), e.login("13800000012"), e.login("13800000003")
+	item := func(code string) int64 {
+		return e.id(`SELECT i.id FROM rule_items i JOIN rule_books b ON b.id = i.rule_book_id WHERE b.village_id = ? AND b.status = 'adopted' AND i.code = ?`, gc, code)
+	}
+	poor, rich := e.householdOf("13800000013"), e.householdOf("13800000010")
+	long := string([]rune(strings.Repeat("清扫村道、疏通水渠、修补围墙", 20))[:250])
+	register := func(body map[string]any) int64 {
+		r := e.call("POST", "/api/v1/entries", clerk, body)
+		if r.status != http.StatusCreated {
+			t.Fatalf("register: %d %s", r.status, r.raw)
+		}
+		return num(r.body["id"])
+	}
+	penalty := register(map[string]any{"rule_item_id": item("P01"), "household_id": poor, "reason": "乱搭乱建", "evidence": "照片"})
+	reward := register(map[string]any{"rule_item_id": item("R01"), "household_id": rich, "reason": long})
+	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings", gc), clerk, map[string]any{"month": month, "held_on": time.Now().Format("2006-01-02")})
+	for _, id := range []int64{penalty, reward} {
+		if r := e.call("POST", fmt.Sprintf("/api/v1/entries/%d/decision", id), committee, map[string]any{"approve": true}); r.status != http.StatusOK {
+			t.Fatalf("decide: %d %s", r.status, r.raw)
+		}
+	}
+	if r := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings/%s/approval", gc, month), committee, nil); r.status != http.StatusOK {
+		t.Fatalf("approve: %d %s", r.status, r.raw)
+	}
+	// The penalty is now far more than the household holds (its village allows no negative balance).
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE point_entries SET points = 9999999, notice_until = ? WHERE id = ?`, time.Now().Add(-time.Minute), penalty); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE point_entries SET notice_until = ? WHERE id = ?`, time.Now().Add(-time.Minute), reward); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // tried again on the next sweep, and still no error
+		if _, err := e.app.Earning.PostDue(dbtest.SystemCtx()); err != nil {
+			t.Fatalf("the sweep stopped on one entry: %v", err)
+		}
+	}
+	var status, failure string
+	if err := e.app.DB.QueryRowContext(t.Context(), `SELECT status, post_failure FROM point_entries WHERE id = ?`, penalty).Scan(&status, &failure); err != nil {
+		t.Fatal(err)
+	}
+	if status != "noticed" || failure == "" {
+		t.Errorf("the failed penalty: status %s, failure %q", status, failure)
+	}
+	var reason string
+	if err := e.app.DB.QueryRowContext(t.Context(), `SELECT t.reason FROM transfers t JOIN point_entries p ON p.posted_transfer_id = t.id WHERE p.id = ?`, reward).Scan(&reason); err != nil {
+		t.Fatalf("the other entry did not post: %v", err)
+	}
+	if !strings.Contains(reason, fmt.Sprintf("详见登记#%d", reward)) {
+		t.Errorf("the long reason's transfer: %q", reason)
+	}
+	if rules := e.alertRules(sup, gc); !slices.Contains(rules, "posting_failed") {
+		t.Errorf("alerts: %v", rules)
+	}
+	dbtest.MustVerify(t, e.app)
+}
