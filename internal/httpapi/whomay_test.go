@@ -57,36 +57,52 @@ func TestWhoMayDoWhat(t *testing.T) {
 	fixed := func(p string) func(map[string]int64) string { return func(map[string]int64) string { return p } }
 	acts := []act{
 		{"register points for a household", "its village", []string{"group leader", "clerk", "township admin"}, "POST", fixed("/api/v1/entries"),
-			func(ids map[string]int64) any { return map[string]any{"rule_item_id": ids["item"], "household_id": ids["household"], "reason": "清扫"} }},
+			func(ids map[string]int64) any {
+				return map[string]any{"rule_item_id": ids["item"], "household_id": ids["household"], "reason": "清扫"}
+			}},
 		{"decide an entry at the review meeting", "its village; not the registrar's or the entry's household", []string{"branch committee"}, "POST",
 			func(map[string]int64) string { return fmt.Sprintf("/api/v1/entries/%d/decision", pending) }, func(map[string]int64) any { return map[string]any{"approve": true} }},
 		{"appoint a group leader or representative", "the village; never oneself", []string{"clerk", "township admin"}, "POST",
 			func(ids map[string]int64) string { return fmt.Sprintf("/api/v1/people/%d/roles", ids["villager"]) }, func(map[string]int64) any { return map[string]any{"role": "group_leader"} }},
 		{"appoint a branch committee or party member", "the township's villages, on a recorded decision", []string{"township admin"}, "POST",
 			func(ids map[string]int64) string { return fmt.Sprintf("/api/v1/people/%d/roles", ids["villager"]) },
-			func(map[string]int64) any { return map[string]any{"role": "party_member", "decided_on": "2026-11-20", "reference": "葫组〔2026〕8号"} }},
+			func(map[string]int64) any {
+				return map[string]any{"role": "party_member", "decided_on": "2026-11-20", "reference": "葫组〔2026〕8号"}
+			}},
 		{"change a villager's record", "the village; officials only by the township; never oneself", []string{"clerk", "township admin"}, "PUT",
 			func(map[string]int64) string { return fmt.Sprintf("/api/v1/people/%d", plain.ID) },
-			func(map[string]int64) any { return map[string]any{"name": plain.Name, "household_id": plain.HouseholdID} }},
+			func(map[string]int64) any {
+				return map[string]any{"name": plain.Name, "household_id": plain.HouseholdID}
+			}},
 		{"unlock a person's login", "the village; never oneself", []string{"clerk", "township admin"}, "POST",
-			func(ids map[string]int64) string { return fmt.Sprintf("/api/v1/people/%d/login-unlock", ids["villager"]) }, nil},
+			func(ids map[string]int64) string {
+				return fmt.Sprintf("/api/v1/people/%d/login-unlock", ids["villager"])
+			}, nil},
 		{"propose an exchange standard or checkout ceilings", "the village", []string{"clerk", "township admin"}, "POST",
-			func(ids map[string]int64) string { return fmt.Sprintf("/api/v1/villages/%d/checkout-ceilings", ids["village"]) },
+			func(ids map[string]int64) string {
+				return fmt.Sprintf("/api/v1/villages/%d/checkout-ceilings", ids["village"])
+			},
 			func(map[string]int64) any { return map[string]any{"per_checkout_points": 300, "per_day_points": 600} }},
 		{"approve an exchange standard", "the village; never the proposer", []string{"supervisor"}, "POST",
-			func(ids map[string]int64) string { return fmt.Sprintf("/api/v1/standards/%d/decision", ids["standard"]) }, func(map[string]int64) any { return map[string]any{"approve": true} }},
+			func(ids map[string]int64) string {
+				return fmt.Sprintf("/api/v1/standards/%d/decision", ids["standard"])
+			}, func(map[string]int64) any { return map[string]any{"approve": true} }},
 		{"redeem a voucher at the counter", "one's own shop", []string{"shopkeeper"}, "POST", fixed("/api/v1/counter/scan"),
 			func(map[string]int64) any { return map[string]any{"code": "00000000"} }},
 		{"record a fund deposit", "the village", []string{"clerk", "township admin"}, "POST",
 			func(ids map[string]int64) string { return fmt.Sprintf("/api/v1/villages/%d/fund", ids["village"]) },
 			func(map[string]int64) any { return map[string]any{"amount_fen": 100, "note": "拨付"} }},
 		{"tune the alert thresholds", "the village", []string{"supervisor", "township admin"}, "PUT",
-			func(ids map[string]int64) string { return fmt.Sprintf("/api/v1/villages/%d/alert-thresholds", ids["village"]) },
+			func(ids map[string]int64) string {
+				return fmt.Sprintf("/api/v1/villages/%d/alert-thresholds", ids["village"])
+			},
 			func(map[string]int64) any { return map[string]any{"household_frequency": 6} }},
 		{"read the audit log", "the village (township staff: the township)", []string{"supervisor", "township admin"}, "GET",
 			func(ids map[string]int64) string { return fmt.Sprintf("/api/v1/audit?village_id=%d", ids["village"]) }, nil},
 		{"export the ledger", "the village", []string{"clerk", "supervisor", "township admin"}, "GET",
-			func(ids map[string]int64) string { return fmt.Sprintf("/api/v1/villages/%d/exports/ledger?format=csv", ids["village"]) }, nil},
+			func(ids map[string]int64) string {
+				return fmt.Sprintf("/api/v1/villages/%d/exports/ledger?format=csv", ids["village"])
+			}, nil},
 	}
 	tokens := map[string]string{}
 	for _, r := range demoRoles {
