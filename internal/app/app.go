@@ -94,7 +94,8 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	settlements := mysql.NewSettlementStore(db)
 	a.Settlement = settlement.NewService(settlements, a.OrgStore, a.CatalogStore, a.Now)
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.OrgStore, Notice: a.Earning.PublicNotice,
-		Settlements: settlements.Statements, Checkpoint: a.AuditStore.LatestCheckpoint, Places: a.OrgStore})
+		Settlements: settlements.Statements, Checkpoint: a.AuditStore.LatestCheckpoint, Places: a.OrgStore,
+		Sizes: a.OrgStore.SizeNotices})
 	a.Exports = export.NewService(mysql.NewExportStore(db), a.OrgStore, a.OrgStore)
 	a.Alerts = alert.NewService(mysql.NewAlertStore(db), redis.NewCounters(a.Redis), a.OrgStore, log, a.Now)
 	a.VoucherStore = mysql.NewVoucherStore(db, a.LedgerStore, a.CatalogStore)

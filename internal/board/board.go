@@ -61,6 +61,8 @@ type Board struct {
 	Checkpoint  *Checkpoint          `json:"audit_checkpoint"`
 	// PointsExpireOn is the next day the village clears spendable points, when it does.
 	PointsExpireOn *time.Time `json:"points_expire_on"`
+	// HouseholdSizes are new households and changes of size on the notice before base points follow them.
+	HouseholdSizes []org.SizeNotice `json:"household_sizes"`
 }
 
 // Checkpoint is the latest published root of the audit log.
@@ -80,6 +82,8 @@ type Deps struct {
 	Settlements func(ctx context.Context, villageID int64) ([]settlement.Statement, error)
 	Checkpoint  func(ctx context.Context) (audit.Checkpoint, error)
 	Places      auth.Places
+	// Sizes lists the household sizes of a village under notice at a time.
+	Sizes func(ctx context.Context, villageID int64, now time.Time) ([]org.SizeNotice, error)
 }
 
 // Service builds boards.
@@ -102,6 +106,14 @@ func (s *Service) Board(ctx context.Context, villageID int64, at time.Time) (Boa
 	b := Board{Village: v.Name, Month: from.Format("2006-01")}
 	if next, ok := earning.NextExpiry(v.ExpiryDate, at); ok {
 		b.PointsExpireOn = &next
+	}
+	if s.Sizes != nil {
+		if b.HouseholdSizes, err = s.Sizes(ctx, villageID, at); err != nil {
+			return b, err
+		}
+		for i := range b.HouseholdSizes {
+			b.HouseholdSizes[i].Head = org.MaskName(b.HouseholdSizes[i].Head)
+		}
 	}
 	if b.Notice, err = s.Notice(ctx, villageID); err != nil {
 		return b, err

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
@@ -40,6 +41,9 @@ type seeder struct {
 }
 
 // Seed loads the demo data.
+// registeredSince is when the demo's households were registered and their sizes noticed.
+var registeredSince = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
 func Seed(ctx context.Context, st Stores, log *slog.Logger) error {
 	ctx = audit.WithActor(ctx, audit.SystemActor("seed --demo"))
 	hash, err := auth.HashPassword(Password)
@@ -164,8 +168,9 @@ func (s *seeder) ensureHousehold(ctx context.Context, villageID, groupID int64, 
 	if !errors.Is(err, fault.ErrNotFound) {
 		return h, err
 	}
+	noticed := registeredSince // the demo's households are history: their sizes were noticed long ago
 	return s.Org.CreateHousehold(ctx, org.Household{VillageID: villageID, GroupID: &groupID, Number: number,
-		HeadName: hs.members[0], Size: hs.size, Address: fmt.Sprintf("%s组%d号", prefix, n)})
+		HeadName: hs.members[0], Size: hs.size, Address: fmt.Sprintf("%s组%d号", prefix, n), SizeNoticeUntil: &noticed})
 }
 
 // ensurePerson finds a person by phone (or, without one, by name in the household) or creates

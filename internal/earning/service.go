@@ -27,6 +27,8 @@ type People interface {
 	Counts(ctx context.Context, villageID int64) (people, households int, err error)
 	// OfficialHousehold reports whether a member of the household holds any role.
 	OfficialHousehold(ctx context.Context, householdID int64) (bool, error)
+	// BaseSizes returns the household sizes that count for base points of a month beginning at start.
+	BaseSizes(ctx context.Context, villageID int64, start time.Time) (map[int64]int, error)
 	Village(ctx context.Context, id int64) (org.Village, error)
 	SetExpiryDate(ctx context.Context, villageID int64, mmdd *string) (org.Village, error)
 	VillagesExpiringOn(ctx context.Context, mmdd string) ([]int64, error)
@@ -835,7 +837,9 @@ type BaseRun struct {
 	Period            string `json:"period"`
 	Registered        int    `json:"registered"`
 	AlreadyRegistered int    `json:"already_registered"`
-	Meeting           string `json:"meeting"`
+	// UnderNotice counts households whose size was still on the notice when the month began.
+	UnderNotice int    `json:"under_notice"`
+	Meeting     string `json:"meeting"`
 }
 
 // IssueBase registers the base points of a month for every household (the clerk), by household
@@ -883,6 +887,10 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 		return BaseRun{}, err
 	}
 	run := BaseRun{Period: period, Meeting: meeting}
+	sizes, err := s.people.BaseSizes(ctx, villageID, month)
+	if err != nil {
+		return run, err
+	}
 	for after := int64(0); ; {
 		hs, err := s.people.Households(ctx, villageID, after, 500)
 		if err != nil {
@@ -890,6 +898,12 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 		}
 		for _, h := range hs {
 			after = h.ID
+			size, ok := sizes[h.ID]
+			if !ok {
+				run.UnderNotice++ // a new household counts from the month after its notice
+				continue
+			}
+			h.Size = size
 			acct, err := s.accounts.AccountOf(ctx, villageID, ledger.Household, h.ID)
 			if err != nil {
 				return run, err

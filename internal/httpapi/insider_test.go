@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"pointsmarket/internal/app"
 )
@@ -71,5 +73,40 @@ func TestNoOfficialActsAloneOnRolesAndPeople(t *testing.T) {
 	}
 	if rules := e.alertRules(sup, gc); !slices.Contains(rules, "role_change") {
 		t.Errorf("alerts after an appointment: %v", rules)
+	}
+}
+
+// A new household, or a change of size, is shown on the notice and counts for base points only
+// from the month after: the clerk's 50-person household earns nothing this month, and a size
+// raised today still pays by the old size.
+func TestHouseholdSizesGoThroughTheNotice(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	clerk := e.login("13800000001")
+	gc := e.village("国茶村")
+	big := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/households", gc), clerk, map[string]any{"number": "GC-050", "head_name": "王大户", "size": 50})
+	if big.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", big.status, big.raw)
+	}
+	grown := e.householdOf("13800000013")
+	old := e.id(`SELECT size FROM households WHERE id = ?`, grown)
+	h := e.call("GET", fmt.Sprintf("/api/v1/households/%d", grown), clerk, nil).body
+	if r := e.call("PUT", fmt.Sprintf("/api/v1/households/%d", grown), clerk, map[string]any{"number": h["number"], "head_name": h["head_name"], "size": old + 6}); r.status != http.StatusOK {
+		t.Fatalf("resize: %d %s", r.status, r.raw)
+	}
+	board := e.call("GET", fmt.Sprintf("/api/v1/public/villages/%d/board", gc), "", nil)
+	if !strings.Contains(board.raw, `"household":"GC-050"`) || !strings.Contains(board.raw, "王*户") || strings.Contains(board.raw, "王大户") {
+		t.Errorf("the board does not show the new household (masked) under notice: %s", board.raw)
+	}
+	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	run := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/base-points", gc), clerk, map[string]string{"period": month})
+	if run.status != http.StatusOK || num(run.body["under_notice"]) != 1 {
+		t.Fatalf("base run: %d %s, want the new household under notice", run.status, run.raw)
+	}
+	if n := e.id(`SELECT COUNT(*) FROM point_entries WHERE source = 'base' AND household_id = ?`, num(big.body["id"])); n != 0 {
+		t.Errorf("base entries for a household still under notice: %d", n)
+	}
+	if p := e.id(`SELECT points FROM point_entries WHERE source = 'base' AND household_id = ?`, grown); p != 10*old {
+		t.Errorf("base points of the resized household: %d, want %d by its noticed size %d", p, 10*old, old)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -138,6 +139,53 @@ func (s *OrgStore) OfficialHousehold(ctx context.Context, householdID int64) (bo
 	return n > 0, wrap(err, "officials of household %d", householdID)
 }
 
+// noticeSize puts a household's new size on the public notice for the village's notice days (or
+// until h.SizeNoticeUntil, for seeded history).
+func (s *OrgStore) noticeSize(ctx context.Context, tx *sqlx.Tx, h *org.Household, previous int) error {
+	now := s.db.now()
+	until := h.SizeNoticeUntil
+	if until == nil {
+		var days int
+		if err := tx.GetContext(ctx, &days, `SELECT notice_days FROM villages WHERE id = ?`, h.VillageID); err != nil {
+			return err
+		}
+		u := now.AddDate(0, 0, days)
+		until = &u
+	}
+	h.SizeNoticeUntil = until
+	_, err := tx.ExecContext(ctx, `INSERT INTO household_sizes (household_id, size, previous, noticed_from, notice_until) VALUES (?, ?, ?, ?, ?)`,
+		h.ID, h.Size, previous, now, *until)
+	return err
+}
+
+// BaseSizes returns, per household of a village, the size that counts for base points of a month
+// beginning at start: the latest whose notice ended by then. Households with none are absent.
+func (s *OrgStore) BaseSizes(ctx context.Context, villageID int64, start time.Time) (map[int64]int, error) {
+	var rows []struct {
+		HouseholdID int64 `db:"household_id"`
+		Size        int   `db:"size"`
+	}
+	err := s.db.list(ctx, &rows, `SELECT z.household_id, z.size FROM household_sizes z JOIN households h ON h.id = z.household_id
+		WHERE h.village_id = ? AND z.notice_until <= ? AND z.id = (SELECT MAX(y.id) FROM household_sizes y
+			WHERE y.household_id = z.household_id AND y.notice_until <= ?)`, villageID, start, start)
+	if err != nil {
+		return nil, wrap(err, "base sizes of village %d", villageID)
+	}
+	out := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		out[r.HouseholdID] = r.Size
+	}
+	return out, nil
+}
+
+// SizeNotices returns the household sizes of a village still under notice at now.
+func (s *OrgStore) SizeNotices(ctx context.Context, villageID int64, now time.Time) ([]org.SizeNotice, error) {
+	out := []org.SizeNotice{}
+	err := s.db.list(ctx, &out, `SELECT z.household_id, h.number, h.head_name, z.size, z.previous, z.notice_until
+		FROM household_sizes z JOIN households h ON h.id = z.household_id WHERE h.village_id = ? AND z.notice_until > ? ORDER BY z.id`, villageID, now)
+	return out, wrap(err, "size notices of village %d", villageID)
+}
+
 // Household implements org.Store.
 func (s *OrgStore) Household(ctx context.Context, id int64) (org.Household, error) {
 	var h org.Household
@@ -158,6 +206,9 @@ func (s *OrgStore) CreateHousehold(ctx context.Context, h org.Household) (org.Ho
 			return nil, err
 		}
 		h.ID, _ = res.LastInsertId()
+		if err := s.noticeSize(ctx, tx, &h, 0); err != nil {
+			return nil, err
+		}
 		accountID, err := s.ledger.openAccount(ctx, tx, h.VillageID, ledger.Household, h.ID)
 		if err != nil {
 			return nil, err
@@ -191,6 +242,11 @@ func (s *OrgStore) UpdateHousehold(ctx context.Context, id int64, fn func(*org.H
 		}
 		if err != nil {
 			return nil, err
+		}
+		if h.Size != before.Size {
+			if err := s.noticeSize(ctx, tx, &h, before.Size); err != nil {
+				return nil, err
+			}
 		}
 		place, err := s.placeTx(ctx, tx, h.VillageID)
 		return []audit.Event{{Place: place, Action: "household.update", ObjectType: "household", ObjectID: h.ID,

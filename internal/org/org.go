@@ -52,6 +52,19 @@ type Household struct {
 	Address   string    `json:"address" db:"address"`
 	CreatedAt time.Time `json:"created_at" db:"created_at"`
 	UpdatedAt time.Time `json:"updated_at" db:"updated_at"`
+	// SizeNoticeUntil is when the notice of a new size ends (set by the store from the village's
+	// notice days; the demo seed backdates its history).
+	SizeNoticeUntil *time.Time `json:"size_notice_until,omitempty" db:"-"`
+}
+
+// SizeNotice is a household's size on the public notice before it counts for base points.
+type SizeNotice struct {
+	HouseholdID int64     `json:"household_id" db:"household_id"`
+	Number      string    `json:"household" db:"number"`
+	Head        string    `json:"head" db:"head_name"`
+	Size        int       `json:"size" db:"size"`
+	Previous    int       `json:"previous" db:"previous"`
+	NoticeUntil time.Time `json:"notice_until" db:"notice_until"`
 }
 
 // Person is someone known to the system: a villager, an official, a shopkeeper.
