@@ -44,8 +44,17 @@ func TestPostingIsolatesFailures(t *testing.T) {
 	if r := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings/%s/approval", gc, month), committee, nil); r.status != http.StatusOK {
 		t.Fatalf("approve: %d %s", r.status, r.raw)
 	}
-	// The penalty is now far more than the household holds (its village allows no negative balance).
-	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE point_entries SET points = 9999999, notice_until = ? WHERE id = ?`, time.Now().Add(-time.Minute), penalty); err != nil {
+	// The household holds nearly all its points in a voucher: the 20-point penalty cannot be paid
+	// (its village allows no negative balance).
+	poorTok := e.login("13800000013")
+	shop := e.shopOf("国茶村")
+	salt := e.goodsNamed(shop, "食盐（500克）") // 3 points
+	if avail, _ := e.available(poorTok, "household"); avail >= 20 {
+		if r := e.order(poorTok, shop, salt, (avail-1)/3); r.status != http.StatusCreated {
+			t.Fatalf("hold the household's points: %d %s", r.status, r.raw)
+		}
+	}
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE point_entries SET notice_until = ? WHERE id = ?`, time.Now().Add(-time.Minute), penalty); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE point_entries SET notice_until = ? WHERE id = ?`, time.Now().Add(-time.Minute), reward); err != nil {
@@ -74,4 +83,36 @@ func TestPostingIsolatesFailures(t *testing.T) {
 		t.Errorf("alerts: %v", rules)
 	}
 	dbtest.MustVerify(t, e.app)
+}
+
+// What decides points and money is sealed by its audit entry: an entry's points or a redemption's
+// agreed price edited by hand is named by the check.
+func TestMoneyDecidingRowsAreSealed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	gc, shop := e.village("国茶村"), e.shopOf("国茶村")
+	clerk, villager, keeper := e.login("13800000001"), e.login("13800000010"), e.login("13800000002")
+	item := e.id(`SELECT i.id FROM rule_items i JOIN rule_books b ON b.id = i.rule_book_id WHERE b.village_id = ? AND b.status = 'adopted' AND i.code = 'R01'`, gc)
+	entry := num(e.call("POST", "/api/v1/entries", clerk, map[string]any{"rule_item_id": item, "household_id": e.householdOf("13800000013"), "reason": "清扫"}).body["id"])
+	code := e.order(villager, shop, e.goodsNamed(shop, "牙膏"), 1).body["code"].(string)
+	redemption := num(e.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": code}).body["redemption_id"])
+	dbtest.MustVerify(t, e.app)
+	for _, q := range []string{
+		fmt.Sprintf(`UPDATE point_entries SET points = 100000 WHERE id = %d`, entry),
+		fmt.Sprintf(`UPDATE redemption_items SET price_fen = 550000 WHERE redemption_id = %d`, redemption),
+	} {
+		if _, err := e.app.DB.ExecContext(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := e.app.LedgerStore.Verify(dbtest.SystemCtx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(r.Breaches, "\n")
+	for _, want := range []string{fmt.Sprintf("entry %d: differs", entry), fmt.Sprintf("redemption %d: item of goods", redemption)} {
+		if !strings.Contains(got, want) {
+			t.Errorf("breaches do not name %q:\n%s", want, got)
+		}
+	}
 }

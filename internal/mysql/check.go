@@ -29,6 +29,8 @@ func (s *LedgerStore) Verify(ctx context.Context) (ledger.Report, error) {
 		{"holds", checkHolds},
 		{"idempotency keys", checkIdempotency},
 		{"transfers against audit", checkTransfersAudited},
+		{"entries against audit", checkEntriesAudited},
+		{"redemption items against audit", checkRedemptionItemsAudited},
 	}
 	for _, c := range checks {
 		if err := c.fn(ctx, tx, &r); err != nil {
@@ -195,6 +197,43 @@ func checkTransfersAudited(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) e
 			OR CAST(JSON_VALUE(a.after_data, '$.credit_account_id') AS SIGNED) <> t.credit_account_id`
 	return eachProblem(ctx, tx, q, func(id int64, problem string) {
 		breach(r, "transfer %d: %s", id, problem)
+	})
+}
+
+// checkEntriesAudited: an entry's points, item, account and household are what its registration's
+// audit entry says — what decides the points it posts cannot be edited by hand unnoticed.
+func checkEntriesAudited(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	const q = `SELECT e.id, CASE
+			WHEN a.id IS NULL THEN 'has no audit entry'
+			ELSE 'differs from its audit entry (points, item, account or household changed after it was registered)' END AS problem
+		FROM point_entries e
+		LEFT JOIN audit_log a ON a.object_type = 'entry' AND a.object_id = e.id AND a.action = 'entry.register'
+		WHERE a.id IS NULL
+			OR CAST(JSON_VALUE(a.after_data, '$.points') AS SIGNED) <> e.points
+			OR CAST(JSON_VALUE(a.after_data, '$.rule_item_id') AS SIGNED) <> e.rule_item_id
+			OR CAST(JSON_VALUE(a.after_data, '$.account_id') AS SIGNED) <> e.account_id
+			OR COALESCE(CAST(JSON_VALUE(a.after_data, '$.household_id') AS SIGNED), 0) <> COALESCE(e.household_id, 0)`
+	return eachProblem(ctx, tx, q, func(id int64, problem string) {
+		breach(r, "entry %d: %s", id, problem)
+	})
+}
+
+// checkRedemptionItemsAudited: every item of a redemption — quantity, points and the agreed price
+// the shop is paid by — is what the redemption's audit entry says, and none was added.
+func checkRedemptionItemsAudited(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	const q = `SELECT ri.redemption_id, CONCAT('item of goods ', ri.goods_id, CASE
+			WHEN a.id IS NULL THEN ' has no audit entry'
+			WHEN j.goods_id IS NULL THEN ' is not in its audit entry'
+			ELSE ' differs from its audit entry (quantity, points or agreed price changed)' END) AS problem
+		FROM redemption_items ri
+		LEFT JOIN audit_log a ON a.object_type = 'redemption' AND a.object_id = ri.redemption_id
+			AND a.action IN ('counter.redeem', 'counter.checkout')
+		LEFT JOIN JSON_TABLE(a.after_data, '$.items[*]' COLUMNS (
+			goods_id BIGINT PATH '$.goods_id', quantity BIGINT PATH '$.quantity',
+			points_each BIGINT PATH '$.points_each', price_fen BIGINT PATH '$.price_fen')) j ON j.goods_id = ri.goods_id
+		WHERE a.id IS NULL OR j.goods_id IS NULL OR j.quantity <> ri.quantity OR j.points_each <> ri.points_each OR j.price_fen <> ri.price_fen`
+	return eachProblem(ctx, tx, q, func(id int64, problem string) {
+		breach(r, "redemption %d: %s", id, problem)
 	})
 }
 
