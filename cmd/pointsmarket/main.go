@@ -108,6 +108,9 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string)
 	if cfg.SecretGenerated {
 		log.Warn("PM_SECRET is not set: using a random secret for this process only; codes it signs will not verify on other instances or after a restart. Set PM_SECRET in production.")
 	}
+	if cfg.AuditKeyDev {
+		log.Warn("PM_AUDIT_KEY is not set: audit checkpoints are sealed with a development key that protects nothing. Set PM_AUDIT_KEY (kept outside the database) in production.")
+	}
 	return withApp(cfg, log, func(a *app.App) error {
 		if *demoMode {
 			if err := a.SeedDemo(ctx); err != nil {

@@ -25,6 +25,8 @@ type Config struct {
 	RedisAddr      string        // PM_REDIS_ADDR
 	RedisPrefix    string        // PM_REDIS_PREFIX: key prefix, so deployments and test runs can share a Redis
 	Secret         string        // PM_SECRET: signs voucher and member codes
+	AuditKey       string        // PM_AUDIT_KEY: seals audit checkpoints; kept outside the database
+	AuditKeyDev    bool          // no PM_AUDIT_KEY was given: a fixed development key is used
 	Production     bool          // PM_ENV=production: PM_SECRET becomes mandatory
 	CookieSecure   bool          // PM_COOKIE_SECURE: set behind HTTPS
 	TrustedProxies []string      // PM_TRUSTED_PROXIES: comma-separated load balancer addresses
@@ -49,6 +51,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		RedisAddr:   get("PM_REDIS_ADDR", "127.0.0.1:6379"),
 		RedisPrefix: get("PM_REDIS_PREFIX", "pm"),
 		Secret:      getenv("PM_SECRET"),
+		AuditKey:    getenv("PM_AUDIT_KEY"),
 		Production:  get("PM_ENV", "dev") == "production",
 	}
 	cfg.CookieSecure = get("PM_COOKIE_SECURE", "false") == "true"
@@ -81,6 +84,18 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	case len(cfg.Secret) < 32:
 		return cfg, errors.New("PM_SECRET must have at least 32 characters")
 	}
+	switch {
+	case cfg.AuditKey == "" && cfg.Production:
+		return cfg, errors.New("PM_AUDIT_KEY is required when PM_ENV=production (it seals the audit checkpoints; keep it out of the database)")
+	case cfg.AuditKey == "":
+		// A development key, the same on every start so that a dev database's checkpoints stay
+		// verifiable; it protects nothing, and the start-up log says so.
+		cfg.AuditKey, cfg.AuditKeyDev = "pointsmarket-development-audit-key-not-secret", true
+	case len(cfg.AuditKey) < 32:
+		return cfg, errors.New("PM_AUDIT_KEY must have at least 32 characters")
+	case cfg.AuditKey == cfg.Secret:
+		return cfg, errors.New("PM_AUDIT_KEY must differ from PM_SECRET")
+	}
 	return cfg, nil
 }
 
@@ -90,6 +105,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("http_addr", c.HTTPAddr), slog.String("mysql_dsn", mysql.RedactDSN(c.MySQLDSN)),
 		slog.Int("mysql_max_conns", c.MySQLMaxConns), slog.String("redis_addr", c.RedisAddr), slog.String("redis_prefix", c.RedisPrefix),
 		slog.String("secret", "****"), slog.Bool("secret_generated", c.SecretGenerated),
+		slog.String("audit_key", "****"), slog.Bool("audit_key_development", c.AuditKeyDev),
 		slog.Bool("production", c.Production), slog.Bool("cookie_secure", c.CookieSecure),
 		slog.Any("trusted_proxies", c.TrustedProxies), slog.Duration("checkpoint_interval", c.CheckpointEach),
 		slog.String("log_level", c.LogLevel.String()),

@@ -3,6 +3,7 @@ package audit
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -34,7 +35,15 @@ type Checkpoint struct {
 	CreatedAt time.Time `json:"created_at"`
 	Root      []byte    `json:"-"`
 	Heads     []Head    `json:"heads"`
+	// PrevID, Link and Seal chain checkpoints (seal.go); nil for checkpoints written before.
+	PrevID int64  `json:"prev_id,omitempty"`
+	Link   []byte `json:"-"`
+	Seal   []byte `json:"-"`
 }
+
+// ErrCheckpointRace is returned by SaveCheckpoint when another checkpoint already follows the
+// same previous one (two instances published at once).
+var ErrCheckpointRace = fault.New(fault.Conflict, "checkpoint_race", "another instance published this checkpoint")
 
 // Store reads the audit log. Writes happen inside the other stores' transactions.
 type Store interface {
@@ -77,11 +86,13 @@ type Report struct {
 type Service struct {
 	store  Store
 	places auth.Places
+	sealer Sealer
 }
 
-// NewService returns a Service over store; places resolves a village's township.
-func NewService(store Store, places auth.Places) *Service {
-	return &Service{store: store, places: places}
+// NewService returns a Service over store; places resolves a village's township; sealer seals
+// the checkpoints it publishes.
+func NewService(store Store, places auth.Places, sealer Sealer) *Service {
+	return &Service{store: store, places: places, sealer: sealer}
 }
 
 // MaxPage is the largest page List returns.
@@ -143,7 +154,17 @@ func (s *Service) Checkpoint(ctx context.Context, now time.Time) (cp Checkpoint,
 	if latest.ID != 0 && bytes.Equal(latest.Root, root) {
 		return latest, false, nil
 	}
-	cp, err = s.store.SaveCheckpoint(ctx, Checkpoint{CreatedAt: now.UTC(), Root: root, Heads: heads})
+	at := now.UTC().Truncate(time.Microsecond)
+	prev := latest.Link
+	if latest.ID != 0 && prev == nil {
+		prev = latest.Root
+	}
+	link := Link(prev, root, at)
+	cp, err = s.store.SaveCheckpoint(ctx, Checkpoint{CreatedAt: at, Root: root, Heads: heads, PrevID: latest.ID, Link: link, Seal: s.sealer.Seal(link)})
+	if errors.Is(err, ErrCheckpointRace) {
+		cp, err = s.store.LatestCheckpoint(ctx) // another instance published this moment's checkpoint
+		return cp, false, err
+	}
 	return cp, err == nil, err
 }
 

@@ -62,6 +62,7 @@ func Config(t testing.TB) app.Config {
 	return app.Config{
 		HTTPAddr: "127.0.0.1:0", MySQLDSN: DSN(t), RedisAddr: RedisAddr(), RedisPrefix: randomName("pmtest:"),
 		Secret: "test-secret-0123456789abcdef0123456789abcdef", CheckpointEach: time.Hour,
+		AuditKey:      "test-audit-key-fedcba9876543210fedcba9876543210",
 		MySQLMaxConns: 12, // tests run several instances and packages side by side on one server
 	}
 }

@@ -75,7 +75,8 @@ func (s *server) auditCheckpoint(c *gin.Context) (int, any, error) {
 	for i, h := range cp.Heads {
 		heads[i] = gin.H{"chain_id": h.ChainID, "seq": h.Seq, "hash": h.HashHex()}
 	}
-	return http.StatusOK, gin.H{"id": cp.ID, "created_at": cp.CreatedAt, "root_hash": hex.EncodeToString(cp.Root), "heads": heads}, nil
+	return http.StatusOK, gin.H{"id": cp.ID, "created_at": cp.CreatedAt, "root_hash": hex.EncodeToString(cp.Root), "heads": heads,
+		"prev_id": cp.PrevID, "link": hex.EncodeToString(cp.Link)}, nil
 }
 
 func (s *server) feed(c *gin.Context) (int, any, error) {

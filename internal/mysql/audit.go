@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -93,10 +94,17 @@ func appendEntries(ctx context.Context, tx *sqlx.Tx, chain string, entries []aud
 }
 
 // AuditStore reads and verifies the audit log.
-type AuditStore struct{ db *DB }
+type AuditStore struct {
+	db       *DB
+	sealer   audit.Sealer
+	interval time.Duration
+}
 
-// NewAuditStore returns an AuditStore.
-func NewAuditStore(db *DB) *AuditStore { return &AuditStore{db: db} }
+// NewAuditStore returns an AuditStore that verifies checkpoint seals with sealer and expects a
+// checkpoint at least every interval while the log moves (0: no expectation).
+func NewAuditStore(db *DB, sealer audit.Sealer, interval time.Duration) *AuditStore {
+	return &AuditStore{db: db, sealer: sealer, interval: interval}
+}
 
 const auditColumns = `id, chain_id, seq, prev_hash, hash, occurred_at, actor_id, actor_role, township_id,
 	village_id, action, object_type, object_id, before_data, after_data, ip, request_id`

@@ -129,3 +129,62 @@ func TestWritesWithoutActorAreRefused(t *testing.T) {
 		t.Fatalf("balance = %d, the refused write moved points", acc.Balance())
 	}
 }
+
+// Checkpoints are chained and sealed with a key outside the database: a deleted, altered or
+// forged checkpoint is named, and so is a log that moved on with its newest checkpoints gone.
+func TestCheckpointChainIsSealed(t *testing.T) {
+	setup := func(t *testing.T, every time.Duration) (*app.App, []int64) {
+		t.Helper()
+		cfg := dbtest.Config(t)
+		cfg.CheckpointEach = every
+		a := dbtest.NewWith(t, cfg, app.Options{})
+		v := dbtest.NewVillage(t, a, "一村", 1)
+		var ids []int64
+		for i := range 3 {
+			v.Grant(t, a, v.Accounts[0], int64(10+i))
+			cp, made, err := a.Audit.Checkpoint(dbtest.SystemCtx(), time.Now())
+			if err != nil || !made {
+				t.Fatalf("checkpoint %d: %v %v", i, made, err)
+			}
+			ids = append(ids, cp.ID)
+		}
+		if b := breaches(t, a); len(b) != 0 {
+			t.Fatalf("breaches before tampering: %v", b)
+		}
+		return a, ids
+	}
+	cases := []struct {
+		name   string
+		every  time.Duration
+		tamper func(t *testing.T, a *app.App, ids []int64)
+		want   string
+	}{
+		{"a checkpoint deleted from the middle", time.Hour, func(t *testing.T, a *app.App, ids []int64) {
+			mustExec(t, a, `DELETE FROM audit_checkpoints WHERE id = ?`, ids[1])
+		}, "is missing"},
+		{"a root altered and its link recomputed (no key)", time.Hour, func(t *testing.T, a *app.App, ids []int64) {
+			var prev []byte
+			var at time.Time
+			if err := a.DB.QueryRowContext(context.Background(), `SELECT link FROM audit_checkpoints WHERE id = ?`, ids[1]).Scan(&prev); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.DB.QueryRowContext(context.Background(), `SELECT created_at FROM audit_checkpoints WHERE id = ?`, ids[2]).Scan(&at); err != nil {
+				t.Fatal(err)
+			}
+			mustExec(t, a, `UPDATE audit_checkpoints SET root_hash = ?, heads = '[]', link = ? WHERE id = ?`, audit.Root(nil), audit.Link(prev, audit.Root(nil), at), ids[2])
+		}, "seal does not match"},
+		{"every checkpoint deleted while the log moved on", time.Millisecond, func(t *testing.T, a *app.App, ids []int64) {
+			time.Sleep(10 * time.Millisecond)
+			mustExec(t, a, `DELETE FROM audit_checkpoints`)
+		}, "audit checkpoints: none"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a, ids := setup(t, tc.every)
+			tc.tamper(t, a, ids)
+			if b := breaches(t, a); !contains(b, tc.want) {
+				t.Fatalf("breaches = %q, want one mentioning %q", b, tc.want)
+			}
+		})
+	}
+}

@@ -3,9 +3,11 @@ package mysql
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/fault"
@@ -36,8 +38,11 @@ func (s *AuditStore) SaveCheckpoint(ctx context.Context, cp audit.Checkpoint) (a
 	if err != nil {
 		return cp, err
 	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO audit_checkpoints (created_at, root_hash, heads) VALUES (?, ?, ?)`,
-		cp.CreatedAt, cp.Root, string(body))
+	res, err := s.db.ExecContext(ctx, `INSERT INTO audit_checkpoints (created_at, root_hash, heads, prev_id, link, seal) VALUES (?, ?, ?, ?, ?, ?)`,
+		cp.CreatedAt, cp.Root, string(body), cp.PrevID, cp.Link, cp.Seal)
+	if isDuplicate(err) {
+		return cp, audit.ErrCheckpointRace
+	}
 	if err != nil {
 		return cp, fmt.Errorf("save checkpoint: %w", classify(err))
 	}
@@ -49,14 +54,16 @@ func (s *AuditStore) SaveCheckpoint(ctx context.Context, cp audit.Checkpoint) (a
 func (s *AuditStore) LatestCheckpoint(ctx context.Context) (audit.Checkpoint, error) {
 	var cp audit.Checkpoint
 	var heads string
-	row := s.db.QueryRowxContext(ctx, `SELECT id, created_at, root_hash, heads FROM audit_checkpoints ORDER BY id DESC LIMIT 1`)
-	if err := row.Scan(&cp.ID, &cp.CreatedAt, &cp.Root, &heads); err != nil {
+	var prev sql.NullInt64
+	row := s.db.QueryRowxContext(ctx, `SELECT id, created_at, root_hash, heads, prev_id, link, seal FROM audit_checkpoints ORDER BY id DESC LIMIT 1`)
+	if err := row.Scan(&cp.ID, &cp.CreatedAt, &cp.Root, &heads, &prev, &cp.Link, &cp.Seal); err != nil {
 		if isNoRows(err) {
 			return cp, errNoCheckpoint
 		}
 		return cp, fmt.Errorf("latest checkpoint: %w", classify(err))
 	}
 	cp.Heads, _ = decodeHeads(heads)
+	cp.PrevID = prev.Int64
 	return cp, nil
 }
 
@@ -76,10 +83,35 @@ func decodeHeads(s string) ([]audit.Head, error) {
 	return heads, nil
 }
 
+// checkpointLateness reports a log that moved on without a checkpoint for more than twice the
+// interval (the newest checkpoints deleted, or none ever written while entries were).
+func (s *AuditStore) checkpointLateness(ctx context.Context, chain []audit.Checkpoint) ([]string, error) {
+	if s.interval <= 0 {
+		return nil, nil
+	}
+	var oldest sql.NullTime
+	after := time.Time{}
+	if len(chain) > 0 {
+		after = chain[len(chain)-1].CreatedAt
+	}
+	// The oldest entry written after the newest checkpoint, other than the checkpoint's own lane.
+	if err := s.db.QueryRowxContext(ctx, `SELECT MIN(occurred_at) FROM audit_log WHERE occurred_at > ?`, after).Scan(&oldest); err != nil {
+		return nil, classify(err)
+	}
+	if !oldest.Valid || s.db.now().Sub(oldest.Time) <= 2*s.interval {
+		return nil, nil
+	}
+	if len(chain) == 0 {
+		return []string{fmt.Sprintf("audit checkpoints: none, while the log has entries since %s (checkpoints deleted, or never published)", oldest.Time.Format(time.RFC3339))}, nil
+	}
+	return []string{fmt.Sprintf("audit checkpoints: the newest (%d, %s) is older than entries written since %s by more than twice the interval (checkpoints deleted?)",
+		chain[len(chain)-1].ID, after.Format(time.RFC3339), oldest.Time.Format(time.RFC3339))}, nil
+}
+
 // verifyCheckpoints checks that each checkpoint's root matches its heads and that the entry at
 // each head position still has the hash the checkpoint fixed.
 func (s *AuditStore) verifyCheckpoints(ctx context.Context) (int, []string, error) {
-	rows, err := s.db.QueryxContext(ctx, `SELECT id, root_hash, heads FROM audit_checkpoints ORDER BY id`)
+	rows, err := s.db.QueryxContext(ctx, `SELECT id, created_at, root_hash, heads, prev_id, link, seal FROM audit_checkpoints ORDER BY id`)
 	if err != nil {
 		return 0, nil, fmt.Errorf("read checkpoints: %w", classify(err))
 	}
@@ -89,16 +121,26 @@ func (s *AuditStore) verifyCheckpoints(ctx context.Context) (int, []string, erro
 		heads string
 	}
 	var cps []cp
+	var chain []audit.Checkpoint
 	for rows.Next() {
 		var c cp
-		if err := rows.Scan(&c.id, &c.root, &c.heads); err != nil {
+		var k audit.Checkpoint
+		var prev sql.NullInt64
+		if err := rows.Scan(&c.id, &k.CreatedAt, &c.root, &c.heads, &prev, &k.Link, &k.Seal); err != nil {
 			rows.Close()
 			return 0, nil, err
 		}
+		k.ID, k.Root, k.PrevID = c.id, c.root, prev.Int64
 		cps = append(cps, c)
+		chain = append(chain, k)
 	}
 	rows.Close()
-	var breaches []string
+	breaches := s.sealer.CheckLinks(chain)
+	lateness, err := s.checkpointLateness(ctx, chain)
+	if err != nil {
+		return 0, nil, err
+	}
+	breaches = append(breaches, lateness...)
 	for _, c := range cps {
 		heads, err := decodeHeads(c.heads)
 		if err != nil || !bytes.Equal(audit.Root(heads), c.root) {
