@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,7 +28,8 @@ commands:
   migrate        apply pending migrations and exit
   seed --demo    load the demo township, villages, people and points (running it twice changes nothing)
   check          verify the ledger invariants and the audit chain; exit 0 clean, 3 on a breach
-                 (--checkpoint also publishes an audit checkpoint when clean)
+                 (--checkpoint also publishes an audit checkpoint when clean;
+                 --expect-root HASH [--at TIME] proves a root printed earlier)
 
 environment: PM_HTTP_ADDR, PM_MYSQL_DSN, PM_REDIS_ADDR, PM_REDIS_PREFIX, PM_SECRET, PM_ENV,
              PM_COOKIE_SECURE, PM_TRUSTED_PROXIES, PM_CHECKPOINT_INTERVAL, PM_LOG_LEVEL
@@ -136,8 +138,24 @@ func seed(ctx context.Context, cfg app.Config, log *slog.Logger, args []string) 
 func check(ctx context.Context, cfg app.Config, log *slog.Logger, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	publish := fs.Bool("checkpoint", false, "publish an audit checkpoint when the check is clean")
+	expect := fs.String("expect-root", "", "a root hash printed earlier (on the public board): prove today's log still reproduces it")
+	at := fs.String("at", "", "the time printed with that root (RFC 3339): rebuilds the root from the log when its checkpoint row is gone")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var expectRoot []byte
+	var expectAt time.Time
+	if *expect != "" {
+		var err error
+		if expectRoot, err = hex.DecodeString(strings.TrimSpace(*expect)); err != nil || len(expectRoot) != 32 {
+			return fmt.Errorf("--expect-root: want the 64 hex digits of a root hash")
+		}
+	}
+	if *at != "" {
+		var err error
+		if expectAt, err = time.Parse(time.RFC3339Nano, *at); err != nil {
+			return fmt.Errorf("--at: want an RFC 3339 time such as 2026-12-01T09:30:00Z")
+		}
 	}
 	return withApp(cfg, log, func(a *app.App) error {
 		if err := a.DB.Ping(ctx); err != nil {
@@ -161,6 +179,17 @@ func check(ctx context.Context, cfg app.Config, log *slog.Logger, args []string,
 		}
 		fmt.Fprintf(out, "audit: %d entries in %d chains, %d checkpoints checked\n", ar.Entries, ar.Chains, ar.Checkpoints)
 		breaches := append(append(lr.Breaches, stockBreaches...), ar.Breaches...)
+		if expectRoot != nil {
+			how, err := a.AuditStore.Reproduces(ctx, expectRoot, expectAt)
+			if err != nil {
+				return err
+			}
+			if how == "" {
+				breaches = append(breaches, fmt.Sprintf("the printed root %x is not reproduced by today's audit log (its checkpoint is gone and the log as of --at differs, or the log was rewritten)", expectRoot))
+			} else {
+				fmt.Fprintf(out, "root %x: %s\n", expectRoot, how)
+			}
+		}
 		for _, b := range breaches {
 			fmt.Fprintln(out, "BREACH:", b)
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"pointsmarket/internal/dbtest"
 	"pointsmarket/internal/mysql"
@@ -147,5 +148,43 @@ func TestDSNPasswordIsNeverPrinted(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "pm:****@tcp(127.0.0.1:1)") {
 		t.Errorf("the error does not say which MySQL: %v", err)
+	}
+}
+
+// A root printed on the notice board is proved against today's database: by its checkpoint, or,
+// with the time printed beside it, rebuilt from the log when the checkpoint row was deleted.
+func TestCheckExpectsAPrintedRoot(t *testing.T) {
+	dsn := dbtest.DSN(t)
+	getenv := env(dsn, "pmtest-root")
+	ctx := context.Background()
+	var out, errs bytes.Buffer
+	if err := run(ctx, []string{"seed", "--demo"}, getenv, &out, &errs); err != nil {
+		t.Fatalf("seed: %v\n%s", err, errs.String())
+	}
+	db, err := mysql.Open(dsn, mysql.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var root string
+	var at time.Time
+	if err := db.QueryRowContext(ctx, `SELECT HEX(root_hash), created_at FROM audit_checkpoints ORDER BY id DESC LIMIT 1`).Scan(&root, &at); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"check", "--expect-root", root}, getenv, &out, &errs); err != nil || !strings.Contains(out.String(), "whose heads today's log still holds") {
+		t.Fatalf("check --expect-root: %v\n%s", err, out.String())
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM audit_checkpoints`); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"check", "--expect-root", root, "--at", at.Format(time.RFC3339Nano)}, getenv, &out, &errs); err != nil || !strings.Contains(out.String(), "rebuilt from the log") {
+		t.Fatalf("check --expect-root --at without the checkpoint: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	wrong := strings.Repeat("ab", 32)
+	if err := run(ctx, []string{"check", "--expect-root", wrong, "--at", at.Format(time.RFC3339Nano)}, getenv, &out, &errs); !errors.Is(err, errBreach) {
+		t.Fatalf("a root the log does not reproduce: %v\n%s", err, out.String())
 	}
 }

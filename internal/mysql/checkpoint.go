@@ -83,6 +83,33 @@ func decodeHeads(s string) ([]audit.Head, error) {
 	return heads, nil
 }
 
+// Reproduces reports how today's log reproduces a root printed earlier: as a checkpoint whose heads
+// still hold (verifyCheckpoints checks that), or, when at is given, as the heads of the log as of
+// that time. It returns "" when neither does.
+func (s *AuditStore) Reproduces(ctx context.Context, root []byte, at time.Time) (string, error) {
+	var id int64
+	var created time.Time
+	err := s.db.QueryRowxContext(ctx, `SELECT id, created_at FROM audit_checkpoints WHERE root_hash = ? ORDER BY id LIMIT 1`, root).Scan(&id, &created)
+	switch {
+	case err == nil:
+		return fmt.Sprintf("checkpoint %d of %s, whose heads today's log still holds", id, created.Format(time.RFC3339)), nil
+	case !isNoRows(err):
+		return "", classify(err)
+	case at.IsZero():
+		return "", nil
+	}
+	heads := []audit.Head{}
+	if err := s.db.list(ctx, &heads, `SELECT l.chain_id, l.seq, l.hash AS head_hash FROM audit_log l
+		JOIN (SELECT chain_id, MAX(seq) AS seq FROM audit_log WHERE occurred_at <= ? GROUP BY chain_id) m ON m.chain_id = l.chain_id AND m.seq = l.seq
+		ORDER BY l.chain_id`, at); err != nil {
+		return "", err
+	}
+	if bytes.Equal(audit.Root(heads), root) {
+		return fmt.Sprintf("rebuilt from the log as of %s (its checkpoint row is gone)", at.Format(time.RFC3339)), nil
+	}
+	return "", nil
+}
+
 // checkpointLateness reports a log that moved on without a checkpoint for more than twice the
 // interval (the newest checkpoints deleted, or none ever written while entries were).
 func (s *AuditStore) checkpointLateness(ctx context.Context, chain []audit.Checkpoint) ([]string, error) {
