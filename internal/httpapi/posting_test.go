@@ -96,10 +96,28 @@ func TestMoneyDecidingRowsAreSealed(t *testing.T) {
 	entry := num(e.call("POST", "/api/v1/entries", clerk, map[string]any{"rule_item_id": item, "household_id": e.householdOf("13800000013"), "reason": "清扫"}).body["id"])
 	code := e.order(villager, shop, e.goodsNamed(shop, "牙膏"), 1).body["code"].(string)
 	redemption := num(e.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": code}).body["redemption_id"])
+	// A statement of last month, and a deposit into the fund.
+	code2 := e.order(villager, shop, e.goodsNamed(shop, "肥皂"), 1).body["code"].(string)
+	settled := num(e.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": code2}).body["redemption_id"])
+	cst := time.FixedZone("CST", 8*3600)
+	last := time.Date(time.Now().In(cst).Year(), time.Now().In(cst).Month()-1, 10, 10, 0, 0, 0, cst)
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE redemptions SET created_at = ? WHERE id = ?`, last.UTC(), settled); err != nil {
+		t.Fatal(err)
+	}
+	st := num(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/settlements", gc), clerk, map[string]any{"shop_id": shop, "period": last.Format("2006-01")}).body["id"])
+	e.call("POST", fmt.Sprintf("/api/v1/villages/%d/fund", gc), clerk, map[string]any{"amount_fen": 5000, "note": "拨付"})
+	fund := e.id(`SELECT MAX(id) FROM village_fund`)
+	goods, household := e.goodsNamed(shop, "毛巾"), e.householdOf("13800000013")
+	clerkID := e.id(`SELECT id FROM people WHERE phone = '13800000001'`)
 	dbtest.MustVerify(t, e.app)
 	for _, q := range []string{
 		fmt.Sprintf(`UPDATE point_entries SET points = 100000 WHERE id = %d`, entry),
 		fmt.Sprintf(`UPDATE redemption_items SET price_fen = 550000 WHERE redemption_id = %d`, redemption),
+		fmt.Sprintf(`UPDATE goods SET price_fen = 90000 WHERE id = %d`, goods),
+		fmt.Sprintf(`UPDATE households SET size = 50 WHERE id = %d`, household),
+		fmt.Sprintf(`INSERT INTO role_grants (person_id, role, township_id, village_id, shop_id, body, created_at) SELECT %d, 'supervisor', township_id, id, 0, 'work_team', NOW() FROM villages WHERE id = %d`, clerkID, gc),
+		fmt.Sprintf(`UPDATE settlement_lines SET amount_fen = 99999 WHERE settlement_id = %d`, st),
+		fmt.Sprintf(`UPDATE village_fund SET amount_fen = 9999999 WHERE id = %d`, fund),
 	} {
 		if _, err := e.app.DB.ExecContext(t.Context(), q); err != nil {
 			t.Fatal(err)
@@ -110,7 +128,10 @@ func TestMoneyDecidingRowsAreSealed(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strings.Join(r.Breaches, "\n")
-	for _, want := range []string{fmt.Sprintf("entry %d: differs", entry), fmt.Sprintf("redemption %d: item of goods", redemption)} {
+	for _, want := range []string{fmt.Sprintf("entry %d: differs", entry), fmt.Sprintf("redemption %d: item of goods", redemption),
+		fmt.Sprintf("goods %d: differs", goods), fmt.Sprintf("household %d: size differs", household),
+		fmt.Sprintf("person %d: role supervisor in village %d was never granted", clerkID, gc),
+		fmt.Sprintf("settlement %d: line of redemption %d", st, settled), fmt.Sprintf("fund movement %d: amount differs", fund)} {
 		if !strings.Contains(got, want) {
 			t.Errorf("breaches do not name %q:\n%s", want, got)
 		}

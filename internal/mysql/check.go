@@ -31,6 +31,11 @@ func (s *LedgerStore) Verify(ctx context.Context) (ledger.Report, error) {
 		{"transfers against audit", checkTransfersAudited},
 		{"entries against audit", checkEntriesAudited},
 		{"redemption items against audit", checkRedemptionItemsAudited},
+		{"goods prices against audit", checkGoodsAudited},
+		{"household sizes against audit", checkHouseholdsAudited},
+		{"role grants against audit", checkGrantsAudited},
+		{"settlements against audit", checkSettlementsAudited},
+		{"fund movements against audit", checkFundAudited},
 	}
 	for _, c := range checks {
 		if err := c.fn(ctx, tx, &r); err != nil {

@@ -72,6 +72,12 @@ func (s *SettlementStore) Generate(ctx context.Context, st settlement.Statement,
 			return nil, err
 		}
 		st.FundBeforeFen, st.OverFund = bal, st.TotalFen > bal
+		// The lines go into the audit entry: they are what the shop is paid by, sealed there.
+		st.Lines = []settlement.Line{}
+		if err := tx.SelectContext(ctx, &st.Lines, `SELECT redemption_id, kind, goods_id, name, quantity, points, price_fen, amount_fen, happened_at
+			FROM settlement_lines WHERE settlement_id = ? ORDER BY redemption_id, kind, goods_id`, st.ID); err != nil {
+			return nil, err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE settlements SET total_points = ?, total_fen = ?, fund_before_fen = ?, over_fund = ? WHERE id = ?`,
 			st.TotalPoints, st.TotalFen, st.FundBeforeFen, st.OverFund, st.ID); err != nil {
 			return nil, err
