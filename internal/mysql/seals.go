@@ -13,7 +13,6 @@ import (
 // edit in MySQL is named by `pointsmarket check` (a rewrite of the audit entry as well breaks its
 // chain, and a rewrite of the chain no longer matches the sealed checkpoints).
 
-
 // checkGoodsAudited: a goods item's points and agreed price are those of its newest audit entry.
 func checkGoodsAudited(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
 	const q = `SELECT g.id, CASE WHEN a.id IS NULL THEN 'has no audit entry'
