@@ -249,6 +249,11 @@ func (a *App) background(ctx context.Context) {
 			} else if n > 0 {
 				a.Log.Info("spendable points expired", "accounts", n)
 			}
+			if n, err := a.Earning.ActivateScheduled(sweeper); err != nil {
+				a.Log.Warn("activating scheduled rule books failed", "err", err)
+			} else if n > 0 {
+				a.Log.Info("scheduled rule books adopted", "books", n)
+			}
 			if n, err := a.Earning.PostDue(sweeper); err != nil {
 				a.Log.Warn("posting points after public notice failed", "err", err)
 			} else if n > 0 {

@@ -48,6 +48,8 @@ const (
 	Draft      BookStatus = "draft"
 	Adopted    BookStatus = "adopted"
 	Superseded BookStatus = "superseded"
+	// Scheduled is adopted by a vote dated in the future: it supersedes the book in force that day.
+	Scheduled BookStatus = "scheduled"
 )
 
 // RuleBook is one version of a village's rule book with the assembly vote that adopted it.

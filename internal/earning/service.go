@@ -162,8 +162,13 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a A
 	if err != nil {
 		return b, err
 	}
+	status := Adopted
 	if day.After(s.now()) {
-		return b, ErrAdoptionInFuture
+		// The vote happened; the book takes effect on its day (ActivateScheduled).
+		status = Scheduled
+		if day.After(s.now().AddDate(1, 0, 0)) {
+			return b, ErrAdoptionInFuture
+		}
 	}
 	if len(b.Items) == 0 {
 		return b, ErrEmptyRuleBook
@@ -180,8 +185,15 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a A
 		Abstain: a.Abstain, Households: households, HouseholdsThere: a.HouseholdsThere}, len(reps), people); err != nil {
 		return b, err
 	}
-	return s.store.Adopt(ctx, bookID, RuleBook{AssemblyDate: &day, VotesFor: a.For, VotesAgainst: a.Against, VotesAbstain: a.Abstain, Attendance: a.Attendance,
-		AssemblyBody: a.Body, AssemblyMembers: a.Members})
+	return s.store.Adopt(ctx, bookID, RuleBook{Status: status, AssemblyDate: &day, VotesFor: a.For, VotesAgainst: a.Against, VotesAbstain: a.Abstain,
+		Attendance: a.Attendance, AssemblyBody: a.Body, AssemblyMembers: a.Members})
+}
+
+// ActivateScheduled adopts the rule books scheduled for today or earlier (China day): each
+// supersedes its village's book in force. Several instances may run it; each book is adopted once.
+func (s *Service) ActivateScheduled(ctx context.Context) (int, error) {
+	local := s.now().In(china)
+	return s.store.ActivateScheduled(ctx, time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC))
 }
 
 // RuleBooks lists a village's rule books with their items, for its people and those who read it.

@@ -14,6 +14,8 @@ type Store interface {
 	AddItem(ctx context.Context, bookID int64, it RuleItem) (RuleItem, error)
 	// Adopt records the assembly vote and adopts a draft, superseding the adopted version.
 	Adopt(ctx context.Context, bookID int64, b RuleBook) (RuleBook, error)
+	// ActivateScheduled adopts every scheduled book whose day (China) is today or past.
+	ActivateScheduled(ctx context.Context, today time.Time) (int, error)
 	RuleBook(ctx context.Context, id int64) (RuleBook, error)
 	RuleBooks(ctx context.Context, villageID int64) ([]RuleBook, error)
 	// Item returns an item and its book.

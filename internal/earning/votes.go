@@ -25,7 +25,7 @@ var (
 	ErrNotQuorate         = fault.New(fault.Unprocessable, "assembly_not_quorate", "到会人数不足法定人数 / the assembly was not quorate")
 	ErrMembersMismatch    = fault.New(fault.Unprocessable, "assembly_members_mismatch", "应到人数与本村登记的村民代表人数不符 / the members stated differ from the representatives the village has registered")
 	ErrEmptyRuleBook      = fault.New(fault.Unprocessable, "rule_book_empty", "细则没有任何项目，不能表决通过 / a rule book without items cannot be adopted")
-	ErrAdoptionInFuture   = fault.New(fault.Unprocessable, "adoption_in_future", "表决日期不能晚于今天 / the assembly's date cannot be in the future")
+	ErrAdoptionInFuture   = fault.New(fault.Unprocessable, "adoption_in_future", "生效日期不能晚于一年以后 / a rule book cannot be scheduled more than a year ahead")
 	ErrPartyNotQuorate    = fault.New(fault.Conflict, "party_vote_not_quorate", "参加表决的党员未过半数 / fewer than half of the party members have voted")
 	ErrOfficialsObjection = fault.New(fault.Forbidden, "objection_for_supervisors", "干部家庭户积分的异议由监督组或乡镇答复 / objections to an official's household are answered by the supervision group or the township")
 	ErrCommitteeCanDecide = fault.New(fault.Forbidden, "committee_can_decide", "支委会有可回避的成员审核，乡镇不代为审核 / a committee member without a conflict can decide this entry; the township does not")

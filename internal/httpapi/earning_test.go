@@ -58,7 +58,7 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 		{"3 for, 1 against, 90 abstaining", villagers(94, 3, 1, 90), "assembly_vote_failed"},
 		{"too few villagers present", villagers(70, 70, 0, 0), "assembly_not_quorate"},
 		{"representatives the village does not have", map[string]any{"date": "2026-03-01", "body": "representatives", "members": reps + 40, "attendance": reps + 40, "votes_for": reps + 40}, "assembly_members_mismatch"},
-		{"an assembly in the future", map[string]any{"date": time.Now().AddDate(0, 0, 3).Format("2006-01-02"), "body": "villagers", "members": 160, "attendance": 90, "votes_for": 80}, "adoption_in_future"},
+		{"an adoption more than a year ahead", map[string]any{"date": time.Now().AddDate(1, 1, 0).Format("2006-01-02"), "body": "villagers", "members": 160, "attendance": 90, "votes_for": 80}, "adoption_in_future"},
 		{"no body named", map[string]any{"date": "2026-03-01", "attendance": 90, "votes_for": 80}, "invalid_input"},
 	} {
 		if r := adopt(book, c.body); r.code() != c.code {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/dbtest"
 )
 
 // The insider attacks on roles and people, replayed through the API: each is refused with a
@@ -108,5 +109,41 @@ func TestHouseholdSizesGoThroughTheNotice(t *testing.T) {
 	}
 	if p := e.id(`SELECT points FROM point_entries WHERE source = 'base' AND household_id = ?`, grown); p != 10*old {
 		t.Errorf("base points of the resized household: %d, want %d by its noticed size %d", p, 10*old, old)
+	}
+}
+
+// A rule book voted for a day ahead is scheduled: the book in force stays until that day, then the
+// new one supersedes it, once, whoever runs the sweeper.
+func TestFutureAdoptionIsScheduled(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	clerk := e.login("13800000001")
+	gc := e.village("国茶村")
+	old := e.id(`SELECT id FROM rule_books WHERE village_id = ? AND status = 'adopted'`, gc)
+	book := num(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/rule-books", gc), clerk, map[string]string{"title": "2027年细则"}).body["id"])
+	e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/items", book), clerk, map[string]any{"code": "R09", "name": "清理河道", "category": "reward", "points": 15, "applies_to": "household"})
+	day := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
+	r := e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/adoption", book), clerk,
+		map[string]any{"date": day, "body": "villagers", "members": 160, "attendance": 100, "votes_for": 90, "votes_against": 4})
+	if r.status != http.StatusOK || r.body["status"] != "scheduled" {
+		t.Fatalf("a vote for a day ahead: %d %s", r.status, r.raw)
+	}
+	if n, err := e.app.Earning.ActivateScheduled(dbtest.SystemCtx()); err != nil || n != 0 {
+		t.Fatalf("activated before its day: %d, %v", n, err)
+	}
+	if e.id(`SELECT id FROM rule_books WHERE village_id = ? AND status = 'adopted'`, gc) != old {
+		t.Fatal("the book in force changed before the scheduled day")
+	}
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE rule_books SET assembly_date = ? WHERE id = ?`, time.Now().AddDate(0, 0, -1).Format("2006-01-02"), book); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		n, err := e.app.Earning.ActivateScheduled(dbtest.SystemCtx())
+		if err != nil || n != map[bool]int{true: 1, false: 0}[i == 0] {
+			t.Fatalf("activation %d: %d, %v", i, n, err)
+		}
+	}
+	if got := e.id(`SELECT id FROM rule_books WHERE village_id = ? AND status = 'adopted'`, gc); got != book {
+		t.Errorf("book in force after its day: %d, want %d", got, book)
 	}
 }

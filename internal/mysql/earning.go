@@ -96,24 +96,63 @@ func (s *EarningStore) Adopt(ctx context.Context, bookID int64, vote earning.Rul
 			return nil, earning.ErrNotDraft
 		}
 		now := s.db.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE rule_books SET status = 'superseded' WHERE village_id = ? AND status = 'adopted'`, b.VillageID); err != nil {
+		status, adoptedAt := earning.Adopted, &now
+		if vote.Status == earning.Scheduled {
+			status, adoptedAt = earning.Scheduled, nil
+		} else if _, err := tx.ExecContext(ctx, `UPDATE rule_books SET status = 'superseded' WHERE village_id = ? AND status = 'adopted'`, b.VillageID); err != nil {
 			return nil, err
 		}
 		b.Status, b.AssemblyDate, b.VotesFor, b.VotesAgainst, b.VotesAbstain, b.Attendance, b.AdoptedAt =
-			earning.Adopted, vote.AssemblyDate, vote.VotesFor, vote.VotesAgainst, vote.VotesAbstain, vote.Attendance, &now
+			status, vote.AssemblyDate, vote.VotesFor, vote.VotesAgainst, vote.VotesAbstain, vote.Attendance, adoptedAt
 		b.AssemblyBody, b.AssemblyMembers = vote.AssemblyBody, vote.AssemblyMembers
 		if _, err := tx.NamedExecContext(ctx, `UPDATE rule_books SET status = :status, assembly_date = :assembly_date, votes_for = :votes_for,
 			votes_against = :votes_against, votes_abstain = :votes_abstain, attendance = :attendance, assembly_body = :assembly_body,
 			assembly_members = :assembly_members, adopted_at = :adopted_at WHERE id = :id`, b); err != nil {
 			return nil, err
 		}
-		ev, err := s.event(ctx, tx, b.VillageID, "rulebook.adopt", "rule_book", b.ID, nil, b)
+		ev, err := s.event(ctx, tx, b.VillageID, "rulebook."+map[earning.BookStatus]string{earning.Adopted: "adopt", earning.Scheduled: "schedule"}[status], "rule_book", b.ID, nil, b)
 		return []audit.Event{ev}, err
 	})
 	if err != nil {
 		return b, wrap(err, "adopt rule book %d", bookID)
 	}
 	return s.RuleBook(ctx, bookID)
+}
+
+// ActivateScheduled implements earning.Store: each scheduled book whose day has come supersedes
+// its village's book in force, in a transaction of its own.
+func (s *EarningStore) ActivateScheduled(ctx context.Context, today time.Time) (int, error) {
+	var ids []int64
+	if err := s.db.list(ctx, &ids, `SELECT id FROM rule_books WHERE status = 'scheduled' AND assembly_date <= ? ORDER BY id`, today); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+			var b earning.RuleBook
+			if err := getRow(ctx, tx, &b, earning.ErrBookNotFound, `SELECT `+bookColumns+` FROM rule_books WHERE id = ? FOR UPDATE`, id); err != nil {
+				return nil, err
+			}
+			if b.Status != earning.Scheduled {
+				return nil, nil // another instance did it
+			}
+			now := s.db.now()
+			if _, err := tx.ExecContext(ctx, `UPDATE rule_books SET status = 'superseded' WHERE village_id = ? AND status = 'adopted'`, b.VillageID); err != nil {
+				return nil, err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE rule_books SET status = 'adopted', adopted_at = ? WHERE id = ?`, now, id); err != nil {
+				return nil, err
+			}
+			b.Status, b.AdoptedAt = earning.Adopted, &now
+			n++
+			ev, err := s.event(ctx, tx, b.VillageID, "rulebook.adopt", "rule_book", b.ID, map[string]string{"status": "scheduled"}, b)
+			return []audit.Event{ev}, err
+		})
+		if err != nil {
+			return n, wrap(err, "activate rule book %d", id)
+		}
+	}
+	return n, nil
 }
 
 // RuleBook implements earning.Store.
