@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"image"
 	_ "image/png"
@@ -493,18 +492,9 @@ func TestMonthlyLimitsCountTheWholeHousehold(t *testing.T) {
 	var mu sync.Mutex
 	for _, kind := range []string{"household", "representative"} {
 		wg.Go(func() {
-			buf, _ := json.Marshal(map[string]any{"shop_id": shop, "account_id": accounts[kind], "items": []map[string]any{{"goods_id": oil, "quantity": 2}}})
-			req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/vouchers", bytes.NewReader(buf))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+rep)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			resp.Body.Close()
+			s := e.postAs(rep, "/api/v1/vouchers", map[string]any{"shop_id": shop, "account_id": accounts[kind], "items": []map[string]any{{"goods_id": oil, "quantity": 2}}})
 			mu.Lock()
-			results[kind] = resp.StatusCode
+			results[kind] = s
 			mu.Unlock()
 		})
 	}

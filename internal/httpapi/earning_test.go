@@ -1,8 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -261,14 +259,7 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	created := make(chan int, 6)
 	for i := range 6 {
 		fixes.Go(func() {
-			buf, _ := json.Marshal(map[string]any{"reverses_entry_id": penalty, "reason": fmt.Sprintf("更正%d", i)})
-			req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/entries", bytes.NewReader(buf))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+clerk)
-			if resp, err := http.DefaultClient.Do(req); err == nil {
-				created <- resp.StatusCode
-				resp.Body.Close()
-			}
+			created <- e.postAs(clerk, "/api/v1/entries", map[string]any{"reverses_entry_id": penalty, "reason": fmt.Sprintf("更正%d", i)})
 		})
 	}
 	fixes.Wait()

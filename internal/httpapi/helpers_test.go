@@ -179,9 +179,17 @@ func (r *privateRedis) stop() {
 
 // post sends a JSON POST without a token and returns the status only; unlike call it is safe
 // from several goroutines (it reports errors instead of stopping the test).
-func (e *env) post(path string, body any) int {
+func (e *env) post(path string, body any) int { return e.postAs("", path, body) }
+
+// postAs is post with a bearer token.
+func (e *env) postAs(token, path string, body any) int {
 	buf, _ := json.Marshal(body)
-	resp, err := http.Post(e.srv.URL+path, "application/json", bytes.NewReader(buf))
+	req, _ := http.NewRequest("POST", e.srv.URL+path, bytes.NewReader(buf))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Error(err)
 		return 0

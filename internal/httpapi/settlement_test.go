@@ -1,8 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -167,14 +165,7 @@ func TestSettlementNeedsFundsAndAnAgreement(t *testing.T) {
 	var wg sync.WaitGroup
 	for i, id := range ids {
 		wg.Go(func() {
-			buf, _ := json.Marshal(map[string]any{"amount_fen": 900, "paid_on": now.Format("2006-01-02"), "reference": fmt.Sprintf("BANK-%d", id)})
-			req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/settlements/%d/payment", e.srv.URL, id), bytes.NewReader(buf))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+clerk)
-			if resp, err := http.DefaultClient.Do(req); err == nil {
-				statuses[i] = resp.StatusCode
-				resp.Body.Close()
-			}
+			statuses[i] = e.postAs(clerk, fmt.Sprintf("/api/v1/settlements/%d/payment", id), map[string]any{"amount_fen": 900, "paid_on": now.Format("2006-01-02"), "reference": fmt.Sprintf("BANK-%d", id)})
 		})
 	}
 	wg.Wait()
