@@ -38,6 +38,9 @@ type Store interface {
 	// roster is the number of the village's party members: honour votes need more than half of it
 	// (PartyVote), or the approval is refused with ErrPartyNotQuorate.
 	ApproveMonth(ctx context.Context, meetingID int64, roster int, noticeUntil time.Time) (Meeting, []Entry, error)
+	// MonthVote records (audited) a party member's vote on approving a month and returns the tally.
+	// It returns ErrNotPending when the month is approved already, ErrUndecided while entries wait.
+	MonthVote(ctx context.Context, meetingID, personID int64, vote string) (Tally, error)
 	// MarkPostFailure records (audited) why an entry due for posting could not post.
 	MarkPostFailure(ctx context.Context, entryID int64, why string) error
 

@@ -35,6 +35,14 @@ var (
 	ErrRegistrarVotes     = fault.New(fault.Forbidden, "voter_is_registrar", "登记人不能参与表决 / the registrar does not vote on the entry")
 )
 
+// Tally counts the party members' votes on a month.
+type Tally struct {
+	For     int `json:"for"`
+	Against int `json:"against"`
+	Abstain int `json:"abstain"`
+	Roster  int `json:"roster"`
+}
+
 // AssemblyCount is what an assembly record says of its votes.
 type AssemblyCount struct {
 	Body                        string

@@ -29,7 +29,7 @@ func TestPublicBoardShowsTheMonthAndNothingPersonal(t *testing.T) {
 	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
 	e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings", gc), clerk, map[string]any{"month": month, "held_on": time.Now().Format("2006-01-02")})
 	e.call("POST", fmt.Sprintf("/api/v1/entries/%d/decision", num(entry.body["id"])), committee, map[string]any{"approve": true})
-	if r := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings/%s/approval", gc, month), committee, nil); r.status != http.StatusOK {
+	if r := e.approveMonth(gc, month); r.status != http.StatusOK {
 		t.Fatalf("approve month: %d %s", r.status, r.raw)
 	}
 	code := e.order(villager, shop, e.goodsNamed(shop, "食盐（500克）"), 2).body["code"].(string)

@@ -37,11 +37,17 @@ func (s *server) approveMonth(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	m, entries, err := s.deps.Earning.ApproveMonth(c.Request.Context(), principal(c), id, c.Param("month"))
+	var b earning.MonthBallot
+	if c.Request.ContentLength != 0 { // a body is optional: no body is a vote for
+		if err := bindJSON(c, &b); err != nil {
+			return 0, nil, err
+		}
+	}
+	out, err := s.deps.Earning.ApproveMonth(c.Request.Context(), principal(c), id, c.Param("month"), b)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, gin.H{"meeting": m, "noticed": entries}, nil
+	return http.StatusOK, out, nil
 }
 
 func (s *server) notice(c *gin.Context) (int, any, error) {

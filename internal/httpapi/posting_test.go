@@ -41,7 +41,7 @@ func TestPostingIsolatesFailures(t *testing.T) {
 			t.Fatalf("decide: %d %s", r.status, r.raw)
 		}
 	}
-	if r := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings/%s/approval", gc, month), committee, nil); r.status != http.StatusOK {
+	if r := e.approveMonth(gc, month); r.status != http.StatusOK {
 		t.Fatalf("approve: %d %s", r.status, r.raw)
 	}
 	// The household holds nearly all its points in a voucher: the 20-point penalty cannot be paid

@@ -502,6 +502,39 @@ func (s *EarningStore) Rate(ctx context.Context, id int64, satisfied bool) (earn
 	return s.Objection(ctx, id)
 }
 
+// MonthVote implements earning.Store.
+func (s *EarningStore) MonthVote(ctx context.Context, meetingID, personID int64, vote string) (earning.Tally, error) {
+	var t earning.Tally
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		var m earning.Meeting
+		if err := getRow(ctx, tx, &m, earning.ErrMeetingNotFound, `SELECT `+meetingColumns+` FROM review_meetings WHERE id = ? FOR UPDATE`, meetingID); err != nil {
+			return nil, err
+		}
+		if m.Status != "open" {
+			return nil, earning.ErrNotPending.WithMessage("本月已审批 / the month is already approved")
+		}
+		var undecided int64
+		if err := tx.GetContext(ctx, &undecided, `SELECT COALESCE(MIN(e.id), 0) FROM point_entries e JOIN rule_items i ON i.id = e.rule_item_id
+			WHERE e.village_id = ? AND e.period = ? AND e.status = 'registered' AND i.approval = 'committee'`, m.VillageID, m.Month); err != nil {
+			return nil, err
+		}
+		if undecided != 0 {
+			return nil, earning.ErrUndecided.WithDetails(map[string]any{"entry_id": undecided})
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_votes (meeting_id, person_id, vote, voted_at) VALUES (?, ?, ?, ?)
+			ON DUPLICATE KEY UPDATE vote = VALUES(vote), voted_at = VALUES(voted_at)`, meetingID, personID, vote, s.db.now()); err != nil {
+			return nil, err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(vote = 'for'), 0), COALESCE(SUM(vote = 'against'), 0), COALESCE(SUM(vote = 'abstain'), 0)
+			FROM meeting_votes WHERE meeting_id = ?`, meetingID).Scan(&t.For, &t.Against, &t.Abstain); err != nil {
+			return nil, err
+		}
+		ev, err := s.event(ctx, tx, m.VillageID, "meeting.vote", "meeting", meetingID, nil, map[string]any{"month": m.Month, "vote": vote})
+		return []audit.Event{ev}, err
+	})
+	return t, wrap(err, "vote on meeting %d", meetingID)
+}
+
 // MarkPostFailure implements earning.Store.
 func (s *EarningStore) MarkPostFailure(ctx context.Context, id int64, why string) error {
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
