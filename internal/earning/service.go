@@ -173,6 +173,13 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a A
 	if len(b.Items) == 0 {
 		return b, ErrEmptyRuleBook
 	}
+	sgs, err := s.store.Suggestions(ctx, bookID)
+	if err != nil {
+		return b, err
+	}
+	if err := unanswered(sgs); err != nil {
+		return b, err
+	}
 	reps, err := s.people.RoleHolders(ctx, b.VillageID, auth.RoleRepresentative)
 	if err != nil {
 		return b, err

@@ -14,6 +14,11 @@ type Store interface {
 	AddItem(ctx context.Context, bookID int64, it RuleItem) (RuleItem, error)
 	// Adopt records the assembly vote and adopts a draft, superseding the adopted version.
 	Adopt(ctx context.Context, bookID int64, b RuleBook) (RuleBook, error)
+	Suggest(ctx context.Context, sg Suggestion) (Suggestion, error)
+	// Suggestion returns ErrSuggestionNotFound for an unknown id.
+	Suggestion(ctx context.Context, id int64) (Suggestion, error)
+	Suggestions(ctx context.Context, bookID int64) ([]Suggestion, error)
+	AnswerSuggestion(ctx context.Context, id int64, answer string, by int64) (Suggestion, error)
 	// ActivateScheduled adopts every scheduled book whose day (China) is today or past.
 	ActivateScheduled(ctx context.Context, today time.Time) (int, error)
 	RuleBook(ctx context.Context, id int64) (RuleBook, error)

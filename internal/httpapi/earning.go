@@ -32,6 +32,18 @@ func (s *server) registerEntry(c *gin.Context) (int, any, error) {
 	return http.StatusCreated, e, nil
 }
 
+func (s *server) suggestions(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	sgs, err := s.deps.Earning.Suggestions(c.Request.Context(), principal(c), id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"suggestions": sgs}, nil
+}
+
 func (s *server) approveMonth(c *gin.Context) (int, any, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
