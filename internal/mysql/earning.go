@@ -167,18 +167,32 @@ func (s *EarningStore) RuleBook(ctx context.Context, id int64) (earning.RuleBook
 }
 
 // RuleBooks implements earning.Store.
+// Two queries, whatever the number of versions: the books, then all their items.
 func (s *EarningStore) RuleBooks(ctx context.Context, villageID int64) ([]earning.RuleBook, error) {
-	var ids []int64
-	if err := s.db.list(ctx, &ids, `SELECT id FROM rule_books WHERE village_id = ? ORDER BY version DESC`, villageID); err != nil {
+	out := []earning.RuleBook{}
+	if err := s.db.list(ctx, &out, `SELECT `+bookColumns+` FROM rule_books WHERE village_id = ? ORDER BY version DESC`, villageID); err != nil {
 		return nil, err
 	}
-	out := []earning.RuleBook{}
-	for _, id := range ids {
-		b, err := s.RuleBook(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
+	if len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(out))
+	index := map[int64]int{}
+	for i := range out {
+		ids[i], index[out[i].ID] = out[i].ID, i
+		out[i].Items = []earning.RuleItem{}
+	}
+	q, args, err := sqlx.In(`SELECT `+itemColumns2+` FROM rule_items WHERE rule_book_id IN (?) ORDER BY id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var items []earning.RuleItem
+	if err := s.db.list(ctx, &items, q, args...); err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		b := &out[index[it.RuleBookID]]
+		b.Items = append(b.Items, it)
 	}
 	return out, nil
 }
