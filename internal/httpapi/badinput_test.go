@@ -37,7 +37,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		"person": e.id(`SELECT id FROM people WHERE phone = '13800000013'`), "book": num(draft.body["id"]), "entry": num(entry.body["id"]),
 		"voucher": num(v.body["id"]), "redemption": num(red.body["redemption_id"]), "ceiling": num(ceiling.body["id"]),
 		"agreement": e.id(`SELECT id FROM shop_agreements WHERE shop_id = ?`, shop), "standard": e.id(`SELECT id FROM exchange_standards WHERE village_id = ? LIMIT 1`, gc),
-		"objection": 1, "settlement": 1, "alert": 1, "suggestion": 1,
+		"objection": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
 	}
 	type route struct {
 		method, path, who string
@@ -77,6 +77,8 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"POST", "/checkout-ceilings/{ceiling}/decision", "sup", map[string]any{"approve": false}},
 		{"POST", "/villages/{village}/rule-books", "clerk", map[string]any{"title": "细则"}},
 		{"POST", "/rule-books/{book}/items", "clerk", map[string]any{"code": "X1", "name": "新项目", "category": "reward", "points": 5, "applies_to": "household", "cap_month": 10}},
+		{"POST", "/household-sizes/{size}/objections", "villager", map[string]any{"reason": "人数不实"}},
+		{"POST", "/household-size-objections/{sizeobjection}/answer", "sup", map[string]any{"upheld": false, "answer": "属实"}},
 		{"POST", "/rule-books/{book}/suggestions", "clerk", map[string]any{"text": "建议", "source": "村民"}},
 		{"POST", "/suggestions/{suggestion}/answer", "clerk", map[string]any{"answer": "已采纳"}},
 		{"POST", "/rule-books/{book}/adoption", "clerk", map[string]any{"date": "2026-11-01", "votes_for": 60, "votes_against": 2, "votes_abstain": 1, "attendance": 70}},

@@ -112,6 +112,31 @@ func TestHouseholdSizesGoThroughTheNotice(t *testing.T) {
 	if p := e.id(`SELECT points FROM point_entries WHERE source = 'base' AND household_id = ?`, grown); p != 10*old {
 		t.Errorf("base points of the resized household: %d, want %d by its noticed size %d", p, 10*old, old)
 	}
+
+	// A villager objects to the 50-person household; the clerk who registered it does not judge the
+	// objection, a supervisor does, and upheld withdraws the size for good.
+	size := e.id(`SELECT id FROM household_sizes WHERE household_id = ?`, num(big.body["id"]))
+	obj := e.call("POST", fmt.Sprintf("/api/v1/household-sizes/%d/objections", size), e.login("13800000010"), map[string]any{"reason": "这户只有三口人"})
+	if obj.status != http.StatusCreated {
+		t.Fatalf("objection to a household size: %d %s", obj.status, obj.raw)
+	}
+	if r := e.call("POST", fmt.Sprintf("/api/v1/household-sizes/%d/objections", size), e.login("13800000110"), map[string]any{"reason": "x"}); r.status != http.StatusForbidden {
+		t.Errorf("another village's villager objects: %d", r.status)
+	}
+	answer := fmt.Sprintf("/api/v1/household-size-objections/%d/answer", num(obj.body["id"]))
+	if r := e.call("POST", answer, clerk, map[string]any{"upheld": false, "answer": "属实"}); r.status != http.StatusForbidden {
+		t.Errorf("the clerk answers the objection to his own registration: %d %s", r.status, r.raw)
+	}
+	if r := e.call("POST", answer, e.login("13800000003"), map[string]any{"upheld": true, "answer": "经入户核实为三口人，撤销"}); r.status != http.StatusOK || r.body["status"] != "upheld" {
+		t.Fatalf("the supervisor upholds it: %d %s", r.status, r.raw)
+	}
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE household_sizes SET notice_until = ? WHERE id = ?`, time.Now().AddDate(0, -2, 0), size); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/base-points", gc), clerk, map[string]string{"period": month}); num(r.body["under_notice"]) != 1 {
+		t.Errorf("a withdrawn size counted for base points: %s", r.raw)
+	}
+	dbtest.MustVerify(t, e.app)
 }
 
 // A rule book voted for a day ahead is scheduled: the book in force stays until that day, then the

@@ -24,6 +24,8 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/villages/:id/people", handle(withIDBody(http.StatusCreated, s.deps.Org.CreatePerson)))
 	a.GET("/households/:id", handle(withID(http.StatusOK, s.deps.Org.Household)))
 	a.PUT("/households/:id", handle(withIDBody(http.StatusOK, s.deps.Org.UpdateHousehold)))
+	a.POST("/household-sizes/:id/objections", handle(withIDBody(http.StatusCreated, s.deps.Org.ObjectToSize)))
+	a.POST("/household-size-objections/:id/answer", handle(withIDBody(http.StatusOK, s.deps.Org.AnswerSizeObjection)))
 	a.GET("/households/:id/people", handle(s.householdPeople))
 	a.GET("/people/:id", handle(withID(http.StatusOK, s.deps.Org.Person)))
 	a.PUT("/people/:id", handle(withIDBody(http.StatusOK, s.deps.Org.UpdatePerson)))

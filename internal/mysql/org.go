@@ -165,9 +165,12 @@ func (s *OrgStore) BaseSizes(ctx context.Context, villageID int64, start time.Ti
 		HouseholdID int64 `db:"household_id"`
 		Size        int   `db:"size"`
 	}
+	// A size counts when its notice ended before the month, it was not withdrawn by an upheld
+	// objection, and no objection to it is still open.
 	err := s.db.list(ctx, &rows, `SELECT z.household_id, z.size FROM household_sizes z JOIN households h ON h.id = z.household_id
-		WHERE h.village_id = ? AND z.notice_until <= ? AND z.id = (SELECT MAX(y.id) FROM household_sizes y
-			WHERE y.household_id = z.household_id AND y.notice_until <= ?)`, villageID, start, start)
+		WHERE h.village_id = ? AND z.id = (SELECT MAX(y.id) FROM household_sizes y
+			WHERE y.household_id = z.household_id AND y.notice_until <= ? AND NOT y.withdrawn
+			AND NOT EXISTS (SELECT 1 FROM household_size_objections o WHERE o.size_id = y.id AND o.status = 'open'))`, villageID, start)
 	if err != nil {
 		return nil, wrap(err, "base sizes of village %d", villageID)
 	}
@@ -181,8 +184,9 @@ func (s *OrgStore) BaseSizes(ctx context.Context, villageID int64, start time.Ti
 // SizeNotices returns the household sizes of a village still under notice at now.
 func (s *OrgStore) SizeNotices(ctx context.Context, villageID int64, now time.Time) ([]org.SizeNotice, error) {
 	out := []org.SizeNotice{}
-	err := s.db.list(ctx, &out, `SELECT z.household_id, h.number, h.head_name, z.size, z.previous, z.notice_until
-		FROM household_sizes z JOIN households h ON h.id = z.household_id WHERE h.village_id = ? AND z.notice_until > ? ORDER BY z.id`, villageID, now)
+	err := s.db.list(ctx, &out, `SELECT z.id, h.village_id, z.household_id, h.number, h.head_name, z.size, z.previous, z.notice_until
+		FROM household_sizes z JOIN households h ON h.id = z.household_id WHERE h.village_id = ? AND z.notice_until > ? AND NOT z.withdrawn
+		ORDER BY z.id`, villageID, now)
 	return out, wrap(err, "size notices of village %d", villageID)
 }
 

@@ -59,6 +59,8 @@ type Household struct {
 
 // SizeNotice is a household's size on the public notice before it counts for base points.
 type SizeNotice struct {
+	ID          int64     `json:"id" db:"id"`
+	VillageID   int64     `json:"village_id" db:"village_id"`
 	HouseholdID int64     `json:"household_id" db:"household_id"`
 	Number      string    `json:"household" db:"number"`
 	Head        string    `json:"head" db:"head_name"`

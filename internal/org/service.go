@@ -30,6 +30,13 @@ type Store interface {
 	CreatePerson(ctx context.Context, p Person, passwordHash string) (Person, error)
 	UpdatePerson(ctx context.Context, id int64, fn func(*Person) error) (Person, error)
 	Grants(ctx context.Context, personID int64) ([]auth.Grant, error)
+	// SizeNotice returns a household size put on the notice, or ErrSizeNotFound.
+	SizeNotice(ctx context.Context, sizeID int64) (SizeNotice, error)
+	ObjectToSize(ctx context.Context, o SizeObjection) (SizeObjection, error)
+	// SizeObjection returns ErrSizeNotFound for an unknown id.
+	SizeObjection(ctx context.Context, id int64) (SizeObjection, error)
+	// AnswerSizeObjection answers an open objection (ErrSizeObjectionDone otherwise); upheld withdraws the size.
+	AnswerSizeObjection(ctx context.Context, id int64, upheld bool, answer string, by int64) (SizeObjection, error)
 	// VillageGrants lists every village-level grant in a village with its holder.
 	VillageGrants(ctx context.Context, villageID int64) ([]HeldGrant, error)
 	// Grant gives a role; granting representative opens the person's representative account.

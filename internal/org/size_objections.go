@@ -1,0 +1,89 @@
+package org
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/fault"
+	"pointsmarket/internal/text"
+)
+
+// A household's size decides its base points, so its notice takes objections like an entry's: a
+// villager of the village objects while the size is on the notice; until the objection is answered
+// the size does not count; the answer comes from a supervisor or the township — the clerk who
+// registered the size does not judge it — and an upheld objection withdraws the size.
+
+// SizeObjection is an objection to a household size on the notice.
+type SizeObjection struct {
+	ID         int64      `json:"id" db:"id"`
+	SizeID     int64      `json:"size_id" db:"size_id"`
+	VillageID  int64      `json:"village_id" db:"village_id"`
+	ObjectorID int64      `json:"objector_id" db:"objector_id"`
+	Reason     string     `json:"reason" db:"reason"`
+	Status     string     `json:"status" db:"status"` // open, upheld, rejected
+	Answer     string     `json:"answer" db:"answer"`
+	AnsweredBy *int64     `json:"answered_by" db:"answered_by"`
+	CreatedAt  time.Time  `json:"created_at" db:"created_at"`
+	AnsweredAt *time.Time `json:"answered_at" db:"answered_at"`
+}
+
+// Errors of size objections.
+var (
+	ErrSizeNotFound      = fault.New(fault.NotFound, "household_size_not_found", "没有该户人口公示 / no such household size on the notice")
+	ErrSizeNoticeClosed  = fault.New(fault.Conflict, "size_notice_closed", "公示期已过 / the notice of this size has ended")
+	ErrSizeObjectionDone = fault.New(fault.Conflict, "size_objection_answered", "该异议已答复 / the objection was already answered")
+)
+
+// SizeObjectionInput is a villager's objection or an official's answer.
+type SizeObjectionInput struct {
+	Reason string `json:"reason"`
+	Upheld *bool  `json:"upheld"`
+	Answer string `json:"answer"`
+}
+
+// ObjectToSize records a villager's objection to a household size still on the notice of their
+// own village.
+func (s *Service) ObjectToSize(ctx context.Context, p auth.Principal, sizeID int64, in SizeObjectionInput) (SizeObjection, error) {
+	sz, err := s.store.SizeNotice(ctx, sizeID)
+	if err != nil {
+		return SizeObjection{}, err
+	}
+	if p.Home.VillageID != sz.VillageID {
+		return SizeObjection{}, fmt.Errorf("object to household size %d: %w", sizeID, fault.ErrForbidden)
+	}
+	if !sz.NoticeUntil.After(time.Now()) {
+		return SizeObjection{}, ErrSizeNoticeClosed
+	}
+	reason, err := text.CleanLines("reason", in.Reason, 1, 255)
+	if err != nil {
+		return SizeObjection{}, err
+	}
+	return s.store.ObjectToSize(ctx, SizeObjection{SizeID: sizeID, VillageID: sz.VillageID, ObjectorID: p.PersonID, Reason: reason,
+		Status: "open", CreatedAt: time.Now().UTC()})
+}
+
+// AnswerSizeObjection answers an objection: a supervisor of the village or the township admin, not
+// the objector. Upheld withdraws the size (it never counts); rejected lets it count after its notice.
+func (s *Service) AnswerSizeObjection(ctx context.Context, p auth.Principal, id int64, in SizeObjectionInput) (SizeObjection, error) {
+	if in.Upheld == nil {
+		return SizeObjection{}, fault.Invalidf("upheld is required")
+	}
+	o, err := s.store.SizeObjection(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	place, err := s.store.VillagePlace(ctx, o.VillageID)
+	if err != nil {
+		return o, err
+	}
+	if p.PersonID == o.ObjectorID || !(p.HoldsIn(auth.RoleSupervisor, place) || p.HoldsIn(auth.RoleTownshipAdmin, place)) {
+		return o, fmt.Errorf("answer size objection %d: %w", id, fault.ErrForbidden)
+	}
+	answer, err := text.CleanLines("answer", in.Answer, 1, 255)
+	if err != nil {
+		return o, err
+	}
+	return s.store.AnswerSizeObjection(ctx, id, *in.Upheld, answer, p.PersonID)
+}
