@@ -40,6 +40,29 @@ func TestPartyVote(t *testing.T) {
 	}
 }
 
+func TestVoteRulesTightenTheLaw(t *testing.T) {
+	strict := VoteRules{QuorumPct: 80, MajorityPct: 67}
+	c := AssemblyCount{Body: RepresentativesAssembly, Members: 90, Present: 70, For: 40, Against: 30}
+	if err := CheckAssembly(c, 90, 0, VoteRules{}); err != nil {
+		t.Errorf("70 of 90 present, 40 of 70 for, under the law: %v", err)
+	}
+	if err := CheckAssembly(c, 90, 0, strict); !errors.Is(err, ErrNotQuorate) {
+		t.Errorf("70 of 90 present under an 80%% quorum: %v", err)
+	}
+	c.Present, c.For = 80, 50
+	if err := CheckAssembly(c, 90, 0, strict); !errors.Is(err, ErrVoteFailed) {
+		t.Errorf("50 of 80 for under a 67%% majority: %v", err)
+	}
+	for _, r := range []VoteRules{{QuorumPct: 60}, {MajorityPct: 50}, {QuorumPct: 101}} {
+		if err := CheckVoteRules(r); !errors.Is(err, ErrLooserThanLaw) {
+			t.Errorf("rules %+v accepted", r)
+		}
+	}
+	if err := CheckVoteRules(strict); err != nil {
+		t.Errorf("stricter rules refused: %v", err)
+	}
+}
+
 func TestCheckAssembly(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -56,7 +79,7 @@ func TestCheckAssembly(t *testing.T) {
 		{"villagers fewer than registered", AssemblyCount{Body: VillagersAssembly, Members: 10, Present: 10, For: 10}, ErrMembersMismatch},
 		{"no body", AssemblyCount{Members: 94, Present: 94, For: 90}, nil},
 	} {
-		err := CheckAssembly(c.c, 94, 250)
+		err := CheckAssembly(c.c, 94, 250, VoteRules{})
 		if c.name == "no body" {
 			if err == nil {
 				t.Errorf("%s: accepted", c.name)

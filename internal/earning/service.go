@@ -31,6 +31,8 @@ type People interface {
 	BaseSizes(ctx context.Context, villageID int64, start time.Time) (map[int64]int, error)
 	Village(ctx context.Context, id int64) (org.Village, error)
 	SetExpiryDate(ctx context.Context, villageID int64, mmdd *string) (org.Village, error)
+	// SetVoteRules records (audited) a village's vote rules; nil keeps the law's default.
+	SetVoteRules(ctx context.Context, villageID int64, quorum, majority *int) (org.Village, error)
 	VillagesExpiringOn(ctx context.Context, mmdd string) ([]int64, error)
 }
 
@@ -188,8 +190,12 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a A
 	if err != nil {
 		return b, err
 	}
+	v, err := s.people.Village(ctx, b.VillageID)
+	if err != nil {
+		return b, err
+	}
 	if err := CheckAssembly(AssemblyCount{Body: a.Body, Members: a.Members, Present: a.Attendance, For: a.For, Against: a.Against,
-		Abstain: a.Abstain, Households: households, HouseholdsThere: a.HouseholdsThere}, len(reps), people); err != nil {
+		Abstain: a.Abstain, Households: households, HouseholdsThere: a.HouseholdsThere}, len(reps), people, rulesOf(v)); err != nil {
 		return b, err
 	}
 	return s.store.Adopt(ctx, bookID, RuleBook{Status: status, AssemblyDate: &day, VotesFor: a.For, VotesAgainst: a.Against, VotesAbstain: a.Abstain,
@@ -201,6 +207,52 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a A
 func (s *Service) ActivateScheduled(ctx context.Context) (int, error) {
 	local := s.now().In(china)
 	return s.store.ActivateScheduled(ctx, time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC))
+}
+
+func rulesOf(v org.Village) VoteRules {
+	var r VoteRules
+	if v.AssemblyQuorumPct != nil {
+		r.QuorumPct = *v.AssemblyQuorumPct
+	}
+	if v.MajorityPct != nil {
+		r.MajorityPct = *v.MajorityPct
+	}
+	return r
+}
+
+// VoteRulesInput tightens a village's vote rules (nil or 0 for the law's default).
+type VoteRulesInput struct {
+	AssemblyQuorumPct *int `json:"assembly_quorum_pct"`
+	MajorityPct       *int `json:"majority_pct"`
+}
+
+// SetVoteRules tightens a village's vote rules within the law's bounds: the township's admin only
+// (the clerk does not set the rules that judge his own books).
+func (s *Service) SetVoteRules(ctx context.Context, p auth.Principal, villageID int64, in VoteRulesInput) (org.Village, error) {
+	pl, err := s.place(ctx, villageID)
+	if err != nil {
+		return org.Village{}, err
+	}
+	if !p.HoldsIn(auth.RoleTownshipAdmin, pl) {
+		return org.Village{}, fmt.Errorf("vote rules of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	var r VoteRules
+	if in.AssemblyQuorumPct != nil {
+		r.QuorumPct = *in.AssemblyQuorumPct
+	}
+	if in.MajorityPct != nil {
+		r.MajorityPct = *in.MajorityPct
+	}
+	if err := CheckVoteRules(r); err != nil {
+		return org.Village{}, err
+	}
+	zeroNil := func(v int) *int {
+		if v == 0 {
+			return nil
+		}
+		return &v
+	}
+	return s.people.SetVoteRules(ctx, villageID, zeroNil(r.QuorumPct), zeroNil(r.MajorityPct))
 }
 
 // RuleBooks lists a village's rule books with their items, for its people and those who read it.

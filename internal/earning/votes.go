@@ -32,6 +32,7 @@ var (
 	ErrBasePeriod         = fault.New(fault.Unprocessable, "base_period_not_allowed", "基础分只能为本月或上月登记 / base points are registered for the current or the previous month only")
 	ErrBaseRegistered     = fault.New(fault.Conflict, "base_already_registered", "该户本月基础分已登记 / the household's base points of that month are registered already")
 	ErrAlreadyRated       = fault.New(fault.Conflict, "already_rated", "已评价过 / the answer was already rated")
+	ErrLooserThanLaw      = fault.New(fault.Unprocessable, "vote_rules_below_law", "表决规则不能低于《村民委员会组织法》的要求：到会不少于三分之二，赞成超过半数 / vote rules cannot be looser than the law: at least two thirds present (67%), more than half for (51%)")
 	ErrRegistrarVotes     = fault.New(fault.Forbidden, "voter_is_registrar", "登记人不能参与表决 / the registrar does not vote on the entry")
 )
 
@@ -41,6 +42,22 @@ type Tally struct {
 	Against int `json:"against"`
 	Abstain int `json:"abstain"`
 	Roster  int `json:"roster"`
+}
+
+// VoteRules tighten the law's defaults for a village: the percentage of a representatives'
+// assembly that must be present (at least 67: two thirds) and of those present that must vote for
+// (at least 51: more than half). Zero means the law's default.
+type VoteRules struct {
+	QuorumPct   int
+	MajorityPct int
+}
+
+// CheckVoteRules refuses rules looser than the law (or above 100%).
+func CheckVoteRules(r VoteRules) error {
+	if r.QuorumPct != 0 && (r.QuorumPct < 67 || r.QuorumPct > 100) || r.MajorityPct != 0 && (r.MajorityPct < 51 || r.MajorityPct > 100) {
+		return ErrLooserThanLaw
+	}
+	return nil
 }
 
 // AssemblyCount is what an assembly record says of its votes.
@@ -54,7 +71,7 @@ type AssemblyCount struct {
 // CheckAssembly returns nil when an assembly's record shows a quorate vote that passed.
 // knownRepresentatives is the number of representatives the village has registered; knownPeople
 // the number of its registered people (a villagers' assembly cannot have fewer members).
-func CheckAssembly(c AssemblyCount, knownRepresentatives, knownPeople int) error {
+func CheckAssembly(c AssemblyCount, knownRepresentatives, knownPeople int, rules VoteRules) error {
 	if c.For < 0 || c.Against < 0 || c.Abstain < 0 || c.Present < c.For+c.Against+c.Abstain || c.Members < c.Present || c.Members > 100_000 {
 		return fault.Invalidf("votes must be counts that add up to at most those present, and those present at most the members")
 	}
@@ -63,7 +80,7 @@ func CheckAssembly(c AssemblyCount, knownRepresentatives, knownPeople int) error
 		if c.Members != knownRepresentatives {
 			return ErrMembersMismatch.WithDetails(map[string]any{"members": c.Members, "registered": knownRepresentatives})
 		}
-		if c.Members == 0 || 3*c.Present < 2*c.Members {
+		if c.Members == 0 || 3*c.Present < 2*c.Members || rules.QuorumPct != 0 && 100*c.Present < rules.QuorumPct*c.Members {
 			return ErrNotQuorate.WithMessage("村民代表会议须有三分之二以上代表到会（应到 %d，实到 %d）/ a representatives' assembly needs two thirds of its %d members present, %d were",
 				c.Members, c.Present, c.Members, c.Present)
 		}
@@ -79,7 +96,7 @@ func CheckAssembly(c AssemblyCount, knownRepresentatives, knownPeople int) error
 	default:
 		return fault.Invalidf("body must be %s or %s", RepresentativesAssembly, VillagersAssembly)
 	}
-	if 2*c.For <= c.Present {
+	if 2*c.For <= c.Present || rules.MajorityPct != 0 && 100*c.For < rules.MajorityPct*c.Present {
 		return ErrVoteFailed.WithMessage("赞成票 %d 未超过到会人数 %d 的半数 / %d for is not more than half of the %d present", c.For, c.Present, c.For, c.Present)
 	}
 	return nil

@@ -209,3 +209,32 @@ func TestDraftAnswersTheVillagersSuggestions(t *testing.T) {
 		t.Errorf("villagers read the suggestions and their answers: %d %s", r.status, r.raw)
 	}
 }
+
+// The township may tighten a village's vote rules, never loosen them below the law; the clerk
+// sets neither.
+func TestVoteRulesAreTheTownships(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	clerk, admin := e.login("13800000001"), e.login("13800000000")
+	gc := e.village("国茶村")
+	path := fmt.Sprintf("/api/v1/villages/%d/vote-rules", gc)
+	if r := e.call("PUT", path, clerk, map[string]any{"majority_pct": 51}); r.status != http.StatusForbidden {
+		t.Errorf("the clerk sets the vote rules: %d", r.status)
+	}
+	if r := e.call("PUT", path, admin, map[string]any{"assembly_quorum_pct": 60}); r.code() != "vote_rules_below_law" {
+		t.Errorf("a quorum below two thirds: %d %s", r.status, r.raw)
+	}
+	if r := e.call("PUT", path, admin, map[string]any{"assembly_quorum_pct": 80, "majority_pct": 67}); r.status != http.StatusOK {
+		t.Fatalf("stricter rules: %d %s", r.status, r.raw)
+	}
+	book := num(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/rule-books", gc), clerk, map[string]string{"title": "细则"}).body["id"])
+	e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/items", book), clerk, map[string]any{"code": "R09", "name": "清理河道", "category": "reward", "points": 15, "applies_to": "household"})
+	vote := map[string]any{"date": "2026-11-20", "body": "villagers", "members": 160, "attendance": 100, "votes_for": 60, "votes_against": 40}
+	if r := e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/adoption", book), clerk, vote); r.code() != "assembly_vote_failed" {
+		t.Errorf("60%% for under a 67%% majority: %d %s", r.status, r.raw)
+	}
+	vote["votes_for"], vote["votes_against"] = 70, 30
+	if r := e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/adoption", book), clerk, vote); r.status != http.StatusOK {
+		t.Errorf("70%% for: %d %s", r.status, r.raw)
+	}
+}

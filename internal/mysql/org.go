@@ -437,6 +437,24 @@ func (s *OrgStore) SetExpiryDate(ctx context.Context, villageID int64, mmdd *str
 	return v, wrap(err, "set expiry date of village %d", villageID)
 }
 
+// SetVoteRules implements earning.People.
+func (s *OrgStore) SetVoteRules(ctx context.Context, villageID int64, quorum, majority *int) (org.Village, error) {
+	var v org.Village
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		if err := getRow(ctx, tx, &v, fault.ErrNotFound, `SELECT `+villageColumns+` FROM villages WHERE id = ? FOR UPDATE`, villageID); err != nil {
+			return nil, err
+		}
+		before := map[string]any{"assembly_quorum_pct": v.AssemblyQuorumPct, "majority_pct": v.MajorityPct}
+		if _, err := tx.ExecContext(ctx, `UPDATE villages SET assembly_quorum_pct = ?, majority_pct = ? WHERE id = ?`, quorum, majority, villageID); err != nil {
+			return nil, err
+		}
+		v.AssemblyQuorumPct, v.MajorityPct = quorum, majority
+		return []audit.Event{{Place: v.Place(), Action: "village.vote_rules", ObjectType: "village", ObjectID: v.ID,
+			Before: before, After: map[string]any{"assembly_quorum_pct": quorum, "majority_pct": majority}}}, nil
+	})
+	return v, wrap(err, "set vote rules of village %d", villageID)
+}
+
 // VillagesExpiringOn lists the villages that clear points on the day "MM-DD".
 func (s *OrgStore) VillagesExpiringOn(ctx context.Context, mmdd string) ([]int64, error) {
 	var ids []int64

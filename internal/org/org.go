@@ -21,13 +21,16 @@ type Township struct {
 
 // Village is a village (村). AllowNegativePenalty is its policy on penalties that exceed a balance.
 type Village struct {
-	ID                   int64     `json:"id" db:"id"`
-	TownshipID           int64     `json:"township_id" db:"township_id"`
-	Name                 string    `json:"name" db:"name"`
-	AllowNegativePenalty bool      `json:"allow_negative_penalty" db:"allow_negative_penalty"`
-	NoticeDays           int       `json:"notice_days" db:"notice_days"` // days points are publicly displayed before they count
-	ExpiryDate           *string   `json:"expiry_date" db:"expiry_date"` // "MM-DD": spendable points are cleared that day each year
-	CreatedAt            time.Time `json:"created_at" db:"created_at"`
+	ID                   int64   `json:"id" db:"id"`
+	TownshipID           int64   `json:"township_id" db:"township_id"`
+	Name                 string  `json:"name" db:"name"`
+	AllowNegativePenalty bool    `json:"allow_negative_penalty" db:"allow_negative_penalty"`
+	NoticeDays           int     `json:"notice_days" db:"notice_days"` // days points are publicly displayed before they count
+	ExpiryDate           *string `json:"expiry_date" db:"expiry_date"` // "MM-DD": spendable points are cleared that day each year
+	// AssemblyQuorumPct and MajorityPct tighten the law's vote rules for this village (nil: the law's).
+	AssemblyQuorumPct *int      `json:"assembly_quorum_pct" db:"assembly_quorum_pct"`
+	MajorityPct       *int      `json:"majority_pct" db:"majority_pct"`
+	CreatedAt         time.Time `json:"created_at" db:"created_at"`
 }
 
 // Place returns where the village is.
