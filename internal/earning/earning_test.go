@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"pointsmarket/internal/org"
 )
 
 func TestWorkingDaysSkipWeekends(t *testing.T) {
@@ -118,5 +120,17 @@ func TestTransferReasonFitsTheLedger(t *testing.T) {
 	long := TransferReason("参加义务劳动", strings.Repeat("修", 255), "2026-12", 7)
 	if n := utf8.RuneCountInString(long); n > maxTransferReason || !strings.HasSuffix(long, "详见登记#7）") {
 		t.Errorf("long reason (%d characters): %q", n, long)
+	}
+}
+
+func TestConflictedMembersDoNotCount(t *testing.T) {
+	hh, other := int64(7), int64(8)
+	e := Entry{HouseholdID: &hh, RegisteredBy: 3}
+	members := []org.Person{{ID: 1, HouseholdID: &hh}, {ID: 2, HouseholdID: &hh}, {ID: 3, HouseholdID: &other}, {ID: 4, HouseholdID: &other}}
+	if n := free(members, e); n != 1 {
+		t.Errorf("free members = %d, want 1 (two of the household, one the registrar)", n)
+	}
+	if !allConflicted(members[:3], e) || allConflicted(members, e) {
+		t.Error("allConflicted misjudges the committee")
 	}
 }

@@ -439,7 +439,21 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, entryID int64, d
 	if err != nil {
 		return e, err
 	}
-	if !p.HoldsIn(auth.RoleBranchCommittee, pl) {
+	switch {
+	case item.Approval == ByPartyVote:
+		// Party members vote on honour items; when too few of them are free of a conflict to make
+		// the vote quorate, the entry goes up to the township instead of blocking the month.
+		if !p.HoldsIn(auth.RoleTownshipAdmin, pl) {
+			return e, ErrWrongApproval
+		}
+		roster, err := s.people.RoleHolders(ctx, e.VillageID, auth.RolePartyMember)
+		if err != nil {
+			return e, err
+		}
+		if 2*free(roster, e) > len(roster) {
+			return e, fmt.Errorf("decide entry %d: %w", entryID, ErrCommitteeCanDecide)
+		}
+	case !p.HoldsIn(auth.RoleBranchCommittee, pl):
 		// A committee whose every member is conflicted (a one-member committee and its own
 		// household's entry) cannot decide: the entry goes up to the township.
 		if !p.HoldsIn(auth.RoleTownshipAdmin, pl) {
@@ -452,8 +466,7 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, entryID int64, d
 		if !allConflicted(committee, e) {
 			return e, fmt.Errorf("decide entry %d: %w", entryID, ErrCommitteeCanDecide)
 		}
-	}
-	if item.Approval != ByCommittee {
+	case item.Approval != ByCommittee:
 		return e, ErrWrongApproval
 	}
 	if err := conflicts(p, e); err != nil {
@@ -478,6 +491,18 @@ func conflicts(p auth.Principal, e Entry) error {
 		return ErrSameAsRegistrar
 	}
 	return nil
+}
+
+// free counts the members of a body who may decide e: not of its household, not its registrar.
+func free(members []org.Person, e Entry) int {
+	n := 0
+	for _, m := range members {
+		own := e.HouseholdID != nil && m.HouseholdID != nil && *m.HouseholdID == *e.HouseholdID
+		if !own && m.ID != e.RegisteredBy {
+			n++
+		}
+	}
+	return n
 }
 
 // allConflicted reports whether no member of a committee may decide e: each is of its household
