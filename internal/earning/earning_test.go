@@ -134,3 +134,11 @@ func TestConflictedMembersDoNotCount(t *testing.T) {
 		t.Error("allConflicted misjudges the committee")
 	}
 }
+
+func TestNextPeriod(t *testing.T) {
+	for in, want := range map[string]string{"2026-11": "2026-12", "2026-12": "2027-01", "bad": "bad"} {
+		if got := NextPeriod(in); got != want {
+			t.Errorf("NextPeriod(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

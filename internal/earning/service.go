@@ -398,20 +398,30 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 // openPeriod is the month whose meeting an entry registered now goes to: this month, or the next
 // when this month's results are already approved.
 func (s *Service) openPeriod(ctx context.Context, villageID int64) (string, error) {
-	now := s.now()
-	period := Period(now)
-	m, err := s.store.Meeting(ctx, villageID, period)
-	if errors.Is(err, ErrMeetingNotFound) {
-		return period, nil
-	}
-	if err != nil {
-		return "", err
-	}
-	if m.Status == "approved" {
-		y, mo, _ := now.In(china).Date()
-		return time.Date(y, mo+1, 1, 0, 0, 0, 0, china).Format("2006-01"), nil
+	period := Period(s.now())
+	for range 24 { // a month approved early moves entries on to the next, never into an approved one
+		m, err := s.store.Meeting(ctx, villageID, period)
+		if errors.Is(err, ErrMeetingNotFound) {
+			return period, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if m.Status != "approved" {
+			return period, nil
+		}
+		period = NextPeriod(period)
 	}
 	return period, nil
+}
+
+// NextPeriod is the month after a YYYY-MM period.
+func NextPeriod(period string) string {
+	t, err := time.Parse("2006-01", period)
+	if err != nil {
+		return period
+	}
+	return t.AddDate(0, 1, 0).Format("2006-01")
 }
 
 // Decision is the committee's decision on an entry.

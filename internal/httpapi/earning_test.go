@@ -10,6 +10,7 @@ import (
 
 	"pointsmarket/internal/app"
 	"pointsmarket/internal/dbtest"
+	"pointsmarket/internal/earning"
 )
 
 func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
@@ -317,6 +318,11 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	}
 	if got, _ := e.available(v10, "household"); got != sizeBefore+10*size {
 		t.Errorf("base points: %d → %d, want +%d once (size %d)", sizeBefore, got, 10*size, size)
+	}
+	// This month and the next are approved: a new entry goes on to the month after, never stuck.
+	late := must(reg(clerk, map[string]any{"rule_item_id": volunteer, "household_id": e.householdOf("13800000014"), "reason": "补登"}), 201)
+	if late.body["period"] != earning.NextPeriod(next) {
+		t.Errorf("an entry after two approved months went to %v, want %s", late.body["period"], earning.NextPeriod(next))
 	}
 	dbtest.MustVerify(t, e.app)
 }

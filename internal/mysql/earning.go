@@ -217,6 +217,19 @@ func (s *EarningStore) Register(ctx context.Context, e earning.Entry, it earning
 		if err := tx.GetContext(ctx, &locked, `SELECT id FROM accounts WHERE id = ? FOR UPDATE`, e.AccountID); err != nil {
 			return nil, err
 		}
+		// The month's approval locks its meeting row: an entry registered while it was being
+		// approved goes on to the next open month rather than stay undecided in an approved one.
+		for range 24 {
+			var status string
+			err := tx.GetContext(ctx, &status, `SELECT status FROM review_meetings WHERE village_id = ? AND month = ? LOCK IN SHARE MODE`, e.VillageID, e.Period)
+			if isNoRows(err) || err == nil && status != "approved" {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			e.Period = earning.NextPeriod(e.Period)
+		}
 		for _, c := range []struct {
 			cap    *int64
 			period string
