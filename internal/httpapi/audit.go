@@ -61,8 +61,14 @@ func (s *server) auditVerify(c *gin.Context) (int, any, error) {
 	if breaches == nil {
 		breaches = []string{}
 	}
-	return http.StatusOK, gin.H{"ok": len(breaches) == 0, "entries": r.Entries, "chains": r.Chains,
-		"checkpoints": r.Checkpoints, "breaches": breaches}, nil
+	body := gin.H{"ok": len(breaches) == 0, "entries": r.Entries, "chains": r.Chains,
+		"checkpoints": r.Checkpoints, "breaches": breaches}
+	// The newest checkpoint's root and link, for the supervisors to compare with the printed board.
+	if cp, err := s.deps.Audit.LatestCheckpoint(c.Request.Context()); err == nil {
+		body["latest_checkpoint"] = gin.H{"id": cp.ID, "created_at": cp.CreatedAt, "root_hash": hex.EncodeToString(cp.Root),
+			"prev_id": cp.PrevID, "link": hex.EncodeToString(cp.Link), "sealed": len(cp.Seal) > 0}
+	}
+	return http.StatusOK, body, nil
 }
 
 // auditCheckpoint is public: the root hash is meant for the notice board.

@@ -76,7 +76,7 @@ func TestAuditLogForSupervisors(t *testing.T) {
 		t.Errorf("second page: %s", older.raw)
 	}
 	v := e.call("GET", "/api/v1/audit/verify", sup, nil)
-	if v.status != http.StatusOK || v.body["ok"] != true || num(v.body["entries"]) < 100 {
+	if v.status != http.StatusOK || v.body["ok"] != true || num(v.body["entries"]) < 100 || v.body["latest_checkpoint"].(map[string]any)["sealed"] != true {
 		t.Errorf("verify: %s", v.raw)
 	}
 	if r := e.call("GET", "/api/v1/audit/verify", e.login("13800000010"), nil); r.status != http.StatusForbidden {

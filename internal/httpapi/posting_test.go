@@ -109,6 +109,7 @@ func TestMoneyDecidingRowsAreSealed(t *testing.T) {
 	fund := e.id(`SELECT MAX(id) FROM village_fund`)
 	goods, household := e.goodsNamed(shop, "毛巾"), e.householdOf("13800000013")
 	clerkID := e.id(`SELECT id FROM people WHERE phone = '13800000001'`)
+	standard := e.id(`SELECT id FROM exchange_standards WHERE village_id = ? AND status = 'approved'`, gc)
 	dbtest.MustVerify(t, e.app)
 	for _, q := range []string{
 		fmt.Sprintf(`UPDATE point_entries SET points = 100000 WHERE id = %d`, entry),
@@ -118,6 +119,7 @@ func TestMoneyDecidingRowsAreSealed(t *testing.T) {
 		fmt.Sprintf(`INSERT INTO role_grants (person_id, role, township_id, village_id, shop_id, body, created_at) SELECT %d, 'supervisor', township_id, id, 0, 'work_team', NOW() FROM villages WHERE id = %d`, clerkID, gc),
 		fmt.Sprintf(`UPDATE settlement_lines SET amount_fen = 99999 WHERE settlement_id = %d`, st),
 		fmt.Sprintf(`UPDATE village_fund SET amount_fen = 9999999 WHERE id = %d`, fund),
+		fmt.Sprintf(`UPDATE exchange_standards SET fen_per_point = 500 WHERE id = %d`, standard),
 	} {
 		if _, err := e.app.DB.ExecContext(t.Context(), q); err != nil {
 			t.Fatal(err)
@@ -131,7 +133,8 @@ func TestMoneyDecidingRowsAreSealed(t *testing.T) {
 	for _, want := range []string{fmt.Sprintf("entry %d: differs", entry), fmt.Sprintf("redemption %d: item of goods", redemption),
 		fmt.Sprintf("goods %d: differs", goods), fmt.Sprintf("household %d: size differs", household),
 		fmt.Sprintf("person %d: role supervisor in village %d was never granted", clerkID, gc),
-		fmt.Sprintf("settlement %d: line of redemption %d", st, settled), fmt.Sprintf("fund movement %d: amount differs", fund)} {
+		fmt.Sprintf("settlement %d: line of redemption %d", st, settled), fmt.Sprintf("fund movement %d: amount differs", fund),
+		fmt.Sprintf("exchange standard %d: differs", standard)} {
 		if !strings.Contains(got, want) {
 			t.Errorf("breaches do not name %q:\n%s", want, got)
 		}

@@ -36,6 +36,7 @@ func (s *LedgerStore) Verify(ctx context.Context) (ledger.Report, error) {
 		{"role grants against audit", checkGrantsAudited},
 		{"settlements against audit", checkSettlementsAudited},
 		{"fund movements against audit", checkFundAudited},
+		{"exchange standards against audit", checkStandardsAudited},
 	}
 	for _, c := range checks {
 		if err := c.fn(ctx, tx, &r); err != nil {

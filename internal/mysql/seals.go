@@ -89,3 +89,16 @@ func checkFundAudited(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error 
 		WHERE a.id IS NULL OR CAST(JSON_VALUE(a.after_data, '$.amount_fen') AS SIGNED) <> f.amount_fen`
 	return eachProblem(ctx, tx, q, func(id int64, problem string) { breach(r, "fund movement %d: %s", id, problem) })
 }
+
+// checkStandardsAudited: an exchange standard's rate, tolerance and status are those of its newest
+// audit entry (a standard approved by hand, or a rate changed in SQL, is named).
+func checkStandardsAudited(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	const q = `SELECT st.id, CASE WHEN a.id IS NULL THEN 'has no audit entry'
+			ELSE 'differs from its audit entry (rate, tolerance or status changed by hand)' END AS problem
+		FROM exchange_standards st
+		LEFT JOIN audit_log a ON a.id = (SELECT MAX(x.id) FROM audit_log x WHERE x.object_type = 'standard' AND x.object_id = st.id)
+		WHERE a.id IS NULL OR CAST(JSON_VALUE(a.after_data, '$.fen_per_point') AS SIGNED) <> st.fen_per_point
+			OR CAST(JSON_VALUE(a.after_data, '$.tolerance_pct') AS SIGNED) <> st.tolerance_pct
+			OR JSON_VALUE(a.after_data, '$.status') <> st.status`
+	return eachProblem(ctx, tx, q, func(id int64, problem string) { breach(r, "exchange standard %d: %s", id, problem) })
+}
