@@ -238,3 +238,28 @@ func TestVoteRulesAreTheTownships(t *testing.T) {
 		t.Errorf("70%% for: %d %s", r.status, r.raw)
 	}
 }
+
+// An official acts on his own household no more than on himself: a clerk who lives in a household
+// cannot make its other members shopkeepers or re-phone them.
+func TestNoOfficialActsOnHisOwnHousehold(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	admin := e.login("13800000000")
+	v10 := e.id(`SELECT id FROM people WHERE phone = '13800000010'`)
+	hh := e.householdOf("13800000010")
+	if r := e.call("POST", fmt.Sprintf("/api/v1/people/%d/roles", v10), admin, map[string]any{"role": "clerk"}); r.status != http.StatusCreated {
+		t.Fatalf("the township makes a villager clerk: %d %s", r.status, r.raw)
+	}
+	clerk := e.login("13800000010")
+	kin := e.id(`SELECT id FROM people WHERE household_id = ? AND id <> ? ORDER BY id LIMIT 1`, hh, v10)
+	if r := e.call("POST", fmt.Sprintf("/api/v1/people/%d/roles", kin), clerk, map[string]any{"role": "shopkeeper", "shop_id": e.shopOf("国茶村")}); r.code() != "self_act_forbidden" {
+		t.Errorf("the clerk makes his kin the shopkeeper: %d %s", r.status, r.raw)
+	}
+	if r := e.call("PUT", fmt.Sprintf("/api/v1/people/%d", kin), clerk, map[string]any{"name": "亲属", "phone": "13911112222", "household_id": hh}); r.code() != "self_act_forbidden" {
+		t.Errorf("the clerk re-phones his kin: %d %s", r.status, r.raw)
+	}
+	other := e.id(`SELECT id FROM people WHERE phone = '13800000013'`)
+	if r := e.call("PUT", fmt.Sprintf("/api/v1/people/%d", other), clerk, map[string]any{"name": "陈永红", "phone": "13800000013", "household_id": hh}); r.code() != "self_act_forbidden" {
+		t.Errorf("the clerk moves a villager into his household: %d %s", r.status, r.raw)
+	}
+}

@@ -27,10 +27,17 @@ type HeldGrant struct {
 	auth.Grant
 }
 
-// checkSelf refuses an act of p on their own person.
-func checkSelf(p auth.Principal, personID int64) error {
-	if personID == p.PersonID {
-		return fmt.Errorf("person %d: %w", personID, auth.ErrSelfAct)
+// checkSelf refuses an act of p on their own person, or on a person of their own household (or
+// one being moved into it): an official who makes his wife the shopkeeper, or re-phones his son to
+// log in as him, acts on himself.
+func checkSelf(p auth.Principal, person Person, householdIDs ...*int64) error {
+	if person.ID == p.PersonID {
+		return fmt.Errorf("person %d: %w", person.ID, auth.ErrSelfAct)
+	}
+	for _, h := range append(householdIDs, person.HouseholdID) {
+		if h != nil && p.HouseholdID != 0 && *h == p.HouseholdID {
+			return fmt.Errorf("person %d of the official's own household: %w", person.ID, auth.ErrSelfAct)
+		}
 	}
 	return nil
 }

@@ -58,7 +58,18 @@ func TestOnlyTheTownshipManagesOfficials(t *testing.T) {
 	if err := checkManagesPerson(admin, place, official); err != nil {
 		t.Errorf("the township changes a supervisor: %v", err)
 	}
-	if err := checkSelf(clerk, 1); !errors.Is(err, auth.ErrSelfAct) {
+	if err := checkSelf(clerk, Person{ID: 1}); !errors.Is(err, auth.ErrSelfAct) {
 		t.Errorf("the clerk on himself: %v", err)
+	}
+	own, other := int64(7), int64(8)
+	member := auth.Principal{PersonID: 1, HouseholdID: own}
+	if err := checkSelf(member, Person{ID: 2, HouseholdID: &own}); !errors.Is(err, auth.ErrSelfAct) {
+		t.Errorf("an official on a member of his household: %v", err)
+	}
+	if err := checkSelf(member, Person{ID: 2, HouseholdID: &other}, &own); !errors.Is(err, auth.ErrSelfAct) {
+		t.Errorf("an official moving someone into his household: %v", err)
+	}
+	if err := checkSelf(member, Person{ID: 2, HouseholdID: &other}, &other); err != nil {
+		t.Errorf("an official on another household: %v", err)
 	}
 }

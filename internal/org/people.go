@@ -135,7 +135,7 @@ func (s *Service) UpdatePerson(ctx context.Context, p auth.Principal, id int64, 
 	if err := s.cleanPerson(ctx, person.VillageID, &in); err != nil {
 		return Person{}, err
 	}
-	if err := checkSelf(p, id); err != nil {
+	if err := checkSelf(p, person, in.HouseholdID); err != nil {
 		return Person{}, err
 	}
 	held, err := s.store.Grants(ctx, id)
@@ -173,11 +173,11 @@ func (s *Service) grant(ctx context.Context, p auth.Principal, personID int64, i
 	if !in.Role.Valid() {
 		return auth.Grant{}, fault.Invalidf("unknown role %q", in.Role)
 	}
-	if err := checkSelf(p, personID); err != nil {
-		return auth.Grant{}, err
-	}
 	person, err := s.store.Person(ctx, personID)
 	if err != nil {
+		return auth.Grant{}, err
+	}
+	if err := checkSelf(p, person); err != nil {
 		return auth.Grant{}, err
 	}
 	v, err := s.store.Village(ctx, person.VillageID)

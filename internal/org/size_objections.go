@@ -81,6 +81,13 @@ func (s *Service) AnswerSizeObjection(ctx context.Context, p auth.Principal, id 
 	if p.PersonID == o.ObjectorID || !(p.HoldsIn(auth.RoleSupervisor, place) || p.HoldsIn(auth.RoleTownshipAdmin, place)) {
 		return o, fmt.Errorf("answer size objection %d: %w", id, fault.ErrForbidden)
 	}
+	sz, err := s.store.SizeNotice(ctx, o.SizeID)
+	if err != nil {
+		return o, err
+	}
+	if p.HouseholdID != 0 && sz.HouseholdID == p.HouseholdID {
+		return o, fmt.Errorf("answer the objection to one's own household's size: %w", auth.ErrSelfAct)
+	}
 	answer, err := text.CleanLines("answer", in.Answer, 1, 255)
 	if err != nil {
 		return o, err
