@@ -517,15 +517,7 @@ func free(members []org.Person, e Entry) int {
 
 // allConflicted reports whether no member of a committee may decide e: each is of its household
 // or registered it (an empty committee decides nothing either).
-func allConflicted(committee []org.Person, e Entry) bool {
-	for _, m := range committee {
-		own := e.HouseholdID != nil && m.HouseholdID != nil && *m.HouseholdID == *e.HouseholdID
-		if !own && m.ID != e.RegisteredBy {
-			return false
-		}
-	}
-	return true
-}
+func allConflicted(committee []org.Person, e Entry) bool { return free(committee, e) == 0 }
 
 // Ballot is a party member's vote: for, against or abstain.
 type Ballot struct {
@@ -688,17 +680,11 @@ func (s *Service) lines(ctx context.Context, villageID int64, es []Entry, mask b
 		}
 	}
 	households := map[int64]org.Household{}
-	for after := int64(0); ; {
-		hs, err := s.people.Households(ctx, villageID, after, 500)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range hs {
-			households[h.ID], after = h, h.ID
-		}
-		if len(hs) < 500 {
-			break
-		}
+	if err := s.eachHousehold(ctx, villageID, func(h org.Household) error {
+		households[h.ID] = h
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	for _, e := range es {
 		line := NoticeLine{Entry: e}
@@ -1015,7 +1001,6 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 	if !p.CanManageVillage(pl) {
 		return BaseRun{}, fmt.Errorf("base points of village %d: %w", villageID, fault.ErrForbidden)
 	}
-	china := time.FixedZone("CST", 8*3600)
 	month, err := text.Month("period", in.Period, china)
 	if err != nil {
 		return BaseRun{}, err
@@ -1051,47 +1036,56 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 	if err != nil {
 		return run, err
 	}
+	err = s.eachHousehold(ctx, villageID, func(h org.Household) error {
+		size, ok := sizes[h.ID]
+		if !ok {
+			run.UnderNotice++ // a new household counts from the month after its notice
+			return nil
+		}
+		acct, err := s.accounts.AccountOf(ctx, villageID, ledger.Household, h.ID)
+		if err != nil {
+			return err
+		}
+		for _, it := range base {
+			e := Entry{VillageID: villageID, RuleItemID: it.ID, HouseholdID: &h.ID, AccountID: acct.ID, Points: it.Points * int64(size),
+				Period: meeting, Reason: fmt.Sprintf("%s %s（%d口人）", period, it.Name, size), Source: "base", BaseFor: &baseFor,
+				Status: Registered, RegisteredBy: p.PersonID}
+			_, err := s.store.Register(ctx, e, it)
+			switch {
+			case errors.Is(err, ErrBaseRegistered):
+				run.AlreadyRegistered++
+			case err != nil:
+				return err
+			default:
+				run.Registered++
+			}
+		}
+		return nil
+	})
+	return run, err
+}
+
+// eachHousehold calls fn for every household of a village, a page at a time.
+func (s *Service) eachHousehold(ctx context.Context, villageID int64, fn func(org.Household) error) error {
 	for after := int64(0); ; {
 		hs, err := s.people.Households(ctx, villageID, after, 500)
 		if err != nil {
-			return run, err
+			return err
 		}
 		for _, h := range hs {
+			if err := fn(h); err != nil {
+				return err
+			}
 			after = h.ID
-			size, ok := sizes[h.ID]
-			if !ok {
-				run.UnderNotice++ // a new household counts from the month after its notice
-				continue
-			}
-			h.Size = size
-			acct, err := s.accounts.AccountOf(ctx, villageID, ledger.Household, h.ID)
-			if err != nil {
-				return run, err
-			}
-			for _, it := range base {
-				e := Entry{VillageID: villageID, RuleItemID: it.ID, HouseholdID: &h.ID, AccountID: acct.ID, Points: it.Points * int64(h.Size),
-					Period: meeting, Reason: fmt.Sprintf("%s %s（%d口人）", period, it.Name, h.Size), Source: "base", BaseFor: &baseFor,
-					Status: Registered, RegisteredBy: p.PersonID}
-				_, err := s.store.Register(ctx, e, it)
-				switch {
-				case errors.Is(err, ErrBaseRegistered):
-					run.AlreadyRegistered++
-				case err != nil:
-					return run, err
-				default:
-					run.Registered++
-				}
-			}
 		}
 		if len(hs) < 500 {
-			return run, nil
+			return nil
 		}
 	}
 }
 
 // CheckBasePeriod refuses base points for a month other than the current or the previous one.
 func CheckBasePeriod(month, now time.Time) error {
-	china := time.FixedZone("CST", 8*3600)
 	local := now.In(china)
 	current := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, china)
 	if !month.Equal(current) && !month.Equal(current.AddDate(0, -1, 0)) {

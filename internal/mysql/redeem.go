@@ -65,7 +65,7 @@ func (s *VoucherStore) Redeem(ctx context.Context, r voucher.RedeemRequest, idem
 		if err != nil {
 			return err
 		}
-		if err := s.checkLimitsAtCounter(ctx, tx, v.AccountID, v.ID, v.Items, r.Now); err != nil {
+		if err := s.checkLimitsAtCounter(ctx, tx, v.AccountID, nil, v.ID, v.Items, r.Now); err != nil {
 			return err
 		}
 		out = voucher.Redemption{VillageID: v.VillageID, ShopID: v.ShopID, AccountID: v.AccountID, Kind: voucher.ByVoucher,
@@ -123,7 +123,9 @@ func whyNotRedeemable(ctx context.Context, tx sqlx.QueryerContext, id int64, r v
 
 // checkLimitsAtCounter applies the goods' monthly limits per household with what the household
 // already took or holds in other vouchers this month. The account row is locked by then.
-func (s *VoucherStore) checkLimitsAtCounter(ctx context.Context, tx *sqlx.Tx, accountID, voucherID int64, items []voucher.Item, now time.Time) error {
+// accounts are the household's accounts when the caller has them already (nil: looked up, and the
+// household's row locked, only when a goods item has a limit).
+func (s *VoucherStore) checkLimitsAtCounter(ctx context.Context, tx *sqlx.Tx, accountID int64, accounts []int64, voucherID int64, items []voucher.Item, now time.Time) error {
 	ids := make([]int64, len(items))
 	for i, it := range items {
 		ids[i] = it.GoodsID
@@ -133,7 +135,13 @@ func (s *VoucherStore) checkLimitsAtCounter(ctx context.Context, tx *sqlx.Tx, ac
 	if err := tx.SelectContext(ctx, &goods, q, args...); err != nil || len(goods) == 0 {
 		return err
 	}
-	taken, err := takenThisMonth(ctx, tx, accountID, now, voucherID)
+	if accounts == nil {
+		var err error
+		if accounts, err = householdAccounts(ctx, tx, accountID); err != nil {
+			return err
+		}
+	}
+	taken, err := takenThisMonth(ctx, tx, accounts, now, voucherID)
 	if err != nil {
 		return err
 	}
@@ -142,12 +150,8 @@ func (s *VoucherStore) checkLimitsAtCounter(ctx context.Context, tx *sqlx.Tx, ac
 
 // checkCeilings applies the village's member-code ceilings to a checkout of points, with what the
 // household took by member code today. The account row is locked; the household's is locked here.
-func checkCeilings(ctx context.Context, tx *sqlx.Tx, villageID, accountID, points int64, now time.Time) error {
+func checkCeilings(ctx context.Context, tx *sqlx.Tx, villageID int64, accounts []int64, points int64, now time.Time) error {
 	c, err := ceilingsInForce(ctx, tx, villageID)
-	if err != nil {
-		return err
-	}
-	accounts, err := householdAccounts(ctx, tx, accountID)
 	if err != nil {
 		return err
 	}
@@ -240,10 +244,15 @@ func (s *VoucherStore) Checkout(ctx context.Context, r voucher.CheckoutRequest, 
 		if err != nil {
 			return err
 		}
-		if err := s.checkLimitsAtCounter(ctx, tx, r.Code.AccountID, 0, items, r.Now); err != nil {
+		// The household's accounts (and its row lock) serve both the monthly limits and the ceilings.
+		accounts, err := householdAccounts(ctx, tx, r.Code.AccountID)
+		if err != nil {
 			return err
 		}
-		if err := checkCeilings(ctx, tx, acct.VillageID, r.Code.AccountID, points, r.Now); err != nil {
+		if err := s.checkLimitsAtCounter(ctx, tx, r.Code.AccountID, accounts, 0, items, r.Now); err != nil {
+			return err
+		}
+		if err := checkCeilings(ctx, tx, acct.VillageID, accounts, points, r.Now); err != nil {
 			return err
 		}
 		out = voucher.Redemption{VillageID: acct.VillageID, ShopID: r.ShopID, AccountID: r.Code.AccountID, Kind: voucher.ByMemberCode,

@@ -68,11 +68,7 @@ func householdAccounts(ctx context.Context, tx *sqlx.Tx, accountID int64) ([]int
 // the voucher being redeemed (0: none). Call it after locking the account row, in a READ
 // COMMITTED transaction; it locks the household's row, so that two orders of one household are
 // counted one after the other.
-func takenThisMonth(ctx context.Context, tx *sqlx.Tx, accountID int64, now time.Time, redeeming int64) (map[int64]int64, error) {
-	accounts, err := householdAccounts(ctx, tx, accountID)
-	if err != nil {
-		return nil, err
-	}
+func takenThisMonth(ctx context.Context, tx *sqlx.Tx, accounts []int64, now time.Time, redeeming int64) (map[int64]int64, error) {
 	q := `SELECT ri.goods_id, SUM(ri.quantity) FROM redemption_items ri JOIN redemptions r ON r.id = ri.redemption_id
 		WHERE r.account_id IN (?) AND r.created_at >= ? AND r.reversed_at IS NULL GROUP BY ri.goods_id`
 	q += ` UNION ALL SELECT vi.goods_id, SUM(vi.quantity) FROM voucher_items vi JOIN vouchers v ON v.id = vi.voucher_id
@@ -141,7 +137,11 @@ func (s *VoucherStore) Issue(ctx context.Context, r voucher.IssueRequest, idem l
 			return err
 		}
 		if hasLimits(goods) {
-			taken, err := takenThisMonth(ctx, tx, r.AccountID, r.Now, 0)
+			accounts, err := householdAccounts(ctx, tx, r.AccountID)
+			if err != nil {
+				return err
+			}
+			taken, err := takenThisMonth(ctx, tx, accounts, r.Now, 0)
 			if err != nil {
 				return err
 			}
