@@ -85,7 +85,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	}
 	a.Auth = auth.NewService(mysql.NewAuthStore(db), redis.NewSessions(a.Redis), redis.NewLockout(a.Redis), authCfg)
 	a.Org = org.NewService(a.OrgStore)
-	a.Ledger = ledger.NewService(a.LedgerStore, a.OrgStore)
+	a.Ledger = ledger.NewService(ledger.Deps{Store: a.LedgerStore, Places: a.OrgStore, InTx: db.LedgerTx()})
 	a.Audit = audit.NewService(a.AuditStore, a.OrgStore, sealer)
 	a.CatalogStore = mysql.NewCatalogStore(db)
 	a.CatalogCache = redis.NewCatalogCache(a.CatalogStore, a.Redis, time.Minute, log)
@@ -99,9 +99,9 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 		Sizes: a.OrgStore.SizeNotices})
 	a.Exports = export.NewService(mysql.NewExportStore(db), a.OrgStore, a.OrgStore)
 	a.Alerts = alert.NewService(mysql.NewAlertStore(db), redis.NewCounters(a.Redis), a.OrgStore, log, a.Now)
-	a.VoucherStore = mysql.NewVoucherStore(db, a.LedgerStore, a.CatalogStore)
+	a.VoucherStore = mysql.NewVoucherStore(db)
 	a.Vouchers = voucher.NewService(voucher.Deps{
-		Store: a.VoucherStore, Ceilings: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
+		Store: a.VoucherStore, InTx: db.VoucherTx(), Ceilings: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
 		Codes: voucher.NewCodes(cfg.Secret), Invalidate: a.CatalogCache.Invalidate, Observer: newCounterMetrics(a.Registry),
 		Throttle: redis.NewLimiter(a.Redis), Misses: redis.NewLockout(a.Redis), ShortCodes: opt.ShortCodes,
 		Log: log, Now: a.Now,

@@ -70,3 +70,11 @@ func (g *Goods) Reprice(approved *Standard, points, priceFen int64) {
 		g.OnShelf = false
 	}
 }
+
+// StockTx takes goods off the shelf and puts them back inside a transaction of another workflow
+// (a redemption, a reversal), so that the stock moves with the points or not at all.
+type StockTx interface {
+	// MoveStock changes a goods item's stock by a conditional update and records the movement.
+	// ErrOutOfStock when it would go below zero, ErrGoodsNotFound.
+	MoveStock(ctx context.Context, m Movement) (Movement, error)
+}

@@ -8,9 +8,9 @@ import (
 
 	"pointsmarket/internal/app"
 	"pointsmarket/internal/dbtest"
-	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/redis"
 	"pointsmarket/internal/voucher"
+	"pointsmarket/internal/write"
 )
 
 // TestExpiredLockCannotCaptureAgain pauses a lock holder until its lock expires (a GC pause, a
@@ -28,8 +28,8 @@ func TestExpiredLockCannotCaptureAgain(t *testing.T) {
 		return num(e.order(villager, shop, e.goodsNamed(shop, "肥皂"), 1).body["id"])
 	}
 	redeem := func(id int64, fence int64) error {
-		_, err := e.app.VoucherStore.Redeem(ctx, voucher.RedeemRequest{VoucherID: id, ShopID: shop, By: keeper,
-			Fence: voucher.Fence(fence), Now: time.Now()}, ledger.Idempotency{})
+		_, err := e.app.Vouchers.CaptureVoucher(ctx, voucher.RedeemRequest{VoucherID: id, ShopID: shop, By: keeper,
+			Fence: voucher.Fence(fence), Now: time.Now()}, write.Key{})
 		return err
 	}
 

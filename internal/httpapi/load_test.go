@@ -22,6 +22,7 @@ import (
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/voucher"
+	"pointsmarket/internal/write"
 )
 
 // BenchmarkCounterLoad is the load generator: it issues b.N vouchers (not timed), then redeems
@@ -116,9 +117,9 @@ func BenchmarkCounterLoad(b *testing.B) {
 			go func() {
 				defer wg.Done()
 				for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
-					vc, err := a.VoucherStore.Issue(dbtest.SystemCtx(), voucher.IssueRequest{AccountID: accounts[i%int64(len(accounts))],
+					vc, err := a.Vouchers.IssueVoucher(dbtest.SystemCtx(), voucher.IssueRequest{AccountID: accounts[i%int64(len(accounts))],
 						HolderID: holder, ShopID: shop, Lines: []voucher.Line{{GoodsID: goods[i%int64(len(goods))], Quantity: 1}},
-						Nonce: voucher.NewNonce(), Now: time.Now()}, ledger.Idempotency{})
+						Nonce: voucher.NewNonce(), Now: time.Now()}, write.Key{})
 					if err != nil {
 						b.Error(err)
 						return
@@ -169,7 +170,7 @@ func BenchmarkCounterLoad(b *testing.B) {
 	})
 	b.StopTimer()
 	storeTook, _ := run(func(i int) error {
-		_, err := a.VoucherStore.Redeem(dbtest.SystemCtx(), voucher.RedeemRequest{VoucherID: rawIDs[i], ShopID: shop, By: keeperID, Now: time.Now()}, ledger.Idempotency{})
+		_, err := a.Vouchers.CaptureVoucher(dbtest.SystemCtx(), voucher.RedeemRequest{VoucherID: rawIDs[i], ShopID: shop, By: keeperID, Now: time.Now()}, write.Key{})
 		return err
 	})
 	slices.Sort(lat)

@@ -10,8 +10,7 @@
 package ledger
 
 import (
-	"crypto/sha256"
-	"encoding/json"
+	"errors"
 	"time"
 
 	"pointsmarket/internal/fault"
@@ -155,15 +154,10 @@ var (
 	ErrTransferNotFound   = fault.New(fault.NotFound, "transfer_not_found", "no such transfer")
 	ErrAlreadyReversed    = fault.New(fault.Conflict, "already_reversed", "该笔已冲正 / the transfer was already reversed")
 	ErrCrossVillage       = fault.New(fault.Unprocessable, "cross_village_transfer", "积分不能跨村转移 / points cannot move between villages")
+	// ErrReversalOfReversal: a reversal is not itself reversed; a new transfer says what happened.
+	ErrReversalOfReversal = fault.New(fault.Unprocessable, "invalid_input", "a reversal is not reversed; record a new transfer instead")
+	// ErrHoldOnSystemAccount: points are held only where a villager spends them.
+	ErrHoldOnSystemAccount = fault.New(fault.Unprocessable, "invalid_input", "points are held only on household and representative accounts")
+	// ErrHeldShort is a broken invariant: an account holds fewer points than its pending hold.
+	ErrHeldShort = errors.New("the account holds fewer points than its pending hold")
 )
-
-// Fingerprint hashes an operation name and its request, for idempotency keys: the same key with a
-// different request is a conflict, not a replay.
-func Fingerprint(op string, req any) []byte {
-	b, _ := json.Marshal(struct {
-		Op  string
-		Req any
-	}{op, req}) // plain structs of numbers and strings always marshal
-	sum := sha256.Sum256(b)
-	return sum[:]
-}

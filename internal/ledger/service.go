@@ -6,42 +6,19 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/write"
 )
 
-// Idempotency identifies a repeatable write: the caller's key and the hash of its request.
-// An empty Key means the write is not repeatable. Keys belong to the person writing, unless Scope
-// names another owner (a village's base points are issued once, whoever issues them).
-type Idempotency struct {
-	Key   string
-	Hash  []byte
-	Scope string
-}
-
-// Store keeps accounts, transfers and holds. Each write runs in one transaction together with its
-// idempotency record and its audit entry; a repeat with the same key and hash returns the first
-// result, the same key with another hash returns fault.ErrIdempotency.
+// Store reads accounts and histories; writes go through Tx, in the workflows of this package.
 type Store interface {
-	// Transfer moves points. Returns ErrInsufficientPoints when the debit account's available points
-	// do not cover the amount (unless allowNegative), ErrAccountNotFound, ErrCrossVillage.
-	Transfer(ctx context.Context, req TransferRequest, idem Idempotency) (Transfer, error)
-	// Hold reserves points. Returns ErrInsufficientPoints, ErrAccountNotFound, ErrCrossVillage.
-	Hold(ctx context.Context, req HoldRequest, idem Idempotency) (Hold, error)
-	// Capture turns a pending hold into a transfer. Returns ErrHoldNotPending, ErrHoldNotFound.
-	Capture(ctx context.Context, holdID int64, idem Idempotency) (Transfer, error)
-	// Release lets a pending hold go. Returns ErrHoldNotPending, ErrHoldNotFound.
-	Release(ctx context.Context, holdID int64, idem Idempotency) (Hold, error)
-	// Reverse undoes a transfer with a new one in the other direction. Returns ErrAlreadyReversed,
-	// ErrTransferNotFound, ErrInsufficientPoints (points already spent).
-	Reverse(ctx context.Context, transferID int64, reason string, idem Idempotency) (Transfer, error)
 	Account(ctx context.Context, id int64) (Account, error)
 	// AccountOf returns the account of an owner, or ErrAccountNotFound.
 	AccountOf(ctx context.Context, villageID int64, kind AccountKind, ownerID int64) (Account, error)
 	// History returns an account's transfers, newest first, with ids below beforeID (0: from the newest).
 	History(ctx context.Context, accountID, beforeID int64, limit int) ([]HistoryLine, error)
-	// Verify checks every ledger invariant and returns what it found.
-	Verify(ctx context.Context) (Report, error)
 }
 
 // Report is what a ledger verification found.
@@ -97,94 +74,68 @@ func checkReason(reason string) error {
 	return nil
 }
 
-// CheckKey returns an error for an Idempotency-Key longer than 128 characters.
-func CheckKey(key string) error { return checkKey(key) }
-
-func checkKey(key string) error {
-	if len(key) > 128 {
-		return fault.Invalidf("Idempotency-Key is longer than 128 characters")
-	}
-	return nil
+// Deps are what the Service needs.
+type Deps struct {
+	Store  Store
+	Places auth.Places
+	InTx   write.InTx[Tx]
 }
 
-// Service validates ledger writes and applies the read access policy.
-type Service struct {
-	store  Store
-	places auth.Places
-}
+// Service validates ledger writes, runs them in one transaction each and applies the read access
+// policy.
+type Service struct{ Deps }
 
-// NewService returns a Service over store; places resolves accounts' villages.
-func NewService(store Store, places auth.Places) *Service {
-	return &Service{store: store, places: places}
-}
+// NewService returns a Service.
+func NewService(d Deps) *Service { return &Service{d} }
 
-// Transfer moves points; see Store.Transfer for the errors. key may be empty.
+// Transfer moves points; key may be empty. ErrInsufficientPoints when the debit account's
+// available points do not cover the amount (unless AllowNegative), ErrAccountNotFound,
+// ErrCrossVillage, fault.ErrIdempotency.
 func (s *Service) Transfer(ctx context.Context, req TransferRequest, key string) (Transfer, error) {
+	if err := write.CheckKey(key); err != nil {
+		return Transfer{}, err
+	}
+	return s.transfer(ctx, req, write.NewKey(key, "transfer", req))
+}
+
+// TransferOnce moves points at most once for (scope, key), whoever asks.
+func (s *Service) TransferOnce(ctx context.Context, req TransferRequest, scope, key string) (Transfer, error) {
+	if key == "" || scope == "" || len(scope) > 64 {
+		return Transfer{}, fault.Invalidf("a scope and a key are required")
+	}
+	k := write.NewKey(key, "transfer", req)
+	k.Scope = scope
+	return s.transfer(ctx, req, k)
+}
+
+func (s *Service) transfer(ctx context.Context, req TransferRequest, k write.Key) (Transfer, error) {
 	if err := checkMovement(req.DebitAccountID, req.CreditAccountID, req.Amount, req.Kind, req.Reason); err != nil {
 		return Transfer{}, err
 	}
 	if req.AllowNegative && req.Kind != Penalty {
 		return Transfer{}, fault.Invalidf("only a penalty may take a balance below zero")
 	}
-	if err := checkKey(key); err != nil {
-		return Transfer{}, err
+	t, err := write.Run(ctx, s.InTx, k, func(tx Tx, id int64) (Transfer, error) { return tx.TransferByID(ctx, id) },
+		func(tx Tx) (write.Done[Transfer], error) {
+			t, err := Move(ctx, tx, Movement{DebitAccountID: req.DebitAccountID, CreditAccountID: req.CreditAccountID,
+				Amount: req.Amount, Kind: req.Kind, Earning: req.Kind.Earning(), Reason: req.Reason, RefType: req.RefType,
+				RefID: req.RefID, AllowNegative: req.AllowNegative})
+			if err != nil {
+				return write.Done[Transfer]{}, err
+			}
+			place, err := tx.VillagePlace(ctx, t.VillageID)
+			return write.Done[Transfer]{Value: t, ID: t.ID, Events: []audit.Event{TransferEvent(t, place)}}, err
+		})
+	if err != nil {
+		return Transfer{}, fmt.Errorf("transfer %d→%d: %w", req.DebitAccountID, req.CreditAccountID, err)
 	}
-	return s.store.Transfer(ctx, req, Idempotency{Key: key, Hash: Fingerprint("transfer", req)})
-}
-
-// TransferOnce moves points at most once for (scope, key), whoever asks.
-func (s *Service) TransferOnce(ctx context.Context, req TransferRequest, scope, key string) (Transfer, error) {
-	if err := checkMovement(req.DebitAccountID, req.CreditAccountID, req.Amount, req.Kind, req.Reason); err != nil {
-		return Transfer{}, err
-	}
-	if key == "" || scope == "" || len(scope) > 64 {
-		return Transfer{}, fault.Invalidf("a scope and a key are required")
-	}
-	return s.store.Transfer(ctx, req, Idempotency{Key: key, Hash: Fingerprint("transfer", req), Scope: scope})
-}
-
-// Hold reserves points; see Store.Hold.
-func (s *Service) Hold(ctx context.Context, req HoldRequest, key string) (Hold, error) {
-	if err := checkMovement(req.DebitAccountID, req.CreditAccountID, req.Amount, req.Kind, req.Reason); err != nil {
-		return Hold{}, err
-	}
-	if err := checkKey(key); err != nil {
-		return Hold{}, err
-	}
-	return s.store.Hold(ctx, req, Idempotency{Key: key, Hash: Fingerprint("hold", req)})
-}
-
-// Capture turns a pending hold into a transfer; see Store.Capture.
-func (s *Service) Capture(ctx context.Context, holdID int64, key string) (Transfer, error) {
-	if err := checkKey(key); err != nil {
-		return Transfer{}, err
-	}
-	return s.store.Capture(ctx, holdID, Idempotency{Key: key, Hash: Fingerprint("capture", holdID)})
-}
-
-// Release lets a pending hold go; see Store.Release.
-func (s *Service) Release(ctx context.Context, holdID int64, key string) (Hold, error) {
-	if err := checkKey(key); err != nil {
-		return Hold{}, err
-	}
-	return s.store.Release(ctx, holdID, Idempotency{Key: key, Hash: Fingerprint("release", holdID)})
-}
-
-// Reverse undoes a transfer; see Store.Reverse.
-func (s *Service) Reverse(ctx context.Context, transferID int64, reason, key string) (Transfer, error) {
-	if err := checkReason(reason); err != nil {
-		return Transfer{}, err
-	}
-	if err := checkKey(key); err != nil {
-		return Transfer{}, err
-	}
-	return s.store.Reverse(ctx, transferID, reason, Idempotency{Key: key, Hash: Fingerprint("reverse", []any{transferID, reason})})
+	return t, nil
 }
 
 // Account returns an account p may read: their household's, their own representative account,
 // or any account of a village p may read.
 func (s *Service) Account(ctx context.Context, p auth.Principal, id int64) (Account, error) {
-	a, err := s.store.Account(ctx, id)
+	a, err := s.Store.Account(ctx, id)
 	if err != nil {
 		return Account{}, err
 	}
@@ -201,7 +152,7 @@ func (s *Service) authorize(ctx context.Context, p auth.Principal, a Account) er
 	case a.Kind == Representative && a.OwnerID == p.PersonID:
 		return nil
 	}
-	place, err := s.places.VillagePlace(ctx, a.VillageID)
+	place, err := s.Places.VillagePlace(ctx, a.VillageID)
 	if err != nil {
 		return err
 	}
@@ -222,21 +173,21 @@ func (s *Service) History(ctx context.Context, p auth.Principal, accountID, befo
 	if limit <= 0 || limit > MaxPage {
 		limit = 50
 	}
-	return s.store.History(ctx, accountID, beforeID, limit)
+	return s.Store.History(ctx, accountID, beforeID, limit)
 }
 
 // AccountsOf returns the principal's own accounts: the household's, then the representative one.
 func (s *Service) AccountsOf(ctx context.Context, p auth.Principal) ([]Account, error) {
 	var out []Account
 	if p.HouseholdID != 0 {
-		a, err := s.store.AccountOf(ctx, p.Home.VillageID, Household, p.HouseholdID)
+		a, err := s.Store.AccountOf(ctx, p.Home.VillageID, Household, p.HouseholdID)
 		if err != nil {
 			return nil, fmt.Errorf("household account: %w", err)
 		}
 		out = append(out, a)
 	}
 	if p.HoldsIn(auth.RoleRepresentative, p.Home) {
-		a, err := s.store.AccountOf(ctx, p.Home.VillageID, Representative, p.PersonID)
+		a, err := s.Store.AccountOf(ctx, p.Home.VillageID, Representative, p.PersonID)
 		if err != nil {
 			return nil, fmt.Errorf("representative account: %w", err)
 		}
@@ -244,6 +195,3 @@ func (s *Service) AccountsOf(ctx context.Context, p auth.Principal) ([]Account, 
 	}
 	return out, nil
 }
-
-// Verify checks the ledger's invariants.
-func (s *Service) Verify(ctx context.Context) (Report, error) { return s.store.Verify(ctx) }

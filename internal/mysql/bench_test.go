@@ -104,12 +104,12 @@ func BenchmarkLedgerHoldCapture(b *testing.B) {
 		b.Run(fmt.Sprintf("service/c%d", conc), func(b *testing.B) {
 			parallel(b, conc, "holds+captures/s", func(w int, i int64) error {
 				n := benchSeq.Add(1)
-				h, err := e.a.Ledger.Hold(ctx, ledger.HoldRequest{DebitAccountID: e.v.Accounts[w], CreditAccountID: e.v.Redemption,
+				h, err := ops(e.a).Hold(ctx, ledger.HoldRequest{DebitAccountID: e.v.Accounts[w], CreditAccountID: e.v.Redemption,
 					Amount: 1, Kind: ledger.Redeem, Reason: "压测兑换券"}, fmt.Sprintf("bench-h-%d", n))
 				if err != nil {
 					return err
 				}
-				_, err = e.a.Ledger.Capture(ctx, h.ID, fmt.Sprintf("bench-c-%d", n))
+				_, err = ops(e.a).Capture(ctx, h.ID, fmt.Sprintf("bench-c-%d", n))
 				return err
 			})
 		})

@@ -16,6 +16,9 @@ const ceilingColumns = `id, village_id, per_checkout, per_day, status, note, pro
 // Ceilings implements voucher.CeilingStore.
 func (s *VoucherStore) Ceilings(ctx context.Context, villageID int64) (voucher.Ceilings, error) {
 	c, err := ceilingsInForce(ctx, s.db, villageID)
+	if errors.Is(err, voucher.ErrCeilingNotFound) {
+		return voucher.DefaultCeilings(villageID), nil
+	}
 	return c, wrap(err, "ceilings of village %d", villageID)
 }
 
@@ -23,9 +26,6 @@ func ceilingsInForce(ctx context.Context, q sqlx.QueryerContext, villageID int64
 	var c voucher.Ceilings
 	err := getRow(ctx, q, &c, voucher.ErrCeilingNotFound, `SELECT `+ceilingColumns+` FROM checkout_ceilings
 		WHERE village_id = ? AND status = 'approved' ORDER BY id DESC LIMIT 1`, villageID)
-	if errors.Is(err, voucher.ErrCeilingNotFound) {
-		return voucher.DefaultCeilings(villageID), nil
-	}
 	return c, err
 }
 
@@ -82,17 +82,4 @@ func (s *VoucherStore) DecideCeilings(ctx context.Context, id int64, approve boo
 		return []audit.Event{{Place: place, Action: "ceilings.decide", ObjectType: "checkout_ceilings", ObjectID: id, Before: before, After: c}}, err
 	})
 	return c, wrap(err, "decide ceilings %d", id)
-}
-
-// memberCodeToday sums what the household of an account took by member code today (China day),
-// reversals excluded. Call it after takenThisMonth or householdAccounts locked the household.
-func memberCodeToday(ctx context.Context, tx *sqlx.Tx, accounts []int64, now time.Time) (int64, error) {
-	q, args, err := sqlx.In(`SELECT COALESCE(SUM(points), 0) FROM redemptions WHERE account_id IN (?) AND kind = 'member_code'
-		AND created_at >= ? AND reversed_at IS NULL`, accounts, voucher.DayStart(now))
-	if err != nil {
-		return 0, err
-	}
-	var total int64
-	err = tx.GetContext(ctx, &total, q, args...)
-	return total, err
 }

@@ -28,6 +28,7 @@ func (s *LedgerStore) Verify(ctx context.Context) (ledger.Report, error) {
 		{"transfers", checkTransfers},
 		{"holds", checkHolds},
 		{"idempotency keys", checkIdempotency},
+		{"vouchers and redemptions", checkLinks},
 		{"transfers against audit", checkTransfersAudited},
 		{"entries against audit", checkEntriesAudited},
 		{"redemption items against audit", checkRedemptionItemsAudited},
@@ -175,6 +176,25 @@ func checkHolds(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
 	return eachProblem(ctx, tx, q, func(id int64, problem string) {
 		breach(r, "hold %d: %s", id, problem)
 	})
+}
+
+// checkLinks: every voucher names its hold and every redemption its transfer, and each is the one
+// that names it back. Both are filled in after the row in its own transaction (so that the hold
+// and the transfer are written once, complete): a committed row without them is a breach.
+func checkLinks(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	const vq = `SELECT v.id, CASE WHEN v.hold_id IS NULL THEN 'has no hold'
+			WHEN h.ref_type <> 'voucher' OR h.ref_id <> v.id OR h.amount <> v.points THEN 'its hold is for something else'
+			ELSE NULL END AS problem
+		FROM vouchers v LEFT JOIN holds h ON h.id = v.hold_id HAVING problem IS NOT NULL`
+	if err := eachProblem(ctx, tx, vq, func(id int64, problem string) { breach(r, "voucher %d: %s", id, problem) }); err != nil {
+		return err
+	}
+	const rq = `SELECT x.id, CASE WHEN x.transfer_id IS NULL THEN 'has no transfer'
+			WHEN t.amount <> x.points OR t.debit_account_id <> x.account_id THEN 'its transfer differs from it'
+			WHEN x.kind = 'member_code' AND (t.ref_type NOT IN ('redemption', 'member_code') OR t.ref_id <> x.id) THEN 'its transfer is for something else'
+			ELSE NULL END AS problem
+		FROM redemptions x LEFT JOIN transfers t ON t.id = x.transfer_id HAVING problem IS NOT NULL`
+	return eachProblem(ctx, tx, rq, func(id int64, problem string) { breach(r, "redemption %d: %s", id, problem) })
 }
 
 // checkIdempotency: every claimed key recorded the result it guarded.

@@ -611,36 +611,27 @@ func (s *EarningStore) Post(ctx context.Context, id int64, now time.Time) (earni
 			LEFT JOIN review_meetings m ON m.id = ? WHERE i.id = ?`, e.MeetingID, e.RuleItemID); err != nil {
 			return err
 		}
-		var sys struct {
-			Issuance, Penalties int64
-			AllowNegative       bool `db:"allow_negative_penalty"`
-		}
+		var sys earning.VillageAccounts
 		if err := tx.GetContext(ctx, &sys, `SELECT
 			(SELECT id FROM accounts WHERE village_id = v.id AND kind = 'issuance' AND owner_id = 0) AS issuance,
 			(SELECT id FROM accounts WHERE village_id = v.id AND kind = 'penalties' AND owner_id = 0) AS penalties,
 			v.allow_negative_penalty FROM villages v WHERE v.id = ?`, e.VillageID); err != nil {
 			return err
 		}
-		reason := earning.TransferReason(item.Name, e.Reason, item.Month, e.ID)
-		m := movement{debitID: sys.Issuance, creditID: e.AccountID, amount: e.Points, kind: ledger.Earn, earning: true,
-			reason: reason, refType: "entry", refID: e.ID}
-		if item.Category == earning.Penalty {
-			m = movement{debitID: e.AccountID, creditID: sys.Penalties, amount: e.Points, kind: ledger.Penalty, earning: true,
-				reason: reason, refType: "entry", refID: e.ID, allowNegative: sys.AllowNegative}
-		}
+		var corrected *ledger.Transfer
 		if e.ReversesEntryID != nil {
-			// A correction takes back exactly what the corrected entry moved, once (the ledger's
-			// unique reverses_id), by a reversing transfer.
 			var orig ledger.Transfer
 			if err := getRow(ctx, tx, &orig, earning.ErrNotPosted, `SELECT `+transferColumns+` FROM transfers
 				WHERE id = (SELECT posted_transfer_id FROM point_entries WHERE id = ?)`, *e.ReversesEntryID); err != nil {
 				return err
 			}
-			m = movement{debitID: orig.CreditAccountID, creditID: orig.DebitAccountID, amount: orig.Amount, kind: ledger.Reversal,
-				earning: orig.Earning, reason: "更正：" + reason, refType: "entry", refID: e.ID, reversesID: &orig.ID,
-				allowNegative: item.Category != earning.Penalty && sys.AllowNegative}
+			corrected = &orig
 		}
-		t, err := s.ledger.move(ctx, tx, m)
+		m, err := earning.Posting(e, item.Category, earning.TransferReason(item.Name, e.Reason, item.Month, e.ID), sys, corrected)
+		if err != nil {
+			return err
+		}
+		t, err := ledger.Move(ctx, &Tx{tx: tx, db: s.db}, m)
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,7 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/fault"
-	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/write"
 )
 
 // idemScope keeps one person's keys apart from another's: a key is only meaningful to its sender.
@@ -22,7 +22,7 @@ func idemScope(ctx context.Context) string {
 	return "p:" + strconv.FormatInt(a.PersonID, 10)
 }
 
-func keyScope(ctx context.Context, idem ledger.Idempotency) string {
+func keyScope(ctx context.Context, idem write.Key) string {
 	if idem.Scope != "" {
 		return idem.Scope
 	}
@@ -33,7 +33,7 @@ func keyScope(ctx context.Context, idem ledger.Idempotency) string {
 // used it returns the first result's id and replay=true, or fault.ErrIdempotency when the request
 // differs. A concurrent first use of the same key makes this INSERT wait until that transaction
 // ends, so exactly one of them does the work.
-func claimKey(ctx context.Context, tx *sqlx.Tx, now any, idem ledger.Idempotency) (resultID int64, replay bool, err error) {
+func claimKey(ctx context.Context, tx *sqlx.Tx, now any, idem write.Key) (resultID int64, replay bool, err error) {
 	if idem.Key == "" {
 		return 0, false, nil
 	}
@@ -61,7 +61,7 @@ func claimKey(ctx context.Context, tx *sqlx.Tx, now any, idem ledger.Idempotency
 }
 
 // settleKey records the result of the operation a key guarded.
-func settleKey(ctx context.Context, tx *sqlx.Tx, idem ledger.Idempotency, resultID int64) error {
+func settleKey(ctx context.Context, tx *sqlx.Tx, idem write.Key, resultID int64) error {
 	if idem.Key == "" {
 		return nil
 	}

@@ -108,15 +108,15 @@ func TestConcurrentHoldsAndTransfersNeverOverspend(t *testing.T) {
 				_, err := a.Ledger.Transfer(ctx, ledger.TransferRequest{DebitAccountID: acct, CreditAccountID: v.Redemption, Amount: 40, Kind: ledger.Redeem, Reason: "兑换"}, "")
 				count(t, err, &spent, &refused, 40)
 			case 1: // hold then capture
-				h, err := a.Ledger.Hold(ctx, ledger.HoldRequest{DebitAccountID: acct, CreditAccountID: v.Redemption, Amount: 40, Kind: ledger.Redeem, Reason: "兑换券"}, "")
+				h, err := ops(a).Hold(ctx, ledger.HoldRequest{DebitAccountID: acct, CreditAccountID: v.Redemption, Amount: 40, Kind: ledger.Redeem, Reason: "兑换券"}, "")
 				if count(t, err, nil, &refused, 0) {
-					_, err = a.Ledger.Capture(ctx, h.ID, "")
+					_, err = ops(a).Capture(ctx, h.ID, "")
 					count(t, err, &spent, &refused, 40)
 				}
 			case 2: // hold then release
-				h, err := a.Ledger.Hold(ctx, ledger.HoldRequest{DebitAccountID: acct, CreditAccountID: v.Redemption, Amount: 40, Kind: ledger.Redeem, Reason: "兑换券"}, "")
+				h, err := ops(a).Hold(ctx, ledger.HoldRequest{DebitAccountID: acct, CreditAccountID: v.Redemption, Amount: 40, Kind: ledger.Redeem, Reason: "兑换券"}, "")
 				if count(t, err, nil, &refused, 0) {
-					_, err = a.Ledger.Release(ctx, h.ID, "")
+					_, err = ops(a).Release(ctx, h.ID, "")
 					if err != nil {
 						t.Errorf("release: %v", err)
 					}
@@ -200,30 +200,30 @@ func TestHoldCaptureRelease(t *testing.T) {
 	ctx := dbtest.SystemCtx()
 	acct := v.Accounts[0]
 	v.Grant(t, a, acct, 100)
-	h, err := a.Ledger.Hold(ctx, ledger.HoldRequest{DebitAccountID: acct, CreditAccountID: v.Redemption, Amount: 60, Kind: ledger.Redeem, Reason: "兑换券"}, "hold-1")
+	h, err := ops(a).Hold(ctx, ledger.HoldRequest{DebitAccountID: acct, CreditAccountID: v.Redemption, Amount: 60, Kind: ledger.Redeem, Reason: "兑换券"}, "hold-1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if acc := account(t, a, acct); acc.Available() != 40 || acc.Held != 60 || acc.Balance() != 100 {
 		t.Fatalf("after hold: available %d held %d balance %d; want 40 60 100", acc.Available(), acc.Held, acc.Balance())
 	}
-	if _, err := a.Ledger.Hold(ctx, ledger.HoldRequest{DebitAccountID: acct, CreditAccountID: v.Redemption, Amount: 41, Kind: ledger.Redeem, Reason: "兑换券"}, ""); !errors.Is(err, ledger.ErrInsufficientPoints) {
+	if _, err := ops(a).Hold(ctx, ledger.HoldRequest{DebitAccountID: acct, CreditAccountID: v.Redemption, Amount: 41, Kind: ledger.Redeem, Reason: "兑换券"}, ""); !errors.Is(err, ledger.ErrInsufficientPoints) {
 		t.Fatalf("second hold beyond available: %v", err)
 	}
-	tr, err := a.Ledger.Capture(ctx, h.ID, "cap-1")
+	tr, err := ops(a).Capture(ctx, h.ID, "cap-1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tr.HoldID == nil || *tr.HoldID != h.ID || tr.Amount != 60 {
 		t.Fatalf("capture transfer = %+v", tr)
 	}
-	if again, err := a.Ledger.Capture(ctx, h.ID, "cap-1"); err != nil || again.ID != tr.ID {
+	if again, err := ops(a).Capture(ctx, h.ID, "cap-1"); err != nil || again.ID != tr.ID {
 		t.Fatalf("replayed capture = %v, %v; want transfer %d", again.ID, err, tr.ID)
 	}
-	if _, err := a.Ledger.Capture(ctx, h.ID, "cap-2"); !errors.Is(err, ledger.ErrHoldNotPending) {
+	if _, err := ops(a).Capture(ctx, h.ID, "cap-2"); !errors.Is(err, ledger.ErrHoldNotPending) {
 		t.Fatalf("second capture under a new key: %v, want hold_not_pending", err)
 	}
-	if _, err := a.Ledger.Release(ctx, h.ID, ""); !errors.Is(err, ledger.ErrHoldNotPending) {
+	if _, err := ops(a).Release(ctx, h.ID, ""); !errors.Is(err, ledger.ErrHoldNotPending) {
 		t.Fatalf("release after capture: %v", err)
 	}
 	if acc := account(t, a, acct); acc.Available() != 40 || acc.Held != 0 || acc.Balance() != 40 {
@@ -242,20 +242,20 @@ func TestReversal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Ledger.Reverse(ctx, award.ID, "登记错误", ""); !errors.Is(err, ledger.ErrInsufficientPoints) {
+	if _, err := ops(a).Reverse(ctx, award.ID, "登记错误", ""); !errors.Is(err, ledger.ErrInsufficientPoints) {
 		t.Fatalf("reversing an award already spent: %v, want insufficient_points", err)
 	}
-	back, err := a.Ledger.Reverse(ctx, spend.ID, "退货", "")
+	back, err := ops(a).Reverse(ctx, spend.ID, "退货", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if back.Kind != ledger.Reversal || back.ReversesID == nil || *back.ReversesID != spend.ID || back.Earning {
 		t.Fatalf("reversal = %+v", back)
 	}
-	if _, err := a.Ledger.Reverse(ctx, spend.ID, "再退", ""); !errors.Is(err, ledger.ErrAlreadyReversed) {
+	if _, err := ops(a).Reverse(ctx, spend.ID, "再退", ""); !errors.Is(err, ledger.ErrAlreadyReversed) {
 		t.Fatalf("second reversal: %v, want already_reversed", err)
 	}
-	if _, err := a.Ledger.Reverse(ctx, award.ID, "登记错误", ""); err != nil {
+	if _, err := ops(a).Reverse(ctx, award.ID, "登记错误", ""); err != nil {
 		t.Fatal(err)
 	}
 	acc := account(t, a, acct)
@@ -283,7 +283,7 @@ func TestPenaltyMayGoNegativeOnlyWhenAllowed(t *testing.T) {
 	if acc.Balance() != -20 || acc.Earned != -20 {
 		t.Fatalf("balance %d earned %d; want -20 -20 (a penalty reduces lifetime points)", acc.Balance(), acc.Earned)
 	}
-	if _, err := a.Ledger.Hold(ctx, ledger.HoldRequest{DebitAccountID: acct, CreditAccountID: v.Redemption, Amount: 1, Kind: ledger.Redeem, Reason: "兑换"}, ""); !errors.Is(err, ledger.ErrInsufficientPoints) {
+	if _, err := ops(a).Hold(ctx, ledger.HoldRequest{DebitAccountID: acct, CreditAccountID: v.Redemption, Amount: 1, Kind: ledger.Redeem, Reason: "兑换"}, ""); !errors.Is(err, ledger.ErrInsufficientPoints) {
 		t.Fatalf("hold on a negative balance: %v", err)
 	}
 	dbtest.MustVerify(t, a)

@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -14,7 +15,7 @@ import (
 func (s *CatalogStore) MoveStock(ctx context.Context, m catalog.Movement) (catalog.Goods, error) {
 	var g catalog.Goods
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
-		saved, err := s.moveStock(ctx, tx, m)
+		saved, err := moveStock(ctx, tx, s.db.now(), m)
 		if err != nil {
 			return nil, err
 		}
@@ -31,9 +32,9 @@ func (s *CatalogStore) MoveStock(ctx context.Context, m catalog.Movement) (catal
 // moveStock changes a goods item's stock inside tx by a conditional UPDATE — the row lock makes
 // the check and the change one step, so concurrent takers never drive it below zero — and records
 // the movement. Redemptions call it inside their own transaction. Returns catalog.ErrOutOfStock.
-func (s *CatalogStore) moveStock(ctx context.Context, tx *sqlx.Tx, m catalog.Movement) (catalog.Movement, error) {
+func moveStock(ctx context.Context, tx *sqlx.Tx, now time.Time, m catalog.Movement) (catalog.Movement, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE goods SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0`,
-		m.Delta, s.db.now(), m.GoodsID, m.Delta)
+		m.Delta, now, m.GoodsID, m.Delta)
 	if err != nil {
 		return m, err
 	}
@@ -44,7 +45,7 @@ func (s *CatalogStore) moveStock(ctx context.Context, tx *sqlx.Tx, m catalog.Mov
 		}
 		return m, catalog.ErrOutOfStock
 	}
-	m.CreatedAt = s.db.now()
+	m.CreatedAt = now
 	if m.CreatedBy == 0 {
 		m.CreatedBy = actorID(ctx)
 	}

@@ -3,44 +3,21 @@ package mysql
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
-	"pointsmarket/internal/audit"
-	"pointsmarket/internal/catalog"
-	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/voucher"
 )
 
-// VoucherStore implements voucher.Store on the ledger and catalog stores' in-transaction functions,
-// so that a redemption is one transaction over voucher, ledger, stock, redemption and audit.
+// VoucherStore implements voucher.Store: vouchers and redemptions as they are read. Their writes
+// run in a Tx (voucher_tx.go), as the voucher package's workflows.
 type VoucherStore struct {
-	db      *DB
-	ledger  *LedgerStore
-	catalog *CatalogStore
+	db *DB
 }
 
 // NewVoucherStore returns a VoucherStore.
-func NewVoucherStore(db *DB, ledger *LedgerStore, catalog *CatalogStore) *VoucherStore {
-	return &VoucherStore{db: db, ledger: ledger, catalog: catalog}
-}
-
-// priceInTx reads the goods of lines as they are in tx and prices them.
-func priceInTx(ctx context.Context, tx *sqlx.Tx, shopID int64, lines []voucher.Line) ([]voucher.Item, int64, int64, []catalog.Goods, error) {
-	ids := make([]int64, len(lines))
-	for i, l := range lines {
-		ids[i] = l.GoodsID
-	}
-	q, args, _ := sqlx.In(`SELECT `+goodsColumns+` FROM goods WHERE id IN (?)`, ids)
-	var goods []catalog.Goods
-	if err := tx.SelectContext(ctx, &goods, q, args...); err != nil {
-		return nil, 0, 0, nil, err
-	}
-	items, points, fen, err := voucher.Price(shopID, lines, goods)
-	return items, points, fen, goods, err
-}
+func NewVoucherStore(db *DB) *VoucherStore { return &VoucherStore{db: db} }
 
 // householdAccounts returns every account of the household an account belongs to: the household's
 // own and its members' representative accounts (a representative of no household has only theirs).
@@ -63,17 +40,17 @@ func householdAccounts(ctx context.Context, tx *sqlx.Tx, accountID int64) ([]int
 	return ids, err
 }
 
-// takenThisMonth sums what the household of an account took of each goods this month
+// takenSince sums what the household of an account took of each goods since a time
 // (redemptions not reversed, by any of its accounts) and what their issued vouchers hold, but for
 // the voucher being redeemed (0: none). Call it after locking the account row, in a READ
 // COMMITTED transaction; it locks the household's row, so that two orders of one household are
 // counted one after the other.
-func takenThisMonth(ctx context.Context, tx *sqlx.Tx, accounts []int64, now time.Time, redeeming int64) (map[int64]int64, error) {
+func takenSince(ctx context.Context, tx *sqlx.Tx, accounts []int64, since time.Time, redeeming int64) (map[int64]int64, error) {
 	q := `SELECT ri.goods_id, SUM(ri.quantity) FROM redemption_items ri JOIN redemptions r ON r.id = ri.redemption_id
 		WHERE r.account_id IN (?) AND r.created_at >= ? AND r.reversed_at IS NULL GROUP BY ri.goods_id`
 	q += ` UNION ALL SELECT vi.goods_id, SUM(vi.quantity) FROM voucher_items vi JOIN vouchers v ON v.id = vi.voucher_id
 		WHERE v.account_id IN (?) AND v.status = 'issued' AND v.id <> ? GROUP BY vi.goods_id`
-	q, args, err := sqlx.In(q, accounts, voucher.MonthStart(now), accounts, redeeming)
+	q, args, err := sqlx.In(q, accounts, since, accounts, redeeming)
 	if err != nil {
 		return nil, err
 	}
@@ -93,106 +70,6 @@ func takenThisMonth(ctx context.Context, tx *sqlx.Tx, accounts []int64, now time
 	return taken, rows.Err()
 }
 
-func hasLimits(goods []catalog.Goods) bool {
-	for _, g := range goods {
-		if g.MonthlyLimit != nil {
-			return true
-		}
-	}
-	return false
-}
-
-// Issue implements voucher.Store. Lock order: the account row (by the hold), then the new voucher.
-func (s *VoucherStore) Issue(ctx context.Context, r voucher.IssueRequest, idem ledger.Idempotency) (voucher.Voucher, error) {
-	var v voucher.Voucher
-	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		prev, replay, err := claimKey(ctx, tx, r.Now, idem)
-		if err != nil {
-			return err
-		}
-		if replay {
-			v, _, err = voucherByID(ctx, tx, prev)
-			return err
-		}
-		var acct struct {
-			VillageID int64 `db:"village_id"`
-			Days      int   `db:"voucher_days"`
-			Clearing  int64 `db:"clearing"`
-		}
-		if err := getRow(ctx, tx, &acct, ledger.ErrAccountNotFound, `SELECT a.village_id, v.voucher_days,
-			(SELECT c.id FROM accounts c WHERE c.village_id = a.village_id AND c.kind = 'redemptions' AND c.owner_id = 0) AS clearing
-			FROM accounts a JOIN villages v ON v.id = a.village_id WHERE a.id = ?`, r.AccountID); err != nil {
-			return err
-		}
-		if _, err := activeAgreement(ctx, tx, r.ShopID, acct.VillageID, r.Now); err != nil {
-			return err
-		}
-		items, points, _, goods, err := priceInTx(ctx, tx, r.ShopID, r.Lines)
-		if err != nil {
-			return err
-		}
-		h, err := s.ledger.hold(ctx, tx, ledger.HoldRequest{DebitAccountID: r.AccountID, CreditAccountID: acct.Clearing,
-			Amount: points, Kind: ledger.Redeem, Reason: "兑换券：" + voucherItemsText(items), RefType: "voucher"})
-		if err != nil {
-			return err
-		}
-		if hasLimits(goods) {
-			accounts, err := householdAccounts(ctx, tx, r.AccountID)
-			if err != nil {
-				return err
-			}
-			taken, err := takenThisMonth(ctx, tx, accounts, r.Now, 0)
-			if err != nil {
-				return err
-			}
-			if err := voucher.CheckLimits(items, goods, taken); err != nil {
-				return err
-			}
-		}
-		v = voucher.Voucher{VillageID: acct.VillageID, ShopID: r.ShopID, AccountID: r.AccountID, HolderID: r.HolderID,
-			Points: points, Status: voucher.Issued, Nonce: r.Nonce, HoldID: h.ID, CreatedAt: s.db.now(),
-			ExpiresAt: r.Now.Add(time.Duration(acct.Days) * 24 * time.Hour).UTC().Truncate(time.Microsecond), Items: items}
-		if err := insertVoucher(ctx, tx, &v); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE holds SET ref_id = ? WHERE id = ?`, v.ID, h.ID); err != nil {
-			return err
-		}
-		if err := insertItems(ctx, tx, "voucher_items", "voucher_id", v.ID, items); err != nil {
-			return err
-		}
-		if err := settleKey(ctx, tx, idem, v.ID); err != nil {
-			return err
-		}
-		place, err := villagePlace(ctx, tx, v.VillageID)
-		if err != nil {
-			return err
-		}
-		h.RefID = v.ID
-		return s.db.audit(ctx, tx,
-			audit.Event{Place: place, Action: "voucher.issue", ObjectType: "voucher", ObjectID: v.ID, After: v},
-			holdEvent(h, "ledger.hold", nil, place))
-	}, ReadCommitted)
-	if err != nil {
-		return voucher.Voucher{}, fmt.Errorf("issue voucher: %w", err)
-	}
-	return v, nil
-}
-
-func voucherItemsText(items []voucher.Item) string {
-	s := ""
-	for i, it := range items {
-		if i > 0 {
-			s += "、"
-		}
-		s += fmt.Sprintf("%s×%d", it.Name, it.Quantity)
-	}
-	if len([]rune(s)) > 180 {
-		s = string([]rune(s)[:180]) + "…"
-	}
-	return s
-}
-
 // insertVoucher writes v with a fresh short code, drawing again on the rare clash with a code of
 // the same shop.
 func insertVoucher(ctx context.Context, tx *sqlx.Tx, v *voucher.Voucher) error {
@@ -200,7 +77,7 @@ func insertVoucher(ctx context.Context, tx *sqlx.Tx, v *voucher.Voucher) error {
 		v.ShortCode = voucher.NewShortCode()
 		res, err := tx.NamedExecContext(ctx, `INSERT INTO vouchers (village_id, shop_id, account_id, holder_id, points, status,
 			nonce, short_code, hold_id, fence, expires_at, created_at) VALUES (:village_id, :shop_id, :account_id, :holder_id,
-			:points, :status, :nonce, :short_code, :hold_id, 0, :expires_at, :created_at)`, v)
+			:points, :status, :nonce, :short_code, NULL, 0, :expires_at, :created_at)`, v)
 		if isDuplicate(err) {
 			continue
 		}
@@ -309,52 +186,6 @@ func (s *VoucherStore) Vouchers(ctx context.Context, accountIDs []int64, limit i
 		out[i].Items = items[out[i].ID]
 	}
 	return out, nil
-}
-
-// endVoucher moves an issued voucher to status by compare-and-set and releases its hold.
-// Lock order: the voucher row, then the account (by the release).
-func (s *VoucherStore) endVoucher(ctx context.Context, id int64, status voucher.Status, cond string, args ...any) (voucher.Voucher, error) {
-	var v voucher.Voucher
-	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		now := s.db.now()
-		res, err := tx.ExecContext(ctx, `UPDATE vouchers SET status = ?, resolved_at = ? WHERE id = ? AND status = 'issued' `+cond,
-			append([]any{status, now, id}, args...)...)
-		if err != nil {
-			return err
-		}
-		if v, _, err = voucherByID(ctx, tx, id); err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return voucher.ErrNotIssued.WithDetails(map[string]any{"status": v.Status})
-		}
-		h, err := s.ledger.release(ctx, tx, v.HoldID)
-		if err != nil {
-			return err
-		}
-		place, err := villagePlace(ctx, tx, v.VillageID)
-		if err != nil {
-			return err
-		}
-		return s.db.audit(ctx, tx,
-			audit.Event{Place: place, Action: "voucher." + string(status), ObjectType: "voucher", ObjectID: v.ID,
-				Before: map[string]any{"status": voucher.Issued}, After: map[string]any{"status": status, "points_released": v.Points}},
-			holdEvent(h, "ledger.release", nil, place))
-	})
-	return v, wrap(err, "%s voucher %d", status, id)
-}
-
-// Cancel implements voucher.Store.
-func (s *VoucherStore) Cancel(ctx context.Context, id int64, fence voucher.Fence) (voucher.Voucher, error) {
-	if fence == 0 {
-		return s.endVoucher(ctx, id, voucher.Cancelled, "")
-	}
-	return s.endVoucher(ctx, id, voucher.Cancelled, `AND fence < ?`, fence)
-}
-
-// Expire implements voucher.Store.
-func (s *VoucherStore) Expire(ctx context.Context, id int64, now time.Time) (voucher.Voucher, error) {
-	return s.endVoucher(ctx, id, voucher.Expired, `AND expires_at <= ?`, now)
 }
 
 // DueForExpiry implements voucher.Store.

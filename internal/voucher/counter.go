@@ -10,6 +10,7 @@ import (
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/text"
+	"pointsmarket/internal/write"
 )
 
 // shopsOf returns the shops p keeps, or ErrNotShopkeeper.
@@ -98,7 +99,7 @@ func (s *Service) Scan(ctx context.Context, p auth.Principal, code string) (Prev
 	out := Preview{ID: v.ID, Points: v.Points, Status: v.Status, Items: v.Items, Holder: org.MaskName(string(pr.holder)),
 		ShopID: v.ShopID, ExpiresAt: v.ExpiresAt}
 	if v.Status != Issued || !s.Now().Before(v.ExpiresAt) {
-		why := s.Store.Explain(ctx, v.ID, s.Now())
+		why := explain(ctx, s.Store, v.ID, 0, s.Now())
 		fe := fault.From(why)
 		if fe == nil {
 			return Preview{}, why
@@ -115,7 +116,7 @@ func (s *Service) Scan(ctx context.Context, p auth.Principal, code string) (Prev
 // transaction. The voucher's lock makes a second counter wait for nothing: it is told at once.
 func (s *Service) Redeem(ctx context.Context, p auth.Principal, code, key string) (r Redemption, err error) {
 	defer func() { s.observe(ByVoucher, err) }()
-	if err := ledger.CheckKey(key); err != nil {
+	if err := write.CheckKey(key); err != nil {
 		return Redemption{}, err
 	}
 	pr, err := s.resolve(ctx, p, code)
@@ -123,14 +124,15 @@ func (s *Service) Redeem(ctx context.Context, p auth.Principal, code, key string
 		return Redemption{}, err
 	}
 	v := pr.voucher
-	idem := ledger.Idempotency{Key: key, Hash: ledger.Fingerprint("counter.redeem", v.ID)}
+	k := write.NewKey(key, "counter.redeem", v.ID)
 	err = s.locked(ctx, fmt.Sprintf("voucher:%d", v.ID), func(fence Fence) error {
-		r, err = s.Store.Redeem(ctx, RedeemRequest{VoucherID: v.ID, Voucher: &v, Nonce: pr.nonce, ShopID: v.ShopID, By: p.PersonID,
-			Fence: fence, Now: s.Now()}, idem)
+		r, err = s.CaptureVoucher(ctx, RedeemRequest{VoucherID: v.ID, Voucher: &v, Nonce: pr.nonce, ShopID: v.ShopID, By: p.PersonID,
+			Fence: fence, Now: s.Now()}, k)
+		err = wrapf(err, "redeem voucher %d", v.ID)
 		return err
 	})
 	if errors.Is(err, ErrExpired) && v.Status == Issued {
-		if _, xerr := s.Store.Expire(ctx, v.ID, s.Now()); xerr != nil && !errors.Is(xerr, ErrNotIssued) {
+		if _, xerr := s.expire(ctx, v.ID); xerr != nil && !errors.Is(xerr, ErrNotIssued) {
 			s.Log.WarnContext(ctx, "could not expire voucher", "voucher_id", v.ID, "err", xerr)
 		}
 	}
@@ -223,7 +225,7 @@ type CheckoutInput struct {
 // Checkout takes the points for goods at once against a member code, used once.
 func (s *Service) Checkout(ctx context.Context, p auth.Principal, in CheckoutInput, key string) (r Redemption, err error) {
 	defer func() { s.observe(ByMemberCode, err) }()
-	if err := ledger.CheckKey(key); err != nil {
+	if err := write.CheckKey(key); err != nil {
 		return Redemption{}, err
 	}
 	shops, err := shopsOf(p)
@@ -244,9 +246,10 @@ func (s *Service) Checkout(ctx context.Context, p auth.Principal, in CheckoutInp
 	if err != nil {
 		return Redemption{}, err
 	}
-	idem := ledger.Idempotency{Key: key, Hash: ledger.Fingerprint("counter.checkout", []any{in.Code, shop, in.Items})}
+	k := write.NewKey(key, "counter.checkout", []any{in.Code, shop, in.Items})
 	err = s.locked(ctx, fmt.Sprintf("account:%d", mc.AccountID), func(Fence) error {
-		r, err = s.Store.Checkout(ctx, CheckoutRequest{Code: mc, ShopID: shop, Lines: in.Items, By: p.PersonID, Now: s.Now()}, idem)
+		r, err = s.checkout(ctx, CheckoutRequest{Code: mc, ShopID: shop, Lines: in.Items, By: p.PersonID, Now: s.Now()}, k)
+		err = wrapf(err, "checkout")
 		return err
 	})
 	if err != nil {
@@ -310,7 +313,8 @@ func (s *Service) Reverse(ctx context.Context, p auth.Principal, id int64, reaso
 	if !p.RunsShop(r.ShopID) {
 		return Redemption{}, ErrNotShopkeeper
 	}
-	out, err := s.Store.Reverse(ctx, id, reason, s.Now())
+	out, err := s.reverse(ctx, id, reason, s.Now())
+	err = wrapf(err, "reverse redemption %d", id)
 	if err != nil {
 		return Redemption{}, err
 	}

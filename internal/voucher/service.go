@@ -11,6 +11,7 @@ import (
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/write"
 )
 
 // Accounts reads points accounts; the ledger store implements it.
@@ -21,7 +22,9 @@ type Accounts interface {
 
 // Deps are what the Service needs.
 type Deps struct {
-	Store    Store
+	Store Store
+	// InTx runs the counter's workflows in one transaction each.
+	InTx     write.InTx[Tx]
 	Ceilings CeilingStore
 	Accounts Accounts
 	Places   auth.Places
@@ -79,7 +82,7 @@ func (s *Service) spendingAccount(ctx context.Context, p auth.Principal, id *int
 
 // Issue holds the points for goods of a shop and issues a voucher. See Store.Issue for the errors.
 func (s *Service) Issue(ctx context.Context, p auth.Principal, in IssueInput, key string) (Voucher, error) {
-	if err := ledger.CheckKey(key); err != nil {
+	if err := write.CheckKey(key); err != nil {
 		return Voucher{}, err
 	}
 	if in.ShopID <= 0 {
@@ -92,9 +95,10 @@ func (s *Service) Issue(ctx context.Context, p auth.Principal, in IssueInput, ke
 	if err != nil {
 		return Voucher{}, err
 	}
-	idem := ledger.Idempotency{Key: key, Hash: ledger.Fingerprint("voucher.issue", []any{acct.ID, in.ShopID, in.Items})}
-	return s.Store.Issue(ctx, IssueRequest{AccountID: acct.ID, HolderID: p.PersonID, ShopID: in.ShopID, Lines: in.Items,
-		Nonce: NewNonce(), Now: s.Now()}, idem)
+	k := write.NewKey(key, "voucher.issue", []any{acct.ID, in.ShopID, in.Items})
+	v, err := s.IssueVoucher(ctx, IssueRequest{AccountID: acct.ID, HolderID: p.PersonID, ShopID: in.ShopID, Lines: in.Items,
+		Nonce: NewNonce(), Now: s.Now()}, k)
+	return v, wrapf(err, "issue voucher")
 }
 
 // View is a voucher as one reader may see it: its code only for its holder.
@@ -182,7 +186,7 @@ func (s *Service) Cancel(ctx context.Context, p auth.Principal, id int64) (View,
 		return View{}, fmt.Errorf("voucher %d: %w", id, ErrVoucherNotFound)
 	}
 	err = s.locked(ctx, fmt.Sprintf("voucher:%d", id), func(fence Fence) error {
-		v, err = s.Store.Cancel(ctx, id, fence)
+		v, err = s.end(ctx, id, Cancelled, Guard{Fence: fence, Now: s.Now()})
 		return err
 	})
 	if err != nil {
@@ -201,7 +205,7 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 			return n, err
 		}
 		for _, id := range ids {
-			if _, err := s.Store.Expire(ctx, id, s.Now()); err != nil && !errors.Is(err, ErrNotIssued) {
+			if _, err := s.expire(ctx, id); err != nil && !errors.Is(err, ErrNotIssued) {
 				return n, err
 			}
 			n++
@@ -210,6 +214,12 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 			return n, nil
 		}
 	}
+}
+
+// expire moves an issued voucher past its expiry to expired and releases its hold. ErrNotIssued.
+func (s *Service) expire(ctx context.Context, id int64) (Voucher, error) {
+	now := s.Now()
+	return s.end(ctx, id, Expired, Guard{Expired: true, Now: now})
 }
 
 // locked runs fn under the named lock. When the lock service is down it runs fn anyway with a zero

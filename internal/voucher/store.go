@@ -3,17 +3,12 @@ package voucher
 import (
 	"context"
 	"time"
-
-	"pointsmarket/internal/ledger"
 )
 
-// Store keeps vouchers and redemptions. Each write is one transaction spanning everything it
-// touches — voucher, ledger, stock, redemption, audit — with its idempotency record.
+// Store reads vouchers and redemptions. Their writes are the workflows of this package, run in a
+// Tx: one transaction spanning everything each touches — voucher, ledger, stock, redemption,
+// audit — with its idempotency record.
 type Store interface {
-	// Issue prices the lines from the shop's goods as they are in the transaction, holds the points
-	// and writes the voucher. Returns ledger.ErrInsufficientPoints, catalog.ErrNoAgreement,
-	// catalog.ErrOutOfStock, ErrNotOnShelf, ErrMonthlyLimit.
-	Issue(ctx context.Context, r IssueRequest, idem ledger.Idempotency) (Voucher, error)
 	// Voucher returns a voucher with its items (and its holder's name), or ErrVoucherNotFound.
 	Voucher(ctx context.Context, id int64) (Voucher, HolderName, error)
 	// VoucherByShortCode finds a voucher of one of the shops by its short code. It returns
@@ -22,28 +17,15 @@ type Store interface {
 	VoucherByShortCode(ctx context.Context, shopIDs []int64, code string) (Voucher, HolderName, error)
 	// Vouchers returns an account's vouchers, newest first.
 	Vouchers(ctx context.Context, accountIDs []int64, limit int) ([]Voucher, error)
-	// Cancel moves an issued voucher to cancelled and releases its hold. ErrNotIssued.
-	Cancel(ctx context.Context, id int64, fence Fence) (Voucher, error)
-	// Expire moves an issued voucher past its expiry to expired and releases its hold. ErrNotIssued.
-	Expire(ctx context.Context, id int64, now time.Time) (Voucher, error)
 	// DueForExpiry lists issued vouchers past their expiry.
 	DueForExpiry(ctx context.Context, now time.Time, limit int) ([]int64, error)
-	// Redeem captures a voucher at its shop. Returns ErrAlreadyRedeemed (with when and where),
-	// ErrCancelled, ErrExpired, ErrWrongShop, ErrInvalidCode, ErrBusy (a newer lock holder wrote),
-	// catalog.ErrNoAgreement, catalog.ErrOutOfStock, ErrMonthlyLimit.
-	Redeem(ctx context.Context, r RedeemRequest, idem ledger.Idempotency) (Redemption, error)
-	// Checkout takes points at once for goods rung up against a member code. Returns
-	// ErrMemberCodeUsed, ledger.ErrInsufficientPoints and the errors of Issue.
-	Checkout(ctx context.Context, r CheckoutRequest, idem ledger.Idempotency) (Redemption, error)
 	// AccountHolder returns the name of an account's holder: the household head or the representative.
 	AccountHolder(ctx context.Context, accountID int64) (HolderName, error)
-	// Explain returns the refusal a redemption of a voucher that is no longer issued would get.
-	Explain(ctx context.Context, id int64, now time.Time) error
+	// VoucherState reads a voucher's status, expiry and fence, and where it was redeemed.
+	VoucherState(ctx context.Context, id int64) (State, error)
 	Redemption(ctx context.Context, id int64) (Redemption, error)
 	// Redemptions returns redemptions matching f, newest first.
 	Redemptions(ctx context.Context, f RedemptionFilter) ([]Redemption, error)
-	// Reverse returns a same-day redemption's points and stock. ErrAlreadyReversed, ErrNotToday.
-	Reverse(ctx context.Context, id int64, reason string, now time.Time) (Redemption, error)
 }
 
 // HolderName is the name of a voucher's holder, for the counter's (masked) preview.
