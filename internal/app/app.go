@@ -91,7 +91,8 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.CatalogCache = redis.NewCatalogCache(a.CatalogStore, a.Redis, time.Minute, log)
 	a.Catalog = catalog.NewService(a.CatalogCache, a.OrgStore, a.Now)
 	a.EarningStore = mysql.NewEarningStore(db, a.LedgerStore)
-	a.Earning = earning.NewService(a.EarningStore, a.OrgStore, a.OrgStore, a.LedgerStore, a.Ledger, a.Now)
+	a.Earning = earning.NewService(earning.Deps{Store: a.EarningStore, People: a.OrgStore, Places: a.OrgStore, Accounts: a.LedgerStore,
+		Ledger: a.Ledger, InTx: db.EarningTx(), Now: a.Now})
 	settlements := mysql.NewSettlementStore(db)
 	a.Settlement = settlement.NewService(settlements, a.OrgStore, a.CatalogStore, a.Now)
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.OrgStore, Notice: a.Earning.PublicNotice,

@@ -110,9 +110,3 @@ func (s *Service) Agreements(ctx context.Context, p auth.Principal, shopID int64
 	}
 	return out, nil
 }
-
-// CheckAgreement returns ErrNoAgreement unless the shop may serve the village at time at. The
-// counter calls it before every redemption.
-func (s *Service) CheckAgreement(ctx context.Context, shopID, villageID int64, at time.Time) (Agreement, error) {
-	return s.store.ActiveAgreement(ctx, shopID, villageID, Day(at))
-}

@@ -47,16 +47,16 @@ func (s *Service) SetExpiryDate(ctx context.Context, p auth.Principal, villageID
 		return org.Village{}, fmt.Errorf("expiry date of village %d: %w", villageID, fault.ErrForbidden)
 	}
 	if mmdd == "" {
-		return s.people.SetExpiryDate(ctx, villageID, nil)
+		return s.People.SetExpiryDate(ctx, villageID, nil)
 	}
-	next, ok := NextExpiry(&mmdd, s.now())
+	next, ok := NextExpiry(&mmdd, s.Now())
 	if !ok || len(mmdd) != 5 {
 		return org.Village{}, fault.Invalidf("date must look like 12-31 (month-day), or be empty for never")
 	}
-	if err := CheckExpiryNotice(next, s.now()); err != nil {
+	if err := CheckExpiryNotice(next, s.Now()); err != nil {
 		return org.Village{}, err
 	}
-	return s.people.SetExpiryDate(ctx, villageID, &mmdd)
+	return s.People.SetExpiryDate(ctx, villageID, &mmdd)
 }
 
 // ExpiryNoticeDays is the least notice villagers get of a new day their points are cleared.
@@ -79,7 +79,7 @@ func CheckExpiryNotice(next, now time.Time) error {
 // every household and representative account of a village whose expiry day is day, by a visible
 // expiry transfer; lifetime points are kept. It runs once per account and year, whoever runs it.
 func (s *Service) ExpireVillage(ctx context.Context, villageID int64, day time.Time) (int, error) {
-	v, err := s.people.Village(ctx, villageID)
+	v, err := s.People.Village(ctx, villageID)
 	if err != nil {
 		return 0, err
 	}
@@ -87,11 +87,11 @@ func (s *Service) ExpireVillage(ctx context.Context, villageID int64, day time.T
 	if !ok || !sameDay(next, day) {
 		return 0, nil
 	}
-	expiry, err := s.accounts.AccountOf(ctx, villageID, ledger.Expiry, 0)
+	expiry, err := s.Accounts.AccountOf(ctx, villageID, ledger.Expiry, 0)
 	if err != nil {
 		return 0, err
 	}
-	accounts, err := s.accounts.SpendingAccounts(ctx, villageID)
+	accounts, err := s.Accounts.SpendingAccounts(ctx, villageID)
 	if err != nil {
 		return 0, err
 	}
@@ -102,7 +102,7 @@ func (s *Service) ExpireVillage(ctx context.Context, villageID int64, day time.T
 		}
 		req := ledger.TransferRequest{DebitAccountID: a.ID, CreditAccountID: expiry.ID, Amount: a.Available(), Kind: ledger.Expire,
 			Reason: fmt.Sprintf("%d年度积分清零（%s）", next.Year(), *v.ExpiryDate)}
-		if _, err := s.ledger.TransferOnce(ctx, req, fmt.Sprintf("expiry:%d", villageID), fmt.Sprintf("%d:%d", next.Year(), a.ID)); err != nil {
+		if _, err := s.Ledger.TransferOnce(ctx, req, fmt.Sprintf("expiry:%d", villageID), fmt.Sprintf("%d:%d", next.Year(), a.ID)); err != nil {
 			return n, err
 		}
 		n++
@@ -119,19 +119,19 @@ func sameDay(a, b time.Time) bool {
 // Expiring tells a villager how many points of an account expire and when, if the village
 // clears points; the villager's account view shows it ahead of the day.
 func (s *Service) Expiring(ctx context.Context, villageID int64, available int64) (points int64, on time.Time, ok bool) {
-	v, err := s.people.Village(ctx, villageID)
+	v, err := s.People.Village(ctx, villageID)
 	if err != nil {
 		return 0, time.Time{}, false
 	}
-	on, ok = NextExpiry(v.ExpiryDate, s.now())
+	on, ok = NextExpiry(v.ExpiryDate, s.Now())
 	return available, on, ok
 }
 
 // ExpireDue clears points in every village whose expiry day is today (China). Several instances
 // may run it: each account expires once a year.
 func (s *Service) ExpireDue(ctx context.Context) (int, error) {
-	now := s.now()
-	ids, err := s.people.VillagesExpiringOn(ctx, now.In(china).Format("01-02"))
+	now := s.Now()
+	ids, err := s.People.VillagesExpiringOn(ctx, now.In(china).Format("01-02"))
 	if err != nil {
 		return 0, err
 	}

@@ -1,6 +1,91 @@
 package earning
 
-import "pointsmarket/internal/ledger"
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"pointsmarket/internal/audit"
+	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/write"
+)
+
+// PostingFacts are what the posting of an entry reads besides the entry: its item and meeting,
+// and the village's system accounts.
+type PostingFacts struct {
+	Category Category `db:"category"`
+	Item     string   `db:"name"`
+	Month    string   `db:"month"`
+	VillageAccounts
+}
+
+// Tx is the part of one transaction that posts an entry; the store implements it bound to the
+// transaction.
+type Tx interface {
+	ledger.Tx
+	// ClaimPosting moves a noticed entry whose notice closed by now, with no open objection, to
+	// posted by compare-and-set; false when it did not match.
+	ClaimPosting(ctx context.Context, id int64, now time.Time) (bool, error)
+	// EntryByID returns an entry. ErrEntryNotFound.
+	EntryByID(ctx context.Context, id int64) (Entry, error)
+	// PostingFacts reads the entry's item, meeting and village accounts.
+	PostingFacts(ctx context.Context, e Entry) (PostingFacts, error)
+	// PostedTransfer returns the transfer an entry posted. ErrNotPosted.
+	PostedTransfer(ctx context.Context, entryID int64) (ledger.Transfer, error)
+	// SetPosted records the transfer an entry posted and clears its last failure.
+	SetPosted(ctx context.Context, id, transferID int64) error
+}
+
+// post posts an entry whose notice has closed with no open objection: the compare-and-set on the
+// entry and its transfer in one transaction, so that the unique posted_transfer_id and the CAS
+// make a second posting, by any instance, impossible. ErrNotPending when it is not due.
+func (s *Service) post(ctx context.Context, id int64, now time.Time) (Entry, error) {
+	e, err := write.Run(ctx, s.InTx, write.Key{}, nil, func(tx Tx) (write.Done[Entry], error) {
+		var none write.Done[Entry]
+		ok, err := tx.ClaimPosting(ctx, id, now)
+		if err != nil {
+			return none, err
+		}
+		if !ok {
+			return none, ErrNotPending
+		}
+		e, err := tx.EntryByID(ctx, id)
+		if err != nil {
+			return none, err
+		}
+		f, err := tx.PostingFacts(ctx, e)
+		if err != nil {
+			return none, err
+		}
+		var corrected *ledger.Transfer
+		if e.ReversesEntryID != nil {
+			t, err := tx.PostedTransfer(ctx, *e.ReversesEntryID)
+			if err != nil {
+				return none, err
+			}
+			corrected = &t
+		}
+		m, err := Posting(e, f.Category, TransferReason(f.Item, e.Reason, f.Month, e.ID), f.VillageAccounts, corrected)
+		if err != nil {
+			return none, err
+		}
+		t, err := ledger.Move(ctx, tx, m)
+		if err != nil {
+			return none, err
+		}
+		if err := tx.SetPosted(ctx, id, t.ID); err != nil {
+			return none, err
+		}
+		e.Status, e.PostedTransferID = Posted, &t.ID
+		place, err := tx.VillagePlace(ctx, e.VillageID)
+		return write.Done[Entry]{Value: e, ID: e.ID, Events: []audit.Event{
+			{Place: place, Action: "entry.post", ObjectType: "entry", ObjectID: id, After: e}, ledger.TransferEvent(t, place)}}, err
+	})
+	if err != nil {
+		return Entry{}, fmt.Errorf("post entry %d: %w", id, err)
+	}
+	return e, nil
+}
 
 // VillageAccounts are a village's system accounts an entry's posting moves points against, and
 // whether its penalties may take a balance below zero.

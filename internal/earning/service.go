@@ -9,6 +9,7 @@ import (
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/write"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/redact"
 	"pointsmarket/internal/text"
@@ -43,15 +44,23 @@ type Accounts interface {
 	SpendingAccounts(ctx context.Context, villageID int64) ([]ledger.Account, error)
 }
 
+// Deps are what the Service needs.
+type Deps struct {
+	Store    Store
+	People   People
+	Places   auth.Places
+	Accounts Accounts
+	Ledger   *ledger.Service
+	// InTx runs the posting of an entry in one transaction with its transfer.
+	InTx write.InTx[Tx]
+	Now  func() time.Time
+}
+
 // Service runs the earning workflow with its access rules.
 type Service struct {
-	store    Store
-	people   People
-	places   auth.Places
-	accounts Accounts
-	ledger   *ledger.Service
-	now      func() time.Time
-	// registered is told of each entry after it is written (risk alerts).
+	Deps
+	// registered is told of each entry after it is written, postFailed of an entry that could
+	// not post (risk alerts).
 	postFailed func(ctx context.Context, entryID int64, why string)
 	registered func(ctx context.Context, e Entry, item RuleItem, registrar auth.Principal)
 }
@@ -62,12 +71,10 @@ func (s *Service) OnRegistered(fn func(ctx context.Context, e Entry, item RuleIt
 }
 
 // NewService returns a Service.
-func NewService(store Store, people People, places auth.Places, accounts Accounts, ledgerSvc *ledger.Service, now func() time.Time) *Service {
-	return &Service{store: store, people: people, places: places, accounts: accounts, ledger: ledgerSvc, now: now}
-}
+func NewService(d Deps) *Service { return &Service{Deps: d} }
 
 func (s *Service) place(ctx context.Context, villageID int64) (auth.Place, error) {
-	return s.places.VillagePlace(ctx, villageID)
+	return s.Places.VillagePlace(ctx, villageID)
 }
 
 // BookInput names a new rule book version.
@@ -88,11 +95,11 @@ func (s *Service) CreateRuleBook(ctx context.Context, p auth.Principal, villageI
 	if title, err = text.Clean("title", title, 1, 128); err != nil {
 		return RuleBook{}, err
 	}
-	return s.store.CreateRuleBook(ctx, RuleBook{VillageID: villageID, Title: title, Status: Draft, CreatedBy: p.PersonID})
+	return s.Store.CreateRuleBook(ctx, RuleBook{VillageID: villageID, Title: title, Status: Draft, CreatedBy: p.PersonID})
 }
 
 func (s *Service) managedBook(ctx context.Context, p auth.Principal, bookID int64) (RuleBook, error) {
-	b, err := s.store.RuleBook(ctx, bookID)
+	b, err := s.Store.RuleBook(ctx, bookID)
 	if err != nil {
 		return b, err
 	}
@@ -135,7 +142,7 @@ func (s *Service) AddItem(ctx context.Context, p auth.Principal, bookID int64, i
 	if it.Category == Penalty {
 		it.EvidenceRequired = true // penalties need evidence
 	}
-	return s.store.AddItem(ctx, bookID, it)
+	return s.Store.AddItem(ctx, bookID, it)
 }
 
 // Assembly is the record of the assembly that adopts a rule book: which body met, its members,
@@ -165,32 +172,32 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a A
 		return b, err
 	}
 	status := Adopted
-	if day.After(s.now()) {
+	if day.After(s.Now()) {
 		// The vote happened; the book takes effect on its day (ActivateScheduled).
 		status = Scheduled
-		if day.After(s.now().AddDate(1, 0, 0)) {
+		if day.After(s.Now().AddDate(1, 0, 0)) {
 			return b, ErrAdoptionInFuture
 		}
 	}
 	if len(b.Items) == 0 {
 		return b, ErrEmptyRuleBook
 	}
-	sgs, err := s.store.Suggestions(ctx, bookID)
+	sgs, err := s.Store.Suggestions(ctx, bookID)
 	if err != nil {
 		return b, err
 	}
 	if err := unanswered(sgs); err != nil {
 		return b, err
 	}
-	reps, err := s.people.RoleHolders(ctx, b.VillageID, auth.RoleRepresentative)
+	reps, err := s.People.RoleHolders(ctx, b.VillageID, auth.RoleRepresentative)
 	if err != nil {
 		return b, err
 	}
-	people, households, err := s.people.Counts(ctx, b.VillageID)
+	people, households, err := s.People.Counts(ctx, b.VillageID)
 	if err != nil {
 		return b, err
 	}
-	v, err := s.people.Village(ctx, b.VillageID)
+	v, err := s.People.Village(ctx, b.VillageID)
 	if err != nil {
 		return b, err
 	}
@@ -198,15 +205,15 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a A
 		Abstain: a.Abstain, Households: households, HouseholdsThere: a.HouseholdsThere}, len(reps), people, rulesOf(v)); err != nil {
 		return b, err
 	}
-	return s.store.Adopt(ctx, bookID, RuleBook{Status: status, AssemblyDate: &day, VotesFor: a.For, VotesAgainst: a.Against, VotesAbstain: a.Abstain,
+	return s.Store.Adopt(ctx, bookID, RuleBook{Status: status, AssemblyDate: &day, VotesFor: a.For, VotesAgainst: a.Against, VotesAbstain: a.Abstain,
 		Attendance: a.Attendance, AssemblyBody: a.Body, AssemblyMembers: a.Members})
 }
 
 // ActivateScheduled adopts the rule books scheduled for today or earlier (China day): each
 // supersedes its village's book in force. Several instances may run it; each book is adopted once.
 func (s *Service) ActivateScheduled(ctx context.Context) (int, error) {
-	local := s.now().In(china)
-	return s.store.ActivateScheduled(ctx, time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC))
+	local := s.Now().In(china)
+	return s.Store.ActivateScheduled(ctx, time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC))
 }
 
 func rulesOf(v org.Village) VoteRules {
@@ -252,7 +259,7 @@ func (s *Service) SetVoteRules(ctx context.Context, p auth.Principal, villageID 
 		}
 		return &v
 	}
-	return s.people.SetVoteRules(ctx, villageID, zeroNil(r.QuorumPct), zeroNil(r.MajorityPct))
+	return s.People.SetVoteRules(ctx, villageID, zeroNil(r.QuorumPct), zeroNil(r.MajorityPct))
 }
 
 // RuleBooks lists a village's rule books with their items, for its people and those who read it.
@@ -264,7 +271,7 @@ func (s *Service) RuleBooks(ctx context.Context, p auth.Principal, villageID int
 	if p.Home != pl && !p.CanReadVillage(pl) {
 		return nil, fmt.Errorf("rule books of village %d: %w", villageID, fault.ErrForbidden)
 	}
-	return s.store.RuleBooks(ctx, villageID)
+	return s.Store.RuleBooks(ctx, villageID)
 }
 
 // RegisterInput is an entry to register.
@@ -287,13 +294,13 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 	var orig Entry
 	if in.ReversesEntryID != 0 {
 		var err error
-		if orig, err = s.store.Entry(ctx, in.ReversesEntryID); err != nil {
+		if orig, err = s.Store.Entry(ctx, in.ReversesEntryID); err != nil {
 			return Entry{}, err
 		}
 		if orig.Status != Posted {
 			return Entry{}, ErrNotPosted
 		}
-		same, err := s.store.Entries(ctx, EntryFilter{VillageID: orig.VillageID, ReversesEntryID: orig.ID})
+		same, err := s.Store.Entries(ctx, EntryFilter{VillageID: orig.VillageID, ReversesEntryID: orig.ID})
 		if err != nil {
 			return Entry{}, err
 		}
@@ -310,7 +317,7 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 			in.PersonID = *orig.PersonID
 		}
 	}
-	item, book, err := s.store.Item(ctx, in.RuleItemID)
+	item, book, err := s.Store.Item(ctx, in.RuleItemID)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -348,27 +355,27 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 	}
 	switch item.AppliesTo {
 	case ToHousehold:
-		h, err := s.people.Household(ctx, in.HouseholdID)
+		h, err := s.People.Household(ctx, in.HouseholdID)
 		if err != nil {
 			return Entry{}, err
 		}
 		if h.VillageID != book.VillageID {
 			return Entry{}, ErrOtherVillage
 		}
-		acct, err := s.accounts.AccountOf(ctx, h.VillageID, ledger.Household, h.ID)
+		acct, err := s.Accounts.AccountOf(ctx, h.VillageID, ledger.Household, h.ID)
 		if err != nil {
 			return Entry{}, err
 		}
 		e.HouseholdID, e.AccountID = &h.ID, acct.ID
 	case ToRepresentative:
-		person, err := s.people.Person(ctx, in.PersonID)
+		person, err := s.People.Person(ctx, in.PersonID)
 		if err != nil {
 			return Entry{}, err
 		}
 		if person.VillageID != book.VillageID {
 			return Entry{}, ErrOtherVillage
 		}
-		acct, err := s.accounts.AccountOf(ctx, person.VillageID, ledger.Representative, person.ID)
+		acct, err := s.Accounts.AccountOf(ctx, person.VillageID, ledger.Representative, person.ID)
 		if err != nil {
 			return Entry{}, fault.Invalidf("person %d is not a representative", person.ID)
 		}
@@ -388,7 +395,7 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 	default:
 		return Entry{}, fmt.Errorf("register points in village %d: %w", book.VillageID, fault.ErrForbidden)
 	}
-	saved, err := s.store.Register(ctx, e, item)
+	saved, err := s.Store.Register(ctx, e, item)
 	if err == nil && s.registered != nil {
 		s.registered(ctx, saved, item, p)
 	}
@@ -398,9 +405,9 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 // openPeriod is the month whose meeting an entry registered now goes to: this month, or the next
 // when this month's results are already approved.
 func (s *Service) openPeriod(ctx context.Context, villageID int64) (string, error) {
-	period := Period(s.now())
+	period := Period(s.Now())
 	for range 24 { // a month approved early moves entries on to the next, never into an approved one
-		m, err := s.store.Meeting(ctx, villageID, period)
+		m, err := s.Store.Meeting(ctx, villageID, period)
 		if errors.Is(err, ErrMeetingNotFound) {
 			return period, nil
 		}
@@ -437,11 +444,11 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, entryID int64, d
 		return Entry{}, fault.Invalidf("approve is required")
 	}
 	approve, note := *d.Approve, d.Note
-	e, err := s.store.Entry(ctx, entryID)
+	e, err := s.Store.Entry(ctx, entryID)
 	if err != nil {
 		return e, err
 	}
-	item, _, err := s.store.Item(ctx, e.RuleItemID)
+	item, _, err := s.Store.Item(ctx, e.RuleItemID)
 	if err != nil {
 		return e, err
 	}
@@ -456,7 +463,7 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, entryID int64, d
 		if !p.HoldsIn(auth.RoleTownshipAdmin, pl) {
 			return e, ErrWrongApproval
 		}
-		roster, err := s.people.RoleHolders(ctx, e.VillageID, auth.RolePartyMember)
+		roster, err := s.People.RoleHolders(ctx, e.VillageID, auth.RolePartyMember)
 		if err != nil {
 			return e, err
 		}
@@ -469,7 +476,7 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, entryID int64, d
 		if !p.HoldsIn(auth.RoleTownshipAdmin, pl) {
 			return e, fmt.Errorf("decide entry %d: %w", entryID, fault.ErrForbidden)
 		}
-		committee, err := s.people.RoleHolders(ctx, e.VillageID, auth.RoleBranchCommittee)
+		committee, err := s.People.RoleHolders(ctx, e.VillageID, auth.RoleBranchCommittee)
 		if err != nil {
 			return e, err
 		}
@@ -482,14 +489,14 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, entryID int64, d
 	if err := conflicts(p, e); err != nil {
 		return e, err
 	}
-	m, err := s.store.Meeting(ctx, e.VillageID, e.Period)
+	m, err := s.Store.Meeting(ctx, e.VillageID, e.Period)
 	if err != nil {
 		return e, fmt.Errorf("entries are decided at the month's review meeting: %w", err)
 	}
 	if note, err = text.CleanLines("note", note, 0, 255); err != nil {
 		return e, err
 	}
-	return s.store.Decide(ctx, entryID, approve, note, m.ID)
+	return s.Store.Decide(ctx, entryID, approve, note, m.ID)
 }
 
 // conflicts returns the conflict-of-interest refusal of p reviewing e, if any.
@@ -527,7 +534,7 @@ type Ballot struct {
 // Vote is a party member's vote on an honour entry: for, against or abstain.
 func (s *Service) Vote(ctx context.Context, p auth.Principal, entryID int64, b Ballot) (Ballot, error) {
 	vote := b.Vote
-	e, err := s.store.Entry(ctx, entryID)
+	e, err := s.Store.Entry(ctx, entryID)
 	if err != nil {
 		return b, err
 	}
@@ -538,7 +545,7 @@ func (s *Service) Vote(ctx context.Context, p auth.Principal, entryID int64, b B
 	if !p.HoldsIn(auth.RolePartyMember, pl) {
 		return b, ErrNotPartyMember
 	}
-	item, _, err := s.store.Item(ctx, e.RuleItemID)
+	item, _, err := s.Store.Item(ctx, e.RuleItemID)
 	if err != nil {
 		return b, err
 	}
@@ -557,7 +564,7 @@ func (s *Service) Vote(ctx context.Context, p auth.Principal, entryID int64, b B
 	if e.Status != Registered {
 		return b, ErrNotPending
 	}
-	return b, s.store.Vote(ctx, entryID, p.PersonID, vote)
+	return b, s.Store.Vote(ctx, entryID, p.PersonID, vote)
 }
 
 // MeetingInput opens a month's meeting.
@@ -587,7 +594,7 @@ func (s *Service) OpenMeeting(ctx context.Context, p auth.Principal, villageID i
 	if attendance, err = text.CleanLines("attendance", attendance, 0, 2000); err != nil {
 		return Meeting{}, err
 	}
-	return s.store.OpenMeeting(ctx, Meeting{VillageID: villageID, Month: month, Status: "open", HeldOn: day, Attendance: attendance, OpenedBy: p.PersonID})
+	return s.Store.OpenMeeting(ctx, Meeting{VillageID: villageID, Month: month, Status: "open", HeldOn: day, Attendance: attendance, OpenedBy: p.PersonID})
 }
 
 // MonthBallot is a party member's vote on the month's results: for (the default) or against.
@@ -622,15 +629,15 @@ func (s *Service) ApproveMonth(ctx context.Context, p auth.Principal, villageID 
 	if vote != "for" && vote != "against" && vote != "abstain" {
 		return MonthApproval{}, fault.Invalidf("vote must be for, against or abstain")
 	}
-	m, err := s.store.Meeting(ctx, villageID, month)
+	m, err := s.Store.Meeting(ctx, villageID, month)
 	if err != nil {
 		return MonthApproval{}, err
 	}
-	roster, err := s.people.RoleHolders(ctx, villageID, auth.RolePartyMember)
+	roster, err := s.People.RoleHolders(ctx, villageID, auth.RolePartyMember)
 	if err != nil {
 		return MonthApproval{}, err
 	}
-	tally, err := s.store.MonthVote(ctx, m.ID, p.PersonID, vote)
+	tally, err := s.Store.MonthVote(ctx, m.ID, p.PersonID, vote)
 	if err != nil {
 		return MonthApproval{}, err
 	}
@@ -639,13 +646,13 @@ func (s *Service) ApproveMonth(ctx context.Context, p auth.Principal, villageID 
 	if passed, err := PartyVote(tally.For, tally.Against, tally.Abstain, tally.Roster); err != nil || !passed {
 		return out, nil // not yet quorate, or not (yet) carried: the month stays open
 	}
-	v, err := s.people.Village(ctx, villageID)
+	v, err := s.People.Village(ctx, villageID)
 	if err != nil {
 		return out, err
 	}
-	out.Meeting, out.Noticed, err = s.store.ApproveMonth(ctx, m.ID, len(roster), s.now().AddDate(0, 0, v.NoticeDays))
+	out.Meeting, out.Noticed, err = s.Store.ApproveMonth(ctx, m.ID, len(roster), s.Now().AddDate(0, 0, v.NoticeDays))
 	if errors.Is(err, ErrNotPending) { // the other deciding vote was counted at the same moment
-		out.Meeting, err = s.store.Meeting(ctx, villageID, month)
+		out.Meeting, err = s.Store.Meeting(ctx, villageID, month)
 	}
 	return out, err
 }
@@ -669,7 +676,7 @@ func (s *Service) lines(ctx context.Context, villageID int64, es []Entry, mask b
 	if len(es) == 0 {
 		return out, nil
 	}
-	books, err := s.store.RuleBooks(ctx, villageID)
+	books, err := s.Store.RuleBooks(ctx, villageID)
 	if err != nil {
 		return nil, err
 	}
@@ -715,7 +722,7 @@ func (s *Service) Entries(ctx context.Context, p auth.Principal, villageID int64
 	if !p.CanReadVillage(pl) && !p.HoldsIn(auth.RoleBranchCommittee, pl) && !p.HoldsIn(auth.RolePartyMember, pl) && !p.HoldsIn(auth.RoleGroupLeader, pl) {
 		return nil, fmt.Errorf("entries of village %d: %w", villageID, fault.ErrForbidden)
 	}
-	es, err := s.store.Entries(ctx, EntryFilter{VillageID: villageID, Period: period, Status: status, Limit: 500})
+	es, err := s.Store.Entries(ctx, EntryFilter{VillageID: villageID, Period: period, Status: status, Limit: 500})
 	if err != nil {
 		return nil, err
 	}
@@ -737,11 +744,11 @@ func (s *Service) Notice(ctx context.Context, p auth.Principal, villageID int64)
 // PublicNotice is the notice as the public board prints it: names masked (in the reasons and
 // notes too, with phone and ID numbers), no evidence, no registrar or decider.
 func (s *Service) PublicNotice(ctx context.Context, villageID int64) ([]NoticeLine, error) {
-	es, err := s.store.Entries(ctx, EntryFilter{VillageID: villageID, Status: Noticed, Limit: 500})
+	es, err := s.Store.Entries(ctx, EntryFilter{VillageID: villageID, Status: Noticed, Limit: 500})
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.people.Names(ctx, villageID)
+	names, err := s.People.Names(ctx, villageID)
 	if err != nil {
 		return nil, err
 	}
@@ -766,7 +773,7 @@ type ObjectionInput struct {
 // an answer within 3 working days.
 func (s *Service) Object(ctx context.Context, p auth.Principal, entryID int64, in ObjectionInput) (Objection, error) {
 	reason := in.Reason
-	e, err := s.store.Entry(ctx, entryID)
+	e, err := s.Store.Entry(ctx, entryID)
 	if err != nil {
 		return Objection{}, err
 	}
@@ -776,8 +783,8 @@ func (s *Service) Object(ctx context.Context, p auth.Principal, entryID int64, i
 	if reason, err = text.CleanLines("reason", reason, 1, 255); err != nil {
 		return Objection{}, err
 	}
-	now := s.now()
-	return s.store.Object(ctx, Objection{EntryID: entryID, VillageID: e.VillageID, ObjectorID: p.PersonID, Reason: reason,
+	now := s.Now()
+	return s.Store.Object(ctx, Objection{EntryID: entryID, VillageID: e.VillageID, ObjectorID: p.PersonID, Reason: reason,
 		Status: "open", DueAt: WorkingDaysAfter(now, 3), CreatedAt: now})
 }
 
@@ -794,7 +801,7 @@ func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, in Ans
 		return Objection{}, fault.Invalidf("upheld is required")
 	}
 	upheld, answer := *in.Upheld, in.Answer
-	o, err := s.store.Objection(ctx, id)
+	o, err := s.Store.Objection(ctx, id)
 	if err != nil {
 		return o, err
 	}
@@ -802,13 +809,13 @@ func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, in Ans
 	if err != nil {
 		return o, err
 	}
-	e, err := s.store.Entry(ctx, o.EntryID)
+	e, err := s.Store.Entry(ctx, o.EntryID)
 	if err != nil {
 		return o, err
 	}
 	official := false
 	if e.HouseholdID != nil {
-		if official, err = s.people.OfficialHousehold(ctx, *e.HouseholdID); err != nil {
+		if official, err = s.People.OfficialHousehold(ctx, *e.HouseholdID); err != nil {
 			return o, err
 		}
 	}
@@ -818,7 +825,7 @@ func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, in Ans
 	if answer, err = text.CleanLines("answer", answer, 1, 255); err != nil {
 		return o, err
 	}
-	return s.store.Answer(ctx, id, upheld, answer)
+	return s.Store.Answer(ctx, id, upheld, answer)
 }
 
 // Rating is the objector's verdict on an answer.
@@ -832,7 +839,7 @@ func (s *Service) RateAnswer(ctx context.Context, p auth.Principal, id int64, r 
 		return Objection{}, fault.Invalidf("satisfied is required")
 	}
 	satisfied := *r.Satisfied
-	o, err := s.store.Objection(ctx, id)
+	o, err := s.Store.Objection(ctx, id)
 	if err != nil {
 		return o, err
 	}
@@ -842,7 +849,7 @@ func (s *Service) RateAnswer(ctx context.Context, p auth.Principal, id int64, r 
 	if o.Status == "open" {
 		return o, fault.Invalidf("the objection has not been answered yet")
 	}
-	return s.store.Rate(ctx, id, satisfied)
+	return s.Store.Rate(ctx, id, satisfied)
 }
 
 // mayAnswer decides who answers an objection: the clerk or the branch committee, but for an entry
@@ -883,7 +890,7 @@ func (s *Service) ObjectionRates(ctx context.Context, p auth.Principal, villageI
 	if !p.CanReadVillage(pl) && !p.HoldsIn(auth.RoleBranchCommittee, pl) { // the committee answers them
 		return Rates{}, nil, fmt.Errorf("objections of village %d: %w", villageID, fault.ErrForbidden)
 	}
-	os, err := s.store.Objections(ctx, villageID, 0)
+	os, err := s.Store.Objections(ctx, villageID, 0)
 	if err != nil {
 		return Rates{}, nil, err
 	}
@@ -920,19 +927,19 @@ func RatesOf(os []Objection) Rates {
 
 // MyObjections lists p's objections and their answers.
 func (s *Service) MyObjections(ctx context.Context, p auth.Principal) ([]Objection, error) {
-	return s.store.Objections(ctx, p.Home.VillageID, p.PersonID)
+	return s.Store.Objections(ctx, p.Home.VillageID, p.PersonID)
 }
 
 // PostDue posts every entry whose notice has closed with no open objection. Several instances may
 // run it at once: each entry posts once.
 func (s *Service) PostDue(ctx context.Context) (int, error) {
-	ids, err := s.store.DuePostings(ctx, s.now(), 500)
+	ids, err := s.Store.DuePostings(ctx, s.Now(), 500)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, id := range ids {
-		_, err := s.store.Post(ctx, id, s.now())
+		_, err := s.post(ctx, id, s.Now())
 		switch {
 		case err == nil:
 			n++
@@ -944,7 +951,7 @@ func (s *Service) PostDue(ctx context.Context) (int, error) {
 			// One entry that cannot post never holds up the others: it is marked with why,
 			// the supervisors are told, and the next sweep tries it again.
 			why := failureText(err)
-			if merr := s.store.MarkPostFailure(ctx, id, why); merr != nil {
+			if merr := s.Store.MarkPostFailure(ctx, id, why); merr != nil {
 				return n, merr
 			}
 			if s.postFailed != nil {
@@ -1005,12 +1012,12 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 	if err != nil {
 		return BaseRun{}, err
 	}
-	if err := CheckBasePeriod(month, s.now()); err != nil {
+	if err := CheckBasePeriod(month, s.Now()); err != nil {
 		return BaseRun{}, err
 	}
 	period := month.Format("2006-01")
 	baseFor := month.Year()*100 + int(month.Month())
-	books, err := s.store.RuleBooks(ctx, villageID)
+	books, err := s.Store.RuleBooks(ctx, villageID)
 	if err != nil {
 		return BaseRun{}, err
 	}
@@ -1032,7 +1039,7 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 		return BaseRun{}, err
 	}
 	run := BaseRun{Period: period, Meeting: meeting}
-	sizes, err := s.people.BaseSizes(ctx, villageID, month)
+	sizes, err := s.People.BaseSizes(ctx, villageID, month)
 	if err != nil {
 		return run, err
 	}
@@ -1042,7 +1049,7 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 			run.UnderNotice++ // a new household counts from the month after its notice
 			return nil
 		}
-		acct, err := s.accounts.AccountOf(ctx, villageID, ledger.Household, h.ID)
+		acct, err := s.Accounts.AccountOf(ctx, villageID, ledger.Household, h.ID)
 		if err != nil {
 			return err
 		}
@@ -1050,7 +1057,7 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 			e := Entry{VillageID: villageID, RuleItemID: it.ID, HouseholdID: &h.ID, AccountID: acct.ID, Points: it.Points * int64(size),
 				Period: meeting, Reason: fmt.Sprintf("%s %s（%d口人）", period, it.Name, size), Source: "base", BaseFor: &baseFor,
 				Status: Registered, RegisteredBy: p.PersonID}
-			_, err := s.store.Register(ctx, e, it)
+			_, err := s.Store.Register(ctx, e, it)
 			switch {
 			case errors.Is(err, ErrBaseRegistered):
 				run.AlreadyRegistered++
@@ -1068,7 +1075,7 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 // eachHousehold calls fn for every household of a village, a page at a time.
 func (s *Service) eachHousehold(ctx context.Context, villageID int64, fn func(org.Household) error) error {
 	for after := int64(0); ; {
-		hs, err := s.people.Households(ctx, villageID, after, 500)
+		hs, err := s.People.Households(ctx, villageID, after, 500)
 		if err != nil {
 			return err
 		}

@@ -60,8 +60,6 @@ type Store interface {
 
 	// DuePostings lists entries whose notice has closed.
 	DuePostings(ctx context.Context, now time.Time, limit int) ([]int64, error)
-	// Post posts an entry to the ledger when its notice has closed with no open objection; once.
-	Post(ctx context.Context, id int64, now time.Time) (Entry, error)
 }
 
 // EntryFilter selects entries of a village.

@@ -47,7 +47,7 @@ func gathers(p auth.Principal, pl auth.Place) bool {
 
 // Suggest records a suggestion for a draft rule book.
 func (s *Service) Suggest(ctx context.Context, p auth.Principal, bookID int64, in SuggestionInput) (Suggestion, error) {
-	b, err := s.store.RuleBook(ctx, bookID)
+	b, err := s.Store.RuleBook(ctx, bookID)
 	if err != nil {
 		return Suggestion{}, err
 	}
@@ -67,8 +67,8 @@ func (s *Service) Suggest(ctx context.Context, p auth.Principal, bookID int64, i
 	if in.Source, err = text.Clean("source", in.Source, 1, 64); err != nil {
 		return Suggestion{}, err
 	}
-	return s.store.Suggest(ctx, Suggestion{RuleBookID: bookID, VillageID: b.VillageID, Text: in.Text, Source: in.Source,
-		GatheredBy: p.PersonID, GatheredAt: s.now()})
+	return s.Store.Suggest(ctx, Suggestion{RuleBookID: bookID, VillageID: b.VillageID, Text: in.Text, Source: in.Source,
+		GatheredBy: p.PersonID, GatheredAt: s.Now()})
 }
 
 // SuggestionAnswer says how the draft answers a suggestion.
@@ -78,7 +78,7 @@ type SuggestionAnswer struct {
 
 // AnswerSuggestion records how the draft answers a suggestion (the clerk), while it is a draft.
 func (s *Service) AnswerSuggestion(ctx context.Context, p auth.Principal, id int64, in SuggestionAnswer) (Suggestion, error) {
-	sg, err := s.store.Suggestion(ctx, id)
+	sg, err := s.Store.Suggestion(ctx, id)
 	if err != nil {
 		return sg, err
 	}
@@ -93,12 +93,12 @@ func (s *Service) AnswerSuggestion(ctx context.Context, p auth.Principal, id int
 	if err != nil {
 		return sg, err
 	}
-	return s.store.AnswerSuggestion(ctx, id, answer, p.PersonID)
+	return s.Store.AnswerSuggestion(ctx, id, answer, p.PersonID)
 }
 
 // Suggestions lists a rule book's suggestions for the village's people and those who read it.
 func (s *Service) Suggestions(ctx context.Context, p auth.Principal, bookID int64) ([]Suggestion, error) {
-	b, err := s.store.RuleBook(ctx, bookID)
+	b, err := s.Store.RuleBook(ctx, bookID)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (s *Service) Suggestions(ctx context.Context, p auth.Principal, bookID int6
 	if p.Home != pl && !p.CanReadVillage(pl) {
 		return nil, fmt.Errorf("suggestions of rule book %d: %w", bookID, fault.ErrForbidden)
 	}
-	return s.store.Suggestions(ctx, bookID)
+	return s.Store.Suggestions(ctx, bookID)
 }
 
 // unanswered returns ErrUnanswered when a suggestion of the book has no answer.

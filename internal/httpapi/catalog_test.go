@@ -127,8 +127,9 @@ func TestAgreementsGateTheShop(t *testing.T) {
 	if has(shopIDs(e.call("GET", "/api/v1/shops", villager, nil)), gcShop) {
 		t.Error("a suspended agreement's shop is still offered to villagers")
 	}
-	if _, err := e.app.Catalog.CheckAgreement(t.Context(), gcShop, e.village("国茶村"), e.app.Now()); err == nil {
-		t.Error("the counter's agreement check passes while suspended")
+	if r := e.call("POST", "/api/v1/vouchers", villager, map[string]any{"shop_id": gcShop,
+		"items": []map[string]any{{"goods_id": e.goodsNamed(gcShop, "肥皂"), "quantity": 1}}}); r.code() != "shop_agreement_inactive" {
+		t.Errorf("a voucher issued at a shop whose agreement is suspended: %d %s", r.status, r.raw)
 	}
 	if r := status(gcClerk, "active"); r.status != http.StatusOK || !has(shopIDs(e.call("GET", "/api/v1/shops", villager, nil)), gcShop) {
 		t.Errorf("resume: %d %s", r.status, r.raw)

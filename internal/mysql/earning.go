@@ -10,7 +10,6 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/earning"
-	"pointsmarket/internal/ledger"
 )
 
 // EarningStore implements earning.Store.
@@ -583,67 +582,4 @@ func (s *EarningStore) DuePostings(ctx context.Context, now time.Time, limit int
 	var ids []int64
 	err := s.db.list(ctx, &ids, `SELECT id FROM point_entries WHERE status = 'noticed' AND notice_until <= ? ORDER BY notice_until LIMIT ?`, now, limit)
 	return ids, err
-}
-
-// Post implements earning.Store: compare-and-set noticed → posted (only with no open objection),
-// then the ledger transfer, in one transaction; the unique posted_transfer_id and the CAS make a
-// second posting, by any instance, impossible.
-func (s *EarningStore) Post(ctx context.Context, id int64, now time.Time) (earning.Entry, error) {
-	var e earning.Entry
-	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE point_entries SET status = 'posted' WHERE id = ? AND status = 'noticed' AND notice_until <= ?
-			AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.entry_id = point_entries.id AND o.status = 'open')`, id, now)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return earning.ErrNotPending
-		}
-		if err := getRow(ctx, tx, &e, earning.ErrEntryNotFound, `SELECT `+entryColumns+` FROM point_entries WHERE id = ?`, id); err != nil {
-			return err
-		}
-		var item struct {
-			Category earning.Category `db:"category"`
-			Name     string           `db:"name"`
-			Month    string           `db:"month"`
-		}
-		if err := tx.GetContext(ctx, &item, `SELECT i.category, i.name, COALESCE(m.month, '') AS month FROM rule_items i
-			LEFT JOIN review_meetings m ON m.id = ? WHERE i.id = ?`, e.MeetingID, e.RuleItemID); err != nil {
-			return err
-		}
-		var sys earning.VillageAccounts
-		if err := tx.GetContext(ctx, &sys, `SELECT
-			(SELECT id FROM accounts WHERE village_id = v.id AND kind = 'issuance' AND owner_id = 0) AS issuance,
-			(SELECT id FROM accounts WHERE village_id = v.id AND kind = 'penalties' AND owner_id = 0) AS penalties,
-			v.allow_negative_penalty FROM villages v WHERE v.id = ?`, e.VillageID); err != nil {
-			return err
-		}
-		var corrected *ledger.Transfer
-		if e.ReversesEntryID != nil {
-			var orig ledger.Transfer
-			if err := getRow(ctx, tx, &orig, earning.ErrNotPosted, `SELECT `+transferColumns+` FROM transfers
-				WHERE id = (SELECT posted_transfer_id FROM point_entries WHERE id = ?)`, *e.ReversesEntryID); err != nil {
-				return err
-			}
-			corrected = &orig
-		}
-		m, err := earning.Posting(e, item.Category, earning.TransferReason(item.Name, e.Reason, item.Month, e.ID), sys, corrected)
-		if err != nil {
-			return err
-		}
-		t, err := ledger.Move(ctx, &Tx{tx: tx, db: s.db}, m)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE point_entries SET posted_transfer_id = ?, post_failure = '' WHERE id = ?`, t.ID, id); err != nil {
-			return err
-		}
-		e.PostedTransferID = &t.ID
-		place, err := villagePlace(ctx, tx, e.VillageID)
-		if err != nil {
-			return err
-		}
-		return s.db.audit(ctx, tx, audit.Event{Place: place, Action: "entry.post", ObjectType: "entry", ObjectID: id, After: e}, transferEvent(t, place))
-	})
-	return e, wrap(err, "post entry %d", id)
 }

@@ -17,9 +17,6 @@ const (
 	errDupEntry        = 1062
 	errLockWaitTimeout = 1205
 	errDeadlock        = 1213
-	errCheckViolation  = 3819 // MySQL 8; MariaDB reports 4025
-	errMariaCheck      = 4025
-	errNoReferenced    = 1452
 	errTooManyConns    = 1040
 	errUserConns       = 1203
 )

@@ -8,7 +8,6 @@ import (
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
-	"pointsmarket/internal/ledger"
 )
 
 // LedgerStore implements ledger.Store: accounts and histories. Points move in a Tx (tx.go).
@@ -22,10 +21,6 @@ func NewLedgerStore(db *DB) *LedgerStore { return &LedgerStore{db: db} }
 func actorID(ctx context.Context) int64 {
 	a, _ := audit.ActorFrom(ctx)
 	return a.PersonID
-}
-
-func transferEvent(t ledger.Transfer, place auth.Place) audit.Event {
-	return audit.Event{Place: place, Action: "ledger.transfer", ObjectType: "transfer", ObjectID: t.ID, After: t}
 }
 
 // villagePlace reads a village's place inside tx.

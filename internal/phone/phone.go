@@ -50,9 +50,6 @@ func Canonical(s string) (string, error) {
 	return s, nil
 }
 
-// Valid reports whether s is already in canonical form.
-func Valid(s string) bool { return mobile.MatchString(s) }
-
 // Mask keeps the first three and last four digits: 138****0010.
 func Mask(s string) string {
 	if len(s) < 8 {
