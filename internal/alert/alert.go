@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/text"
 )
@@ -128,13 +129,6 @@ func (s *Service) incr(ctx context.Context, name string, ttl time.Duration) (int
 	return n, true
 }
 
-var china = time.FixedZone("CST", 8*3600)
-
-func dayStart(t time.Time) time.Time {
-	y, m, d := t.In(china).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, china)
-}
-
 // raise records an alert once per dedupe key. A rule keeps firing while its condition holds (every
 // redemption past a shop's volume threshold), so the key is first claimed in the counters: only
 // the first claimant writes to the store, which dedupes again should the counters be unavailable.
@@ -175,13 +169,13 @@ func (s *Service) OnEntry(ctx context.Context, e EntryFacts) {
 				map[string]any{"total": total, "cap": *e.CapMonth})
 		}
 	}
-	hour := e.At.In(china).Format("2006010215")
+	hour := calendar.Local(e.At).Format("2006010215")
 	if n, ok := s.incr(ctx, fmt.Sprintf("reg:%d:%s", e.Registrar.PersonID, hour), 2*time.Hour); ok && n >= th[BurstRegistrations] {
 		s.raise(ctx, Alert{VillageID: e.VillageID, Rule: BurstRegistrations, DedupeKey: fmt.Sprintf("burst:%d:%s", e.Registrar.PersonID, hour),
 			SubjectType: "person", SubjectID: e.Registrar.PersonID, Message: "一小时内集中登记大量积分 / many entries by one person within an hour"},
 			map[string]any{"entries": n, "threshold": th[BurstRegistrations]})
 	}
-	local := e.At.In(china)
+	local := calendar.Local(e.At)
 	if local.AddDate(0, 0, 2).Month() != local.Month() && e.Points >= th[MonthEndGrant] {
 		s.raise(ctx, Alert{VillageID: e.VillageID, Rule: MonthEndGrant, DedupeKey: fmt.Sprintf("monthend:%d", e.ID), SubjectType: "entry", SubjectID: e.ID,
 			Message: "月末突击登记大额积分 / large points registered just before the month closes"}, map[string]any{"points": e.Points})
@@ -198,8 +192,7 @@ type RedemptionFacts struct {
 // OnRedemption runs the counter rules.
 func (s *Service) OnRedemption(ctx context.Context, r RedemptionFacts) {
 	th := s.thresholds(ctx, r.VillageID)
-	day := dayStart(r.At)
-	dayKey := day.Format("20060102")
+	dayKey := calendar.Local(r.At).Format("20060102")
 	shopKey := fmt.Sprintf("shop:%d:%s", r.ShopID, dayKey)
 	if r.Reversal {
 		reversals, ok := s.incr(ctx, fmt.Sprintf("shoprev:%d:%s", r.ShopID, dayKey), 48*time.Hour)
@@ -218,15 +211,15 @@ func (s *Service) OnRedemption(ctx context.Context, r RedemptionFacts) {
 	}
 	today, ok := s.incr(ctx, shopKey, 32*24*time.Hour)
 	if ok && today >= th["shop_volume_min"] {
-		avg := s.usualDay(ctx, r.ShopID, day)
+		avg := s.usualDay(ctx, r.ShopID, r.At)
 		if float64(today) > avg*float64(th["shop_volume_factor"]) {
 			s.raise(ctx, Alert{VillageID: r.VillageID, Rule: ShopVolume, DedupeKey: fmt.Sprintf("volume:%d:%s", r.ShopID, dayKey), SubjectType: "shop", SubjectID: r.ShopID,
 				Message: "超市今日兑换量远超平常 / a shop's redemptions today are far above its usual day"}, map[string]any{"today": today, "usual": avg})
 		}
 	}
-	if h := int64(r.At.In(china).Hour()); h < th["open_hour"] || h >= th["close_hour"] {
+	if h := int64(calendar.Local(r.At).Hour()); h < th["open_hour"] || h >= th["close_hour"] {
 		s.raise(ctx, Alert{VillageID: r.VillageID, Rule: OffHours, DedupeKey: fmt.Sprintf("hours:%d", r.ID), SubjectType: "redemption", SubjectID: r.ID,
-			Message: "营业时间外兑换 / a redemption outside opening hours"}, map[string]any{"at": r.At.In(china).Format("15:04")})
+			Message: "营业时间外兑换 / a redemption outside opening hours"}, map[string]any{"at": calendar.Local(r.At).Format("15:04")})
 	}
 	if n, ok := s.incr(ctx, fmt.Sprintf("acct:%d:%s", r.AccountID, dayKey), 48*time.Hour); ok && n >= th[HouseholdFrequency] {
 		s.raise(ctx, Alert{VillageID: r.VillageID, Rule: HouseholdFrequency, DedupeKey: fmt.Sprintf("often:%d:%s", r.AccountID, dayKey), SubjectType: "account", SubjectID: r.AccountID,
@@ -235,7 +228,8 @@ func (s *Service) OnRedemption(ctx context.Context, r RedemptionFacts) {
 }
 
 // usualDay is the shop's average day over the 30 days before day.
-func (s *Service) usualDay(ctx context.Context, shopID int64, day time.Time) float64 {
+func (s *Service) usualDay(ctx context.Context, shopID int64, at time.Time) float64 {
+	day := calendar.Local(at)
 	names := make([]string, 30)
 	for i := range names {
 		names[i] = fmt.Sprintf("shop:%d:%s", shopID, day.AddDate(0, 0, -1-i).Format("20060102"))
@@ -254,7 +248,7 @@ func (s *Service) usualDay(ctx context.Context, shopID int64, day time.Time) flo
 // OnShortCodeMisses raises an alert when a shop's typed codes were locked after a burst of
 // misses: someone at that counter may be guessing other villagers' codes.
 func (s *Service) OnShortCodeMisses(ctx context.Context, villageID, shopID, personID int64, misses int) {
-	hour := s.now().In(china).Format("2006010215")
+	hour := calendar.Local(s.now()).Format("2006010215")
 	s.raise(ctx, Alert{VillageID: villageID, Rule: ShortCodeMisses, DedupeKey: fmt.Sprintf("shortmiss:%d:%s", shopID, hour), SubjectType: "shop", SubjectID: shopID,
 		Message: "超市连续输入无效兑换码，疑似猜码 / many typed voucher codes matched nothing at a shop: someone may be guessing codes"},
 		map[string]any{"misses": misses, "person_id": personID})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"pointsmarket/internal/calendar"
 	"sync"
 	"testing"
 	"time"
@@ -77,7 +78,7 @@ func (c *memCounters) Get(_ context.Context, names []string) ([]int64, error) {
 	return out, nil
 }
 
-var noon = time.Date(2026, 11, 18, 12, 0, 0, 0, china)
+var noon = time.Date(2026, 11, 18, 12, 0, 0, 0, calendar.Zone())
 
 func newTestService(store *memStore, counters *memCounters) *Service {
 	return NewService(store, counters, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return noon })
@@ -119,7 +120,7 @@ func TestQuietDayRaisesNothing(t *testing.T) {
 func TestCountersDownSkipsCountingRulesOnly(t *testing.T) {
 	store := &memStore{}
 	s := newTestService(store, &memCounters{down: true})
-	night := time.Date(2026, 11, 18, 23, 30, 0, 0, china)
+	night := time.Date(2026, 11, 18, 23, 30, 0, 0, calendar.Zone())
 	for i := range 10 {
 		s.OnRedemption(context.Background(), RedemptionFacts{ID: int64(i + 1), VillageID: 1, ShopID: 7, AccountID: 3, At: night})
 	}

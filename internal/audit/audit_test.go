@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"pointsmarket/internal/calendar"
 	"strings"
 	"testing"
 	"time"
@@ -58,7 +59,7 @@ func TestHashSurvivesMicrosecondStorage(t *testing.T) {
 		t.Fatal("entries must be truncated to what DATETIME(6) keeps")
 	}
 	stored := e
-	stored.OccurredAt = e.OccurredAt.In(time.FixedZone("CST", 8*3600))
+	stored.OccurredAt = e.OccurredAt.In(calendar.Zone())
 	if string(stored.ComputeHash()) != string(e.Hash) {
 		t.Fatal("the hash depends on the time zone of the value read back")
 	}

@@ -11,6 +11,7 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/earning"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/org"
@@ -92,16 +93,14 @@ type Service struct{ Deps }
 // NewService returns a Service.
 func NewService(d Deps) *Service { return &Service{d} }
 
-var china = time.FixedZone("CST", 8*3600)
-
 // Board returns the village's board for the month of at (China time).
 func (s *Service) Board(ctx context.Context, villageID int64, at time.Time) (Board, error) {
 	v, err := s.Villages.Village(ctx, villageID)
 	if err != nil {
 		return Board{}, err
 	}
-	local := at.In(china)
-	from := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, china)
+	local := at.In(calendar.Zone())
+	from := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, calendar.Zone())
 	to := from.AddDate(0, 1, 0)
 	b := Board{Village: v.Name, Month: from.Format("2006-01")}
 	if next, ok := earning.NextExpiry(v.ExpiryDate, at); ok {
@@ -160,8 +159,8 @@ func (s *Service) History(ctx context.Context, p auth.Principal, villageID int64
 		return nil, fault.ErrForbidden
 	}
 	n = max(1, min(n, 24))
-	local := at.In(china)
-	first := time.Date(local.Year(), local.Month()-time.Month(n-1), 1, 0, 0, 0, 0, china)
+	local := at.In(calendar.Zone())
+	first := time.Date(local.Year(), local.Month()-time.Month(n-1), 1, 0, 0, 0, 0, calendar.Zone())
 	out := make([]MonthFigures, 0, n)
 	for i := range n {
 		from := first.AddDate(0, i, 0)

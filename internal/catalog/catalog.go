@@ -6,6 +6,7 @@ package catalog
 import (
 	"time"
 
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
 )
 
@@ -34,20 +35,10 @@ type Agreement struct {
 	UpdatedAt time.Time       `json:"updated_at" db:"updated_at"`
 }
 
-// ActiveOn reports whether the agreement lets the shop redeem on day (a calendar date in China).
+// ActiveOn reports whether the agreement lets the shop redeem on day (a calendar date in calendar.Zone()).
 func (a Agreement) ActiveOn(day time.Time) bool {
-	d := Day(day)
+	d := calendar.Date(day)
 	return a.Status == AgreementActive && !d.Before(a.ValidFrom) && !d.After(a.ValidTo)
-}
-
-// China is the time zone calendar dates are taken in: agreements, stock dates and limits follow
-// the village's calendar, not UTC.
-var China = time.FixedZone("CST", 8*3600)
-
-// Day returns t's calendar date in China, as midnight UTC (how DATE columns come back).
-func Day(t time.Time) time.Time {
-	y, m, d := t.In(China).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // Goods is an item a shop hands out for points.

@@ -48,10 +48,10 @@ func TestAgreementDaysAreChinaDays(t *testing.T) {
 	a := Agreement{Status: AgreementActive, ValidFrom: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), ValidTo: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}
 	// 17:00 UTC on 31 December is already 1 January in the village.
 	if a.ActiveOn(time.Date(2026, 12, 31, 17, 0, 0, 0, time.UTC)) {
-		t.Error("active after its last day in China")
+		t.Error("active after its last day in calendar.Zone()")
 	}
 	if !a.ActiveOn(time.Date(2025, 12, 31, 17, 0, 0, 0, time.UTC)) {
-		t.Error("not active on its first day in China")
+		t.Error("not active on its first day in calendar.Zone()")
 	}
 	a.Status = AgreementSuspended
 	if a.ActiveOn(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)) {

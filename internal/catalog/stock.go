@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/text"
 )
@@ -43,7 +44,7 @@ func (s *Service) move(ctx context.Context, p auth.Principal, goodsID int64, kin
 	if _, err := s.managedGoods(ctx, p, goodsID); err != nil {
 		return Goods{}, err
 	}
-	day := Day(s.now())
+	day := calendar.Date(s.now())
 	if in.Date != "" {
 		d, err := parseDate("date", in.Date)
 		if err != nil {

@@ -187,19 +187,3 @@ var (
 	ErrMeetingNotFound   = fault.New(fault.NotFound, "meeting_not_found", "没有该评议会 / no such meeting")
 	ErrObjectionNotFound = fault.New(fault.NotFound, "objection_not_found", "没有该异议 / no such objection")
 )
-
-// WorkingDaysAfter returns the moment n working days (Monday to Friday, in China) after t.
-func WorkingDaysAfter(t time.Time, n int) time.Time {
-	china := time.FixedZone("CST", 8*3600)
-	d := t.In(china)
-	for n > 0 {
-		d = d.AddDate(0, 0, 1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n--
-		}
-	}
-	return d.UTC()
-}
-
-// Period returns t's month in China as YYYY-MM.
-func Period(t time.Time) string { return t.In(time.FixedZone("CST", 8*3600)).Format("2006-01") }

@@ -7,17 +7,18 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/org"
 )
 
 func TestWorkingDaysSkipWeekends(t *testing.T) {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.Zone()
 	friday := time.Date(2026, 11, 20, 10, 0, 0, 0, cst)
-	if got := WorkingDaysAfter(friday, 3).In(cst); got.Weekday() != time.Wednesday || got.Day() != 25 {
+	if got := calendar.WorkingDaysAfter(friday, 3).In(cst); got.Weekday() != time.Wednesday || got.Day() != 25 {
 		t.Errorf("3 working days after Friday 20th: %v, want Wednesday 25th", got)
 	}
 	saturday := time.Date(2026, 11, 21, 10, 0, 0, 0, cst)
-	if got := WorkingDaysAfter(saturday, 1).In(cst); got.Day() != 23 {
+	if got := calendar.WorkingDaysAfter(saturday, 1).In(cst); got.Day() != 23 {
 		t.Errorf("1 working day after Saturday: %v, want Monday 23rd", got)
 	}
 }

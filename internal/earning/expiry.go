@@ -6,12 +6,11 @@ import (
 	"time"
 
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
 )
-
-var china = time.FixedZone("CST", 8*3600)
 
 // NextExpiry returns the next day (from now, in China) a village with expiry date mmdd clears
 // spendable points, as midnight China time; false when the village never does or mmdd is invalid.
@@ -23,9 +22,9 @@ func NextExpiry(mmdd *string, now time.Time) (time.Time, bool) {
 	if err != nil {
 		return time.Time{}, false
 	}
-	local := now.In(china)
-	day := time.Date(local.Year(), d.Month(), d.Day(), 0, 0, 0, 0, china)
-	if day.Before(time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, china)) {
+	local := now.In(calendar.Zone())
+	day := time.Date(local.Year(), d.Month(), d.Day(), 0, 0, 0, 0, calendar.Zone())
+	if day.Before(time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, calendar.Zone())) {
 		day = day.AddDate(1, 0, 0)
 	}
 	return day, true
@@ -67,8 +66,8 @@ var ErrExpiryNotice = fault.New(fault.Unprocessable, "expiry_notice_too_short", 
 
 // CheckExpiryNotice refuses a next expiry day less than ExpiryNoticeDays (China days) after now.
 func CheckExpiryNotice(next, now time.Time) error {
-	local := now.In(china)
-	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, china)
+	local := now.In(calendar.Zone())
+	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, calendar.Zone())
 	if next.Before(today.AddDate(0, 0, ExpiryNoticeDays)) {
 		return ErrExpiryNotice.WithDetails(map[string]any{"next_expiry": next.Format("2006-01-02"), "earliest": today.AddDate(0, 0, ExpiryNoticeDays).Format("2006-01-02")})
 	}
@@ -84,7 +83,7 @@ func (s *Service) ExpireVillage(ctx context.Context, villageID int64, day time.T
 		return 0, err
 	}
 	next, ok := NextExpiry(v.ExpiryDate, day)
-	if !ok || !sameDay(next, day) {
+	if !ok || !calendar.SameDay(next, day) {
 		return 0, nil
 	}
 	expiry, err := s.Accounts.AccountOf(ctx, villageID, ledger.Expiry, 0)
@@ -110,12 +109,6 @@ func (s *Service) ExpireVillage(ctx context.Context, villageID int64, day time.T
 	return n, nil
 }
 
-func sameDay(a, b time.Time) bool {
-	ya, ma, da := a.In(china).Date()
-	yb, mb, db := b.In(china).Date()
-	return ya == yb && ma == mb && da == db
-}
-
 // Expiring tells a villager how many points of an account expire and when, if the village
 // clears points; the villager's account view shows it ahead of the day.
 func (s *Service) Expiring(ctx context.Context, villageID int64, available int64) (points int64, on time.Time, ok bool) {
@@ -131,7 +124,7 @@ func (s *Service) Expiring(ctx context.Context, villageID int64, available int64
 // may run it: each account expires once a year.
 func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	now := s.Now()
-	ids, err := s.People.VillagesExpiringOn(ctx, now.In(china).Format("01-02"))
+	ids, err := s.People.VillagesExpiringOn(ctx, now.In(calendar.Zone()).Format("01-02"))
 	if err != nil {
 		return 0, err
 	}

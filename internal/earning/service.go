@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
-	"pointsmarket/internal/write"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/redact"
 	"pointsmarket/internal/text"
+	"pointsmarket/internal/write"
 )
 
 // People reads households and people; the org store implements it.
@@ -212,7 +213,7 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a A
 // ActivateScheduled adopts the rule books scheduled for today or earlier (China day): each
 // supersedes its village's book in force. Several instances may run it; each book is adopted once.
 func (s *Service) ActivateScheduled(ctx context.Context) (int, error) {
-	local := s.Now().In(china)
+	local := s.Now().In(calendar.Zone())
 	return s.Store.ActivateScheduled(ctx, time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC))
 }
 
@@ -405,7 +406,7 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 // openPeriod is the month whose meeting an entry registered now goes to: this month, or the next
 // when this month's results are already approved.
 func (s *Service) openPeriod(ctx context.Context, villageID int64) (string, error) {
-	period := Period(s.Now())
+	period := calendar.Period(s.Now())
 	for range 24 { // a month approved early moves entries on to the next, never into an approved one
 		m, err := s.Store.Meeting(ctx, villageID, period)
 		if errors.Is(err, ErrMeetingNotFound) {
@@ -785,7 +786,7 @@ func (s *Service) Object(ctx context.Context, p auth.Principal, entryID int64, i
 	}
 	now := s.Now()
 	return s.Store.Object(ctx, Objection{EntryID: entryID, VillageID: e.VillageID, ObjectorID: p.PersonID, Reason: reason,
-		Status: "open", DueAt: WorkingDaysAfter(now, 3), CreatedAt: now})
+		Status: "open", DueAt: calendar.WorkingDaysAfter(now, 3), CreatedAt: now})
 }
 
 // AnswerInput answers an objection.
@@ -1008,7 +1009,7 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 	if !p.CanManageVillage(pl) {
 		return BaseRun{}, fmt.Errorf("base points of village %d: %w", villageID, fault.ErrForbidden)
 	}
-	month, err := text.Month("period", in.Period, china)
+	month, err := text.Month("period", in.Period, calendar.Zone())
 	if err != nil {
 		return BaseRun{}, err
 	}
@@ -1093,8 +1094,8 @@ func (s *Service) eachHousehold(ctx context.Context, villageID int64, fn func(or
 
 // CheckBasePeriod refuses base points for a month other than the current or the previous one.
 func CheckBasePeriod(month, now time.Time) error {
-	local := now.In(china)
-	current := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, china)
+	local := now.In(calendar.Zone())
+	current := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, calendar.Zone())
 	if !month.Equal(current) && !month.Equal(current.AddDate(0, -1, 0)) {
 		return ErrBasePeriod.WithDetails(map[string]any{"current": current.Format("2006-01")})
 	}

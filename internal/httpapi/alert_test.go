@@ -10,6 +10,7 @@ import (
 	"pointsmarket/internal/alert"
 	"pointsmarket/internal/app"
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/dbtest"
 )
 
@@ -95,7 +96,7 @@ func TestRiskAlertsFireOnCraftedCasesAndStayQuietOtherwise(t *testing.T) {
 	// redemptions: both depend on dates and tampering the API cannot produce, so the rules are fed
 	// the facts directly.
 	ctx := dbtest.SystemCtx()
-	lastDay := time.Date(2026, 11, 30, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	lastDay := time.Date(2026, 11, 30, 10, 0, 0, 0, calendar.Zone())
 	e.app.Alerts.OnEntry(ctx, alert.EntryFacts{ID: 999, VillageID: gc, Points: 500, Registrar: auth.Principal{PersonID: 1}, Source: "clerk", At: lastDay})
 	e.app.Alerts.OnEntry(ctx, alert.EntryFacts{ID: 998, VillageID: gc, Points: 500, Registrar: auth.Principal{PersonID: 1}, Source: "clerk", At: lastDay.AddDate(0, 0, -10)})
 	if _, err := e.app.DB.ExecContext(t.Context(), `INSERT INTO settlements (village_id, shop_id, period, status, total_points, total_fen,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/httpapi"
 )
 
@@ -25,7 +26,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 	}
 	gc, shop := e.village("国茶村"), e.shopOf("国茶村")
 	towel := e.goodsNamed(shop, "毛巾")
-	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	month := time.Now().In(calendar.Zone()).Format("2006-01")
 	draft := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/rule-books", gc), tok["clerk"], map[string]any{"title": "修订稿"})
 	item := e.id(`SELECT i.id FROM rule_items i JOIN rule_books b ON b.id = i.rule_book_id WHERE b.village_id = ? AND b.status = 'adopted' AND i.code = 'R01'`, gc)
 	entry := e.call("POST", "/api/v1/entries", tok["clerk"], map[string]any{"rule_item_id": item, "household_id": e.householdOf("13800000013"), "reason": "清扫村道"})

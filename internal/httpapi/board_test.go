@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/dbtest"
 	"pointsmarket/internal/org"
 )
@@ -26,7 +27,7 @@ func TestPublicBoardShowsTheMonthAndNothingPersonal(t *testing.T) {
 	}
 	reason := "清扫村道，帮助五保户" + helped + "（电话 138-0000-0299）修缮房屋"
 	entry := e.call("POST", "/api/v1/entries", clerk, map[string]any{"rule_item_id": item, "household_id": e.householdOf("13800000013"), "reason": reason})
-	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	month := time.Now().In(calendar.Zone()).Format("2006-01")
 	e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings", gc), clerk, map[string]any{"month": month, "held_on": time.Now().Format("2006-01-02")})
 	e.call("POST", fmt.Sprintf("/api/v1/entries/%d/decision", num(entry.body["id"])), committee, map[string]any{"approve": true})
 	if r := e.approveMonth(gc, month); r.status != http.StatusOK {

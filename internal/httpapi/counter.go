@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/voucher"
 )
@@ -129,7 +130,7 @@ func (s *server) villageRedemptions(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	if f.From.IsZero() {
-		f.From = voucher.MonthStart(s.deps.Vouchers.Now())
+		f.From = calendar.MonthStart(s.deps.Vouchers.Now())
 	}
 	rs, err := s.deps.Vouchers.VillageRedemptions(c.Request.Context(), principal(c), id, f)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/earning"
 )
 
@@ -101,7 +102,7 @@ func (s *server) villageEntries(c *gin.Context) (int, any, error) {
 	}
 	period := c.Query("period")
 	if period == "" {
-		period = earning.Period(s.deps.Vouchers.Now())
+		period = calendar.Period(s.deps.Vouchers.Now())
 	}
 	es, err := s.deps.Earning.Entries(c.Request.Context(), principal(c), id, period, earning.EntryStatus(c.Query("status")))
 	if err != nil {

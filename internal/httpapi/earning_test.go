@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/dbtest"
 	"pointsmarket/internal/earning"
 )
@@ -19,7 +20,7 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	gc := e.village("国茶村")
 	clerk, committee := e.login("13800000001"), e.login("13800000012")
 	v10, v11, v13 := e.login("13800000010"), e.login("13800000011"), e.login("13800000013")
-	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	month := time.Now().In(calendar.Zone()).Format("2006-01")
 	must := func(r reply, status int) reply {
 		t.Helper()
 		if r.status != status {
@@ -239,7 +240,7 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	hh := e.householdOf("13800000010")
 	sizeBefore, _ := e.available(v10, "household")
 	households := e.id(`SELECT COUNT(*) FROM households WHERE village_id = ?`, gc)
-	thisMonth := time.Now().In(time.FixedZone("CST", 8*3600))
+	thisMonth := time.Now().In(calendar.Zone())
 	for _, period := range []string{"2090-01", thisMonth.AddDate(0, 1, 0).Format("2006-01"), thisMonth.AddDate(0, -2, 0).Format("2006-01")} {
 		if r := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/base-points", gc), clerk, map[string]string{"period": period}); r.code() != "base_period_not_allowed" {
 			t.Errorf("base points for %s: %d %s", period, r.status, r.raw)
@@ -334,7 +335,7 @@ func TestPointsExpiryKeepsLifetimePoints(t *testing.T) {
 	clerk, villager := e.login("13800000001"), e.login("13800000010")
 	shop := e.shopOf("国茶村")
 	e.order(villager, shop, e.goodsNamed(shop, "肥皂"), 1) // 4 points held by a voucher
-	today := time.Now().In(time.FixedZone("CST", 8*3600)).Format("01-02")
+	today := time.Now().In(calendar.Zone()).Format("01-02")
 	if r := e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/expiry-date", gc), villager, map[string]string{"date": today}); r.status != http.StatusForbidden {
 		t.Errorf("a villager sets the expiry date: %d", r.status)
 	}
@@ -343,12 +344,12 @@ func TestPointsExpiryKeepsLifetimePoints(t *testing.T) {
 	}
 	// A day sooner than 30 days ahead is refused: villagers get a month's notice to spend.
 	for _, soon := range []time.Time{time.Now(), time.Now().AddDate(0, 0, 29)} {
-		d := soon.In(time.FixedZone("CST", 8*3600)).Format("01-02")
+		d := soon.In(calendar.Zone()).Format("01-02")
 		if r := e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/expiry-date", gc), clerk, map[string]string{"date": d}); r.code() != "expiry_notice_too_short" {
 			t.Errorf("an expiry day on %s: %d %s", d, r.status, r.raw)
 		}
 	}
-	later := time.Now().AddDate(0, 0, 40).In(time.FixedZone("CST", 8*3600)).Format("01-02")
+	later := time.Now().AddDate(0, 0, 40).In(calendar.Zone()).Format("01-02")
 	if r := e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/expiry-date", gc), clerk, map[string]string{"date": later}); r.status != http.StatusOK {
 		t.Fatalf("set expiry date 40 days ahead: %d %s", r.status, r.raw)
 	}

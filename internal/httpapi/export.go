@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/export"
 )
 
@@ -29,7 +30,7 @@ func (s *server) export(c *gin.Context) {
 		fail(err)
 		return
 	}
-	now := s.deps.Vouchers.Now().In(time.FixedZone("CST", 8*3600))
+	now := s.deps.Vouchers.Now().In(calendar.Zone())
 	if f.From.IsZero() {
 		f.From = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location()).UTC()
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/dbtest"
 )
 
@@ -101,7 +102,7 @@ func TestHouseholdSizesGoThroughTheNotice(t *testing.T) {
 	if !strings.Contains(board.raw, `"household":"GC-050"`) || !strings.Contains(board.raw, "王*户") || strings.Contains(board.raw, "王大户") {
 		t.Errorf("the board does not show the new household (masked) under notice: %s", board.raw)
 	}
-	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	month := time.Now().In(calendar.Zone()).Format("2006-01")
 	run := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/base-points", gc), clerk, map[string]string{"period": month})
 	if run.status != http.StatusOK || num(run.body["under_notice"]) != 1 {
 		t.Fatalf("base run: %d %s, want the new household under notice", run.status, run.raw)

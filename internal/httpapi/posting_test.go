@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/dbtest"
 )
 
@@ -34,7 +35,7 @@ func TestPostingIsolatesFailures(t *testing.T) {
 	}
 	penalty := register(map[string]any{"rule_item_id": item("P01"), "household_id": poor, "reason": "乱搭乱建", "evidence": "照片"})
 	reward := register(map[string]any{"rule_item_id": item("R01"), "household_id": rich, "reason": long})
-	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	month := time.Now().In(calendar.Zone()).Format("2006-01")
 	e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings", gc), clerk, map[string]any{"month": month, "held_on": time.Now().Format("2006-01-02")})
 	for _, id := range []int64{penalty, reward} {
 		if r := e.call("POST", fmt.Sprintf("/api/v1/entries/%d/decision", id), committee, map[string]any{"approve": true}); r.status != http.StatusOK {
@@ -99,7 +100,7 @@ func TestMoneyDecidingRowsAreSealed(t *testing.T) {
 	// A statement of last month, and a deposit into the fund.
 	code2 := e.order(villager, shop, e.goodsNamed(shop, "肥皂"), 1).body["code"].(string)
 	settled := num(e.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": code2}).body["redemption_id"])
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.Zone()
 	last := time.Date(time.Now().In(cst).Year(), time.Now().In(cst).Month()-1, 10, 10, 0, 0, 0, cst)
 	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE redemptions SET created_at = ? WHERE id = ?`, last.UTC(), settled); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/dbtest"
 )
 
@@ -37,7 +38,7 @@ func TestSettlementFromRedemptions(t *testing.T) {
 			t.Fatalf("reverse: %d %s", r.status, r.raw)
 		}
 	}
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.Zone()
 	now := time.Now().In(cst)
 	m1 := time.Date(now.Year(), now.Month()-2, 10, 10, 0, 0, 0, cst)
 	m2 := time.Date(now.Year(), now.Month()-1, 5, 10, 0, 0, 0, cst)
@@ -132,7 +133,7 @@ func TestSettlementNeedsFundsAndAnAgreement(t *testing.T) {
 	e := newEnv(t, app.Options{})
 	gc, shop := e.village("国茶村"), e.shopOf("国茶村")
 	villager, keeper, clerk, sup, other := e.login("13800000010"), e.login("13800000002"), e.login("13800000001"), e.login("13800000003"), e.login("13800000102")
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.Zone()
 	now := time.Now().In(cst)
 	var ids []int64
 	for i, months := range []int{2, 3} {

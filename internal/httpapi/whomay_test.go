@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/calendar"
 )
 
 var updateReadme = flag.Bool("update-readme", false, "rewrite the README's \"Who may do what\" table from TestWhoMayDoWhat")
@@ -38,7 +39,7 @@ func TestWhoMayDoWhat(t *testing.T) {
 	e := newEnv(t, app.Options{})
 	gc, shop := e.village("国茶村"), e.shopOf("国茶村")
 	clerk := e.login("13800000001")
-	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	month := time.Now().In(calendar.Zone()).Format("2006-01")
 	e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings", gc), clerk, map[string]any{"month": month, "held_on": time.Now().Format("2006-01-02")})
 	item := e.id(`SELECT i.id FROM rule_items i JOIN rule_books b ON b.id = i.rule_book_id WHERE b.village_id = ? AND b.status = 'adopted' AND i.code = 'R01'`, gc)
 	ids := map[string]int64{"village": gc, "shop": shop, "item": item, "goods": e.goodsNamed(shop, "毛巾"),

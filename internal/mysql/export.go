@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/export"
 )
 
@@ -42,8 +43,6 @@ type ExportStore struct{ db *DB }
 // NewExportStore returns an ExportStore.
 func NewExportStore(db *DB) *ExportStore { return &ExportStore{db: db} }
 
-var china = time.FixedZone("CST", 8*3600)
-
 // Export implements export.Store, streaming the rows from one query.
 func (s *ExportStore) Export(ctx context.Context, kind string, f export.Filter, header func([]string) error, row func([]any) error) error {
 	e, ok := exports[kind]
@@ -74,7 +73,7 @@ func (s *ExportStore) Export(ctx context.Context, kind string, f export.Filter, 
 			case []byte:
 				out[i] = string(x)
 			case time.Time:
-				out[i] = x.In(china).Format("2006-01-02 15:04:05")
+				out[i] = x.In(calendar.Zone()).Format("2006-01-02 15:04:05")
 			default:
 				out[i] = x
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"pointsmarket/internal/audit"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/org"
 )
@@ -56,7 +57,7 @@ func (s *CatalogStore) Shops(ctx context.Context, f catalog.ShopFilter) ([]org.S
 	}
 	if f.ActiveFor != 0 {
 		conds = append(conds, `id IN (SELECT shop_id FROM shop_agreements WHERE village_id = ? AND status = 'active' AND ? BETWEEN valid_from AND valid_to)`)
-		args = append(args, f.ActiveFor, catalog.Day(f.Day))
+		args = append(args, f.ActiveFor, calendar.Date(f.Day))
 	}
 	out := []org.Shop{}
 	if len(conds) == 0 {
@@ -191,7 +192,7 @@ func activeAgreement(ctx context.Context, q sqlx.QueryerContext, shopID, village
 	var a catalog.Agreement
 	err := getRow(ctx, q, &a, catalog.ErrNoAgreement, `SELECT `+agreementColumns+` FROM shop_agreements
 		WHERE shop_id = ? AND village_id = ? AND status = 'active' AND ? BETWEEN valid_from AND valid_to
-		ORDER BY valid_from DESC LIMIT 1`, shopID, villageID, catalog.Day(day))
+		ORDER BY valid_from DESC LIMIT 1`, shopID, villageID, calendar.Date(day))
 	if err != nil {
 		return a, fmt.Errorf("shop %d for village %d: %w", shopID, villageID, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"pointsmarket/internal/audit"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/catalog"
 )
 
@@ -50,7 +51,7 @@ func moveStock(ctx context.Context, tx *sqlx.Tx, now time.Time, m catalog.Moveme
 		m.CreatedBy = actorID(ctx)
 	}
 	if m.MovedOn.IsZero() {
-		m.MovedOn = catalog.Day(m.CreatedAt)
+		m.MovedOn = calendar.Date(m.CreatedAt)
 	}
 	r, err := tx.NamedExecContext(ctx, `INSERT INTO stock_movements (goods_id, delta, kind, reason, ref_type, ref_id, moved_on,
 		created_by, created_at) VALUES (:goods_id, :delta, :kind, :reason, :ref_type, :ref_id, :moved_on, :created_by, :created_at)`, m)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/org"
@@ -115,8 +116,6 @@ func NewService(store Store, places auth.Places, shops Shops, now func() time.Ti
 	return &Service{store: store, places: places, shops: shops, now: now}
 }
 
-var china = time.FixedZone("CST", 8*3600)
-
 // GenerateInput names the statement to generate.
 type GenerateInput struct {
 	ShopID int64  `json:"shop_id"`
@@ -142,7 +141,7 @@ func (s *Service) Generate(ctx context.Context, p auth.Principal, villageID int6
 	if err := s.village(ctx, p, villageID, manages); err != nil {
 		return Statement{}, err
 	}
-	start, err := text.Month("period", in.Period, china)
+	start, err := text.Month("period", in.Period, calendar.Zone())
 	if err != nil {
 		return Statement{}, err
 	}
@@ -171,8 +170,8 @@ func (s *Service) Generate(ctx context.Context, p auth.Principal, villageID int6
 func agreedIn(as []catalog.Agreement, villageID int64, start, end time.Time) bool {
 	for _, a := range as {
 		// Agreement dates are China days: valid_to is the last day included.
-		from := time.Date(a.ValidFrom.Year(), a.ValidFrom.Month(), a.ValidFrom.Day(), 0, 0, 0, 0, china)
-		to := time.Date(a.ValidTo.Year(), a.ValidTo.Month(), a.ValidTo.Day(), 0, 0, 0, 0, china).AddDate(0, 0, 1)
+		from := time.Date(a.ValidFrom.Year(), a.ValidFrom.Month(), a.ValidFrom.Day(), 0, 0, 0, 0, calendar.Zone())
+		to := time.Date(a.ValidTo.Year(), a.ValidTo.Month(), a.ValidTo.Day(), 0, 0, 0, 0, calendar.Zone()).AddDate(0, 0, 1)
 		if a.VillageID == villageID && from.Before(end) && to.After(start) {
 			return true
 		}

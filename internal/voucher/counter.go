@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
@@ -281,7 +282,7 @@ func (s *Service) Today(ctx context.Context, p auth.Principal, shopID int64) (Da
 	} else if !p.RunsShop(shopID) {
 		return Day{}, ErrNotShopkeeper
 	}
-	start := DayStart(s.Now())
+	start := calendar.DayStart(s.Now())
 	rs, err := s.Store.Redemptions(ctx, RedemptionFilter{ShopID: shopID, From: start, To: start.AddDate(0, 0, 1), Limit: 5000})
 	if err != nil {
 		return Day{}, err
@@ -345,7 +346,7 @@ func (s *Service) MyCheckouts(ctx context.Context, p auth.Principal, afterID int
 		return []Redemption{}, nil
 	}
 	return s.Store.Redemptions(ctx, RedemptionFilter{AccountIDs: accounts, Kind: ByMemberCode, AfterID: afterID,
-		From: DayStart(s.Now()), Limit: 50})
+		From: calendar.DayStart(s.Now()), Limit: 50})
 }
 
 // VillageRedemptions lists a village's redemptions in [from, to) for those who may read it.

@@ -2,7 +2,6 @@ package voucher
 
 import (
 	"slices"
-	"time"
 
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/fault"
@@ -81,16 +80,4 @@ func CheckLimits(items []Item, goods []catalog.Goods, taken map[int64]int64) err
 		}
 	}
 	return nil
-}
-
-// MonthStart is the first moment of t's month in China, in UTC.
-func MonthStart(t time.Time) time.Time {
-	y, m, _ := t.In(catalog.China).Date()
-	return time.Date(y, m, 1, 0, 0, 0, 0, catalog.China).UTC()
-}
-
-// DayStart is the first moment of t's day in China, in UTC.
-func DayStart(t time.Time) time.Time {
-	y, m, d := t.In(catalog.China).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, catalog.China).UTC()
 }

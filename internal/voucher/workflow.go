@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/audit"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/write"
@@ -252,7 +253,7 @@ func Reversible(r Redemption, now time.Time) error {
 	if r.ReversedAt != nil {
 		return ErrAlreadyReversed
 	}
-	if !DayStart(r.CreatedAt).Equal(DayStart(now)) {
+	if !calendar.DayStart(r.CreatedAt).Equal(calendar.DayStart(now)) {
 		return ErrNotToday
 	}
 	return nil
@@ -307,7 +308,7 @@ func Why(st State, fence Fence, now time.Time) error {
 		if st.RedeemedAt == nil || st.ShopName == nil {
 			return ErrAlreadyRedeemed
 		}
-		local := st.RedeemedAt.In(catalog.China).Format("2006-01-02 15:04")
+		local := st.RedeemedAt.In(calendar.Zone()).Format("2006-01-02 15:04")
 		return ErrAlreadyRedeemed.WithMessage("该兑换券已于 %s 在%s兑换 / already redeemed at %s (China time) at %s", local, *st.ShopName, local, *st.ShopName).
 			WithDetails(map[string]any{"redeemed_at": *st.RedeemedAt, "shop_id": *st.ShopID, "shop_name": *st.ShopName})
 	case st.Status == Cancelled:
@@ -368,7 +369,7 @@ func checkLimits(ctx context.Context, tx Tx, accountID int64, accounts []int64, 
 			return err
 		}
 	}
-	taken, err := tx.TakenSince(ctx, accounts, MonthStart(now), redeeming)
+	taken, err := tx.TakenSince(ctx, accounts, calendar.MonthStart(now), redeeming)
 	if err != nil {
 		return err
 	}
@@ -385,7 +386,7 @@ func checkCeilings(ctx context.Context, tx Tx, villageID int64, accounts []int64
 	if err != nil {
 		return err
 	}
-	today, err := tx.MemberCodePointsSince(ctx, accounts, DayStart(now))
+	today, err := tx.MemberCodePointsSince(ctx, accounts, calendar.DayStart(now))
 	if err != nil {
 		return err
 	}
