@@ -199,7 +199,7 @@ func check(ctx context.Context, cfg app.Config, log *slog.Logger, args []string,
 		}
 		if *publish {
 			ctx := audit.WithActor(ctx, audit.SystemActor("check --checkpoint"))
-			cp, _, err := a.Audit.Checkpoint(ctx, time.Now())
+			cp, _, err := a.Audit.Checkpoint(ctx, a.Now())
 			if err != nil {
 				return err
 			}

@@ -54,6 +54,16 @@ func (s *Service) Threshold(ctx context.Context, villageID int64, name string) i
 	return s.thresholds(ctx, villageID)[name]
 }
 
+// Status is where an alert is: open, acknowledged by a supervisor, resolved with a note.
+type Status string
+
+// Alert statuses.
+const (
+	Open         Status = "open"
+	Acknowledged Status = "acknowledged"
+	Resolved     Status = "resolved"
+)
+
 // Alert is one raised alert.
 type Alert struct {
 	ID             int64      `json:"id" db:"id"`
@@ -64,7 +74,7 @@ type Alert struct {
 	SubjectID      int64      `json:"subject_id" db:"subject_id"`
 	Message        string     `json:"message" db:"message"`
 	Details        string     `json:"details" db:"details"`
-	Status         string     `json:"status" db:"status"` // open, acknowledged, resolved
+	Status         Status     `json:"status" db:"status"`
 	CreatedAt      time.Time  `json:"created_at" db:"created_at"`
 	AcknowledgedBy *int64     `json:"acknowledged_by" db:"acknowledged_by"`
 	AcknowledgedAt *time.Time `json:"acknowledged_at" db:"acknowledged_at"`
@@ -88,7 +98,7 @@ type Store interface {
 	List(ctx context.Context, villageID int64, status string) ([]Alert, error)
 	Alert(ctx context.Context, id int64) (Alert, error)
 	// Advance moves an alert from status `from` by fn, audited. ErrWrongStep.
-	Advance(ctx context.Context, id int64, from string, fn func(*Alert)) (Alert, error)
+	Advance(ctx context.Context, id int64, from Status, fn func(*Alert)) (Alert, error)
 
 	ItemMonthTotal(ctx context.Context, itemID, accountID int64, period string) (int64, error)
 	SettlementTotals(ctx context.Context, settlementID int64) (statementFen, redemptionsFen int64, err error)
@@ -105,25 +115,28 @@ type Counters interface {
 	Get(ctx context.Context, names []string) ([]int64, error)
 }
 
+// Deps are what the Service needs.
+type Deps struct {
+	Store    Store
+	Counters Counters
+	Places   auth.Places
+	Log      *slog.Logger
+	Now      func() time.Time
+}
+
 // Service evaluates the rules and serves alerts to supervisors.
 type Service struct {
-	store    Store
-	counters Counters
-	places   auth.Places
-	log      *slog.Logger
-	now      func() time.Time
-	cache    thresholdCache
+	Deps
+	cache thresholdCache
 }
 
 // NewService returns a Service.
-func NewService(store Store, counters Counters, places auth.Places, log *slog.Logger, now func() time.Time) *Service {
-	return &Service{store: store, counters: counters, places: places, log: log, now: now}
-}
+func NewService(d Deps) *Service { return &Service{Deps: d} }
 
 func (s *Service) incr(ctx context.Context, name string, ttl time.Duration) (int64, bool) {
-	n, err := s.counters.Incr(ctx, name, ttl)
+	n, err := s.Counters.Incr(ctx, name, ttl)
 	if err != nil {
-		s.log.WarnContext(ctx, "alert counters unavailable; volume and frequency rules skipped", "err", err)
+		s.Log.WarnContext(ctx, "alert counters unavailable; volume and frequency rules skipped", "err", err)
 		return 0, false
 	}
 	return n, true
@@ -133,13 +146,13 @@ func (s *Service) incr(ctx context.Context, name string, ttl time.Duration) (int
 // redemption past a shop's volume threshold), so the key is first claimed in the counters: only
 // the first claimant writes to the store, which dedupes again should the counters be unavailable.
 func (s *Service) raise(ctx context.Context, a Alert, details map[string]any) {
-	if n, err := s.counters.Incr(ctx, "raised:"+a.DedupeKey, 72*time.Hour); err == nil && n > 1 {
+	if n, err := s.Counters.Incr(ctx, "raised:"+a.DedupeKey, 72*time.Hour); err == nil && n > 1 {
 		return
 	}
 	body, _ := json.Marshal(details)
-	a.Details, a.Status, a.CreatedAt = string(body), "open", s.now()
-	if _, err := s.store.Raise(ctx, a); err != nil {
-		s.log.ErrorContext(ctx, "alert not raised", "rule", a.Rule, "err", err)
+	a.Details, a.Status, a.CreatedAt = string(body), Open, s.Now()
+	if _, err := s.Store.Raise(ctx, a); err != nil {
+		s.Log.ErrorContext(ctx, "alert not raised", "rule", a.Rule, "err", err)
 	}
 }
 
@@ -151,19 +164,20 @@ type EntryFacts struct {
 	Period                           string
 	CapMonth                         *int64
 	Registrar                        auth.Principal
-	Source                           string
-	At                               time.Time
+	// ByClerk says a clerk registered it (not a group leader, nor the monthly base points).
+	ByClerk bool
+	At      time.Time
 }
 
 // OnEntry runs the registration rules.
 func (s *Service) OnEntry(ctx context.Context, e EntryFacts) {
 	th := s.thresholds(ctx, e.VillageID)
-	if e.Source == "clerk" && e.HouseholdID != 0 && e.HouseholdID == e.Registrar.HouseholdID {
+	if e.ByClerk && e.HouseholdID != 0 && e.HouseholdID == e.Registrar.HouseholdID {
 		s.raise(ctx, Alert{VillageID: e.VillageID, Rule: SelfAward, DedupeKey: fmt.Sprintf("self:%d", e.ID), SubjectType: "entry", SubjectID: e.ID,
 			Message: "村干部为本户登记积分 / a clerk registered points for their own household"}, map[string]any{"registrar": e.Registrar.PersonID, "points": e.Points})
 	}
 	if e.CapMonth != nil {
-		if total, err := s.store.ItemMonthTotal(ctx, e.ItemID, e.AccountID, e.Period); err == nil && total >= *e.CapMonth {
+		if total, err := s.Store.ItemMonthTotal(ctx, e.ItemID, e.AccountID, e.Period); err == nil && total >= *e.CapMonth {
 			s.raise(ctx, Alert{VillageID: e.VillageID, Rule: AtCap, DedupeKey: fmt.Sprintf("cap:%d:%d:%s", e.ItemID, e.AccountID, e.Period),
 				SubjectType: "entry", SubjectID: e.ID, Message: "积分达到项目月上限 / an item reached its monthly cap for a household"},
 				map[string]any{"total": total, "cap": *e.CapMonth})
@@ -199,7 +213,7 @@ func (s *Service) OnRedemption(ctx context.Context, r RedemptionFacts) {
 		if !ok {
 			return
 		}
-		counts, err := s.counters.Get(ctx, []string{shopKey})
+		counts, err := s.Counters.Get(ctx, []string{shopKey})
 		if err != nil {
 			return
 		}
@@ -234,7 +248,7 @@ func (s *Service) usualDay(ctx context.Context, shopID int64, at time.Time) floa
 	for i := range names {
 		names[i] = fmt.Sprintf("shop:%d:%s", shopID, day.AddDate(0, 0, -1-i).Format("20060102"))
 	}
-	counts, err := s.counters.Get(ctx, names)
+	counts, err := s.Counters.Get(ctx, names)
 	if err != nil {
 		return 0
 	}
@@ -248,7 +262,7 @@ func (s *Service) usualDay(ctx context.Context, shopID int64, at time.Time) floa
 // OnShortCodeMisses raises an alert when a shop's typed codes were locked after a burst of
 // misses: someone at that counter may be guessing other villagers' codes.
 func (s *Service) OnShortCodeMisses(ctx context.Context, villageID, shopID, personID int64, misses int) {
-	hour := calendar.Local(s.now()).Format("2006010215")
+	hour := calendar.Local(s.Now()).Format("2006010215")
 	s.raise(ctx, Alert{VillageID: villageID, Rule: ShortCodeMisses, DedupeKey: fmt.Sprintf("shortmiss:%d:%s", shopID, hour), SubjectType: "shop", SubjectID: shopID,
 		Message: "超市连续输入无效兑换码，疑似猜码 / many typed voucher codes matched nothing at a shop: someone may be guessing codes"},
 		map[string]any{"misses": misses, "person_id": personID})
@@ -291,9 +305,9 @@ func (s *Service) OnPostFailure(ctx context.Context, villageID, entryID int64, w
 
 // OnSettlement checks a generated statement against its redemptions.
 func (s *Service) OnSettlement(ctx context.Context, settlementID, villageID int64) {
-	statement, redemptions, err := s.store.SettlementTotals(ctx, settlementID)
+	statement, redemptions, err := s.Store.SettlementTotals(ctx, settlementID)
 	if err != nil {
-		s.log.WarnContext(ctx, "alert facts unreadable", "err", err)
+		s.Log.WarnContext(ctx, "alert facts unreadable", "err", err)
 		return
 	}
 	if statement != redemptions {
@@ -303,7 +317,7 @@ func (s *Service) OnSettlement(ctx context.Context, settlementID, villageID int6
 }
 
 func (s *Service) audited(ctx context.Context, p auth.Principal, villageID int64) error {
-	pl, err := s.places.VillagePlace(ctx, villageID)
+	pl, err := s.Places.VillagePlace(ctx, villageID)
 	if err != nil {
 		return err
 	}
@@ -318,7 +332,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, villageID int64, s
 	if err := s.audited(ctx, p, villageID); err != nil {
 		return nil, err
 	}
-	return s.store.List(ctx, villageID, status)
+	return s.Store.List(ctx, villageID, status)
 }
 
 // Note is a note on an alert's handling.
@@ -328,16 +342,16 @@ type Note struct {
 
 // Acknowledge marks an open alert as being looked at.
 func (s *Service) Acknowledge(ctx context.Context, p auth.Principal, id int64, _ Note) (Alert, error) {
-	a, err := s.store.Alert(ctx, id)
+	a, err := s.Store.Alert(ctx, id)
 	if err != nil {
 		return a, err
 	}
 	if err := s.audited(ctx, p, a.VillageID); err != nil {
 		return a, err
 	}
-	return s.store.Advance(ctx, id, "open", func(a *Alert) {
-		now := s.now()
-		a.Status, a.AcknowledgedBy, a.AcknowledgedAt = "acknowledged", &p.PersonID, &now
+	return s.Store.Advance(ctx, id, Open, func(a *Alert) {
+		now := s.Now()
+		a.Status, a.AcknowledgedBy, a.AcknowledgedAt = Acknowledged, &p.PersonID, &now
 	})
 }
 
@@ -348,16 +362,16 @@ func (s *Service) Resolve(ctx context.Context, p auth.Principal, id int64, n Not
 		return Alert{}, text.ErrInvalid.WithMessage("请用2到255个字说明核查结果和处理情况 / a note of 2 to 255 characters says what was found and done")
 	}
 	n.Note = note
-	a, err := s.store.Alert(ctx, id)
+	a, err := s.Store.Alert(ctx, id)
 	if err != nil {
 		return a, err
 	}
 	if err := s.audited(ctx, p, a.VillageID); err != nil {
 		return a, err
 	}
-	return s.store.Advance(ctx, id, "acknowledged", func(a *Alert) {
-		now := s.now()
-		a.Status, a.ResolvedBy, a.ResolvedAt, a.Resolution = "resolved", &p.PersonID, &now, n.Note
+	return s.Store.Advance(ctx, id, Acknowledged, func(a *Alert) {
+		now := s.Now()
+		a.Status, a.ResolvedBy, a.ResolvedAt, a.Resolution = Resolved, &p.PersonID, &now, n.Note
 	})
 }
 
@@ -376,7 +390,7 @@ func (s *Service) SetThresholds(ctx context.Context, p auth.Principal, villageID
 		}
 	}
 	for k, v := range in {
-		if err := s.store.SetThreshold(ctx, villageID, k, v); err != nil {
+		if err := s.Store.SetThreshold(ctx, villageID, k, v); err != nil {
 			s.cache.forget(villageID) // some may have been written
 			return nil, err
 		}

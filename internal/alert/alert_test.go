@@ -81,7 +81,7 @@ func (c *memCounters) Get(_ context.Context, names []string) ([]int64, error) {
 var noon = time.Date(2026, 11, 18, 12, 0, 0, 0, calendar.Zone())
 
 func newTestService(store *memStore, counters *memCounters) *Service {
-	return NewService(store, counters, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return noon })
+	return NewService(Deps{Store: store, Counters: counters, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return noon }})
 }
 
 func TestVolumeAndFrequencyFireOnceWhileTheConditionHolds(t *testing.T) {

@@ -55,9 +55,9 @@ func (s *Service) thresholds(ctx context.Context, villageID int64) map[string]in
 		return t
 	}
 	out := maps.Clone(Defaults)
-	own, err := s.store.Thresholds(ctx, villageID)
+	own, err := s.Store.Thresholds(ctx, villageID)
 	if err != nil {
-		s.log.WarnContext(ctx, "alert thresholds unreadable; using defaults", "village_id", villageID, "err", err)
+		s.Log.WarnContext(ctx, "alert thresholds unreadable; using defaults", "village_id", villageID, "err", err)
 		return out
 	}
 	maps.Copy(out, own)

@@ -16,6 +16,7 @@ import (
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/board"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/demo"
 	"pointsmarket/internal/earning"
@@ -57,6 +58,7 @@ type App struct {
 	Exports    *export.Service
 	Alerts     *alert.Service
 
+	clock    calendar.Clock
 	migrated atomic.Bool
 	up       *prometheus.GaugeVec
 }
@@ -66,15 +68,22 @@ type Options struct {
 	Auth *auth.Config
 	// ShortCodes tunes the throttle of typed voucher codes (zero: the default).
 	ShortCodes voucher.ShortCodeLimits
+	// Clock is the service's one clock (nil: the machine's), handed to every part that tells time.
+	Clock calendar.Clock
 }
 
 // New wires the service. It connects lazily: New succeeds while MySQL or Redis are down.
 func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
-	db, err := mysql.Open(cfg.MySQLDSN, mysql.Options{Logger: log, MaxOpenConns: cfg.MySQLMaxConns})
+	clock := opt.Clock
+	if clock == nil {
+		clock = calendar.System
+	}
+	db, err := mysql.Open(cfg.MySQLDSN, mysql.Options{Logger: log, MaxOpenConns: cfg.MySQLMaxConns, Now: clock})
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Log: log, DB: db, Redis: redis.Open(cfg.RedisAddr, cfg.RedisPrefix), Registry: prometheus.NewRegistry()}
+	a := &App{Config: cfg, Log: log, DB: db, Redis: redis.Open(cfg.RedisAddr, cfg.RedisPrefix), Registry: prometheus.NewRegistry(),
+		clock: clock}
 	a.LedgerStore = mysql.NewLedgerStore(db)
 	a.OrgStore = mysql.NewOrgStore(db, a.LedgerStore)
 	sealer := audit.NewSealer(cfg.AuditKey)
@@ -83,23 +92,25 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	if opt.Auth != nil {
 		authCfg = *opt.Auth
 	}
-	a.Auth = auth.NewService(mysql.NewAuthStore(db), redis.NewSessions(a.Redis), redis.NewLockout(a.Redis), authCfg)
-	a.Org = org.NewService(a.OrgStore)
+	a.Auth = auth.NewService(auth.Deps{Store: mysql.NewAuthStore(db), Sessions: redis.NewSessions(a.Redis), Lockout: redis.NewLockout(a.Redis),
+		Config: authCfg, Now: a.Now})
+	a.Org = org.NewService(org.Deps{Store: a.OrgStore, Now: a.Now})
 	a.Ledger = ledger.NewService(ledger.Deps{Store: a.LedgerStore, Places: a.OrgStore, InTx: db.LedgerTx()})
-	a.Audit = audit.NewService(a.AuditStore, a.OrgStore, sealer)
+	a.Audit = audit.NewService(audit.Deps{Store: a.AuditStore, Places: a.OrgStore, Sealer: sealer})
 	a.CatalogStore = mysql.NewCatalogStore(db)
 	a.CatalogCache = redis.NewCatalogCache(a.CatalogStore, a.Redis, time.Minute, log)
-	a.Catalog = catalog.NewService(a.CatalogCache, a.OrgStore, a.Now)
+	a.Catalog = catalog.NewService(catalog.Deps{Store: a.CatalogCache, Places: a.OrgStore, Now: a.Now})
 	a.EarningStore = mysql.NewEarningStore(db, a.LedgerStore)
 	a.Earning = earning.NewService(earning.Deps{Store: a.EarningStore, People: a.OrgStore, Places: a.OrgStore, Accounts: a.LedgerStore,
 		Ledger: a.Ledger, InTx: db.EarningTx(), Now: a.Now})
 	settlements := mysql.NewSettlementStore(db)
-	a.Settlement = settlement.NewService(settlements, a.OrgStore, a.CatalogStore, a.Now)
+	a.Settlement = settlement.NewService(settlement.Deps{Store: settlements, Places: a.OrgStore, Shops: a.CatalogStore, Now: a.Now})
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.OrgStore, Notice: a.Earning.PublicNotice,
 		Settlements: settlements.Statements, Checkpoint: a.AuditStore.LatestCheckpoint, Places: a.OrgStore,
 		Sizes: a.OrgStore.SizeNotices})
-	a.Exports = export.NewService(mysql.NewExportStore(db), a.OrgStore, a.OrgStore)
-	a.Alerts = alert.NewService(mysql.NewAlertStore(db), redis.NewCounters(a.Redis), a.OrgStore, log, a.Now)
+	a.Exports = export.NewService(export.Deps{Store: mysql.NewExportStore(db), Places: a.OrgStore, Names: a.OrgStore})
+	a.Alerts = alert.NewService(alert.Deps{Store: mysql.NewAlertStore(db), Counters: redis.NewCounters(a.Redis), Places: a.OrgStore,
+		Log: log, Now: a.Now})
 	a.VoucherStore = mysql.NewVoucherStore(db)
 	a.Vouchers = voucher.NewService(voucher.Deps{
 		Store: a.VoucherStore, InTx: db.VoucherTx(), Ceilings: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
@@ -118,8 +129,8 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	return a, nil
 }
 
-// Now is the service's clock.
-func (a *App) Now() time.Time { return time.Now().UTC() }
+// Now is the service's clock, in UTC.
+func (a *App) Now() time.Time { return a.clock().UTC() }
 
 // Close releases the connections.
 func (a *App) Close() {
@@ -167,7 +178,7 @@ func (a *App) Serve(ctx context.Context) error {
 	if err := a.Migrate(ctx); err != nil {
 		a.Log.Warn("migration failed; serving 503 and retrying in the background", "err", err)
 		go a.retryMigrate(ctx)
-	} else if cp, made, err := a.Audit.Checkpoint(ctx, time.Now()); err != nil {
+	} else if cp, made, err := a.Audit.Checkpoint(ctx, a.Now()); err != nil {
 		a.Log.Warn("start-up audit checkpoint failed", "err", err)
 	} else if made {
 		a.Log.Info("audit checkpoint published at start-up", "id", cp.ID)
@@ -264,7 +275,7 @@ func (a *App) background(ctx context.Context) {
 			if !a.migrated.Load() {
 				continue
 			}
-			if cp, made, err := a.Audit.Checkpoint(ctx, time.Now()); err != nil {
+			if cp, made, err := a.Audit.Checkpoint(ctx, a.Now()); err != nil {
 				a.Log.Warn("audit checkpoint failed", "err", err)
 			} else if made {
 				a.Log.Info("audit checkpoint published", "id", cp.ID)
@@ -282,6 +293,6 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		return err
 	}
 	// The seeded log is anchored at once, so that a later check sees no stretch without a checkpoint.
-	_, _, err := a.Audit.Checkpoint(audit.WithActor(ctx, audit.SystemActor("seed --demo")), time.Now())
+	_, _, err := a.Audit.Checkpoint(audit.WithActor(ctx, audit.SystemActor("seed --demo")), a.Now())
 	return err
 }

@@ -16,27 +16,27 @@ import (
 func (a *App) watch() {
 	a.Earning.OnRegistered(func(ctx context.Context, e earning.Entry, item earning.RuleItem, registrar auth.Principal) {
 		f := alert.EntryFacts{ID: e.ID, VillageID: e.VillageID, ItemID: e.RuleItemID, AccountID: e.AccountID, Points: e.Points,
-			Period: e.Period, CapMonth: item.CapMonth, Registrar: registrar, Source: e.Source, At: e.RegisteredAt}
+			Period: e.Period, CapMonth: item.CapMonth, Registrar: registrar, ByClerk: e.Source == earning.SourceClerk, At: e.RegisteredAt}
 		if e.HouseholdID != nil {
 			f.HouseholdID = *e.HouseholdID
 		}
 		a.Alerts.OnEntry(ctx, f)
 	})
-	a.Vouchers.Redeemed = func(ctx context.Context, r voucher.Redemption, reversal bool) {
+	a.Vouchers.OnRedeemed(func(ctx context.Context, r voucher.Redemption, reversal bool) {
 		at := r.CreatedAt
 		if reversal && r.ReversedAt != nil {
 			at = *r.ReversedAt
 		}
 		a.Alerts.OnRedemption(ctx, alert.RedemptionFacts{ID: r.ID, VillageID: r.VillageID, ShopID: r.ShopID, AccountID: r.AccountID, At: at, Reversal: reversal})
-	}
-	a.Vouchers.ShortCodeMissed = func(ctx context.Context, shopID, personID int64, misses int) {
+	})
+	a.Vouchers.OnShortCodeMissed(func(ctx context.Context, shopID, personID int64, misses int) {
 		shop, err := a.CatalogStore.Shop(ctx, shopID)
 		if err != nil {
 			a.Log.WarnContext(ctx, "alert facts unreadable", "err", err)
 			return
 		}
 		a.Alerts.OnShortCodeMisses(ctx, shop.VillageID, shopID, personID, misses)
-	}
+	})
 	a.Earning.OnPostFailed(func(ctx context.Context, entryID int64, why string) {
 		e, err := a.EarningStore.Entry(ctx, entryID)
 		if err != nil {

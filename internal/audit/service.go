@@ -71,7 +71,7 @@ type Refusal struct {
 // RecordRefusal leaves the trace of a refused write in the audit log of the actor's village, where
 // its supervisors read it: an insider who tries and fails is seen trying.
 func (s *Service) RecordRefusal(ctx context.Context, p auth.Principal, r Refusal) error {
-	return s.store.Record(ctx, Event{Place: p.Home, Action: "access.refused", ObjectType: "request", ObjectID: r.ObjectID, After: r})
+	return s.Store.Record(ctx, Event{Place: p.Home, Action: "access.refused", ObjectType: "request", ObjectID: r.ObjectID, After: r})
 }
 
 // Report is what a verification found.
@@ -82,18 +82,19 @@ type Report struct {
 	Breaches    []string
 }
 
-// Service serves the audit log to supervisors and township staff.
-type Service struct {
-	store  Store
-	places auth.Places
-	sealer Sealer
+// Deps are what the Service needs: its store, the places of villages (a village's township) and
+// the sealer of the checkpoints it publishes.
+type Deps struct {
+	Store  Store
+	Places auth.Places
+	Sealer Sealer
 }
 
-// NewService returns a Service over store; places resolves a village's township; sealer seals
-// the checkpoints it publishes.
-func NewService(store Store, places auth.Places, sealer Sealer) *Service {
-	return &Service{store: store, places: places, sealer: sealer}
-}
+// Service serves the audit log to supervisors and township staff.
+type Service struct{ Deps }
+
+// NewService returns a Service.
+func NewService(d Deps) *Service { return &Service{d} }
 
 // MaxPage is the largest page List returns.
 const MaxPage = 200
@@ -109,7 +110,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, f Filter) ([]Entry
 		place := auth.Place{TownshipID: f.TownshipID}
 		if f.VillageID != 0 {
 			var err error
-			if place, err = s.places.VillagePlace(ctx, f.VillageID); err != nil {
+			if place, err = s.Places.VillagePlace(ctx, f.VillageID); err != nil {
 				return nil, fmt.Errorf("list audit: %w", err)
 			}
 			f.TownshipID = 0
@@ -122,7 +123,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, f Filter) ([]Entry
 		f.Limit = 50
 	}
 	f.Scopes = scopes
-	return s.store.List(ctx, f)
+	return s.Store.List(ctx, f)
 }
 
 // Verify checks the whole log for p, who must be able to audit somewhere.
@@ -130,23 +131,23 @@ func (s *Service) Verify(ctx context.Context, p auth.Principal) (Report, error) 
 	if len(p.AuditScopes()) == 0 {
 		return Report{}, fmt.Errorf("verify audit: %w", fault.ErrForbidden)
 	}
-	return s.store.Verify(ctx)
+	return s.Store.Verify(ctx)
 }
 
 // LatestCheckpoint returns the newest published checkpoint; anyone may read it.
 func (s *Service) LatestCheckpoint(ctx context.Context) (Checkpoint, error) {
-	return s.store.LatestCheckpoint(ctx)
+	return s.Store.LatestCheckpoint(ctx)
 }
 
 // Checkpoint publishes a checkpoint of the current heads unless the newest one already fixes
 // exactly them (several instances run this on the same schedule). made reports whether a new
 // checkpoint was written; otherwise cp is the newest existing one.
 func (s *Service) Checkpoint(ctx context.Context, now time.Time) (cp Checkpoint, made bool, err error) {
-	latest, err := s.store.LatestCheckpoint(ctx)
+	latest, err := s.Store.LatestCheckpoint(ctx)
 	if err != nil && fault.KindOf(err) != fault.NotFound {
 		return Checkpoint{}, false, err
 	}
-	heads, err := s.store.Heads(ctx)
+	heads, err := s.Store.Heads(ctx)
 	if err != nil {
 		return Checkpoint{}, false, err
 	}
@@ -160,9 +161,9 @@ func (s *Service) Checkpoint(ctx context.Context, now time.Time) (cp Checkpoint,
 		prev = latest.Root
 	}
 	link := Link(prev, root, at)
-	cp, err = s.store.SaveCheckpoint(ctx, Checkpoint{CreatedAt: at, Root: root, Heads: heads, PrevID: latest.ID, Link: link, Seal: s.sealer.Seal(link)})
+	cp, err = s.Store.SaveCheckpoint(ctx, Checkpoint{CreatedAt: at, Root: root, Heads: heads, PrevID: latest.ID, Link: link, Seal: s.Sealer.Seal(link)})
 	if errors.Is(err, ErrCheckpointRace) {
-		cp, err = s.store.LatestCheckpoint(ctx) // another instance published this moment's checkpoint
+		cp, err = s.Store.LatestCheckpoint(ctx) // another instance published this moment's checkpoint
 		return cp, false, err
 	}
 	return cp, err == nil, err
@@ -176,12 +177,12 @@ var FeedActions = []string{"counter.redeem", "counter.checkout", "counter.revers
 // Feed returns the newest redemptions, reversals and posted grants of at least minGrant points of a
 // village, newest first, after afterID (poll with the newest id seen), for those who may audit it.
 func (s *Service) Feed(ctx context.Context, p auth.Principal, villageID, afterID, minGrant int64) ([]Entry, error) {
-	place, err := s.places.VillagePlace(ctx, villageID)
+	place, err := s.Places.VillagePlace(ctx, villageID)
 	if err != nil {
 		return nil, err
 	}
 	if !p.CanAudit(place) {
 		return nil, fmt.Errorf("feed of village %d: %w", villageID, fault.ErrForbidden)
 	}
-	return s.store.List(ctx, Filter{Scopes: []auth.Place{place}, VillageID: villageID, Actions: FeedActions, AfterID: afterID, MinGrant: minGrant, Limit: 100})
+	return s.Store.List(ctx, Filter{Scopes: []auth.Place{place}, VillageID: villageID, Actions: FeedActions, AfterID: afterID, MinGrant: minGrant, Limit: 100})
 }

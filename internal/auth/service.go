@@ -87,18 +87,20 @@ func DefaultConfig() Config {
 	return Config{SessionTTL: 12 * time.Hour, Phone: PhonePolicy(), Address: AddressPolicy()}
 }
 
-// Service logs people in and out and authenticates sessions.
-type Service struct {
-	store    Store
-	sessions Sessions
-	lockout  Lockout
-	cfg      Config
+// Deps are what the Service needs.
+type Deps struct {
+	Store    Store
+	Sessions Sessions
+	Lockout  Lockout
+	Config   Config
+	Now      func() time.Time
 }
 
+// Service logs people in and out and authenticates sessions.
+type Service struct{ Deps }
+
 // NewService returns a Service.
-func NewService(store Store, sessions Sessions, lockout Lockout, cfg Config) *Service {
-	return &Service{store: store, sessions: sessions, lockout: lockout, cfg: cfg}
-}
+func NewService(d Deps) *Service { return &Service{d} }
 
 // Login is a successful login: a bearer token (also set as the session cookie), the CSRF token
 // browsers must echo, and who logged in.
@@ -120,16 +122,16 @@ func (s *Service) Login(ctx context.Context, rawPhone, password, ip string) (Log
 	if err != nil {
 		return Login{}, err
 	}
-	guards := []guard{{"login:ip:" + ip, s.cfg.Address}, {"login:phone:" + number, s.cfg.Phone}}
+	guards := []guard{{"login:ip:" + ip, s.Config.Address}, {"login:phone:" + number, s.Config.Phone}}
 	var begun []guard
 	for _, g := range guards {
-		wait, err := s.lockout.Begin(ctx, g.key, g.policy)
+		wait, err := s.Lockout.Begin(ctx, g.key, g.policy)
 		if err == nil && wait > 0 {
 			err = rateLimited(wait)
 		}
 		if err != nil {
 			for _, b := range begun {
-				_ = s.lockout.Release(ctx, b.key) // nothing was guessed
+				_ = s.Lockout.Release(ctx, b.key) // nothing was guessed
 			}
 			return Login{}, err
 		}
@@ -138,21 +140,21 @@ func (s *Service) Login(ctx context.Context, rawPhone, password, ip string) (Log
 	l, err := s.check(ctx, number, password)
 	if err != nil && !errors.Is(err, ErrInvalidCredentials) {
 		for _, g := range guards {
-			_ = s.lockout.Release(ctx, g.key)
+			_ = s.Lockout.Release(ctx, g.key)
 		}
 		return Login{}, err
 	}
 	if err == nil {
 		// The phone's failures are forgiven by its owner's success; the address's are not, or
 		// one valid account would reset a sprayer's count across every other phone.
-		_ = s.lockout.Release(ctx, guards[0].key)
-		_ = s.lockout.Succeed(ctx, guards[1].key) // a failed reset only keeps a stricter count
+		_ = s.Lockout.Release(ctx, guards[0].key)
+		_ = s.Lockout.Succeed(ctx, guards[1].key) // a failed reset only keeps a stricter count
 		return l, nil
 	}
 	var locked time.Duration
-	left := s.cfg.Phone.Failures
+	left := s.Config.Phone.Failures
 	for _, g := range guards {
-		d, n, ferr := s.lockout.Fail(ctx, g.key, g.policy)
+		d, n, ferr := s.Lockout.Fail(ctx, g.key, g.policy)
 		if ferr != nil {
 			return Login{}, ferr
 		}
@@ -162,7 +164,7 @@ func (s *Service) Login(ctx context.Context, rawPhone, password, ip string) (Log
 	if locked > 0 {
 		reason += "; locked for " + locked.String()
 	}
-	if err := s.store.RecordLogin(ctx, LoginEvent{Action: "auth.login_failed", PersonID: l.Principal.PersonID,
+	if err := s.Store.RecordLogin(ctx, LoginEvent{Action: "auth.login_failed", PersonID: l.Principal.PersonID,
 		Phone: phone.Mask(number), Reason: reason}); err != nil {
 		return Login{}, err
 	}
@@ -181,7 +183,7 @@ type guard struct {
 // check verifies the password of a canonical phone and opens a session. On a wrong password it
 // returns ErrInvalidCredentials with the person (if any) in l.Principal.PersonID for the audit.
 func (s *Service) check(ctx context.Context, number, password string) (l Login, err error) {
-	cred, err := s.store.CredentialByPhone(ctx, number)
+	cred, err := s.Store.CredentialByPhone(ctx, number)
 	if err != nil && fault.KindOf(err) != fault.NotFound {
 		return Login{}, err
 	}
@@ -192,16 +194,16 @@ func (s *Service) check(ctx context.Context, number, password string) (l Login, 
 		l.Principal.PersonID = cred.PersonID
 		return l, ErrInvalidCredentials
 	}
-	p, err := s.store.Principal(ctx, cred.PersonID)
+	p, err := s.Store.Principal(ctx, cred.PersonID)
 	if err != nil {
 		return Login{}, err
 	}
-	token, sess := newToken(), Session{PersonID: p.PersonID, CSRF: newToken(), CreatedAt: time.Now().UTC()}
+	token, sess := newToken(), Session{PersonID: p.PersonID, CSRF: newToken(), CreatedAt: s.Now()}
 	sess.ID = SessionID(token)
-	if err := s.sessions.Create(ctx, sess, s.cfg.SessionTTL); err != nil {
+	if err := s.Sessions.Create(ctx, sess, s.Config.SessionTTL); err != nil {
 		return Login{}, err
 	}
-	if err := s.store.RecordLogin(ctx, LoginEvent{Action: "auth.login", PersonID: p.PersonID, Phone: phone.Mask(number)}); err != nil {
+	if err := s.Store.RecordLogin(ctx, LoginEvent{Action: "auth.login", PersonID: p.PersonID, Phone: phone.Mask(number)}); err != nil {
 		return Login{}, err
 	}
 	return Login{Token: token, CSRF: sess.CSRF, Principal: p}, nil
@@ -240,18 +242,18 @@ func (s *Service) Unlock(ctx context.Context, p Principal, personID int64) (bool
 	if personID == p.PersonID {
 		return false, fmt.Errorf("unlock person %d: %w", personID, ErrSelfAct)
 	}
-	target, err := s.store.Principal(ctx, personID)
+	target, err := s.Store.Principal(ctx, personID)
 	if err != nil {
 		return false, err
 	}
 	if !p.CanManageVillage(target.Home) {
 		return false, fmt.Errorf("unlock person %d: %w", personID, fault.ErrForbidden)
 	}
-	number, err := s.store.Phone(ctx, personID)
+	number, err := s.Store.Phone(ctx, personID)
 	if err != nil {
 		return false, err
 	}
-	was, err := s.lockout.Unlock(ctx, "login:phone:"+number)
+	was, err := s.Lockout.Unlock(ctx, "login:phone:"+number)
 	if err != nil {
 		return false, err
 	}
@@ -259,7 +261,7 @@ func (s *Service) Unlock(ctx context.Context, p Principal, personID int64) (bool
 	if was {
 		reason = "lock lifted"
 	}
-	return was, s.store.RecordLogin(ctx, LoginEvent{Action: "auth.unlock", PersonID: personID, Phone: phone.Mask(number), Reason: reason})
+	return was, s.Store.RecordLogin(ctx, LoginEvent{Action: "auth.unlock", PersonID: personID, Phone: phone.Mask(number), Reason: reason})
 }
 
 // Authenticate returns the session of a token and its principal, or fault.ErrUnauthorized.
@@ -267,11 +269,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, Prin
 	if token == "" || len(token) > 128 {
 		return Session{}, Principal{}, fault.ErrUnauthorized
 	}
-	sess, err := s.sessions.Get(ctx, SessionID(token), s.cfg.SessionTTL)
+	sess, err := s.Sessions.Get(ctx, SessionID(token), s.Config.SessionTTL)
 	if err != nil {
 		return Session{}, Principal{}, err
 	}
-	p, err := s.store.Principal(ctx, sess.PersonID)
+	p, err := s.Store.Principal(ctx, sess.PersonID)
 	if err != nil {
 		if fault.KindOf(err) == fault.NotFound {
 			return Session{}, Principal{}, fault.ErrUnauthorized
@@ -279,7 +281,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, Prin
 		return Session{}, Principal{}, err
 	}
 	if p.Disabled {
-		_ = s.sessions.Delete(ctx, sess.ID)
+		_ = s.Sessions.Delete(ctx, sess.ID)
 		return Session{}, Principal{}, fault.ErrUnauthorized
 	}
 	return sess, p, nil
@@ -287,35 +289,35 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, Prin
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, sess Session) error {
-	if err := s.sessions.Delete(ctx, sess.ID); err != nil {
+	if err := s.Sessions.Delete(ctx, sess.ID); err != nil {
 		return err
 	}
-	return s.store.RecordLogin(ctx, LoginEvent{Action: "auth.logout", PersonID: sess.PersonID})
+	return s.Store.RecordLogin(ctx, LoginEvent{Action: "auth.logout", PersonID: sess.PersonID})
 }
 
 // ChangePassword replaces p's password after checking the current one, and ends every other
 // session of p. It returns ErrWrongPassword, ErrWeakPassword or ErrSamePassword.
 func (s *Service) ChangePassword(ctx context.Context, sess Session, current, next string) error {
 	key := fmt.Sprintf("password:%d", sess.PersonID)
-	wait, err := s.lockout.Begin(ctx, key, s.cfg.Phone)
+	wait, err := s.Lockout.Begin(ctx, key, s.Config.Phone)
 	if err != nil {
 		return err
 	}
 	if wait > 0 {
 		return rateLimited(wait)
 	}
-	p, err := s.store.Principal(ctx, sess.PersonID)
+	p, err := s.Store.Principal(ctx, sess.PersonID)
 	if err != nil {
-		_ = s.lockout.Release(ctx, key)
+		_ = s.Lockout.Release(ctx, key)
 		return err
 	}
 	if !passwordMatches(p.passwordHash, current) {
-		if _, _, err := s.lockout.Fail(ctx, key, s.cfg.Phone); err != nil {
+		if _, _, err := s.Lockout.Fail(ctx, key, s.Config.Phone); err != nil {
 			return err
 		}
 		return ErrWrongPassword
 	}
-	_ = s.lockout.Succeed(ctx, key)
+	_ = s.Lockout.Succeed(ctx, key)
 	if current == next {
 		return ErrSamePassword
 	}
@@ -323,10 +325,10 @@ func (s *Service) ChangePassword(ctx context.Context, sess Session, current, nex
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetPassword(ctx, sess.PersonID, hash); err != nil {
+	if err := s.Store.SetPassword(ctx, sess.PersonID, hash); err != nil {
 		return err
 	}
-	return s.sessions.DeleteOthers(ctx, sess.PersonID, sess.ID)
+	return s.Sessions.DeleteOthers(ctx, sess.PersonID, sess.ID)
 }
 
 // SessionID derives the stored session id from a bearer token.

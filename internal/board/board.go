@@ -129,7 +129,7 @@ func (s *Service) Board(ctx context.Context, villageID int64, at time.Time) (Boa
 	}
 	b.Settlements = make([]Statement, 0, len(sts))
 	for _, st := range sts {
-		b.Settlements = append(b.Settlements, Statement{Period: st.Period, ShopID: st.ShopID, Status: st.Status, TotalFen: st.TotalFen,
+		b.Settlements = append(b.Settlements, Statement{Period: st.Period, ShopID: st.ShopID, Status: string(st.Status), TotalFen: st.TotalFen,
 			PaidFen: st.PaidFen, PaidOn: st.PaidOn, PaymentRef: redact.Masker{}.Text(st.PaymentRef)})
 	}
 	cp, err := s.Checkpoint(ctx)

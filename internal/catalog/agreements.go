@@ -27,7 +27,7 @@ func (s *Service) CreateAgreement(ctx context.Context, p auth.Principal, shopID 
 	if err != nil {
 		return Agreement{}, err
 	}
-	payer, err := s.places.VillagePlace(ctx, in.VillageID)
+	payer, err := s.Places.VillagePlace(ctx, in.VillageID)
 	if err != nil {
 		return Agreement{}, err
 	}
@@ -52,7 +52,7 @@ func (s *Service) CreateAgreement(ctx context.Context, p auth.Principal, shopID 
 	if err != nil {
 		return Agreement{}, err
 	}
-	return s.store.CreateAgreement(ctx, Agreement{ShopID: sh.ID, VillageID: in.VillageID, ValidFrom: from, ValidTo: to,
+	return s.Store.CreateAgreement(ctx, Agreement{ShopID: sh.ID, VillageID: in.VillageID, ValidFrom: from, ValidTo: to,
 		Status: AgreementActive, Note: note, CreatedBy: p.PersonID})
 }
 
@@ -67,18 +67,18 @@ func (s *Service) SetAgreementStatus(ctx context.Context, p auth.Principal, id i
 	if err != nil {
 		return Agreement{}, err
 	}
-	a, err := s.store.Agreement(ctx, id)
+	a, err := s.Store.Agreement(ctx, id)
 	if err != nil {
 		return a, err
 	}
-	payer, err := s.places.VillagePlace(ctx, a.VillageID)
+	payer, err := s.Places.VillagePlace(ctx, a.VillageID)
 	if err != nil {
 		return a, err
 	}
 	if !p.CanManageVillage(payer) {
 		return a, fmt.Errorf("agreement %d: %w", id, fault.ErrForbidden)
 	}
-	return s.store.SetAgreementStatus(ctx, id, status, note)
+	return s.Store.SetAgreementStatus(ctx, id, status, note)
 }
 
 // Agreements lists a shop's agreements that p may see: all of them for those who run or read the
@@ -88,7 +88,7 @@ func (s *Service) Agreements(ctx context.Context, p auth.Principal, shopID int64
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.store.Agreements(ctx, shopID)
+	all, err := s.Store.Agreements(ctx, shopID)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func (s *Service) Agreements(ctx context.Context, p auth.Principal, shopID int64
 	}
 	out := []Agreement{}
 	for _, a := range all {
-		payer, err := s.places.VillagePlace(ctx, a.VillageID)
+		payer, err := s.Places.VillagePlace(ctx, a.VillageID)
 		if err != nil {
 			return nil, err
 		}

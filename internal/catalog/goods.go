@@ -66,7 +66,7 @@ func (s *Service) ShopGoods(ctx context.Context, p auth.Principal, shopID int64,
 		return nil, err
 	}
 	all := f.All && canReadShop(p, sh, place)
-	goods, err := s.store.ShopGoods(ctx, shopID)
+	goods, err := s.Store.ShopGoods(ctx, shopID)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Service) ShopGoods(ctx context.Context, p auth.Principal, shopID int64,
 
 // Categories lists the categories of a shop's goods on the shelf.
 func (s *Service) Categories(ctx context.Context, shopID int64) ([]string, error) {
-	goods, err := s.store.ShopGoods(ctx, shopID)
+	goods, err := s.Store.ShopGoods(ctx, shopID)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func (s *Service) Categories(ctx context.Context, shopID int64) ([]string, error
 
 // Goods returns one goods item; off-shelf goods only to those who manage or read the shop.
 func (s *Service) Goods(ctx context.Context, p auth.Principal, id int64) (Goods, error) {
-	g, err := s.store.Goods(ctx, id)
+	g, err := s.Store.Goods(ctx, id)
 	if err != nil {
 		return g, err
 	}
@@ -115,7 +115,7 @@ func (s *Service) Goods(ctx context.Context, p auth.Principal, id int64) (Goods,
 
 // managedGoods returns goods of a shop p manages.
 func (s *Service) managedGoods(ctx context.Context, p auth.Principal, id int64) (Goods, error) {
-	g, err := s.store.Goods(ctx, id)
+	g, err := s.Store.Goods(ctx, id)
 	if err != nil {
 		return g, err
 	}
@@ -132,7 +132,7 @@ func (s *Service) CreateGoods(ctx context.Context, p auth.Principal, shopID int6
 	if err := in.apply(&g); err != nil {
 		return Goods{}, err
 	}
-	return s.store.CreateGoods(ctx, g)
+	return s.Store.CreateGoods(ctx, g)
 }
 
 // UpdateGoods changes goods of a shop p manages; a new price is checked against the standard again.
@@ -140,7 +140,7 @@ func (s *Service) UpdateGoods(ctx context.Context, p auth.Principal, id int64, i
 	if _, err := s.managedGoods(ctx, p, id); err != nil {
 		return Goods{}, err
 	}
-	return s.store.UpdateGoods(ctx, id, in.apply)
+	return s.Store.UpdateGoods(ctx, id, in.apply)
 }
 
 // SetShelf puts goods on the shelf or takes them off. Goods whose price breaks the approved
@@ -149,7 +149,7 @@ func (s *Service) SetShelf(ctx context.Context, p auth.Principal, id int64, on b
 	if _, err := s.managedGoods(ctx, p, id); err != nil {
 		return Goods{}, err
 	}
-	return s.store.UpdateGoods(ctx, id, func(g *Goods) error {
+	return s.Store.UpdateGoods(ctx, id, func(g *Goods) error {
 		if on && !g.Shelvable() {
 			return ErrBreaksStandard
 		}
@@ -161,7 +161,7 @@ func (s *Service) SetShelf(ctx context.Context, p auth.Principal, id int64, on b
 // ApproveException lets goods whose price breaks the standard go on the shelf at that price. Only
 // a supervisor of the shop's village may; a later price change voids it.
 func (s *Service) ApproveException(ctx context.Context, p auth.Principal, id int64) (Goods, error) {
-	g, err := s.store.Goods(ctx, id)
+	g, err := s.Store.Goods(ctx, id)
 	if err != nil {
 		return g, err
 	}
@@ -172,7 +172,7 @@ func (s *Service) ApproveException(ctx context.Context, p auth.Principal, id int
 	if !p.HoldsIn(auth.RoleSupervisor, place) {
 		return g, fmt.Errorf("approve price of goods %d: %w", id, fault.ErrForbidden)
 	}
-	return s.store.UpdateGoods(ctx, id, func(g *Goods) error {
+	return s.Store.UpdateGoods(ctx, id, func(g *Goods) error {
 		g.ExceptionBy = &p.PersonID
 		return nil
 	})
@@ -188,7 +188,7 @@ func (s *Service) UploadPhoto(ctx context.Context, p auth.Principal, id int64, d
 		return Goods{}, err
 	}
 	photo.GoodsID = id
-	return s.store.SavePhoto(ctx, photo)
+	return s.Store.SavePhoto(ctx, photo)
 }
 
 // preparePhoto runs PreparePhoto when a decode slot is free, or gives up when the request ends.
@@ -204,5 +204,5 @@ func (s *Service) preparePhoto(ctx context.Context, data []byte) (Photo, error) 
 
 // Photo returns a stored photo; goods photos are public.
 func (s *Service) Photo(ctx context.Context, photoID int64) (Photo, error) {
-	return s.store.Photo(ctx, photoID)
+	return s.Store.Photo(ctx, photoID)
 }

@@ -12,30 +12,35 @@ import (
 	"pointsmarket/internal/text"
 )
 
+// Deps are what the Service needs.
+type Deps struct {
+	Store  Store
+	Places auth.Places
+	Now    func() time.Time
+}
+
 // Service applies the catalog's rules and access policy: a shopkeeper manages only their shop's
 // goods and stock, a clerk their village's shops and agreements, a supervisor reads their village's
 // and approves its exchange standard; everyone may browse goods on the shelf.
 type Service struct {
-	store  Store
-	places auth.Places
-	now    func() time.Time
+	Deps
 	// decodes holds a token per photo being decoded, so that six uploads at once take the memory
 	// of two.
 	decodes chan struct{}
 }
 
 // NewService returns a Service.
-func NewService(store Store, places auth.Places, now func() time.Time) *Service {
-	return &Service{store: store, places: places, now: now, decodes: make(chan struct{}, PhotoDecodes)}
+func NewService(d Deps) *Service {
+	return &Service{Deps: d, decodes: make(chan struct{}, PhotoDecodes)}
 }
 
 // shop returns a shop and its place.
 func (s *Service) shop(ctx context.Context, id int64) (org.Shop, auth.Place, error) {
-	sh, err := s.store.Shop(ctx, id)
+	sh, err := s.Store.Shop(ctx, id)
 	if err != nil {
 		return sh, auth.Place{}, err
 	}
-	place, err := s.places.VillagePlace(ctx, sh.VillageID)
+	place, err := s.Places.VillagePlace(ctx, sh.VillageID)
 	return sh, place, err
 }
 
@@ -61,14 +66,14 @@ func (s *Service) managedShop(ctx context.Context, p auth.Principal, id int64) (
 func (s *Service) Shops(ctx context.Context, p auth.Principal) ([]org.Shop, error) {
 	var filters []ShopFilter
 	if p.HouseholdID != 0 {
-		filters = append(filters, ShopFilter{ActiveFor: p.Home.VillageID, Day: s.now()})
+		filters = append(filters, ShopFilter{ActiveFor: p.Home.VillageID, Day: s.Now()})
 	}
 	for _, g := range p.Grants {
 		switch {
 		case g.Role == auth.RoleShopkeeper:
 			filters = append(filters, ShopFilter{IDs: []int64{g.ShopID}})
 		case g.Role == auth.RoleRepresentative && p.HouseholdID == 0:
-			filters = append(filters, ShopFilter{ActiveFor: g.VillageID, Day: s.now()})
+			filters = append(filters, ShopFilter{ActiveFor: g.VillageID, Day: s.Now()})
 		case g.VillageID == 0 && (g.Role == auth.RoleTownshipAdmin || g.Role == auth.RoleSupervisor):
 			filters = append(filters, ShopFilter{TownshipID: g.TownshipID})
 		case g.Role == auth.RoleClerk || g.Role == auth.RoleSupervisor:
@@ -79,7 +84,7 @@ func (s *Service) Shops(ctx context.Context, p auth.Principal) ([]org.Shop, erro
 	places := map[int64]auth.Place{}
 	out := []org.Shop{}
 	for _, f := range filters {
-		shops, err := s.store.Shops(ctx, f)
+		shops, err := s.Store.Shops(ctx, f)
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +95,7 @@ func (s *Service) Shops(ctx context.Context, p auth.Principal) ([]org.Shop, erro
 			seen[sh.ID] = true
 			place, ok := places[sh.VillageID]
 			if !ok {
-				if place, err = s.places.VillagePlace(ctx, sh.VillageID); err != nil {
+				if place, err = s.Places.VillagePlace(ctx, sh.VillageID); err != nil {
 					return nil, err
 				}
 				places[sh.VillageID] = place
@@ -142,7 +147,7 @@ func (in ShopInput) apply(sh *org.Shop) (err error) {
 
 // CreateShop registers a partner shop located in a village p manages.
 func (s *Service) CreateShop(ctx context.Context, p auth.Principal, villageID int64, in ShopInput) (org.Shop, error) {
-	place, err := s.places.VillagePlace(ctx, villageID)
+	place, err := s.Places.VillagePlace(ctx, villageID)
 	if err != nil {
 		return org.Shop{}, err
 	}
@@ -153,7 +158,7 @@ func (s *Service) CreateShop(ctx context.Context, p auth.Principal, villageID in
 	if err := in.apply(&sh); err != nil {
 		return org.Shop{}, err
 	}
-	return s.store.CreateShop(ctx, sh)
+	return s.Store.CreateShop(ctx, sh)
 }
 
 // UpdateShop changes a shop of a village p manages.
@@ -165,7 +170,7 @@ func (s *Service) UpdateShop(ctx context.Context, p auth.Principal, id int64, in
 	if !p.CanManageVillage(place) {
 		return sh, fmt.Errorf("update shop %d: %w", id, fault.ErrForbidden)
 	}
-	return s.store.UpdateShop(ctx, id, in.apply)
+	return s.Store.UpdateShop(ctx, id, in.apply)
 }
 
 // Shop returns a shop to anyone logged in: shops are public places; the owner's phone is shown

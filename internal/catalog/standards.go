@@ -19,19 +19,19 @@ type StandardInput struct {
 
 // Standards returns a village's exchange standards, newest first, to its people and those who read it.
 func (s *Service) Standards(ctx context.Context, p auth.Principal, villageID int64) ([]Standard, error) {
-	place, err := s.places.VillagePlace(ctx, villageID)
+	place, err := s.Places.VillagePlace(ctx, villageID)
 	if err != nil {
 		return nil, err
 	}
 	if p.Home != place && !p.CanReadVillage(place) {
 		return nil, fmt.Errorf("standards of village %d: %w", villageID, fault.ErrForbidden)
 	}
-	return s.store.Standards(ctx, villageID)
+	return s.Store.Standards(ctx, villageID)
 }
 
 // ProposeStandard records a clerk's proposal; it applies only once a supervisor approves it.
 func (s *Service) ProposeStandard(ctx context.Context, p auth.Principal, villageID int64, in StandardInput) (Standard, error) {
-	place, err := s.places.VillagePlace(ctx, villageID)
+	place, err := s.Places.VillagePlace(ctx, villageID)
 	if err != nil {
 		return Standard{}, err
 	}
@@ -48,7 +48,7 @@ func (s *Service) ProposeStandard(ctx context.Context, p auth.Principal, village
 	if err != nil {
 		return Standard{}, err
 	}
-	return s.store.ProposeStandard(ctx, Standard{VillageID: villageID, FenPerPoint: in.FenPerPoint,
+	return s.Store.ProposeStandard(ctx, Standard{VillageID: villageID, FenPerPoint: in.FenPerPoint,
 		TolerancePct: in.TolerancePct, Status: StandardProposed, Note: note, ProposedBy: p.PersonID})
 }
 
@@ -56,11 +56,11 @@ func (s *Service) ProposeStandard(ctx context.Context, p auth.Principal, village
 // the person who proposed it. It returns the decided standard and the shops whose goods were
 // re-priced.
 func (s *Service) DecideStandard(ctx context.Context, p auth.Principal, id int64, approve bool, note string) (Standard, []int64, error) {
-	st, err := s.store.Standard(ctx, id)
+	st, err := s.Store.Standard(ctx, id)
 	if err != nil {
 		return st, nil, err
 	}
-	place, err := s.places.VillagePlace(ctx, st.VillageID)
+	place, err := s.Places.VillagePlace(ctx, st.VillageID)
 	if err != nil {
 		return st, nil, err
 	}
@@ -73,5 +73,5 @@ func (s *Service) DecideStandard(ctx context.Context, p auth.Principal, id int64
 	if note, err = text.CleanLines("note", note, 0, 255); err != nil {
 		return st, nil, err
 	}
-	return s.store.DecideStandard(ctx, id, approve, note)
+	return s.Store.DecideStandard(ctx, id, approve, note)
 }

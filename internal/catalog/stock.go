@@ -44,7 +44,7 @@ func (s *Service) move(ctx context.Context, p auth.Principal, goodsID int64, kin
 	if _, err := s.managedGoods(ctx, p, goodsID); err != nil {
 		return Goods{}, err
 	}
-	day := calendar.Date(s.now())
+	day := calendar.Date(s.Now())
 	if in.Date != "" {
 		d, err := parseDate("date", in.Date)
 		if err != nil {
@@ -59,13 +59,13 @@ func (s *Service) move(ctx context.Context, p auth.Principal, goodsID int64, kin
 	if err != nil {
 		return Goods{}, err
 	}
-	return s.store.MoveStock(ctx, Movement{GoodsID: goodsID, Delta: delta, Kind: kind, Reason: reason,
+	return s.Store.MoveStock(ctx, Movement{GoodsID: goodsID, Delta: delta, Kind: kind, Reason: reason,
 		MovedOn: day, CreatedBy: p.PersonID})
 }
 
 // Movements lists a goods item's stock movements, newest first, for those who manage or read the shop.
 func (s *Service) Movements(ctx context.Context, p auth.Principal, goodsID, beforeID int64, limit int) ([]Movement, error) {
-	g, err := s.store.Goods(ctx, goodsID)
+	g, err := s.Store.Goods(ctx, goodsID)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (s *Service) Movements(ctx context.Context, p auth.Principal, goodsID, befo
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	return s.store.Movements(ctx, goodsID, beforeID, limit)
+	return s.Store.Movements(ctx, goodsID, beforeID, limit)
 }
 
 // LowStock lists a shop's goods at or below their low-stock mark, for those who manage or read it.
@@ -91,7 +91,7 @@ func (s *Service) LowStock(ctx context.Context, p auth.Principal, shopID int64) 
 	if !canReadShop(p, sh, place) {
 		return nil, fmt.Errorf("low stock of shop %d: %w", shopID, fault.ErrForbidden)
 	}
-	goods, err := s.store.ShopGoods(ctx, shopID)
+	goods, err := s.Store.ShopGoods(ctx, shopID)
 	if err != nil {
 		return nil, err
 	}

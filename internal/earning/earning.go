@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/org"
 )
 
 // Category is the kind of a rule item.
@@ -114,7 +115,7 @@ type Entry struct {
 	Period      string `json:"period" db:"period"` // YYYY-MM
 	Reason      string `json:"reason" db:"reason"`
 	Evidence    string `json:"evidence" db:"evidence"`
-	Source      string `json:"source" db:"source"` // clerk, group_leader, self, base
+	Source      Source `json:"source" db:"source"`
 	// BaseFor is the month base points are for, as yyyymm (the entry's Period is the meeting that
 	// reviews them).
 	BaseFor *int `json:"base_for,omitempty" db:"base_for"`
@@ -133,34 +134,54 @@ type Entry struct {
 	ReversesEntryID  *int64      `json:"reverses_entry_id" db:"reverses_entry_id"`
 }
 
+// Source says who registered an entry.
+type Source string
+
+// Entry sources.
+const (
+	SourceClerk       Source = "clerk"
+	SourceGroupLeader Source = "group_leader"
+	SourceSelf        Source = "self" // a villager's own report, to be confirmed
+	SourceBase        Source = "base" // the monthly base points, by household size
+)
+
+// MeetingStatus is where a monthly review meeting is.
+type MeetingStatus string
+
+// Meeting statuses: open until its month's results are approved.
+const (
+	MeetingOpen     MeetingStatus = "open"
+	MeetingApproved MeetingStatus = "approved"
+)
+
 // Meeting is a village's monthly review meeting.
 type Meeting struct {
-	ID         int64      `json:"id" db:"id"`
-	VillageID  int64      `json:"village_id" db:"village_id"`
-	Month      string     `json:"month" db:"month"`
-	Status     string     `json:"status" db:"status"` // open, approved
-	HeldOn     time.Time  `json:"held_on" db:"held_on"`
-	Attendance string     `json:"attendance" db:"attendance"`
-	OpenedBy   int64      `json:"opened_by" db:"opened_by"`
-	ApprovedBy *int64     `json:"approved_by" db:"approved_by"`
-	ApprovedAt *time.Time `json:"approved_at" db:"approved_at"`
-	CreatedAt  time.Time  `json:"created_at" db:"created_at"`
+	ID         int64         `json:"id" db:"id"`
+	VillageID  int64         `json:"village_id" db:"village_id"`
+	Month      string        `json:"month" db:"month"`
+	Status     MeetingStatus `json:"status" db:"status"`
+	HeldOn     time.Time     `json:"held_on" db:"held_on"`
+	Attendance string        `json:"attendance" db:"attendance"`
+	OpenedBy   int64         `json:"opened_by" db:"opened_by"`
+	ApprovedBy *int64        `json:"approved_by" db:"approved_by"`
+	ApprovedAt *time.Time    `json:"approved_at" db:"approved_at"`
+	CreatedAt  time.Time     `json:"created_at" db:"created_at"`
 }
 
 // Objection is a villager's objection to an entry under notice.
 type Objection struct {
-	ID         int64      `json:"id" db:"id"`
-	EntryID    int64      `json:"entry_id" db:"entry_id"`
-	VillageID  int64      `json:"village_id" db:"village_id"`
-	ObjectorID int64      `json:"objector_id" db:"objector_id"`
-	Reason     string     `json:"reason" db:"reason"`
-	Status     string     `json:"status" db:"status"` // open, upheld, rejected
-	Answer     string     `json:"answer" db:"answer"`
-	AnsweredBy *int64     `json:"answered_by" db:"answered_by"`
-	AnsweredAt *time.Time `json:"answered_at" db:"answered_at"`
-	DueAt      time.Time  `json:"due_at" db:"due_at"`
-	Satisfied  *bool      `json:"satisfied" db:"satisfied"`
-	CreatedAt  time.Time  `json:"created_at" db:"created_at"`
+	ID         int64               `json:"id" db:"id"`
+	EntryID    int64               `json:"entry_id" db:"entry_id"`
+	VillageID  int64               `json:"village_id" db:"village_id"`
+	ObjectorID int64               `json:"objector_id" db:"objector_id"`
+	Reason     string              `json:"reason" db:"reason"`
+	Status     org.ObjectionStatus `json:"status" db:"status"`
+	Answer     string              `json:"answer" db:"answer"`
+	AnsweredBy *int64              `json:"answered_by" db:"answered_by"`
+	AnsweredAt *time.Time          `json:"answered_at" db:"answered_at"`
+	DueAt      time.Time           `json:"due_at" db:"due_at"`
+	Satisfied  *bool               `json:"satisfied" db:"satisfied"`
+	CreatedAt  time.Time           `json:"created_at" db:"created_at"`
 }
 
 // Errors of earning, each a precise code.

@@ -385,14 +385,14 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 	}
 	switch {
 	case p.CanManageVillage(pl):
-		e.Source = "clerk"
+		e.Source = SourceClerk
 	case p.HoldsIn(auth.RoleGroupLeader, pl):
-		e.Source = "group_leader"
+		e.Source = SourceGroupLeader
 	case p.Home == pl && ((e.HouseholdID != nil && *e.HouseholdID == p.HouseholdID && item.AppliesTo == ToHousehold) || (e.PersonID != nil && *e.PersonID == p.PersonID)):
 		if item.Category == Penalty {
 			return Entry{}, fault.Invalidf("nobody declares a penalty for themselves")
 		}
-		e.Source = "self"
+		e.Source = SourceSelf
 	default:
 		return Entry{}, fmt.Errorf("register points in village %d: %w", book.VillageID, fault.ErrForbidden)
 	}
@@ -415,7 +415,7 @@ func (s *Service) openPeriod(ctx context.Context, villageID int64) (string, erro
 		if err != nil {
 			return "", err
 		}
-		if m.Status != "approved" {
+		if m.Status != MeetingApproved {
 			return period, nil
 		}
 		period = NextPeriod(period)
@@ -595,7 +595,7 @@ func (s *Service) OpenMeeting(ctx context.Context, p auth.Principal, villageID i
 	if attendance, err = text.CleanLines("attendance", attendance, 0, 2000); err != nil {
 		return Meeting{}, err
 	}
-	return s.Store.OpenMeeting(ctx, Meeting{VillageID: villageID, Month: month, Status: "open", HeldOn: day, Attendance: attendance, OpenedBy: p.PersonID})
+	return s.Store.OpenMeeting(ctx, Meeting{VillageID: villageID, Month: month, Status: MeetingOpen, HeldOn: day, Attendance: attendance, OpenedBy: p.PersonID})
 }
 
 // MonthBallot is a party member's vote on the month's results: for (the default) or against.
@@ -786,7 +786,7 @@ func (s *Service) Object(ctx context.Context, p auth.Principal, entryID int64, i
 	}
 	now := s.Now()
 	return s.Store.Object(ctx, Objection{EntryID: entryID, VillageID: e.VillageID, ObjectorID: p.PersonID, Reason: reason,
-		Status: "open", DueAt: calendar.WorkingDaysAfter(now, 3), CreatedAt: now})
+		Status: org.ObjectionOpen, DueAt: calendar.WorkingDaysAfter(now, 3), CreatedAt: now})
 }
 
 // AnswerInput answers an objection.
@@ -847,7 +847,7 @@ func (s *Service) RateAnswer(ctx context.Context, p auth.Principal, id int64, r 
 	if o.ObjectorID != p.PersonID {
 		return o, fmt.Errorf("rate objection %d: %w", id, ErrObjectionNotFound)
 	}
-	if o.Status == "open" {
+	if o.Status == org.ObjectionOpen {
 		return o, fault.Invalidf("the objection has not been answered yet")
 	}
 	return s.Store.Rate(ctx, id, satisfied)
@@ -1056,7 +1056,7 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 		}
 		for _, it := range base {
 			e := Entry{VillageID: villageID, RuleItemID: it.ID, HouseholdID: &h.ID, AccountID: acct.ID, Points: it.Points * int64(size),
-				Period: meeting, Reason: fmt.Sprintf("%s %s（%d口人）", period, it.Name, size), Source: "base", BaseFor: &baseFor,
+				Period: meeting, Reason: fmt.Sprintf("%s %s（%d口人）", period, it.Name, size), Source: SourceBase, BaseFor: &baseFor,
 				Status: Registered, RegisteredBy: p.PersonID}
 			_, err := s.Store.Register(ctx, e, it)
 			switch {

@@ -34,12 +34,15 @@ type Store interface {
 	Export(ctx context.Context, kind string, f Filter, header func([]string) error, row func([]any) error) error
 }
 
-// Service writes exports with their access rules.
-type Service struct {
-	store  Store
-	places auth.Places
-	names  Names
+// Deps are what the Service needs.
+type Deps struct {
+	Store  Store
+	Places auth.Places
+	Names  Names
 }
+
+// Service writes exports with their access rules.
+type Service struct{ Deps }
 
 // Names gives the names of a village's people and household heads; the org store implements it.
 type Names interface {
@@ -47,9 +50,7 @@ type Names interface {
 }
 
 // NewService returns a Service.
-func NewService(store Store, places auth.Places, names Names) *Service {
-	return &Service{store: store, places: places, names: names}
-}
+func NewService(d Deps) *Service { return &Service{d} }
 
 // ErrUnknownKind is returned for an export that does not exist.
 var ErrUnknownKind = fault.New(fault.NotFound, "unknown_export", "没有这种导出 / no such export: ledger, entries, redemptions, settlements or audit")
@@ -62,7 +63,7 @@ func (s *Service) Check(ctx context.Context, p auth.Principal, kind, format stri
 	if format != "xlsx" && format != "csv" {
 		return fault.Invalidf("format must be xlsx or csv")
 	}
-	pl, err := s.places.VillagePlace(ctx, villageID)
+	pl, err := s.Places.VillagePlace(ctx, villageID)
 	if err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func (s *Service) Check(ctx context.Context, p auth.Principal, kind, format stri
 func (s *Service) Write(ctx context.Context, p auth.Principal, kind, format string, f Filter, w io.Writer) error {
 	cell := Neutralise
 	if !p.InVillage(f.VillageID) {
-		names, err := s.names.Names(ctx, f.VillageID)
+		names, err := s.Names.Names(ctx, f.VillageID)
 		if err != nil {
 			return err
 		}
@@ -114,7 +115,7 @@ func (s *Service) csv(ctx context.Context, kind string, f Filter, w io.Writer, c
 	}
 	cw := csv.NewWriter(w)
 	record := make([]string, 0, 16)
-	err := s.store.Export(ctx, kind, f, func(h []string) error { return cw.Write(h) }, func(row []any) error {
+	err := s.Store.Export(ctx, kind, f, func(h []string) error { return cw.Write(h) }, func(row []any) error {
 		record = record[:0]
 		for _, v := range row {
 			if s, ok := v.(string); ok {
@@ -151,7 +152,7 @@ func (s *Service) xlsx(ctx context.Context, kind string, f Filter, w io.Writer, 
 		}
 		return sw.SetRow(at, values)
 	}
-	err = s.store.Export(ctx, kind, f, func(h []string) error {
+	err = s.Store.Export(ctx, kind, f, func(h []string) error {
 		values := make([]any, len(h))
 		for i, v := range h {
 			values[i] = v

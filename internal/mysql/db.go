@@ -21,7 +21,7 @@ import (
 type DB struct {
 	*sqlx.DB
 	log *slog.Logger
-	// now is the clock; tests may replace it through Options.
+	// now is the service's clock (Options.Now).
 	now func() time.Time
 }
 
@@ -29,6 +29,8 @@ type DB struct {
 type Options struct {
 	MaxOpenConns int
 	Logger       *slog.Logger
+	// Now is the clock rows are stamped with (nil: the machine's, in UTC).
+	Now func() time.Time
 }
 
 // PrepareDSN returns the DSN with the settings the stores rely on: parseTime, UTC, utf8mb4,
@@ -137,7 +139,11 @@ func Open(dsn string, opt Options) (*DB, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &DB{DB: db, log: opt.Logger, now: func() time.Time { return time.Now().UTC() }}, nil
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	now := opt.Now
+	return &DB{DB: db, log: opt.Logger, now: func() time.Time { return now().UTC() }}, nil
 }
 
 // maxAttempts bounds the retries of a transaction that hit a deadlock or a lock-wait timeout.

@@ -10,6 +10,7 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/earning"
+	"pointsmarket/internal/org"
 )
 
 // EarningStore implements earning.Store.
@@ -386,7 +387,7 @@ func (s *EarningStore) ApproveMonth(ctx context.Context, meetingID int64, roster
 		if err := getRow(ctx, tx, &m, earning.ErrMeetingNotFound, `SELECT `+meetingColumns+` FROM review_meetings WHERE id = ? FOR UPDATE`, meetingID); err != nil {
 			return nil, err
 		}
-		if m.Status != "open" {
+		if m.Status != earning.MeetingOpen {
 			return nil, earning.ErrNotPending.WithMessage("本月已审批 / the month is already approved")
 		}
 		var pending []struct {
@@ -466,7 +467,7 @@ func (s *EarningStore) Answer(ctx context.Context, id int64, upheld bool, answer
 		if err := getRow(ctx, tx, &o, earning.ErrObjectionNotFound, `SELECT `+objectionColumns+` FROM objections WHERE id = ? FOR UPDATE`, id); err != nil {
 			return nil, err
 		}
-		if o.Status != "open" {
+		if o.Status != org.ObjectionOpen {
 			return nil, earning.ErrObjectionAnswered
 		}
 		now, by := s.db.now(), actorID(ctx)
@@ -481,7 +482,7 @@ func (s *EarningStore) Answer(ctx context.Context, id int64, upheld bool, answer
 			o.Status, answer, by, now, id); err != nil {
 			return nil, err
 		}
-		ev, err := s.event(ctx, tx, o.VillageID, "objection."+o.Status, "objection", id, nil, o)
+		ev, err := s.event(ctx, tx, o.VillageID, "objection."+string(o.Status), "objection", id, nil, o)
 		return []audit.Event{ev}, err
 	})
 	return o, wrap(err, "answer objection %d", id)
@@ -536,7 +537,7 @@ func (s *EarningStore) MonthVote(ctx context.Context, meetingID, personID int64,
 		if err := getRow(ctx, tx, &m, earning.ErrMeetingNotFound, `SELECT `+meetingColumns+` FROM review_meetings WHERE id = ? FOR UPDATE`, meetingID); err != nil {
 			return nil, err
 		}
-		if m.Status != "open" {
+		if m.Status != earning.MeetingOpen {
 			return nil, earning.ErrNotPending.WithMessage("本月已审批 / the month is already approved")
 		}
 		var undecided int64

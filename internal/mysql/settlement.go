@@ -111,7 +111,7 @@ func (s *SettlementStore) Statements(ctx context.Context, villageID int64) ([]se
 }
 
 // Advance implements settlement.Store.
-func (s *SettlementStore) Advance(ctx context.Context, id int64, from string, fn func(*settlement.Statement) error) (settlement.Statement, error) {
+func (s *SettlementStore) Advance(ctx context.Context, id int64, from settlement.Status, fn func(*settlement.Statement) error) (settlement.Statement, error) {
 	return s.advance(ctx, id, from, false, func(st *settlement.Statement, _ int64) error { return fn(st) })
 }
 
@@ -121,7 +121,7 @@ func (s *SettlementStore) Pay(ctx context.Context, id int64, fn func(st *settlem
 	return s.advance(ctx, id, settlement.Countersigned, true, fn)
 }
 
-func (s *SettlementStore) advance(ctx context.Context, id int64, from string, withFund bool, fn func(*settlement.Statement, int64) error) (settlement.Statement, error) {
+func (s *SettlementStore) advance(ctx context.Context, id int64, from settlement.Status, withFund bool, fn func(*settlement.Statement, int64) error) (settlement.Statement, error) {
 	var st settlement.Statement
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
 		var balance int64
@@ -154,8 +154,8 @@ func (s *SettlementStore) advance(ctx context.Context, id int64, from string, wi
 			return nil, err
 		}
 		place, err := villagePlace(ctx, tx, st.VillageID)
-		return []audit.Event{{Place: place, Action: "settlement." + st.Status, ObjectType: "settlement", ObjectID: id,
-			Before: map[string]string{"status": before}, After: st}}, err
+		return []audit.Event{{Place: place, Action: "settlement." + string(st.Status), ObjectType: "settlement", ObjectID: id,
+			Before: map[string]settlement.Status{"status": before}, After: st}}, err
 	})
 	if err != nil {
 		return st, wrap(err, "settlement %d", id)

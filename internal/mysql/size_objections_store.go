@@ -48,7 +48,7 @@ func (s *OrgStore) AnswerSizeObjection(ctx context.Context, id int64, upheld boo
 		if err := getRow(ctx, tx, &o, org.ErrSizeNotFound, `SELECT `+sizeObjectionColumns+` FROM household_size_objections WHERE id = ? FOR UPDATE`, id); err != nil {
 			return nil, err
 		}
-		if o.Status != "open" {
+		if o.Status != org.ObjectionOpen {
 			return nil, org.ErrSizeObjectionDone
 		}
 		before := o

@@ -103,12 +103,12 @@ func (s *Service) tell(ctx context.Context, c Change) {
 
 // officialHousehold reports whether any member of a household holds a role.
 func (s *Service) officialHousehold(ctx context.Context, villageID, householdID int64) bool {
-	people, err := s.store.People(ctx, PeopleFilter{VillageID: villageID, HouseholdID: householdID, Limit: MaxPage})
+	people, err := s.Store.People(ctx, PeopleFilter{VillageID: villageID, HouseholdID: householdID, Limit: MaxPage})
 	if err != nil {
 		return true // when in doubt, let the supervisors look
 	}
 	for _, p := range people {
-		if held, err := s.store.Grants(ctx, p.ID); err != nil || len(held) > 0 {
+		if held, err := s.Store.Grants(ctx, p.ID); err != nil || len(held) > 0 {
 			return true
 		}
 	}

@@ -13,7 +13,7 @@ import (
 // People lists a village's people (or one household's) for those who may read the village, and a
 // household's members for the household. Phones are masked except for those who manage the village.
 func (s *Service) People(ctx context.Context, p auth.Principal, f PeopleFilter) ([]Person, error) {
-	v, err := s.store.Village(ctx, f.VillageID)
+	v, err := s.Store.Village(ctx, f.VillageID)
 	if err != nil {
 		return nil, err
 	}
@@ -22,7 +22,7 @@ func (s *Service) People(ctx context.Context, p auth.Principal, f PeopleFilter) 
 		return nil, fmt.Errorf("people of village %d: %w", f.VillageID, fault.ErrForbidden)
 	}
 	f.Limit = pageSize(f.Limit)
-	people, err := s.store.People(ctx, f)
+	people, err := s.Store.People(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -34,11 +34,11 @@ func (s *Service) People(ctx context.Context, p auth.Principal, f PeopleFilter) 
 
 // Person returns one person to themselves and to those who may read their village.
 func (s *Service) Person(ctx context.Context, p auth.Principal, id int64) (Person, error) {
-	person, err := s.store.Person(ctx, id)
+	person, err := s.Store.Person(ctx, id)
 	if err != nil {
 		return Person{}, err
 	}
-	place, err := s.store.VillagePlace(ctx, person.VillageID)
+	place, err := s.Store.VillagePlace(ctx, person.VillageID)
 	if err != nil {
 		return Person{}, err
 	}
@@ -78,7 +78,7 @@ func (s *Service) cleanPerson(ctx context.Context, villageID int64, in *PersonIn
 		return err
 	}
 	if in.HouseholdID != nil {
-		h, err := s.store.Household(ctx, *in.HouseholdID)
+		h, err := s.Store.Household(ctx, *in.HouseholdID)
 		if err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func (s *Service) CreatePerson(ctx context.Context, p auth.Principal, villageID 
 			return Person{}, err
 		}
 	}
-	return s.store.CreatePerson(ctx, Person{
+	return s.Store.CreatePerson(ctx, Person{
 		VillageID: villageID, HouseholdID: in.HouseholdID, Name: in.Name,
 		Phone: optionalPhone(in.Phone), MustChangePassword: hash != "",
 	}, hash)
@@ -122,7 +122,7 @@ func (s *Service) CreatePerson(ctx context.Context, p auth.Principal, villageID 
 
 // UpdatePerson changes a person of a village p manages (name, phone, household, disabled).
 func (s *Service) UpdatePerson(ctx context.Context, p auth.Principal, id int64, in PersonInput) (Person, error) {
-	person, err := s.store.Person(ctx, id)
+	person, err := s.Store.Person(ctx, id)
 	if err != nil {
 		return Person{}, err
 	}
@@ -138,18 +138,18 @@ func (s *Service) UpdatePerson(ctx context.Context, p auth.Principal, id int64, 
 	if err := checkSelf(p, person, in.HouseholdID); err != nil {
 		return Person{}, err
 	}
-	held, err := s.store.Grants(ctx, id)
+	held, err := s.Store.Grants(ctx, id)
 	if err != nil {
 		return Person{}, err
 	}
-	place, err := s.store.VillagePlace(ctx, person.VillageID)
+	place, err := s.Store.VillagePlace(ctx, person.VillageID)
 	if err != nil {
 		return Person{}, err
 	}
 	if err := checkManagesPerson(p, place, held); err != nil {
 		return Person{}, err
 	}
-	return s.store.UpdatePerson(ctx, id, func(x *Person) error {
+	return s.Store.UpdatePerson(ctx, id, func(x *Person) error {
 		x.Name, x.Phone, x.HouseholdID, x.Disabled = in.Name, optionalPhone(in.Phone), in.HouseholdID, in.Disabled
 		return nil
 	})
@@ -173,14 +173,14 @@ func (s *Service) grant(ctx context.Context, p auth.Principal, personID int64, i
 	if !in.Role.Valid() {
 		return auth.Grant{}, fault.Invalidf("unknown role %q", in.Role)
 	}
-	person, err := s.store.Person(ctx, personID)
+	person, err := s.Store.Person(ctx, personID)
 	if err != nil {
 		return auth.Grant{}, err
 	}
 	if err := checkSelf(p, person); err != nil {
 		return auth.Grant{}, err
 	}
-	v, err := s.store.Village(ctx, person.VillageID)
+	v, err := s.Store.Village(ctx, person.VillageID)
 	if err != nil {
 		return auth.Grant{}, err
 	}
@@ -199,7 +199,7 @@ func (s *Service) grant(ctx context.Context, p auth.Principal, personID int64, i
 			return auth.Grant{}, fault.Invalidf("a supervisor comes from village_committee, work_team or representatives")
 		}
 	case auth.RoleShopkeeper:
-		shop, err := s.store.Shop(ctx, in.ShopID)
+		shop, err := s.Store.Shop(ctx, in.ShopID)
 		if err != nil {
 			return auth.Grant{}, err
 		}
@@ -239,20 +239,20 @@ func (s *Service) Grant(ctx context.Context, p auth.Principal, personID int64, i
 			return auth.Grant{}, err
 		}
 	}
-	held, err := s.store.Grants(ctx, personID)
+	held, err := s.Store.Grants(ctx, personID)
 	if err != nil {
 		return auth.Grant{}, err
 	}
 	var village []HeldGrant
 	if g.Role == auth.RoleSupervisor && g.VillageID != 0 {
-		if village, err = s.store.VillageGrants(ctx, g.VillageID); err != nil {
+		if village, err = s.Store.VillageGrants(ctx, g.VillageID); err != nil {
 			return auth.Grant{}, err
 		}
 	}
 	if err := checkGrant(g, personID, held, village); err != nil {
 		return auth.Grant{}, err
 	}
-	if err := s.store.Grant(ctx, personID, g); err != nil {
+	if err := s.Store.Grant(ctx, personID, g); err != nil {
 		return auth.Grant{}, err
 	}
 	s.tell(ctx, Change{Kind: "role.grant", VillageID: g.VillageID, PersonID: personID, Role: g.Role, By: p.PersonID, Official: true})
@@ -265,7 +265,7 @@ func (s *Service) Revoke(ctx context.Context, p auth.Principal, personID int64, 
 	if err != nil {
 		return err
 	}
-	if err := s.store.Revoke(ctx, personID, g); err != nil {
+	if err := s.Store.Revoke(ctx, personID, g); err != nil {
 		return err
 	}
 	s.tell(ctx, Change{Kind: "role.revoke", VillageID: g.VillageID, PersonID: personID, Role: g.Role, By: p.PersonID, Official: true})
@@ -277,5 +277,5 @@ func (s *Service) Grants(ctx context.Context, p auth.Principal, personID int64) 
 	if _, err := s.Person(ctx, p, personID); err != nil {
 		return nil, err
 	}
-	return s.store.Grants(ctx, personID)
+	return s.Store.Grants(ctx, personID)
 }

@@ -3,6 +3,7 @@ package org
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
@@ -54,14 +55,20 @@ type PeopleFilter struct {
 	Limit       int
 }
 
+// Deps are what the Service needs.
+type Deps struct {
+	Store Store
+	Now   func() time.Time
+}
+
 // Service applies the access policy to people and places.
 type Service struct {
-	store   Store
+	Deps
 	changed func(ctx context.Context, c Change)
 }
 
-// NewService returns a Service over store.
-func NewService(store Store) *Service { return &Service{store: store} }
+// NewService returns a Service.
+func NewService(d Deps) *Service { return &Service{Deps: d} }
 
 // MaxPage is the largest page a list returns.
 const MaxPage = 500
@@ -79,12 +86,12 @@ func (s *Service) Villages(ctx context.Context, p auth.Principal) ([]Village, er
 	for _, g := range p.Grants {
 		places = append(places, auth.Place{TownshipID: g.TownshipID, VillageID: g.VillageID})
 	}
-	return s.store.Villages(ctx, places)
+	return s.Store.Villages(ctx, places)
 }
 
 // village returns the village and fault.ErrForbidden unless allowed(place) holds.
 func (s *Service) village(ctx context.Context, id int64, allowed func(auth.Place) bool) (Village, error) {
-	v, err := s.store.Village(ctx, id)
+	v, err := s.Store.Village(ctx, id)
 	if err != nil {
 		return Village{}, err
 	}
@@ -101,7 +108,7 @@ func (s *Service) Groups(ctx context.Context, p auth.Principal, villageID int64)
 	}); err != nil {
 		return nil, err
 	}
-	return s.store.Groups(ctx, villageID)
+	return s.Store.Groups(ctx, villageID)
 }
 
 // CreateGroup adds a group to a village the principal manages.
@@ -113,7 +120,7 @@ func (s *Service) CreateGroup(ctx context.Context, p auth.Principal, villageID i
 	if err != nil {
 		return Group{}, err
 	}
-	return s.store.CreateGroup(ctx, Group{VillageID: villageID, Name: name})
+	return s.Store.CreateGroup(ctx, Group{VillageID: villageID, Name: name})
 }
 
 // Households lists a village's households, for those who may read the whole village.
@@ -121,16 +128,16 @@ func (s *Service) Households(ctx context.Context, p auth.Principal, villageID, a
 	if _, err := s.village(ctx, villageID, p.CanReadVillage); err != nil {
 		return nil, err
 	}
-	return s.store.Households(ctx, villageID, afterID, pageSize(limit))
+	return s.Store.Households(ctx, villageID, afterID, pageSize(limit))
 }
 
 // Household returns a household to its members and to those who may read its village.
 func (s *Service) Household(ctx context.Context, p auth.Principal, id int64) (Household, error) {
-	h, err := s.store.Household(ctx, id)
+	h, err := s.Store.Household(ctx, id)
 	if err != nil {
 		return Household{}, err
 	}
-	place, err := s.store.VillagePlace(ctx, h.VillageID)
+	place, err := s.Store.VillagePlace(ctx, h.VillageID)
 	if err != nil {
 		return Household{}, err
 	}
@@ -171,7 +178,7 @@ func (s *Service) checkGroup(ctx context.Context, villageID int64, groupID *int6
 	if groupID == nil {
 		return nil
 	}
-	groups, err := s.store.Groups(ctx, villageID)
+	groups, err := s.Store.Groups(ctx, villageID)
 	if err != nil {
 		return err
 	}
@@ -194,7 +201,7 @@ func (s *Service) CreateHousehold(ctx context.Context, p auth.Principal, village
 	if err := s.checkGroup(ctx, villageID, in.GroupID); err != nil {
 		return Household{}, err
 	}
-	h, err := s.store.CreateHousehold(ctx, Household{
+	h, err := s.Store.CreateHousehold(ctx, Household{
 		VillageID: villageID, GroupID: in.GroupID, Number: in.Number,
 		HeadName: in.HeadName, Size: in.Size, Address: in.Address,
 	})
@@ -206,7 +213,7 @@ func (s *Service) CreateHousehold(ctx context.Context, p auth.Principal, village
 
 // UpdateHousehold changes a household of a village p manages. Size changes are what base points follow.
 func (s *Service) UpdateHousehold(ctx context.Context, p auth.Principal, id int64, in HouseholdInput) (Household, error) {
-	h, err := s.store.Household(ctx, id)
+	h, err := s.Store.Household(ctx, id)
 	if err != nil {
 		return Household{}, err
 	}
@@ -222,7 +229,7 @@ func (s *Service) UpdateHousehold(ctx context.Context, p auth.Principal, id int6
 	if err := s.checkGroup(ctx, h.VillageID, in.GroupID); err != nil {
 		return Household{}, err
 	}
-	out, err := s.store.UpdateHousehold(ctx, id, func(h *Household) error {
+	out, err := s.Store.UpdateHousehold(ctx, id, func(h *Household) error {
 		h.GroupID, h.Number, h.HeadName = in.GroupID, in.Number, in.HeadName
 		h.Size, h.Address = in.Size, in.Address
 		return nil

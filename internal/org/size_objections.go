@@ -15,18 +15,29 @@ import (
 // the size does not count; the answer comes from a supervisor or the township — the clerk who
 // registered the size does not judge it — and an upheld objection withdraws the size.
 
+// ObjectionStatus is where an objection is: open until it is answered, then upheld or rejected.
+// Objections to an entry and to a household size share it.
+type ObjectionStatus string
+
+// Objection statuses.
+const (
+	ObjectionOpen     ObjectionStatus = "open"
+	ObjectionUpheld   ObjectionStatus = "upheld"
+	ObjectionRejected ObjectionStatus = "rejected"
+)
+
 // SizeObjection is an objection to a household size on the notice.
 type SizeObjection struct {
-	ID         int64      `json:"id" db:"id"`
-	SizeID     int64      `json:"size_id" db:"size_id"`
-	VillageID  int64      `json:"village_id" db:"village_id"`
-	ObjectorID int64      `json:"objector_id" db:"objector_id"`
-	Reason     string     `json:"reason" db:"reason"`
-	Status     string     `json:"status" db:"status"` // open, upheld, rejected
-	Answer     string     `json:"answer" db:"answer"`
-	AnsweredBy *int64     `json:"answered_by" db:"answered_by"`
-	CreatedAt  time.Time  `json:"created_at" db:"created_at"`
-	AnsweredAt *time.Time `json:"answered_at" db:"answered_at"`
+	ID         int64           `json:"id" db:"id"`
+	SizeID     int64           `json:"size_id" db:"size_id"`
+	VillageID  int64           `json:"village_id" db:"village_id"`
+	ObjectorID int64           `json:"objector_id" db:"objector_id"`
+	Reason     string          `json:"reason" db:"reason"`
+	Status     ObjectionStatus `json:"status" db:"status"`
+	Answer     string          `json:"answer" db:"answer"`
+	AnsweredBy *int64          `json:"answered_by" db:"answered_by"`
+	CreatedAt  time.Time       `json:"created_at" db:"created_at"`
+	AnsweredAt *time.Time      `json:"answered_at" db:"answered_at"`
 }
 
 // Errors of size objections.
@@ -46,22 +57,22 @@ type SizeObjectionInput struct {
 // ObjectToSize records a villager's objection to a household size still on the notice of their
 // own village.
 func (s *Service) ObjectToSize(ctx context.Context, p auth.Principal, sizeID int64, in SizeObjectionInput) (SizeObjection, error) {
-	sz, err := s.store.SizeNotice(ctx, sizeID)
+	sz, err := s.Store.SizeNotice(ctx, sizeID)
 	if err != nil {
 		return SizeObjection{}, err
 	}
 	if p.Home.VillageID != sz.VillageID {
 		return SizeObjection{}, fmt.Errorf("object to household size %d: %w", sizeID, fault.ErrForbidden)
 	}
-	if !sz.NoticeUntil.After(time.Now()) {
+	if !sz.NoticeUntil.After(s.Now()) {
 		return SizeObjection{}, ErrSizeNoticeClosed
 	}
 	reason, err := text.CleanLines("reason", in.Reason, 1, 255)
 	if err != nil {
 		return SizeObjection{}, err
 	}
-	return s.store.ObjectToSize(ctx, SizeObjection{SizeID: sizeID, VillageID: sz.VillageID, ObjectorID: p.PersonID, Reason: reason,
-		Status: "open", CreatedAt: time.Now().UTC()})
+	return s.Store.ObjectToSize(ctx, SizeObjection{SizeID: sizeID, VillageID: sz.VillageID, ObjectorID: p.PersonID, Reason: reason,
+		Status: ObjectionOpen, CreatedAt: s.Now()})
 }
 
 // AnswerSizeObjection answers an objection: a supervisor of the village or the township admin, not
@@ -70,18 +81,18 @@ func (s *Service) AnswerSizeObjection(ctx context.Context, p auth.Principal, id 
 	if in.Upheld == nil {
 		return SizeObjection{}, fault.Invalidf("upheld is required")
 	}
-	o, err := s.store.SizeObjection(ctx, id)
+	o, err := s.Store.SizeObjection(ctx, id)
 	if err != nil {
 		return o, err
 	}
-	place, err := s.store.VillagePlace(ctx, o.VillageID)
+	place, err := s.Store.VillagePlace(ctx, o.VillageID)
 	if err != nil {
 		return o, err
 	}
 	if p.PersonID == o.ObjectorID || !(p.HoldsIn(auth.RoleSupervisor, place) || p.HoldsIn(auth.RoleTownshipAdmin, place)) {
 		return o, fmt.Errorf("answer size objection %d: %w", id, fault.ErrForbidden)
 	}
-	sz, err := s.store.SizeNotice(ctx, o.SizeID)
+	sz, err := s.Store.SizeNotice(ctx, o.SizeID)
 	if err != nil {
 		return o, err
 	}
@@ -92,5 +103,5 @@ func (s *Service) AnswerSizeObjection(ctx context.Context, p auth.Principal, id 
 	if err != nil {
 		return o, err
 	}
-	return s.store.AnswerSizeObjection(ctx, id, *in.Upheld, answer, p.PersonID)
+	return s.Store.AnswerSizeObjection(ctx, id, *in.Upheld, answer, p.PersonID)
 }

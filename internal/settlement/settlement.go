@@ -18,12 +18,16 @@ import (
 	"pointsmarket/internal/text"
 )
 
+// Status is where a statement is: generated, approved by the committee, countersigned by the
+// supervisor, paid; each step once, in that order.
+type Status string
+
 // Statuses of a statement.
 const (
-	Generated     = "generated"
-	Approved      = "approved"
-	Countersigned = "countersigned"
-	Paid          = "paid"
+	Generated     Status = "generated"
+	Approved      Status = "approved"
+	Countersigned Status = "countersigned"
+	Paid          Status = "paid"
 )
 
 // Statement is what a village owes a shop for a period.
@@ -32,7 +36,7 @@ type Statement struct {
 	VillageID       int64      `json:"village_id" db:"village_id"`
 	ShopID          int64      `json:"shop_id" db:"shop_id"`
 	Period          string     `json:"period" db:"period"`
-	Status          string     `json:"status" db:"status"`
+	Status          Status     `json:"status" db:"status"`
 	TotalPoints     int64      `json:"total_points" db:"total_points"`
 	TotalFen        int64      `json:"total_fen" db:"total_fen"`
 	FundBeforeFen   int64      `json:"fund_before_fen" db:"fund_before_fen"` // what the fund held when it was generated
@@ -83,7 +87,7 @@ type Store interface {
 	Statement(ctx context.Context, id int64) (Statement, error)
 	Statements(ctx context.Context, villageID int64) ([]Statement, error)
 	// Advance moves a statement from status `from` by fn under its row lock. ErrWrongStep.
-	Advance(ctx context.Context, id int64, from string, fn func(*Statement) error) (Statement, error)
+	Advance(ctx context.Context, id int64, from Status, fn func(*Statement) error) (Statement, error)
 	// Pay moves a countersigned statement by fn, which is given what the village's fund holds,
 	// under the village's lock. ErrWrongStep.
 	Pay(ctx context.Context, id int64, fn func(st *Statement, fundFen int64) error) (Statement, error)
@@ -92,12 +96,17 @@ type Store interface {
 	Fund(ctx context.Context, villageID int64) (int64, error)
 }
 
+// Deps are what the Service needs.
+type Deps struct {
+	Store  Store
+	Places auth.Places
+	Shops  Shops
+	Now    func() time.Time
+}
+
 // Service applies the settlement flow and its access rules.
 type Service struct {
-	store  Store
-	places auth.Places
-	shops  Shops
-	now    func() time.Time
+	Deps
 	// generated is told of each statement after it is written (risk alerts).
 	generated func(ctx context.Context, st Statement)
 }
@@ -112,9 +121,7 @@ type Shops interface {
 }
 
 // NewService returns a Service.
-func NewService(store Store, places auth.Places, shops Shops, now func() time.Time) *Service {
-	return &Service{store: store, places: places, shops: shops, now: now}
-}
+func NewService(d Deps) *Service { return &Service{Deps: d} }
 
 // GenerateInput names the statement to generate.
 type GenerateInput struct {
@@ -123,7 +130,7 @@ type GenerateInput struct {
 }
 
 func (s *Service) village(ctx context.Context, p auth.Principal, villageID int64, allowed func(auth.Principal, auth.Place) bool) error {
-	pl, err := s.places.VillagePlace(ctx, villageID)
+	pl, err := s.Places.VillagePlace(ctx, villageID)
 	if err != nil {
 		return err
 	}
@@ -146,20 +153,20 @@ func (s *Service) Generate(ctx context.Context, p auth.Principal, villageID int6
 		return Statement{}, err
 	}
 	end := start.AddDate(0, 1, 0)
-	if s.now().Before(end) {
+	if s.Now().Before(end) {
 		return Statement{}, ErrPeriodOpen
 	}
-	if _, err := s.shops.Shop(ctx, in.ShopID); err != nil {
+	if _, err := s.Shops.Shop(ctx, in.ShopID); err != nil {
 		return Statement{}, err
 	}
-	agreements, err := s.shops.Agreements(ctx, in.ShopID)
+	agreements, err := s.Shops.Agreements(ctx, in.ShopID)
 	if err != nil {
 		return Statement{}, err
 	}
 	if !agreedIn(agreements, villageID, start, end) {
 		return Statement{}, ErrNoAgreement
 	}
-	st, err := s.store.Generate(ctx, Statement{VillageID: villageID, ShopID: in.ShopID, Period: in.Period, Status: Generated, GeneratedBy: p.PersonID}, end.UTC())
+	st, err := s.Store.Generate(ctx, Statement{VillageID: villageID, ShopID: in.ShopID, Period: in.Period, Status: Generated, GeneratedBy: p.PersonID}, end.UTC())
 	if err == nil && s.generated != nil {
 		s.generated(ctx, st)
 	}
@@ -184,13 +191,13 @@ func (s *Service) Statements(ctx context.Context, p auth.Principal, villageID in
 	if err := s.village(ctx, p, villageID, reads); err != nil {
 		return nil, err
 	}
-	return s.store.Statements(ctx, villageID)
+	return s.Store.Statements(ctx, villageID)
 }
 
 // Statement returns one statement with its lines to those who may read its village and to the
 // shop's own shopkeepers.
 func (s *Service) Statement(ctx context.Context, p auth.Principal, id int64) (Statement, error) {
-	st, err := s.store.Statement(ctx, id)
+	st, err := s.Store.Statement(ctx, id)
 	if err != nil {
 		return st, err
 	}
@@ -203,7 +210,7 @@ func (s *Service) Statement(ctx context.Context, p auth.Principal, id int64) (St
 // ShopStatements lists a shop's statements, with what was paid, for its shopkeepers and those who
 // may read the shop's village.
 func (s *Service) ShopStatements(ctx context.Context, p auth.Principal, shopID int64) ([]Statement, error) {
-	sh, err := s.shops.Shop(ctx, shopID)
+	sh, err := s.Shops.Shop(ctx, shopID)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +219,7 @@ func (s *Service) ShopStatements(ctx context.Context, p auth.Principal, shopID i
 			return nil, err
 		}
 	}
-	all, err := s.store.Statements(ctx, sh.VillageID)
+	all, err := s.Store.Statements(ctx, sh.VillageID)
 	if err != nil {
 		return nil, err
 	}
@@ -234,8 +241,8 @@ func (s *Service) Approve(ctx context.Context, p auth.Principal, id int64) (Stat
 	if err := s.village(ctx, p, st.VillageID, manages); err != nil {
 		return st, err
 	}
-	return s.store.Advance(ctx, id, Generated, func(st *Statement) error {
-		now := s.now()
+	return s.Store.Advance(ctx, id, Generated, func(st *Statement) error {
+		now := s.Now()
 		st.Status, st.ApprovedBy, st.ApprovedAt = Approved, &p.PersonID, &now
 		return nil
 	})
@@ -248,18 +255,18 @@ func (s *Service) Countersign(ctx context.Context, p auth.Principal, id int64) (
 	if err != nil {
 		return st, err
 	}
-	pl, err := s.places.VillagePlace(ctx, st.VillageID)
+	pl, err := s.Places.VillagePlace(ctx, st.VillageID)
 	if err != nil {
 		return st, err
 	}
 	if !p.HoldsIn(auth.RoleSupervisor, pl) {
 		return st, ErrNotSupervisor
 	}
-	return s.store.Advance(ctx, id, Approved, func(st *Statement) error {
+	return s.Store.Advance(ctx, id, Approved, func(st *Statement) error {
 		if st.ApprovedBy != nil && *st.ApprovedBy == p.PersonID {
 			return ErrSameSigner
 		}
-		now := s.now()
+		now := s.Now()
 		st.Status, st.CountersignedBy, st.CountersignedAt = Countersigned, &p.PersonID, &now
 		return nil
 	})
@@ -290,7 +297,7 @@ func (s *Service) Pay(ctx context.Context, p auth.Principal, id int64, in Paymen
 	if err != nil {
 		return st, fault.Invalidf("a payment reference (voucher or bank slip number) of up to 64 characters is required")
 	}
-	return s.store.Pay(ctx, id, func(st *Statement, fundFen int64) error {
+	return s.Store.Pay(ctx, id, func(st *Statement, fundFen int64) error {
 		if in.AmountFen != st.TotalFen {
 			return ErrPaidWrongAmount.WithDetails(map[string]any{"statement_fen": st.TotalFen})
 		}
@@ -326,10 +333,10 @@ func (s *Service) Deposit(ctx context.Context, p auth.Principal, villageID int64
 	if err != nil {
 		return FundState{}, text.ErrInvalid.WithMessage("请填写资金来源说明（最多255字）/ a note (where the money came from, up to 255 characters) is required")
 	}
-	if err := s.store.Deposit(ctx, villageID, in.AmountFen, note); err != nil {
+	if err := s.Store.Deposit(ctx, villageID, in.AmountFen, note); err != nil {
 		return FundState{}, err
 	}
-	bal, err := s.store.Fund(ctx, villageID)
+	bal, err := s.Store.Fund(ctx, villageID)
 	return FundState{BalanceFen: bal}, err
 }
 
@@ -338,6 +345,6 @@ func (s *Service) Fund(ctx context.Context, p auth.Principal, villageID int64) (
 	if err := s.village(ctx, p, villageID, reads); err != nil {
 		return FundState{}, err
 	}
-	bal, err := s.store.Fund(ctx, villageID)
+	bal, err := s.Store.Fund(ctx, villageID)
 	return FundState{BalanceFen: bal}, err
 }

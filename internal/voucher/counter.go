@@ -146,8 +146,8 @@ func (s *Service) Redeem(ctx context.Context, p auth.Principal, code, key string
 }
 
 func (s *Service) watch(ctx context.Context, r Redemption, reversal bool) {
-	if s.Redeemed != nil {
-		s.Redeemed(ctx, r, reversal)
+	if s.redeemed != nil {
+		s.redeemed(ctx, r, reversal)
 	}
 }
 

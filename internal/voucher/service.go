@@ -33,23 +33,35 @@ type Deps struct {
 	// Invalidate drops cached catalog reads of shops whose stock a redemption moved.
 	Invalidate func(ctx context.Context, shopIDs ...int64)
 	Observer   Observer
-	// Redeemed, when set, is told of each redemption and reversal after it commits (risk alerts).
-	Redeemed func(ctx context.Context, r Redemption, reversal bool)
 	// Throttle and Misses limit typed short codes (ShortCodes tunes them; zero is the default).
 	Throttle   Limiter
 	Misses     auth.Lockout
 	ShortCodes ShortCodeLimits
-	// ShortCodeMissed, when set, is told when a shop's typed codes are locked after misses.
-	ShortCodeMissed func(ctx context.Context, shopID, personID int64, misses int)
-	Log             *slog.Logger
-	Now             func() time.Time
+	Log        *slog.Logger
+	Now        func() time.Time
 }
 
 // Service issues vouchers and runs the counter.
-type Service struct{ Deps }
+type Service struct {
+	Deps
+	// redeemed is told of each redemption and reversal after it commits, shortCodeMissed when a
+	// shop's typed codes are locked after misses (risk alerts).
+	redeemed        func(ctx context.Context, r Redemption, reversal bool)
+	shortCodeMissed func(ctx context.Context, shopID, personID int64, misses int)
+}
 
 // NewService returns a Service.
-func NewService(d Deps) *Service { return &Service{d} }
+func NewService(d Deps) *Service { return &Service{Deps: d} }
+
+// OnRedeemed sets what is told of each redemption and reversal after it commits.
+func (s *Service) OnRedeemed(fn func(ctx context.Context, r Redemption, reversal bool)) {
+	s.redeemed = fn
+}
+
+// OnShortCodeMissed sets what is told when a shop's typed codes are locked after misses.
+func (s *Service) OnShortCodeMissed(fn func(ctx context.Context, shopID, personID int64, misses int)) {
+	s.shortCodeMissed = fn
+}
 
 // IssueInput is what a villager sends to get a voucher. AccountID picks the account (default: the
 // household's).

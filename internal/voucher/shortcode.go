@@ -83,8 +83,8 @@ func (s *Service) byShortCode(ctx context.Context, p auth.Principal, shops []int
 		return pr, err
 	}
 	locked, _, ferr := s.Misses.Fail(ctx, missKey, limits.Misses)
-	if ferr == nil && locked > 0 && s.ShortCodeMissed != nil {
-		s.ShortCodeMissed(ctx, shop, p.PersonID, limits.Misses.Failures)
+	if ferr == nil && locked > 0 && s.shortCodeMissed != nil {
+		s.shortCodeMissed(ctx, shop, p.PersonID, limits.Misses.Failures)
 	}
 	return presented{}, err
 }
