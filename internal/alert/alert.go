@@ -85,8 +85,8 @@ type Alert struct {
 
 // Errors of alerts.
 var (
-	ErrNotFound  = fault.New(fault.NotFound, "alert_not_found", "没有该预警 / no such alert")
-	ErrWrongStep = fault.New(fault.Conflict, "alert_wrong_step", "预警不在这一步 / the alert is not at this step")
+	ErrNotFound  = fault.New(fault.NotFound, "alert_not_found", "no such alert")
+	ErrWrongStep = fault.New(fault.Conflict, "alert_wrong_step", "the alert is not at this step")
 )
 
 // Store keeps alerts and answers the rules' questions about recent activity.
@@ -359,7 +359,7 @@ func (s *Service) Acknowledge(ctx context.Context, p auth.Principal, id int64, _
 func (s *Service) Resolve(ctx context.Context, p auth.Principal, id int64, n Note) (Alert, error) {
 	note, err := text.CleanLines("note", n.Note, 2, 255)
 	if err != nil {
-		return Alert{}, text.ErrInvalid.WithMessage("请用2到255个字说明核查结果和处理情况 / a note of 2 to 255 characters says what was found and done")
+		return Alert{}, text.ErrInvalid.WithMessage("a note of 2 to 255 characters says what was found and done")
 	}
 	n.Note = note
 	a, err := s.Store.Alert(ctx, id)

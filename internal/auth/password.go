@@ -11,7 +11,7 @@ import (
 
 // ErrWeakPassword is returned for a new password that is too short or too long.
 var ErrWeakPassword = fault.New(fault.Unprocessable, "weak_password",
-	"新密码至少 8 位，最多 72 字节 / the new password needs at least 8 characters and at most 72 bytes")
+	"the new password needs at least 8 characters and at most 72 bytes")
 
 // passwordCost is bcrypt's work factor: about 50 ms on one core of a small server, slow enough for
 // an offline attacker, fast enough that a market-day morning of logins does not queue.

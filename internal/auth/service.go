@@ -16,14 +16,14 @@ import (
 
 // Errors of logins and sessions.
 var (
-	ErrInvalidCredentials = fault.New(fault.Unauthenticated, "invalid_credentials", "手机号或密码错误 / wrong phone number or password")
-	ErrRateLimited        = fault.New(fault.RateLimited, "rate_limited", "尝试次数过多，请稍后再试 / too many attempts, please wait and try again")
-	ErrWrongPassword      = fault.New(fault.Unprocessable, "wrong_password", "原密码错误 / the current password is wrong")
-	ErrSamePassword       = fault.New(fault.Unprocessable, "same_password", "新密码不能与原密码相同 / the new password must differ from the old one")
+	ErrInvalidCredentials = fault.New(fault.Unauthenticated, "invalid_credentials", "wrong phone number or password")
+	ErrRateLimited        = fault.New(fault.RateLimited, "rate_limited", "too many attempts, please wait and try again")
+	ErrWrongPassword      = fault.New(fault.Unprocessable, "wrong_password", "the current password is wrong")
+	ErrSamePassword       = fault.New(fault.Unprocessable, "same_password", "the new password must differ from the old one")
 	// ErrSelfAct refuses an official's act on their own login, roles or household.
-	ErrSelfAct = fault.New(fault.Forbidden, "self_act_forbidden", "不能对自己执行此操作 / you may not do this to yourself")
+	ErrSelfAct = fault.New(fault.Forbidden, "self_act_forbidden", "you may not do this to yourself")
 	// ErrPasswordChangeRequired refuses every call but the password change until the initial password is replaced.
-	ErrPasswordChangeRequired = fault.New(fault.Forbidden, "password_change_required", "请先修改初始密码 / please change your initial password first")
+	ErrPasswordChangeRequired = fault.New(fault.Forbidden, "password_change_required", "please change your initial password first")
 )
 
 // Credential is what a login is checked against.
@@ -212,28 +212,18 @@ func (s *Service) check(ctx context.Context, number, password string) (l Login, 
 // rateLimited says how long to wait, in seconds (rounded up) and in words.
 func rateLimited(wait time.Duration) error {
 	secs := seconds(wait)
-	return ErrRateLimited.WithMessage("尝试次数过多，请%s后再试 / too many attempts, please try again in %s",
-		waitZH(secs), waitEN(secs)).WithDetails(map[string]any{"retry_after_seconds": secs})
+	details := map[string]any{"retry_after_seconds": secs}
+	switch m := (secs + 59) / 60; {
+	case secs < 60:
+		return ErrRateLimited.WithMessage("too many attempts, please try again in %d seconds", secs).WithDetails(details)
+	case m == 1:
+		return ErrRateLimited.WithMessage("too many attempts, please try again in 1 minute").WithDetails(details)
+	default:
+		return ErrRateLimited.WithMessage("too many attempts, please try again in %d minutes", m).WithDetails(details)
+	}
 }
 
 func seconds(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }
-
-func waitZH(secs int) string {
-	if secs < 60 {
-		return fmt.Sprintf("%d秒", secs)
-	}
-	return fmt.Sprintf("%d分钟", (secs+59)/60)
-}
-
-func waitEN(secs int) string {
-	if secs < 60 {
-		return fmt.Sprintf("%d seconds", secs)
-	}
-	if m := (secs + 59) / 60; m > 1 {
-		return fmt.Sprintf("%d minutes", m)
-	}
-	return "1 minute"
-}
 
 // Unlock lifts the login lock of a person of a village p manages (the village office, when a
 // villager was shut out by someone guessing), and audits it. Nobody unlocks themselves. It

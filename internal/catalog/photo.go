@@ -43,8 +43,8 @@ const (
 
 // Errors of photo uploads.
 var (
-	ErrPhotoTooLarge = fault.New(fault.TooLarge, "photo_too_large", "照片太大（最大 5 MB）/ the photo is larger than 5 MB")
-	ErrPhotoInvalid  = fault.New(fault.Unprocessable, "invalid_photo", "不是有效的 JPEG、PNG、GIF 或 WebP 图片 / not a valid JPEG, PNG, GIF or WebP image")
+	ErrPhotoTooLarge = fault.New(fault.TooLarge, "photo_too_large", "the photo is larger than 5 MB")
+	ErrPhotoInvalid  = fault.New(fault.Unprocessable, "invalid_photo", "not a valid JPEG, PNG, GIF or WebP image")
 )
 
 // PreparePhoto checks an upload by its content (not its name or declared type), its size and its
@@ -65,12 +65,12 @@ func PreparePhoto(data []byte) (Photo, error) {
 	}
 	if cfg.Width < MinPhotoSide || cfg.Height < MinPhotoSide || cfg.Width > MaxPhotoSide || cfg.Height > MaxPhotoSide ||
 		cfg.Width*cfg.Height > maxPhotoPixels {
-		return Photo{}, ErrPhotoInvalid.WithMessage("照片尺寸应在 %d–%d 像素之间 / the photo must be %d to %d pixels a side, it is %d×%d",
-			MinPhotoSide, MaxPhotoSide, MinPhotoSide, MaxPhotoSide, cfg.Width, cfg.Height)
+		return Photo{}, ErrPhotoInvalid.WithMessage("the photo must be %d to %d pixels a side, it is %d×%d",
+			MinPhotoSide, MaxPhotoSide, cfg.Width, cfg.Height)
 	}
 	if decoded := int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel); decoded > maxDecodedBytes {
-		return Photo{}, ErrPhotoTooLarge.WithMessage("照片像素过多（解码后 %d MB，最大 %d MB），请缩小后再上传 / the photo decodes to %d MB, more than %d MB: send a smaller one",
-			decoded>>20, maxDecodedBytes>>20, decoded>>20, maxDecodedBytes>>20)
+		return Photo{}, ErrPhotoTooLarge.WithMessage("the photo decodes to %d MB, more than %d MB: send a smaller one",
+			decoded>>20, maxDecodedBytes>>20)
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {

@@ -35,7 +35,7 @@ func (s *Service) AdjustStock(ctx context.Context, p auth.Principal, goodsID int
 		return Goods{}, fault.Invalidf("quantity must be a non-zero whole number from -%d to %d", MaxStock, MaxStock)
 	}
 	if _, err := text.CleanLines("reason", in.Reason, 1, 255); err != nil {
-		return Goods{}, text.ErrInvalid.WithMessage("调整库存需要说明原因 / an adjustment needs a reason (damage, count correction ...)")
+		return Goods{}, text.ErrInvalid.WithMessage("an adjustment needs a reason (damage, count correction ...)")
 	}
 	return s.move(ctx, p, goodsID, Adjust, in.Quantity, in)
 }

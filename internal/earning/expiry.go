@@ -62,7 +62,7 @@ func (s *Service) SetExpiryDate(ctx context.Context, p auth.Principal, villageID
 const ExpiryNoticeDays = 30
 
 // ErrExpiryNotice refuses an expiry day that comes sooner than ExpiryNoticeDays from now.
-var ErrExpiryNotice = fault.New(fault.Unprocessable, "expiry_notice_too_short", "积分清零日须至少提前30天公告 / a day points are cleared must be announced at least 30 days ahead")
+var ErrExpiryNotice = fault.New(fault.Unprocessable, "expiry_notice_too_short", "a day points are cleared must be announced at least 30 days ahead")
 
 // CheckExpiryNotice refuses a next expiry day less than ExpiryNoticeDays (China days) after now.
 func CheckExpiryNotice(next, now time.Time) error {

@@ -113,3 +113,18 @@ func Posting(e Entry, category Category, reason string, v VillageAccounts, corre
 	return ledger.Movement{DebitAccountID: v.Issuance, CreditAccountID: e.AccountID, Amount: e.Points, Kind: ledger.Earn,
 		Earning: true, Reason: reason, RefType: "entry", RefID: e.ID}, nil
 }
+
+// CheckCaps refuses an entry of points that would take the account's total for the item above the
+// item's monthly or yearly cap; haveMonth and haveYear are what the account holds of it already
+// (entries neither rejected nor revoked).
+func CheckCaps(it RuleItem, points, haveMonth, haveYear int64) error {
+	if it.CapMonth != nil && haveMonth+points > *it.CapMonth {
+		return ErrOverCap.WithMessage("over the month's cap of %d points (already %d)",
+			*it.CapMonth, haveMonth).WithDetails(map[string]any{"cap": *it.CapMonth, "already": haveMonth, "per": "month"})
+	}
+	if it.CapYear != nil && haveYear+points > *it.CapYear {
+		return ErrOverCap.WithMessage("over the year's cap of %d points (already %d)",
+			*it.CapYear, haveYear).WithDetails(map[string]any{"cap": *it.CapYear, "already": haveYear, "per": "year"})
+	}
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 )
 
@@ -34,5 +35,34 @@ func TestPosting(t *testing.T) {
 	reversal := ledger.Transfer{ID: 41, Kind: ledger.Reversal}
 	if _, err := Posting(Entry{ID: 11}, Reward, "清扫", v, &reversal); !errors.Is(err, ledger.ErrReversalOfReversal) {
 		t.Fatalf("correcting a correction's reversal: %v", err)
+	}
+}
+
+func TestCheckCaps(t *testing.T) {
+	month, year := int64(30), int64(100)
+	it := RuleItem{CapMonth: &month, CapYear: &year}
+	tests := []struct {
+		points, haveMonth, haveYear int64
+		per                         string
+	}{
+		{10, 20, 50, ""},
+		{11, 20, 50, "month"},
+		{10, 20, 91, "year"},
+		{31, 0, 0, "month"},
+	}
+	for _, tc := range tests {
+		err := CheckCaps(it, tc.points, tc.haveMonth, tc.haveYear)
+		if tc.per == "" {
+			if err != nil {
+				t.Errorf("%+v: %v", tc, err)
+			}
+			continue
+		}
+		if fe := fault.From(err); !errors.Is(err, ErrOverCap) || fe.Details["per"] != tc.per {
+			t.Errorf("%+v: %v, want over the %s cap", tc, err, tc.per)
+		}
+	}
+	if err := CheckCaps(RuleItem{}, 1_000_000, 0, 0); err != nil {
+		t.Errorf("an item without caps: %v", err)
 	}
 }

@@ -1033,7 +1033,7 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 		}
 	}
 	if len(base) == 0 {
-		return BaseRun{}, ErrNotAdopted.WithMessage("本村已通过的细则中没有基础分项目 / the adopted rule book has no base item")
+		return BaseRun{}, ErrNotAdopted.WithMessage("the adopted rule book has no base item")
 	}
 	meeting, err := s.openPeriod(ctx, villageID)
 	if err != nil {

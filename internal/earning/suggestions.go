@@ -29,8 +29,8 @@ type Suggestion struct {
 
 // Errors of suggestions.
 var (
-	ErrSuggestionNotFound = fault.New(fault.NotFound, "suggestion_not_found", "没有该建议 / no such suggestion")
-	ErrUnanswered         = fault.New(fault.Conflict, "suggestions_unanswered", "还有村民建议未答复，不能表决 / some villagers' suggestions have no answer yet: the draft is not put to the vote")
+	ErrSuggestionNotFound = fault.New(fault.NotFound, "suggestion_not_found", "no such suggestion")
+	ErrUnanswered         = fault.New(fault.Conflict, "suggestions_unanswered", "some villagers' suggestions have no answer yet: the draft is not put to the vote")
 )
 
 // SuggestionInput is a gathered suggestion.

@@ -22,18 +22,18 @@ const (
 
 // Errors of votes.
 var (
-	ErrNotQuorate         = fault.New(fault.Unprocessable, "assembly_not_quorate", "到会人数不足法定人数 / the assembly was not quorate")
-	ErrMembersMismatch    = fault.New(fault.Unprocessable, "assembly_members_mismatch", "应到人数与本村登记的村民代表人数不符 / the members stated differ from the representatives the village has registered")
-	ErrEmptyRuleBook      = fault.New(fault.Unprocessable, "rule_book_empty", "细则没有任何项目，不能表决通过 / a rule book without items cannot be adopted")
-	ErrAdoptionInFuture   = fault.New(fault.Unprocessable, "adoption_in_future", "生效日期不能晚于一年以后 / a rule book cannot be scheduled more than a year ahead")
-	ErrPartyNotQuorate    = fault.New(fault.Conflict, "party_vote_not_quorate", "参加表决的党员未过半数 / fewer than half of the party members have voted")
-	ErrOfficialsObjection = fault.New(fault.Forbidden, "objection_for_supervisors", "干部家庭户积分的异议由监督组或乡镇答复 / objections to an official's household are answered by the supervision group or the township")
-	ErrCommitteeCanDecide = fault.New(fault.Forbidden, "committee_can_decide", "支委会有可回避的成员审核，乡镇不代为审核 / a committee member without a conflict can decide this entry; the township does not")
-	ErrBasePeriod         = fault.New(fault.Unprocessable, "base_period_not_allowed", "基础分只能为本月或上月登记 / base points are registered for the current or the previous month only")
-	ErrBaseRegistered     = fault.New(fault.Conflict, "base_already_registered", "该户本月基础分已登记 / the household's base points of that month are registered already")
-	ErrAlreadyRated       = fault.New(fault.Conflict, "already_rated", "已评价过 / the answer was already rated")
-	ErrLooserThanLaw      = fault.New(fault.Unprocessable, "vote_rules_below_law", "表决规则不能低于《村民委员会组织法》的要求：到会不少于三分之二，赞成超过半数 / vote rules cannot be looser than the law: at least two thirds present (67%), more than half for (51%)")
-	ErrRegistrarVotes     = fault.New(fault.Forbidden, "voter_is_registrar", "登记人不能参与表决 / the registrar does not vote on the entry")
+	ErrNotQuorate         = fault.New(fault.Unprocessable, "assembly_not_quorate", "the assembly was not quorate")
+	ErrMembersMismatch    = fault.New(fault.Unprocessable, "assembly_members_mismatch", "the members stated differ from the representatives the village has registered")
+	ErrEmptyRuleBook      = fault.New(fault.Unprocessable, "rule_book_empty", "a rule book without items cannot be adopted")
+	ErrAdoptionInFuture   = fault.New(fault.Unprocessable, "adoption_in_future", "a rule book cannot be scheduled more than a year ahead")
+	ErrPartyNotQuorate    = fault.New(fault.Conflict, "party_vote_not_quorate", "fewer than half of the party members have voted")
+	ErrOfficialsObjection = fault.New(fault.Forbidden, "objection_for_supervisors", "objections to an official's household are answered by the supervision group or the township")
+	ErrCommitteeCanDecide = fault.New(fault.Forbidden, "committee_can_decide", "a committee member without a conflict can decide this entry; the township does not")
+	ErrBasePeriod         = fault.New(fault.Unprocessable, "base_period_not_allowed", "base points are registered for the current or the previous month only")
+	ErrBaseRegistered     = fault.New(fault.Conflict, "base_already_registered", "the household's base points of that month are registered already")
+	ErrAlreadyRated       = fault.New(fault.Conflict, "already_rated", "the answer was already rated")
+	ErrLooserThanLaw      = fault.New(fault.Unprocessable, "vote_rules_below_law", "vote rules cannot be looser than the law: at least two thirds present (67%), more than half for (51%)")
+	ErrRegistrarVotes     = fault.New(fault.Forbidden, "voter_is_registrar", "the registrar does not vote on the entry")
 )
 
 // Tally counts the party members' votes on a month.
@@ -81,23 +81,23 @@ func CheckAssembly(c AssemblyCount, knownRepresentatives, knownPeople int, rules
 			return ErrMembersMismatch.WithDetails(map[string]any{"members": c.Members, "registered": knownRepresentatives})
 		}
 		if c.Members == 0 || 3*c.Present < 2*c.Members || rules.QuorumPct != 0 && 100*c.Present < rules.QuorumPct*c.Members {
-			return ErrNotQuorate.WithMessage("村民代表会议须有三分之二以上代表到会（应到 %d，实到 %d）/ a representatives' assembly needs two thirds of its %d members present, %d were",
-				c.Members, c.Present, c.Members, c.Present)
+			return ErrNotQuorate.WithMessage("a representatives' assembly needs two thirds of its %d members present, %d were",
+				c.Members, c.Present)
 		}
 	case VillagersAssembly:
 		if c.Members < knownPeople {
-			return ErrMembersMismatch.WithMessage("村民会议应到人数不能少于本村登记的 %d 人 / a villagers' assembly cannot have fewer members than the %d people registered", knownPeople, knownPeople)
+			return ErrMembersMismatch.WithMessage("a villagers' assembly cannot have fewer members than the %d people registered", knownPeople)
 		}
 		byPeople := 2*c.Present > c.Members
 		byHouseholds := c.Households > 0 && 3*c.HouseholdsThere >= 2*c.Households
 		if !byPeople && !byHouseholds {
-			return ErrNotQuorate.WithMessage("村民会议须有过半数村民或三分之二以上户的代表到会 / a villagers' assembly needs more than half of the villagers or two thirds of the households present")
+			return ErrNotQuorate.WithMessage("a villagers' assembly needs more than half of the villagers or two thirds of the households present")
 		}
 	default:
 		return fault.Invalidf("body must be %s or %s", RepresentativesAssembly, VillagersAssembly)
 	}
 	if 2*c.For <= c.Present || rules.MajorityPct != 0 && 100*c.For < rules.MajorityPct*c.Present {
-		return ErrVoteFailed.WithMessage("赞成票 %d 未超过到会人数 %d 的半数 / %d for is not more than half of the %d present", c.For, c.Present, c.For, c.Present)
+		return ErrVoteFailed.WithMessage("%d for is not more than half of the %d present", c.For, c.Present)
 	}
 	return nil
 }
@@ -107,7 +107,7 @@ func CheckAssembly(c AssemblyCount, knownRepresentatives, knownPeople int, rules
 func PartyVote(votesFor, votesAgainst, abstain, roster int) (bool, error) {
 	voted := votesFor + votesAgainst + abstain
 	if roster <= 0 || 2*voted <= roster {
-		return false, ErrPartyNotQuorate.WithMessage("党员 %d 人，已表决 %d 人，须过半数 / %d of %d party members voted: more than half must", roster, voted, voted, roster).
+		return false, ErrPartyNotQuorate.WithMessage("%d of %d party members voted: more than half must", voted, roster).
 			WithDetails(map[string]any{"roster": roster, "voted": voted})
 	}
 	return 2*votesFor > voted, nil

@@ -53,7 +53,7 @@ type Names interface {
 func NewService(d Deps) *Service { return &Service{d} }
 
 // ErrUnknownKind is returned for an export that does not exist.
-var ErrUnknownKind = fault.New(fault.NotFound, "unknown_export", "没有这种导出 / no such export: ledger, entries, redemptions, settlements or audit")
+var ErrUnknownKind = fault.New(fault.NotFound, "unknown_export", "no such export: ledger, entries, redemptions, settlements or audit")
 
 // Check returns an error unless p may export kind of the village in format (xlsx or csv).
 func (s *Service) Check(ctx context.Context, p auth.Principal, kind, format string, villageID int64) error {

@@ -34,20 +34,58 @@ const (
 
 // Error is a domain error with a stable code.
 type Error struct {
-	Kind    Kind
-	Code    string
+	Kind Kind
+	Code string
+	// Message is the English sentence, for logs; a person reads Text in their language.
 	Message string
 	// Details carries facts a client may show (for example when and where a voucher was used).
 	Details map[string]any
+	// format and args are the message before formatting: its key in the catalogue of sentences.
+	format string
+	args   []any
 }
 
-// New returns an error of the given kind, code and message.
+// New returns an error of the given kind, code and English message; the message's Chinese is in
+// the catalogue (messages_zh.go).
 func New(kind Kind, code, message string) *Error {
-	return &Error{Kind: kind, Code: code, Message: message}
+	return &Error{Kind: kind, Code: code, Message: message, format: message}
+}
+
+// Lang is a language people read messages in.
+type Lang int
+
+// The languages of the catalogue; Chinese is the default.
+const (
+	Chinese Lang = iota // zh-CN
+	English
+)
+
+// Text returns the error's sentence in lang. A message missing from the catalogue (which the
+// catalogue's test forbids) falls back to English.
+func (e *Error) Text(lang Lang) string {
+	if lang == English {
+		return e.Message
+	}
+	zh, ok := zhCN[e.format]
+	if !ok {
+		return e.Message
+	}
+	if len(e.args) == 0 {
+		return zh
+	}
+	return fmt.Sprintf(zh, e.args...)
 }
 
 // Error implements error.
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Recode returns a copy of e under another kind and code, with the same sentence: an error of one
+// layer handed on as another's (a bad code typed at the counter is the request's invalid input).
+func (e *Error) Recode(kind Kind, code string) *Error {
+	c := *e
+	c.Kind, c.Code = kind, code
+	return &c
+}
 
 // Is makes errors.Is match any *Error with the same code, so that a sentinel still matches a
 // copy that carries details or another message.
@@ -56,10 +94,11 @@ func (e *Error) Is(target error) bool {
 	return errors.As(target, &t) && t.Code == e.Code
 }
 
-// WithMessage returns a copy of e with another message (same kind and code).
+// WithMessage returns a copy of e with another message (same kind and code): format is the
+// English, its Chinese is in the catalogue under the same format.
 func (e *Error) WithMessage(format string, args ...any) *Error {
 	c := *e
-	c.Message = fmt.Sprintf(format, args...)
+	c.Message, c.format, c.args = fmt.Sprintf(format, args...), format, args
 	return &c
 }
 
@@ -73,7 +112,7 @@ func (e *Error) WithDetails(details map[string]any) *Error {
 // Invalidf returns an Unprocessable error with code invalid_input, for input that parsed but
 // breaks a rule (an empty name, a negative amount ...).
 func Invalidf(format string, args ...any) *Error {
-	return &Error{Kind: Unprocessable, Code: "invalid_input", Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: Unprocessable, Code: "invalid_input", Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
 // From returns the *Error inside err, or nil when err carries none.
@@ -95,9 +134,9 @@ func KindOf(err error) Kind {
 
 // Common errors shared by every domain.
 var (
-	ErrNotFound     = New(NotFound, "not_found", "没有找到 / not found")
-	ErrForbidden    = New(Forbidden, "forbidden", "无权操作 / you may not do this here")
-	ErrUnauthorized = New(Unauthenticated, "unauthenticated", "请先登录 / please log in")
-	ErrUnavailable  = New(Unavailable, "service_unavailable", "服务暂时不可用，请稍后再试 / the service is temporarily unavailable, please retry")
+	ErrNotFound     = New(NotFound, "not_found", "not found")
+	ErrForbidden    = New(Forbidden, "forbidden", "you may not do this here")
+	ErrUnauthorized = New(Unauthenticated, "unauthenticated", "please log in")
+	ErrUnavailable  = New(Unavailable, "service_unavailable", "the service is temporarily unavailable, please retry")
 	ErrIdempotency  = New(Conflict, "idempotency_key_reused", "this Idempotency-Key was already used for a different request")
 )

@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 
 	"pointsmarket/internal/app"
@@ -92,8 +91,14 @@ func TestLoginRefusals(t *testing.T) {
 	if limited.status != http.StatusTooManyRequests || limited.code() != "rate_limited" || limited.header.Get("Retry-After") != "60" {
 		t.Fatalf("fourth attempt on one phone: %d %s %v", limited.status, limited.raw, limited.header)
 	}
-	if msg := limited.body["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "1分钟") || !strings.Contains(msg, "1 minute") {
-		t.Errorf("the refusal does not say how long to wait: %q", msg)
+	if msg := limited.body["error"].(map[string]any)["message"].(string); msg != "尝试次数过多，请1分钟后再试" {
+		t.Errorf("the refusal does not say how long to wait, in Chinese by default: %q", msg)
+	}
+	english := e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": "13800000010", "password": demo.Password},
+		"Accept-Language", "en-GB,en;q=0.9,zh;q=0.5")
+	if msg := english.body["error"].(map[string]any)["message"].(string); msg != "too many attempts, please try again in 1 minute" ||
+		english.header.Get("Content-Language") != "en" {
+		t.Errorf("asked in English, the refusal says %q (%s)", msg, english.header.Get("Content-Language"))
 	}
 	// Other phones from the same address are still served: the address counts failures only.
 	for range 5 {

@@ -14,7 +14,7 @@ import (
 // keeping 413 for oversized bodies.
 func unprocessable(err error) error {
 	if fe := fault.From(err); fe != nil && fe.Kind == fault.Invalid {
-		return &fault.Error{Kind: fault.Unprocessable, Code: "invalid_input", Message: fe.Message}
+		return fe.Recode(fault.Unprocessable, "invalid_input").WithDetails(nil)
 	}
 	return err
 }
@@ -42,6 +42,9 @@ func (s *server) counterScan(c *gin.Context) (int, any, error) {
 	p, err := s.deps.Vouchers.Scan(c.Request.Context(), principal(c), code)
 	if err != nil {
 		return 0, nil, err
+	}
+	if p.Refusal != nil && p.Refusal.Err != nil {
+		p.Refusal.Message = p.Refusal.Err.Text(langOf(c))
 	}
 	return http.StatusOK, gin.H{"voucher": p}, nil
 }

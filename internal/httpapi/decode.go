@@ -35,7 +35,7 @@ func bindJSON(c *gin.Context, dst any) error {
 	switch {
 	case err == nil:
 		if dec.More() {
-			return errInvalidJSON.WithMessage("请求格式错误 / unexpected data after the JSON body")
+			return errInvalidJSON.WithMessage("unexpected data after the JSON body")
 		}
 		return nil
 	case errors.As(err, &sizeErr):
@@ -43,7 +43,7 @@ func bindJSON(c *gin.Context, dst any) error {
 	case errors.As(err, &typeErr):
 		return fault.Invalidf("field %q must be %s", typeErr.Field, typeErr.Type.String())
 	case errors.Is(err, io.EOF):
-		return errInvalidJSON.WithMessage("请求内容为空 / the request body is empty")
+		return errInvalidJSON.WithMessage("the request body is empty")
 	default:
 		return errInvalidJSON
 	}
@@ -78,7 +78,7 @@ func queryInt(c *gin.Context, name string) (int64, error) {
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || v < 0 {
-		return 0, errInvalidQuery.WithMessage("查询参数 %s 应为非负整数 / %s must be a non-negative integer", name, name)
+		return 0, errInvalidQuery.WithMessage("%s must be a non-negative integer", name)
 	}
 	return v, nil
 }
@@ -94,5 +94,5 @@ func queryTime(c *gin.Context, name string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, errInvalidQuery.WithMessage("查询参数 %s 应为2000到2100年间的日期 / %s must be a date (2026-01-31) or an RFC 3339 time between 2000 and 2100", name, name)
+	return time.Time{}, errInvalidQuery.WithMessage("%s must be a date (2026-01-31) or an RFC 3339 time between 2000 and 2100", name)
 }

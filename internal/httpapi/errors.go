@@ -28,7 +28,7 @@ var statusOf = map[fault.Kind]int{
 }
 
 var errInternal = fault.New(fault.Internal, "internal_error",
-	"服务器出错了，请稍后再试 / something went wrong on our side, please try again")
+	"something went wrong on our side, please try again")
 
 type errorBody struct {
 	Error errorDetail `json:"error"`
@@ -59,18 +59,19 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	if fe.Kind == fault.Unavailable {
 		c.Header("Retry-After", "5")
 	}
-	c.AbortWithStatusJSON(statusOf[fe.Kind], errorBody{Error: errorDetail{Code: fe.Code, Message: fe.Message, Details: fe.Details}})
+	c.Header("Content-Language", map[fault.Lang]string{fault.Chinese: "zh-CN", fault.English: "en"}[langOf(c)])
+	c.AbortWithStatusJSON(statusOf[fe.Kind], errorBody{Error: errorDetail{Code: fe.Code, Message: fe.Text(langOf(c)), Details: fe.Details}})
 }
 
 // Errors of the HTTP layer itself.
 var (
-	errInvalidJSON  = fault.New(fault.Invalid, "invalid_json", "请求格式错误 / the request body is not valid JSON")
-	errTooLarge     = fault.New(fault.TooLarge, "body_too_large", "请求内容过大 / the request body is too large")
-	errInvalidID    = fault.New(fault.Invalid, "invalid_id", "编号格式错误 / the id in the path is not a positive number")
-	errInvalidQuery = fault.New(fault.Invalid, "invalid_query", "查询参数错误 / a query parameter is malformed")
-	errNoRoute      = fault.New(fault.NotFound, "not_found", "没有这个接口 / no such endpoint")
-	errNoMethod     = fault.New(fault.NotAllowed, "method_not_allowed", "不支持该请求方法 / method not allowed on this endpoint")
-	errCSRF         = fault.New(fault.Forbidden, "csrf_failed", "页面已过期，请刷新后重试 / missing or wrong X-CSRF-Token header")
-	errNotJSON      = fault.New(fault.UnsupportedMedia, "unsupported_media_type", "请求须为 JSON / the body must be sent as Content-Type: application/json")
-	errNotReady     = fault.New(fault.Unavailable, "not_ready", "服务正在启动，请稍后再试 / the service is starting, please retry shortly")
+	errInvalidJSON  = fault.New(fault.Invalid, "invalid_json", "the request body is not valid JSON")
+	errTooLarge     = fault.New(fault.TooLarge, "body_too_large", "the request body is too large")
+	errInvalidID    = fault.New(fault.Invalid, "invalid_id", "the id in the path is not a positive number")
+	errInvalidQuery = fault.New(fault.Invalid, "invalid_query", "a query parameter is malformed")
+	errNoRoute      = fault.New(fault.NotFound, "not_found", "no such endpoint")
+	errNoMethod     = fault.New(fault.NotAllowed, "method_not_allowed", "method not allowed on this endpoint")
+	errCSRF         = fault.New(fault.Forbidden, "csrf_failed", "missing or wrong X-CSRF-Token header")
+	errNotJSON      = fault.New(fault.UnsupportedMedia, "unsupported_media_type", "the body must be sent as Content-Type: application/json")
+	errNotReady     = fault.New(fault.Unavailable, "not_ready", "the service is starting, please retry shortly")
 )

@@ -138,7 +138,7 @@ func (s *server) uploadPhoto(c *gin.Context) (int, any, error) {
 		for {
 			part, err := mr.NextPart()
 			if err != nil {
-				return 0, nil, uploadError(err, catalog.ErrPhotoInvalid.WithMessage("表单中没有 photo 字段 / the form has no \"photo\" file"))
+				return 0, nil, uploadError(err, catalog.ErrPhotoInvalid.WithMessage("the form has no \"photo\" file"))
 			}
 			if part.FormName() == "photo" {
 				src = part

@@ -147,13 +147,13 @@ const MaxAmount = 1_000_000
 
 // Errors of the ledger.
 var (
-	ErrInsufficientPoints = fault.New(fault.Conflict, "insufficient_points", "可用积分不足 / not enough available points")
-	ErrAccountNotFound    = fault.New(fault.NotFound, "account_not_found", "积分账户不存在 / no such points account")
-	ErrHoldNotPending     = fault.New(fault.Conflict, "hold_not_pending", "该冻结已处理 / the hold was already captured or released")
+	ErrInsufficientPoints = fault.New(fault.Conflict, "insufficient_points", "not enough available points")
+	ErrAccountNotFound    = fault.New(fault.NotFound, "account_not_found", "no such points account")
+	ErrHoldNotPending     = fault.New(fault.Conflict, "hold_not_pending", "the hold was already captured or released")
 	ErrHoldNotFound       = fault.New(fault.NotFound, "hold_not_found", "no such hold")
 	ErrTransferNotFound   = fault.New(fault.NotFound, "transfer_not_found", "no such transfer")
-	ErrAlreadyReversed    = fault.New(fault.Conflict, "already_reversed", "该笔已冲正 / the transfer was already reversed")
-	ErrCrossVillage       = fault.New(fault.Unprocessable, "cross_village_transfer", "积分不能跨村转移 / points cannot move between villages")
+	ErrAlreadyReversed    = fault.New(fault.Conflict, "already_reversed", "the transfer was already reversed")
+	ErrCrossVillage       = fault.New(fault.Unprocessable, "cross_village_transfer", "points cannot move between villages")
 	// ErrReversalOfReversal: a reversal is not itself reversed; a new transfer says what happened.
 	ErrReversalOfReversal = fault.New(fault.Unprocessable, "invalid_input", "a reversal is not reversed; record a new transfer instead")
 	// ErrHoldOnSystemAccount: points are held only where a villager spends them.

@@ -73,7 +73,7 @@ func (s *EarningStore) AddItem(ctx context.Context, bookID int64, it earning.Rul
 			cap_year, evidence_required, approval) VALUES (:rule_book_id, :code, :name, :category, :points, :applies_to, :cap_month,
 			:cap_year, :evidence_required, :approval)`, it)
 		if isDuplicate(err) {
-			return nil, earning.ErrNotDraft.WithMessage("该细则已有编号 %s 的项目 / the rule book already has an item %s", it.Code, it.Code)
+			return nil, earning.ErrNotDraft.WithMessage("the rule book already has an item %s", it.Code)
 		}
 		if err != nil {
 			return nil, err
@@ -220,9 +220,9 @@ func (s *EarningStore) Register(ctx context.Context, e earning.Entry, it earning
 		// The month's approval locks its meeting row: an entry registered while it was being
 		// approved goes on to the next open month rather than stay undecided in an approved one.
 		for range 24 {
-			var status string
+			var status earning.MeetingStatus
 			err := tx.GetContext(ctx, &status, `SELECT status FROM review_meetings WHERE village_id = ? AND month = ? LOCK IN SHARE MODE`, e.VillageID, e.Period)
-			if isNoRows(err) || err == nil && status != "approved" {
+			if isNoRows(err) || err == nil && status != earning.MeetingApproved {
 				break
 			}
 			if err != nil {
@@ -230,24 +230,21 @@ func (s *EarningStore) Register(ctx context.Context, e earning.Entry, it earning
 			}
 			e.Period = earning.NextPeriod(e.Period)
 		}
-		for _, c := range []struct {
+		var have [2]int64
+		for i, c := range []struct {
 			cap    *int64
 			period string
-			what   string
-		}{{it.CapMonth, e.Period, "month"}, {it.CapYear, e.Period[:4] + "%", "year"}} {
+		}{{it.CapMonth, e.Period}, {it.CapYear, e.Period[:4] + "%"}} {
 			if c.cap == nil {
 				continue
 			}
-			var have int64
-			if err := tx.GetContext(ctx, &have, `SELECT COALESCE(SUM(points), 0) FROM point_entries WHERE rule_item_id = ? AND account_id = ?
+			if err := tx.GetContext(ctx, &have[i], `SELECT COALESCE(SUM(points), 0) FROM point_entries WHERE rule_item_id = ? AND account_id = ?
 				AND period LIKE ? AND status NOT IN ('rejected', 'revoked')`, it.ID, e.AccountID, c.period); err != nil {
 				return nil, err
 			}
-			if have+e.Points > *c.cap {
-				return nil, earning.ErrOverCap.WithMessage("超过本%s上限 %d 分（已有 %d 分）/ over the %s cap of %d (already %d)",
-					map[string]string{"month": "月", "year": "年"}[c.what], *c.cap, have, c.what, *c.cap, have).
-					WithDetails(map[string]any{"cap": *c.cap, "already": have, "per": c.what})
-			}
+		}
+		if err := earning.CheckCaps(it, e.Points, have[0], have[1]); err != nil {
+			return nil, err
 		}
 		res, err := tx.NamedExecContext(ctx, `INSERT INTO point_entries (village_id, rule_item_id, household_id, person_id, account_id, points,
 			period, reason, evidence, source, status, registered_by, registered_at, reverses_entry_id, base_for) VALUES (:village_id, :rule_item_id,
@@ -359,7 +356,7 @@ func (s *EarningStore) OpenMeeting(ctx context.Context, m earning.Meeting) (earn
 		res, err := tx.NamedExecContext(ctx, `INSERT INTO review_meetings (village_id, month, status, held_on, attendance, opened_by, created_at)
 			VALUES (:village_id, :month, :status, :held_on, :attendance, :opened_by, :created_at)`, m)
 		if isDuplicate(err) {
-			return nil, earning.ErrNotPending.WithMessage("本月评议会已召开 / the month's meeting is already open")
+			return nil, earning.ErrNotPending.WithMessage("the month's meeting is already open")
 		}
 		if err != nil {
 			return nil, err
@@ -388,7 +385,7 @@ func (s *EarningStore) ApproveMonth(ctx context.Context, meetingID int64, roster
 			return nil, err
 		}
 		if m.Status != earning.MeetingOpen {
-			return nil, earning.ErrNotPending.WithMessage("本月已审批 / the month is already approved")
+			return nil, earning.ErrNotPending.WithMessage("the month is already approved")
 		}
 		var pending []struct {
 			ID       int64            `db:"id"`
@@ -538,7 +535,7 @@ func (s *EarningStore) MonthVote(ctx context.Context, meetingID, personID int64,
 			return nil, err
 		}
 		if m.Status != earning.MeetingOpen {
-			return nil, earning.ErrNotPending.WithMessage("本月已审批 / the month is already approved")
+			return nil, earning.ErrNotPending.WithMessage("the month is already approved")
 		}
 		var undecided int64
 		if err := tx.GetContext(ctx, &undecided, `SELECT COALESCE(MIN(e.id), 0) FROM point_entries e JOIN rule_items i ON i.id = e.rule_item_id

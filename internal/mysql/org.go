@@ -204,7 +204,7 @@ func (s *OrgStore) CreateHousehold(ctx context.Context, h org.Household) (org.Ho
 		res, err := tx.NamedExecContext(ctx, `INSERT INTO households (village_id, group_id, number, head_name, size, address,
 			created_at, updated_at) VALUES (:village_id, :group_id, :number, :head_name, :size, :address, :created_at, :updated_at)`, h)
 		if isDuplicate(err) {
-			return nil, org.ErrDuplicate.WithMessage("户号 %s 已存在 / household number %s already exists", h.Number, h.Number)
+			return nil, org.ErrDuplicate.WithMessage("household number %s already exists", h.Number)
 		}
 		if err != nil {
 			return nil, err

@@ -15,10 +15,10 @@ import (
 
 // Errors of the duties.
 var (
-	ErrIncompatibleRoles   = fault.New(fault.Conflict, "incompatible_roles", "同一人不能在本村既受监督又任监督员 / one person cannot both hold a watched role in a village and supervise it")
-	ErrBodyTaken           = fault.New(fault.Conflict, "supervisor_body_taken", "该推选单位已有监督员 / this body already has its supervisor in the village")
-	ErrDecisionRequired    = fault.New(fault.Unprocessable, "decision_required", "任命须注明乡镇决定的日期和文号 / the township's decision date and reference are required for this role")
-	ErrOfficialsByTownship = fault.New(fault.Forbidden, "officials_managed_by_township", "村干部及有职务人员的信息由乡镇管理 / officials are managed by the township, not the village clerk")
+	ErrIncompatibleRoles   = fault.New(fault.Conflict, "incompatible_roles", "one person cannot both hold a watched role in a village and supervise it")
+	ErrBodyTaken           = fault.New(fault.Conflict, "supervisor_body_taken", "this body already has its supervisor in the village")
+	ErrDecisionRequired    = fault.New(fault.Unprocessable, "decision_required", "the township's decision date and reference are required for this role")
+	ErrOfficialsByTownship = fault.New(fault.Forbidden, "officials_managed_by_township", "officials are managed by the township, not the village clerk")
 )
 
 // HeldGrant is a grant with the person who holds it.

@@ -99,10 +99,10 @@ type Shop struct {
 
 // Errors of this package besides fault's common ones.
 var (
-	ErrPhoneTaken    = fault.New(fault.Conflict, "phone_taken", "该手机号已登记 / this phone number is already registered")
-	ErrDuplicate     = fault.New(fault.Conflict, "duplicate", "已存在同名记录 / a record with this name or number already exists")
-	ErrOtherVillage  = fault.New(fault.Unprocessable, "other_village", "不属于本村 / it belongs to another village")
-	ErrGrantNotFound = fault.New(fault.NotFound, "grant_not_found", "此人没有该职务 / the person does not hold this role there")
+	ErrPhoneTaken    = fault.New(fault.Conflict, "phone_taken", "this phone number is already registered")
+	ErrDuplicate     = fault.New(fault.Conflict, "duplicate", "a record with this name or number already exists")
+	ErrOtherVillage  = fault.New(fault.Unprocessable, "other_village", "it belongs to another village")
+	ErrGrantNotFound = fault.New(fault.NotFound, "grant_not_found", "the person does not hold this role there")
 )
 
 // MaskName hides the middle of a name: 张三明 → 张*明, 张三 → 张*.

@@ -42,9 +42,9 @@ type SizeObjection struct {
 
 // Errors of size objections.
 var (
-	ErrSizeNotFound      = fault.New(fault.NotFound, "household_size_not_found", "没有该户人口公示 / no such household size on the notice")
-	ErrSizeNoticeClosed  = fault.New(fault.Conflict, "size_notice_closed", "公示期已过 / the notice of this size has ended")
-	ErrSizeObjectionDone = fault.New(fault.Conflict, "size_objection_answered", "该异议已答复 / the objection was already answered")
+	ErrSizeNotFound      = fault.New(fault.NotFound, "household_size_not_found", "no such household size on the notice")
+	ErrSizeNoticeClosed  = fault.New(fault.Conflict, "size_notice_closed", "the notice of this size has ended")
+	ErrSizeObjectionDone = fault.New(fault.Conflict, "size_objection_answered", "the objection was already answered")
 )
 
 // SizeObjectionInput is a villager's objection or an official's answer.

@@ -15,7 +15,7 @@ import (
 )
 
 // ErrInvalid is returned for anything that is not, once canonical, an 11-digit mainland mobile number.
-var ErrInvalid = fault.New(fault.Unprocessable, "invalid_phone", "手机号应为11位大陆手机号码 / the phone must be an 11-digit mainland mobile number")
+var ErrInvalid = fault.New(fault.Unprocessable, "invalid_phone", "the phone must be an 11-digit mainland mobile number")
 
 var mobile = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 

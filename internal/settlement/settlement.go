@@ -68,15 +68,15 @@ type Line struct {
 
 // Errors of settlement.
 var (
-	ErrNotFound         = fault.New(fault.NotFound, "settlement_not_found", "没有该报账单 / no such settlement")
-	ErrPeriodOpen       = fault.New(fault.Unprocessable, "period_not_closed", "只能为已结束的月份报账 / only a month that has ended can be settled")
-	ErrExists           = fault.New(fault.Conflict, "settlement_exists", "该月报账单已生成 / the statement of that month exists")
-	ErrWrongStep        = fault.New(fault.Conflict, "settlement_wrong_step", "报账单不在这一步 / the statement is not at this step")
-	ErrSameSigner       = fault.New(fault.Forbidden, "countersigner_is_approver", "会签人不能是审批人 / the countersignature must come from someone other than the approver")
-	ErrNotSupervisor    = fault.New(fault.Forbidden, "not_supervisor", "只有监督小组成员可以会签 / only the supervision group countersigns")
-	ErrFundInsufficient = fault.New(fault.Conflict, "fund_insufficient", "运转经费不足，不能付款 / the village fund does not hold enough to pay this")
-	ErrNoAgreement      = fault.New(fault.Unprocessable, "no_agreement_in_period", "该超市在此期间与本村没有兑换协议 / the shop had no agreement with the village in that period")
-	ErrPaidWrongAmount  = fault.New(fault.Unprocessable, "paid_amount_mismatch", "付款金额与报账单不符 / the amount paid differs from the statement")
+	ErrNotFound         = fault.New(fault.NotFound, "settlement_not_found", "no such settlement")
+	ErrPeriodOpen       = fault.New(fault.Unprocessable, "period_not_closed", "only a month that has ended can be settled")
+	ErrExists           = fault.New(fault.Conflict, "settlement_exists", "the statement of that month exists")
+	ErrWrongStep        = fault.New(fault.Conflict, "settlement_wrong_step", "the statement is not at this step")
+	ErrSameSigner       = fault.New(fault.Forbidden, "countersigner_is_approver", "the countersignature must come from someone other than the approver")
+	ErrNotSupervisor    = fault.New(fault.Forbidden, "not_supervisor", "only the supervision group countersigns")
+	ErrFundInsufficient = fault.New(fault.Conflict, "fund_insufficient", "the village fund does not hold enough to pay this")
+	ErrNoAgreement      = fault.New(fault.Unprocessable, "no_agreement_in_period", "the shop had no agreement with the village in that period")
+	ErrPaidWrongAmount  = fault.New(fault.Unprocessable, "paid_amount_mismatch", "the amount paid differs from the statement")
 )
 
 // Store keeps statements and the fund. Writes are audited in their transaction.
@@ -302,8 +302,8 @@ func (s *Service) Pay(ctx context.Context, p auth.Principal, id int64, in Paymen
 			return ErrPaidWrongAmount.WithDetails(map[string]any{"statement_fen": st.TotalFen})
 		}
 		if in.AmountFen > fundFen {
-			return ErrFundInsufficient.WithMessage("村积分超市运转经费余额 %d.%02d 元，不足以支付 %d.%02d 元 / the fund holds %d fen, less than the %d fen to pay",
-				fundFen/100, fundFen%100, in.AmountFen/100, in.AmountFen%100, fundFen, in.AmountFen).WithDetails(map[string]any{"fund_fen": fundFen, "amount_fen": in.AmountFen})
+			return ErrFundInsufficient.WithMessage("the fund holds %d.%02d yuan, less than the %d.%02d yuan to pay",
+				fundFen/100, fundFen%100, in.AmountFen/100, in.AmountFen%100).WithDetails(map[string]any{"fund_fen": fundFen, "amount_fen": in.AmountFen})
 		}
 		st.Status, st.PaidFen, st.PaidOn, st.PaymentRef = Paid, &in.AmountFen, &day, ref
 		return nil
@@ -331,7 +331,7 @@ func (s *Service) Deposit(ctx context.Context, p auth.Principal, villageID int64
 	}
 	note, err := text.CleanLines("note", in.Note, 1, 255)
 	if err != nil {
-		return FundState{}, text.ErrInvalid.WithMessage("请填写资金来源说明（最多255字）/ a note (where the money came from, up to 255 characters) is required")
+		return FundState{}, text.ErrInvalid.WithMessage("a note (where the money came from, up to 255 characters) is required")
 	}
 	if err := s.Store.Deposit(ctx, villageID, in.AmountFen, note); err != nil {
 		return FundState{}, err

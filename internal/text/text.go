@@ -16,7 +16,7 @@ import (
 )
 
 // ErrInvalid is the code of every refusal here; the message names the field and the bound.
-var ErrInvalid = fault.New(fault.Unprocessable, "invalid_input", "输入内容不符合要求 / the input does not meet the requirements")
+var ErrInvalid = fault.New(fault.Unprocessable, "invalid_input", "the input does not meet the requirements")
 
 // Clean returns v normalised and trimmed, or ErrInvalid when it has fewer than min or more than
 // max characters, is not valid UTF-8, or holds control characters (newlines and tabs are allowed
@@ -34,7 +34,7 @@ func clean(field, v string, min, max int, multiline bool) (string, error) {
 		return "", tooLong(field, min, max)
 	}
 	if !utf8.ValidString(v) {
-		return "", ErrInvalid.WithMessage("%s 含有无效字符 / %s is not valid UTF-8 text", field, field)
+		return "", ErrInvalid.WithMessage("%s is not valid UTF-8 text", field)
 	}
 	v = strings.TrimFunc(norm.NFC.String(v), isBlank)
 	for _, r := range v {
@@ -44,7 +44,7 @@ func clean(field, v string, min, max int, multiline bool) (string, error) {
 			}
 		}
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff' {
-			return "", ErrInvalid.WithMessage("%s 含有控制字符 / %s contains control characters", field, field)
+			return "", ErrInvalid.WithMessage("%s contains control characters", field)
 		}
 	}
 	if n := utf8.RuneCountInString(v); n < min || n > max {
@@ -55,9 +55,9 @@ func clean(field, v string, min, max int, multiline bool) (string, error) {
 
 func tooLong(field string, min, max int) error {
 	if min == 0 {
-		return ErrInvalid.WithMessage("%s 最多%d个字 / %s must have at most %d characters", field, max, field, max)
+		return ErrInvalid.WithMessage("%s must have at most %d characters", field, max)
 	}
-	return ErrInvalid.WithMessage("%s 应为%d到%d个字 / %s must have %d to %d characters", field, min, max, field, min, max)
+	return ErrInvalid.WithMessage("%s must have %d to %d characters", field, min, max)
 }
 
 // isBlank is every space a keyboard or a copy-paste can bring: Unicode White_Space plus the
@@ -80,7 +80,7 @@ func InRange(t time.Time) bool { return !t.Before(minDate) && t.Before(maxDate) 
 func Date(field, s string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
 	if err != nil || !InRange(t) {
-		return time.Time{}, ErrInvalid.WithMessage("%s 应为2000到2100年间的日期，如 2026-01-31 / %s must be a date between 2000 and 2100, like 2026-01-31", field, field)
+		return time.Time{}, ErrInvalid.WithMessage("%s must be a date between 2000 and 2100, like 2026-01-31", field)
 	}
 	return t, nil
 }
@@ -89,7 +89,7 @@ func Date(field, s string) (time.Time, error) {
 func Month(field, s string, loc *time.Location) (time.Time, error) {
 	t, err := time.ParseInLocation("2006-01", strings.TrimSpace(s), loc)
 	if err != nil || !InRange(t) {
-		return time.Time{}, ErrInvalid.WithMessage("%s 应为2000到2100年间的月份，如 2026-11 / %s must be a month between 2000 and 2100, like 2026-11", field, field)
+		return time.Time{}, ErrInvalid.WithMessage("%s must be a month between 2000 and 2100, like 2026-11", field)
 	}
 	return t, nil
 }
@@ -99,5 +99,5 @@ func CheckDate(field string, t time.Time) error {
 	if t.IsZero() || InRange(t) {
 		return nil
 	}
-	return ErrInvalid.WithMessage("%s 应在2000年到2100年之间 / %s must lie between 2000 and 2100", field, field)
+	return ErrInvalid.WithMessage("%s must lie between 2000 and 2100", field)
 }

@@ -50,23 +50,23 @@ const MaxCeiling = 100_000
 
 // Errors of the ceilings.
 var (
-	ErrOverCheckoutCeiling = fault.New(fault.Conflict, "checkout_over_ceiling", "超过本村单笔付款码限额 / above the village's ceiling for one member-code checkout")
-	ErrOverDailyCeiling    = fault.New(fault.Conflict, "daily_ceiling_exceeded", "超过本村每户每日付款码限额 / above the village's daily member-code ceiling for a household")
-	ErrCeilingNotFound     = fault.New(fault.NotFound, "ceiling_not_found", "没有该限额提议 / no such ceiling proposal")
-	ErrCeilingDecided      = fault.New(fault.Conflict, "ceiling_already_decided", "该提议已处理 / the proposal was already decided")
-	ErrCeilingSelfApproval = fault.New(fault.Forbidden, "self_approval", "不能审批自己的提议 / you may not approve your own proposal")
+	ErrOverCheckoutCeiling = fault.New(fault.Conflict, "checkout_over_ceiling", "above the village's ceiling for one member-code checkout")
+	ErrOverDailyCeiling    = fault.New(fault.Conflict, "daily_ceiling_exceeded", "above the village's daily member-code ceiling for a household")
+	ErrCeilingNotFound     = fault.New(fault.NotFound, "ceiling_not_found", "no such ceiling proposal")
+	ErrCeilingDecided      = fault.New(fault.Conflict, "ceiling_already_decided", "the proposal was already decided")
+	ErrCeilingSelfApproval = fault.New(fault.Forbidden, "self_approval", "you may not approve your own proposal")
 )
 
 // CheckCeilings refuses a checkout of points when it is above the per-checkout ceiling, or when
 // with what the household already took by member code today it is above the daily one.
 func CheckCeilings(c Ceilings, points, today int64) error {
 	if points > c.PerCheckout {
-		return ErrOverCheckoutCeiling.WithMessage("单笔付款码最多 %d 分，本次 %d 分 / a checkout may take at most %d points, this one %d",
-			c.PerCheckout, points, c.PerCheckout, points).WithDetails(map[string]any{"ceiling": c.PerCheckout, "points": points})
+		return ErrOverCheckoutCeiling.WithMessage("a checkout may take at most %d points, this one %d",
+			c.PerCheckout, points).WithDetails(map[string]any{"ceiling": c.PerCheckout, "points": points})
 	}
 	if today+points > c.PerDay {
-		return ErrOverDailyCeiling.WithMessage("每户每日付款码最多 %d 分，今日已用 %d 分 / at most %d points a day by member code, %d taken today",
-			c.PerDay, today, c.PerDay, today).WithDetails(map[string]any{"ceiling": c.PerDay, "today": today, "points": points})
+		return ErrOverDailyCeiling.WithMessage("at most %d points a day by member code, %d taken today",
+			c.PerDay, today).WithDetails(map[string]any{"ceiling": c.PerDay, "today": today, "points": points})
 	}
 	return nil
 }

@@ -88,6 +88,8 @@ type Refusal struct {
 	Code    string         `json:"code"`
 	Message string         `json:"message"`
 	Details map[string]any `json:"details,omitempty"`
+	// Err is the refusal itself, for a caller that says it in the reader's language.
+	Err *fault.Error `json:"-"`
 }
 
 // Scan previews a voucher at its shop's counter; it changes nothing.
@@ -105,7 +107,7 @@ func (s *Service) Scan(ctx context.Context, p auth.Principal, code string) (Prev
 		if fe == nil {
 			return Preview{}, why
 		}
-		out.Refusal = &Refusal{Code: fe.Code, Message: fe.Message, Details: fe.Details}
+		out.Refusal = &Refusal{Code: fe.Code, Message: fe.Message, Details: fe.Details, Err: fe}
 		if v.Status == Issued {
 			out.Status = Expired
 		}

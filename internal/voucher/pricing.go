@@ -50,7 +50,7 @@ func Price(shopID int64, lines []Line, goods []catalog.Goods) ([]Item, int64, in
 			return nil, 0, 0, ErrNotOnShelf.WithDetails(map[string]any{"goods_id": l.GoodsID})
 		}
 		if g.Stock < l.Quantity {
-			return nil, 0, 0, catalog.ErrOutOfStock.WithMessage("%s 库存不足（剩 %d%s）/ only %d left of %s", g.Name, g.Stock, g.Unit, g.Stock, g.Name).
+			return nil, 0, 0, catalog.ErrOutOfStock.WithMessage("%s: only %d%s left", g.Name, g.Stock, g.Unit).
 				WithDetails(map[string]any{"goods_id": g.ID, "stock": g.Stock})
 		}
 		items = append(items, Item{GoodsID: g.ID, Name: g.Name, Unit: g.Unit, Quantity: l.Quantity, PointsEach: g.Points, PriceFen: g.PriceFen})
@@ -74,8 +74,8 @@ func CheckLimits(items []Item, goods []catalog.Goods, taken map[int64]int64) err
 			continue
 		}
 		if have := taken[it.GoodsID]; have+it.Quantity > int64(*g.MonthlyLimit) {
-			return ErrMonthlyLimit.WithMessage("%s 每户每月限兑 %d%s，本月已兑 %d / %s: %d per household a month, %d taken already",
-				g.Name, *g.MonthlyLimit, g.Unit, have, g.Name, *g.MonthlyLimit, have).
+			return ErrMonthlyLimit.WithMessage("%s: %d%s per household a month, %d taken already",
+				g.Name, *g.MonthlyLimit, g.Unit, have).
 				WithDetails(map[string]any{"goods_id": g.ID, "limit": *g.MonthlyLimit, "taken": have})
 		}
 	}

@@ -41,7 +41,7 @@ func DefaultShortCodeLimits() ShortCodeLimits {
 
 // ErrShortCodeThrottled refuses typed codes typed too fast or after too many misses.
 var ErrShortCodeThrottled = fault.New(fault.RateLimited, "short_code_throttled",
-	"输入兑换码过于频繁，请稍后再试或扫描二维码 / too many typed codes: wait, or scan the QR code")
+	"too many typed codes: wait, or scan the QR code")
 
 // byShortCode finds a voucher of p's shops by its typed code, under the throttle.
 func (s *Service) byShortCode(ctx context.Context, p auth.Principal, shops []int64, code string) (presented, error) {

@@ -309,7 +309,7 @@ func Why(st State, fence Fence, now time.Time) error {
 			return ErrAlreadyRedeemed
 		}
 		local := st.RedeemedAt.In(calendar.Zone()).Format("2006-01-02 15:04")
-		return ErrAlreadyRedeemed.WithMessage("该兑换券已于 %s 在%s兑换 / already redeemed at %s (China time) at %s", local, *st.ShopName, local, *st.ShopName).
+		return ErrAlreadyRedeemed.WithMessage("already redeemed at %s (China time) at %s", local, *st.ShopName).
 			WithDetails(map[string]any{"redeemed_at": *st.RedeemedAt, "shop_id": *st.ShopID, "shop_name": *st.ShopName})
 	case st.Status == Cancelled:
 		return ErrCancelled
@@ -413,7 +413,7 @@ func handOver(ctx context.Context, tx Tx, r Redemption) error {
 		if _, err := tx.MoveStock(ctx, catalog.Movement{GoodsID: it.GoodsID, Delta: -it.Quantity, Kind: catalog.Redeemed,
 			Reason: "兑换", RefType: "redemption", RefID: r.ID}); err != nil {
 			if errors.Is(err, catalog.ErrOutOfStock) {
-				return catalog.ErrOutOfStock.WithMessage("%s 库存不足 / %s is out of stock", it.Name, it.Name).WithDetails(map[string]any{"goods_id": it.GoodsID})
+				return catalog.ErrOutOfStock.WithMessage("%s is out of stock", it.Name).WithDetails(map[string]any{"goods_id": it.GoodsID})
 			}
 			return err
 		}

@@ -20,8 +20,13 @@ export function newKey() {
   return Date.now().toString(36) + Math.random().toString(36).slice(2)
 }
 
+// language is the one the person reads the storefront in: the server says its messages in it.
+let language = 'zh-CN'
+
+export function setLanguage(locale) { language = locale === 'en' ? 'en' : 'zh-CN' }
+
 export async function request(method, path, { body, key, timeout = 15000, raw } = {}) {
-  const headers = { Accept: 'application/json' }
+  const headers = { Accept: 'application/json', 'Accept-Language': language }
   if (body !== undefined && !(body instanceof Blob) && !(body instanceof FormData)) headers['Content-Type'] = 'application/json'
   if (method !== 'GET') headers['X-CSRF-Token'] = cookie('pm_csrf')
   if (key) headers['Idempotency-Key'] = key
@@ -55,8 +60,8 @@ export const api = {
 }
 
 // humanError turns an error into a sentence for a person, in the current language: our own
-// sentence for known codes (with details where they matter), else the half of the server's
-// bilingual "中文 / English" message that fits.
+// sentence for known codes (with details where they matter), else the server's message, which it
+// says in the language the request asked for (Accept-Language).
 export function humanError(err, t, locale) {
   if (!(err instanceof ApiError)) return t('errors.network')
   if (err.code === 'voucher_already_redeemed' && err.details.redeemed_at) {
@@ -74,6 +79,5 @@ export function humanError(err, t, locale) {
   const key = 'errors.' + err.code
   const own = t(key)
   if (own !== key) return own
-  const parts = (err.message || '').split(' / ')
-  return (locale === 'en' ? parts[1] || parts[0] : parts[0]) || t('errors.network')
+  return err.message || t('errors.network')
 }

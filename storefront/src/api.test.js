@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { ApiError, humanError } from './api'
+import { ApiError, humanError, request, setLanguage } from './api'
 import { messages } from './i18n'
 import { secondsLeft } from './countdown'
 
@@ -23,10 +23,10 @@ describe('humanError', () => {
     expect(s).toContain('国茶村便民超市')
     expect(s).toContain('07:27') // 23:27 UTC is 07:27 the next morning in the village
   })
-  it('falls back to the half of the server message in the current language', () => {
-    const err = new ApiError(422, 'something_new', '新的错误 / a new error')
-    expect(humanError(err, makeT('zh-CN'), 'zh-CN')).toBe('新的错误')
-    expect(humanError(err, makeT('en'), 'en')).toBe('a new error')
+  it('falls back to the server message, said in the language asked for', () => {
+    // The server says its message in the language the request asked for; it is shown as it is.
+    expect(humanError(new ApiError(422, 'something_new', '新的错误'), makeT('zh-CN'), 'zh-CN')).toBe('新的错误')
+    expect(humanError(new ApiError(422, 'something_new', 'a new error'), makeT('en'), 'en')).toBe('a new error')
   })
   it('says how long to wait after too many attempts, and how many tries are left', () => {
     const locked = new ApiError(429, 'rate_limited', '…', { retry_after_seconds: 300 })
@@ -51,5 +51,22 @@ describe('secondsLeft', () => {
     expect(secondsLeft(10_000, 10_000)).toBe(0)
     expect(secondsLeft(5_000, 10_000)).toBe(0)
     expect(secondsLeft(55_000, 10_000)).toBe(45)
+  })
+})
+
+describe('request', () => {
+  it('asks the server for its messages in the storefront language', async () => {
+    const seen = []
+    const real = globalThis.fetch
+    globalThis.fetch = async (url, opts) => { seen.push(opts.headers['Accept-Language']); return new Response('{}', { status: 200 }) }
+    try {
+      setLanguage('en')
+      await request('GET', '/me')
+      setLanguage('zh-CN')
+      await request('GET', '/me')
+    } finally {
+      globalThis.fetch = real
+    }
+    expect(seen).toEqual(['en', 'zh-CN'])
   })
 })

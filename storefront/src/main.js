@@ -6,6 +6,7 @@ import App from './App.vue'
 import { makeRouter } from './router'
 import { makeI18n } from './i18n'
 import { usePrefs } from './stores/prefs'
+import { setLanguage } from './api'
 
 const app = createApp(App)
 const pinia = createPinia()
@@ -13,7 +14,8 @@ app.use(pinia)
 const prefs = usePrefs()
 prefs.apply()
 const i18n = makeI18n(prefs.locale)
-watch(() => prefs.locale, (l) => { i18n.global.locale.value = l; document.documentElement.lang = l })
+setLanguage(prefs.locale)
+watch(() => prefs.locale, (l) => { i18n.global.locale.value = l; document.documentElement.lang = l; setLanguage(l) })
 app.use(i18n)
 app.use(makeRouter())
 app.mount('#app')
