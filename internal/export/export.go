@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/redact"
 )
@@ -31,7 +32,26 @@ type Filter struct {
 
 // Store streams the rows of an export: header first, then each row, in order.
 type Store interface {
-	Export(ctx context.Context, kind string, f Filter, header func([]string) error, row func([]any) error) error
+	// Export calls row with each row of kind for f, in the columns of its header, in order.
+	// ErrUnknownKind.
+	Export(ctx context.Context, kind string, f Filter, row func([]any) error) error
+}
+
+// headers are the columns of each export, as the village office reads them.
+var headers = map[string][]string{
+	"ledger":      {"编号", "时间", "类型", "转出账户", "转入账户", "积分", "事由"},
+	"entries":     {"编号", "月份", "状态", "户号", "项目", "积分", "事由", "登记时间"},
+	"redemptions": {"编号", "时间", "超市", "方式", "账户", "积分", "金额（元）", "退货时间", "退货原因"},
+	"settlements": {"编号", "月份", "超市", "状态", "积分", "金额（元）", "付款日期", "付款凭证"},
+	"audit":       {"编号", "时间", "操作人", "角色", "操作", "对象", "对象编号", "IP", "变更前", "变更后", "链", "序号"},
+}
+
+// shown is a value as a cell shows it: times in China time.
+func shown(v any) any {
+	if t, ok := v.(time.Time); ok {
+		return calendar.Local(t).Format("2006-01-02 15:04:05")
+	}
+	return v
 }
 
 // Deps are what the Service needs.
@@ -115,10 +135,13 @@ func (s *Service) csv(ctx context.Context, kind string, f Filter, w io.Writer, c
 	}
 	cw := csv.NewWriter(w)
 	record := make([]string, 0, 16)
-	err := s.Store.Export(ctx, kind, f, func(h []string) error { return cw.Write(h) }, func(row []any) error {
+	if err := cw.Write(headers[kind]); err != nil {
+		return err
+	}
+	err := s.Store.Export(ctx, kind, f, func(row []any) error {
 		record = record[:0]
 		for _, v := range row {
-			if s, ok := v.(string); ok {
+			if s, ok := shown(v).(string); ok {
 				record = append(record, cell(s))
 			} else {
 				record = append(record, fmt.Sprint(v))
@@ -146,19 +169,20 @@ func (s *Service) xlsx(ctx context.Context, kind string, f Filter, w io.Writer, 
 		at, _ := excelize.CoordinatesToCellName(1, n)
 		n++
 		for i, v := range values {
-			if s, ok := v.(string); ok {
+			if s, ok := shown(v).(string); ok {
 				values[i] = cell(s)
 			}
 		}
 		return sw.SetRow(at, values)
 	}
-	err = s.Store.Export(ctx, kind, f, func(h []string) error {
-		values := make([]any, len(h))
-		for i, v := range h {
-			values[i] = v
-		}
-		return next(values)
-	}, next)
+	header := make([]any, len(headers[kind]))
+	for i, h := range headers[kind] {
+		header[i] = h
+	}
+	if err := next(header); err != nil {
+		return err
+	}
+	err = s.Store.Export(ctx, kind, f, next)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -32,10 +33,7 @@ func TestNeutralise(t *testing.T) {
 
 type rows [][]any
 
-func (r rows) Export(_ context.Context, _ string, _ Filter, header func([]string) error, row func([]any) error) error {
-	if err := header([]string{"reason", "points"}); err != nil {
-		return err
-	}
+func (r rows) Export(_ context.Context, _ string, _ Filter, row func([]any) error) error {
 	for _, x := range r {
 		if err := row(x); err != nil {
 			return err
@@ -52,7 +50,7 @@ func TestExportsDoNotCarryFormulas(t *testing.T) {
 	if err := s.Write(t.Context(), auth.Principal{}, "entries", "csv", Filter{}, &out); err != nil {
 		t.Fatal(err)
 	}
-	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\ufeff"))).ReadAll()
+	records, err := readCSV(out.String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +91,7 @@ func TestExportsForOutsidersAreMasked(t *testing.T) {
 		if err := s.Write(t.Context(), p, "entries", "csv", Filter{VillageID: 7}, &out); err != nil {
 			t.Fatal(err)
 		}
-		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\ufeff"))).ReadAll()
+		records, err := readCSV(out.String())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,5 +104,28 @@ func TestExportsForOutsidersAreMasked(t *testing.T) {
 	clerk := auth.Principal{Home: auth.Place{TownshipID: 1, VillageID: 9}, Grants: []auth.Grant{{Role: auth.RoleClerk, TownshipID: 1, VillageID: 7}}}
 	if got := read(clerk); got[1][0] != "帮助五保户杨秀兰（电话13800000299）修缮房屋" {
 		t.Errorf("the village's own clerk's export: %q", got)
+	}
+}
+
+// readCSV reads an export back; the fake store's rows are narrower than the export's header.
+func readCSV(s string) ([][]string, error) {
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(s, "\ufeff")))
+	r.FieldsPerRecord = -1
+	return r.ReadAll()
+}
+
+func TestExportsShowTheirHeaderAndChinaTime(t *testing.T) {
+	at := time.Date(2026, 5, 31, 16, 30, 0, 0, time.UTC) // 00:30 on 1 June in the village
+	s := &Service{Deps{Store: rows{{int64(1), at}}}}
+	var out bytes.Buffer
+	if err := s.Write(t.Context(), auth.Principal{Home: auth.Place{VillageID: 0}}, "ledger", "csv", Filter{}, &out); err != nil {
+		t.Fatal(err)
+	}
+	records, err := readCSV(out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(records[0], ",") != "编号,时间,类型,转出账户,转入账户,积分,事由" || records[1][1] != "2026-06-01 00:30:00" {
+		t.Errorf("ledger export = %q", records)
 	}
 }
