@@ -55,6 +55,7 @@ type App struct {
 	Earning    *earning.Service
 	Settlement *settlement.Service
 	Board      *board.Service
+	Boards     board.Reader
 	Exports    *export.Service
 	Alerts     *alert.Service
 
@@ -108,6 +109,9 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.OrgStore, Notice: a.Earning.PublicNotice,
 		Settlements: settlements.Statements, Checkpoint: a.AuditStore.LatestCheckpoint, Places: a.OrgStore,
 		Sizes: a.OrgStore.SizeNotices})
+	boards := redis.NewBoardCache(a.Board, a.Redis, 30*time.Second, log)
+	db.OnCommit(boards.Invalidate)
+	a.Boards = boards
 	a.Exports = export.NewService(export.Deps{Store: mysql.NewExportStore(db), Places: a.OrgStore, Names: a.OrgStore})
 	a.Alerts = alert.NewService(alert.Deps{Store: mysql.NewAlertStore(db), Counters: redis.NewCounters(a.Redis), Places: a.OrgStore,
 		Log: log, Now: a.Now})
@@ -150,7 +154,7 @@ func (a *App) Migrate(ctx context.Context) error {
 // Handler returns the HTTP handler.
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Board: a.Board, Exports: a.Exports, Alerts: a.Alerts,
+		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
 		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})

@@ -87,6 +87,12 @@ type Deps struct {
 	Sizes func(ctx context.Context, villageID int64, now time.Time) ([]org.SizeNotice, error)
 }
 
+// Reader returns the public board of a village for the month of a time; the Service builds it,
+// a cache may serve it.
+type Reader interface {
+	Board(ctx context.Context, villageID int64, at time.Time) (Board, error)
+}
+
 // Service builds boards.
 type Service struct{ Deps }
 

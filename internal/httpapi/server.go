@@ -45,8 +45,10 @@ type Deps struct {
 	Earning    *earning.Service
 	Settlement *settlement.Service
 	Board      *board.Service
-	Exports    *export.Service
-	Alerts     *alert.Service
+	// Boards serves the public board (the Board service behind a cache).
+	Boards  board.Reader
+	Exports *export.Service
+	Alerts  *alert.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.

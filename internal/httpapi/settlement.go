@@ -36,7 +36,7 @@ func (s *server) board(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	b, err := s.deps.Board.Board(c.Request.Context(), id, s.deps.Vouchers.Now())
+	b, err := s.deps.Boards.Board(c.Request.Context(), id, s.deps.Vouchers.Now())
 	if err != nil {
 		return 0, nil, err
 	}

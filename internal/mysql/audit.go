@@ -28,6 +28,14 @@ func (db *DB) audit(ctx context.Context, tx *sqlx.Tx, events ...audit.Event) err
 	if !ok {
 		return errNoActor
 	}
+	if v, ok := db.touched.Load(tx); ok {
+		villages := v.(*[]int64)
+		for _, ev := range events {
+			if ev.Place.VillageID != 0 {
+				*villages = append(*villages, ev.Place.VillageID)
+			}
+		}
+	}
 	now := db.now()
 	chains := map[string][]audit.Entry{}
 	lane := map[audit.Place]string{}

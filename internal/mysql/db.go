@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sync"
 	"time"
 
 	mysqldrv "github.com/go-sql-driver/mysql"
@@ -23,6 +25,18 @@ type DB struct {
 	log *slog.Logger
 	// now is the service's clock (Options.Now).
 	now func() time.Time
+	// committed are told, after a transaction commits, of the villages it changed; touched holds
+	// those of each open transaction (by *sqlx.Tx), gathered from its audit entries.
+	committed []func(ctx context.Context, villageIDs []int64)
+	touched   sync.Map
+}
+
+// OnCommit adds fn to those told, after each transaction commits, of the villages whose rows it
+// changed: the places of its audit entries, which every write appends. The caches of a village's
+// views (the public board) listen, so that no write can forget to invalidate them. Call it while
+// wiring, before serving.
+func (db *DB) OnCommit(fn func(ctx context.Context, villageIDs []int64)) {
+	db.committed = append(db.committed, fn)
 }
 
 // Options tune Open.
@@ -207,11 +221,21 @@ func (db *DB) inTxOnce(ctx context.Context, txo *sql.TxOptions, fn func(tx *sqlx
 			_ = tx.Rollback()
 		}
 	}()
+	villages := &[]int64{}
+	db.touched.Store(tx, villages)
+	defer db.touched.Delete(tx)
 	if err = fn(tx); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if len(*villages) > 0 {
+		slices.Sort(*villages)
+		ids := slices.Compact(*villages)
+		for _, fn := range db.committed {
+			fn(ctx, ids)
+		}
 	}
 	return nil
 }

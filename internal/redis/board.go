@@ -1,0 +1,119 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"pointsmarket/internal/board"
+	"pointsmarket/internal/calendar"
+)
+
+// BoardCache serves a village's public board — read by anyone, without logging in, as often as a
+// notice on a wall is looked at — from Redis. Each village has a version, raised after every
+// transaction that changed one of its rows (mysql.DB.OnCommit calls Invalidate); a board is cached
+// under the version it was built at, for one China day, for at most ttl. A reader that raced a
+// write can only have filled a version nobody reads any more. With Redis away, boards are built
+// from MySQL.
+type BoardCache struct {
+	next board.Reader
+	c    *Client
+	ttl  time.Duration
+	log  *slog.Logger
+
+	// local keeps this instance's copy of the boards it read last, by key (village, day and
+	// version), so that a hit costs one small GET and no decoding.
+	mu    sync.Mutex
+	local map[string]localBoard
+}
+
+type localBoard struct {
+	board   board.Board
+	expires time.Time
+}
+
+// maxLocalBoards bounds this instance's copies; past it they are dropped and refilled from Redis.
+const maxLocalBoards = 2_000
+
+// NewBoardCache wraps next.
+func NewBoardCache(next board.Reader, c *Client, ttl time.Duration, log *slog.Logger) *BoardCache {
+	return &BoardCache{next: next, c: c, ttl: ttl, log: log, local: map[string]localBoard{}}
+}
+
+func (bc *BoardCache) fromLocal(key string) (board.Board, bool) {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	l, ok := bc.local[key]
+	if !ok || time.Now().After(l.expires) {
+		return board.Board{}, false
+	}
+	return l.board, true
+}
+
+func (bc *BoardCache) keepLocal(key string, b board.Board) {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	if len(bc.local) >= maxLocalBoards {
+		clear(bc.local)
+	}
+	bc.local[key] = localBoard{board: b, expires: time.Now().Add(bc.ttl)}
+}
+
+// The keys of one village share a hash tag, so that they live in one slot of a Redis Cluster.
+func (bc *BoardCache) versionKey(villageID int64) string {
+	return bc.c.key("board", "{village"+strconv.FormatInt(villageID, 10)+"}", "v")
+}
+
+func (bc *BoardCache) dataKey(villageID int64, day, version string) string {
+	return bc.c.key("board", "{village"+strconv.FormatInt(villageID, 10)+"}", day, version)
+}
+
+// Board implements board.Reader.
+func (bc *BoardCache) Board(ctx context.Context, villageID int64, at time.Time) (board.Board, error) {
+	version, err := bc.c.rdb.Get(ctx, bc.versionKey(villageID)).Result()
+	if errors.Is(err, goredis.Nil) {
+		version, err = "0", nil
+	}
+	if err != nil {
+		bc.log.WarnContext(ctx, "board cache unavailable; reading MySQL", "village_id", villageID, "err", err)
+		return bc.next.Board(ctx, villageID, at)
+	}
+	key := bc.dataKey(villageID, calendar.Local(at).Format("20060102"), version)
+	if b, ok := bc.fromLocal(key); ok {
+		return b, nil
+	}
+	if cached, err := bc.c.rdb.Get(ctx, key).Bytes(); err == nil {
+		var b board.Board
+		if err := json.Unmarshal(cached, &b); err == nil {
+			bc.keepLocal(key, b)
+			return b, nil
+		}
+	}
+	b, err := bc.next.Board(ctx, villageID, at)
+	if err != nil {
+		return b, err
+	}
+	if body, err := json.Marshal(b); err == nil {
+		_ = bc.c.rdb.Set(ctx, key, body, bc.ttl).Err() // a failed fill only costs the next reader the queries
+	}
+	bc.keepLocal(key, b)
+	return b, nil
+}
+
+// Invalidate makes the next read of each village's board come from MySQL. Call it after the
+// transaction that changed the village has committed.
+func (bc *BoardCache) Invalidate(ctx context.Context, villageIDs []int64) {
+	pipe := bc.c.rdb.Pipeline()
+	for _, id := range villageIDs {
+		pipe.Incr(ctx, bc.versionKey(id))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		bc.log.WarnContext(ctx, "board cache not invalidated; it expires by itself", "villages", villageIDs, "ttl", bc.ttl, "err", err)
+	}
+}
