@@ -2,10 +2,12 @@ package earning
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"pointsmarket/internal/audit"
+	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/write"
 )
@@ -127,4 +129,53 @@ func CheckCaps(it RuleItem, points, haveMonth, haveYear int64) error {
 			*it.CapYear, haveYear).WithDetails(map[string]any{"cap": *it.CapYear, "already": haveYear, "per": "year"})
 	}
 	return nil
+}
+
+// PostDue posts every entry whose notice has closed with no open objection. Several instances may
+// run it at once: each entry posts once.
+func (s *Service) PostDue(ctx context.Context) (int, error) {
+	ids, err := s.Store.DuePostings(ctx, s.Now(), 500)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		_, err := s.post(ctx, id, s.Now())
+		switch {
+		case err == nil:
+			n++
+		case errors.Is(err, ErrNotPending) || errors.Is(err, ErrNoticeClosed):
+			// another instance posted it, or an objection is open
+		case fault.KindOf(err) == fault.Unavailable || ctx.Err() != nil:
+			return n, err // the database is gone: the next sweep tries them all again
+		default:
+			// One entry that cannot post never holds up the others: it is marked with why,
+			// the supervisors are told, and the next sweep tries it again.
+			why := failureText(err)
+			if merr := s.Store.MarkPostFailure(ctx, id, why); merr != nil {
+				return n, merr
+			}
+			if s.postFailed != nil {
+				s.postFailed(ctx, id, why)
+			}
+		}
+	}
+	return n, nil
+}
+
+// OnPostFailed sets what is told of an entry that could not post.
+func (s *Service) OnPostFailed(fn func(ctx context.Context, entryID int64, why string)) {
+	s.postFailed = fn
+}
+
+// failureText is why an entry could not post, as the supervisors read it.
+func failureText(err error) string {
+	msg := err.Error()
+	if fe := fault.From(err); fe != nil {
+		msg = fe.Code + ": " + fe.Message
+	}
+	if r := []rune(msg); len(r) > 250 {
+		msg = string(r[:250])
+	}
+	return msg
 }

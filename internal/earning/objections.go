@@ -1,0 +1,178 @@
+package earning
+
+import (
+	"context"
+	"fmt"
+
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/calendar"
+	"pointsmarket/internal/fault"
+	"pointsmarket/internal/org"
+	"pointsmarket/internal/text"
+)
+
+// ObjectionInput is a villager's objection.
+type ObjectionInput struct {
+	Reason string `json:"reason"`
+}
+
+// Object records a villager's objection to an entry under notice in their own village; it is due
+// an answer within 3 working days.
+func (s *Service) Object(ctx context.Context, p auth.Principal, entryID int64, in ObjectionInput) (Objection, error) {
+	reason := in.Reason
+	e, err := s.Store.Entry(ctx, entryID)
+	if err != nil {
+		return Objection{}, err
+	}
+	if p.Home.VillageID != e.VillageID {
+		return Objection{}, fmt.Errorf("object to entry %d: %w", entryID, fault.ErrForbidden)
+	}
+	if reason, err = text.CleanLines("reason", reason, 1, 255); err != nil {
+		return Objection{}, err
+	}
+	now := s.Now()
+	return s.Store.Object(ctx, Objection{EntryID: entryID, VillageID: e.VillageID, ObjectorID: p.PersonID, Reason: reason,
+		Status: org.ObjectionOpen, DueAt: calendar.WorkingDaysAfter(now, 3), CreatedAt: now})
+}
+
+// AnswerInput answers an objection.
+type AnswerInput struct {
+	Upheld *bool  `json:"upheld"`
+	Answer string `json:"answer"`
+}
+
+// Answer answers an objection (the village's clerk or a branch committee member, never the
+// objector): upheld revokes the entry.
+func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, in AnswerInput) (Objection, error) {
+	if in.Upheld == nil {
+		return Objection{}, fault.Invalidf("upheld is required")
+	}
+	upheld, answer := *in.Upheld, in.Answer
+	o, err := s.Store.Objection(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	pl, err := s.place(ctx, o.VillageID)
+	if err != nil {
+		return o, err
+	}
+	e, err := s.Store.Entry(ctx, o.EntryID)
+	if err != nil {
+		return o, err
+	}
+	official := false
+	if e.HouseholdID != nil {
+		if official, err = s.People.OfficialHousehold(ctx, *e.HouseholdID); err != nil {
+			return o, err
+		}
+	}
+	if err := mayAnswer(p, pl, e, o, official); err != nil {
+		return o, fmt.Errorf("answer objection %d: %w", id, err)
+	}
+	if answer, err = text.CleanLines("answer", answer, 1, 255); err != nil {
+		return o, err
+	}
+	return s.Store.Answer(ctx, id, upheld, answer)
+}
+
+// Rating is the objector's verdict on an answer.
+type Rating struct {
+	Satisfied *bool `json:"satisfied"`
+}
+
+// RateAnswer lets the objector say whether the answer satisfied them.
+func (s *Service) RateAnswer(ctx context.Context, p auth.Principal, id int64, r Rating) (Objection, error) {
+	if r.Satisfied == nil {
+		return Objection{}, fault.Invalidf("satisfied is required")
+	}
+	satisfied := *r.Satisfied
+	o, err := s.Store.Objection(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	if o.ObjectorID != p.PersonID {
+		return o, fmt.Errorf("rate objection %d: %w", id, ErrObjectionNotFound)
+	}
+	if o.Status == org.ObjectionOpen {
+		return o, fault.Invalidf("the objection has not been answered yet")
+	}
+	return s.Store.Rate(ctx, id, satisfied)
+}
+
+// mayAnswer decides who answers an objection: the clerk or the branch committee, but for an entry
+// of an official's household only the supervision group or the township; never the objector, the
+// entry's registrar or anyone of its household.
+func mayAnswer(p auth.Principal, pl auth.Place, e Entry, o Objection, official bool) error {
+	switch {
+	case p.PersonID == o.ObjectorID, p.PersonID == e.RegisteredBy:
+		return fault.ErrForbidden
+	case e.HouseholdID != nil && p.HouseholdID == *e.HouseholdID:
+		return ErrOwnHousehold
+	case official:
+		if p.HoldsIn(auth.RoleSupervisor, pl) || p.HoldsIn(auth.RoleTownshipAdmin, pl) {
+			return nil
+		}
+		return ErrOfficialsObjection
+	case p.CanManageVillage(pl) || p.HoldsIn(auth.RoleBranchCommittee, pl):
+		return nil
+	}
+	return fault.ErrForbidden
+}
+
+// Rates are a village's objection figures: how many were answered, answered in time, and left the
+// objector satisfied.
+type Rates struct {
+	Objections   int     `json:"objections"`
+	Response     float64 `json:"response_rate"`
+	Resolution   float64 `json:"resolution_rate"`
+	Satisfaction float64 `json:"satisfaction_rate"`
+}
+
+// ObjectionRates reports a village's objection rates to those who read the village.
+func (s *Service) ObjectionRates(ctx context.Context, p auth.Principal, villageID int64) (Rates, []Objection, error) {
+	pl, err := s.place(ctx, villageID)
+	if err != nil {
+		return Rates{}, nil, err
+	}
+	if !p.CanReadVillage(pl) && !p.HoldsIn(auth.RoleBranchCommittee, pl) { // the committee answers them
+		return Rates{}, nil, fmt.Errorf("objections of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	os, err := s.Store.Objections(ctx, villageID, 0)
+	if err != nil {
+		return Rates{}, nil, err
+	}
+	return RatesOf(os), os, nil
+}
+
+// RatesOf computes objection rates.
+func RatesOf(os []Objection) Rates {
+	r := Rates{Objections: len(os)}
+	var answered, inTime, rated, satisfied int
+	for _, o := range os {
+		if o.AnsweredAt != nil {
+			answered++
+			if !o.AnsweredAt.After(o.DueAt) {
+				inTime++
+			}
+		}
+		if o.Satisfied != nil {
+			rated++
+			if *o.Satisfied {
+				satisfied++
+			}
+		}
+	}
+	ratio := func(a, b int) float64 {
+		if b == 0 {
+			return 0
+		}
+		return float64(a) / float64(b)
+	}
+	r.Response, r.Resolution, r.Satisfaction = ratio(answered, len(os)), ratio(inTime, len(os)), ratio(satisfied, rated)
+	return r
+}
+
+// MyObjections lists p's objections and their answers.
+func (s *Service) MyObjections(ctx context.Context, p auth.Principal) ([]Objection, error) {
+	return s.Store.Objections(ctx, p.Home.VillageID, p.PersonID)
+}
