@@ -140,6 +140,7 @@ func check(ctx context.Context, cfg app.Config, log *slog.Logger, args []string,
 	publish := fs.Bool("checkpoint", false, "publish an audit checkpoint when the check is clean")
 	expect := fs.String("expect-root", "", "a root hash printed earlier (on the public board): prove today's log still reproduces it")
 	at := fs.String("at", "", "the time printed with that root (RFC 3339): rebuilds the root from the log when its checkpoint row is gone")
+	full := fs.Bool("full", false, "read every audit entry (by default only those after the checkpoint the last clean check verified)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -173,11 +174,20 @@ func check(ctx context.Context, cfg app.Config, log *slog.Logger, args []string,
 			return err
 		}
 		fmt.Fprintf(out, "stock: %d goods checked: stock = sum of stock movements\n", goods)
-		ar, err := a.AuditStore.Verify(ctx)
+		mode := audit.Incremental
+		if *full {
+			mode = audit.Full
+		}
+		ar, err := a.AuditStore.Verify(ctx, mode)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "audit: %d entries in %d chains, %d checkpoints checked\n", ar.Entries, ar.Chains, ar.Checkpoints)
+		since := ""
+		if ar.From != 0 {
+			since = fmt.Sprintf(" after checkpoint %d", ar.From)
+		}
+		fmt.Fprintf(out, "audit (%s): %d entries%s in %d chains, %d checkpoints checked in %s (%.0f entries/s)\n",
+			ar.Mode, ar.Entries, since, ar.Chains, ar.Checkpoints, ar.Elapsed.Round(time.Millisecond), ar.RowsPerSecond())
 		breaches := append(append(lr.Breaches, stockBreaches...), ar.Breaches...)
 		if expectRoot != nil {
 			how, err := a.AuditStore.Reproduces(ctx, expectRoot, expectAt)

@@ -34,6 +34,13 @@ type Verifier struct {
 // NewVerifier returns an empty verifier.
 func NewVerifier() *Verifier { return &Verifier{tails: map[string]Head{}} }
 
+// Resume starts checking a chain after a position verified before (a checkpoint's head): the
+// entries that follow must continue from it.
+func (v *Verifier) Resume(chain string, seq int64, hash []byte) {
+	v.closeChain()
+	v.chain, v.seq, v.prevHash = chain, seq, hash
+}
+
 // Add checks one entry against its predecessor.
 func (v *Verifier) Add(e Entry) {
 	v.Entries++

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/audit"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
 )
@@ -71,7 +72,7 @@ func MustVerify(t testing.TB, a *app.App) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ar, err := a.AuditStore.Verify(ctx)
+	ar, err := a.AuditStore.Verify(ctx, audit.Full)
 	if err != nil {
 		t.Fatal(err)
 	}

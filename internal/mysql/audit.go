@@ -182,41 +182,114 @@ func (s *AuditStore) List(ctx context.Context, f audit.Filter) ([]audit.Entry, e
 	return out, nil
 }
 
-// Verify implements audit.Store: it streams every entry in chain order through an audit.Verifier,
-// then checks every checkpoint against the entries it fixed.
-func (s *AuditStore) Verify(ctx context.Context) (audit.Report, error) {
-	// Heads first: entries appended after this read end past the head and are not a breach.
-	heads, err := s.Heads(ctx)
+// Verify implements audit.Store. Everything is read in one REPEATABLE READ snapshot, so entries
+// appended while it runs are neither read nor a breach. A full run streams every entry in chain
+// order through an audit.Verifier; an incremental one resumes each chain at the heads of the newest
+// checkpoint a clean earlier run verified (checkpoints are sealed, and the entries at those heads
+// must still hold the hashes they fixed) and reads only what follows, by the (chain_id, seq) key.
+func (s *AuditStore) Verify(ctx context.Context, mode audit.VerifyMode) (audit.Report, error) {
+	started := s.db.now()
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
-		return audit.Report{}, fmt.Errorf("read audit heads: %w", err)
+		return audit.Report{}, classify(err)
 	}
-	limit := map[string]int64{}
-	for _, h := range heads {
-		limit[h.ChainID] = h.Seq
+	defer tx.Rollback() //nolint:errcheck // read-only
+	heads := []audit.Head{}
+	if err := tx.SelectContext(ctx, &heads, `SELECT chain_id, seq, head_hash FROM audit_chains ORDER BY chain_id`); err != nil {
+		return audit.Report{}, fmt.Errorf("read audit heads: %w", classify(err))
+	}
+	r := audit.Report{Mode: mode, Chains: len(heads)}
+	var from *verifiedFrom
+	if mode == audit.Incremental {
+		if from, err = s.lastVerified(ctx, tx); err != nil {
+			return r, err
+		}
+		if from == nil {
+			r.Mode = audit.Full // nothing verified yet to start from
+		}
 	}
 	v := audit.NewVerifier()
-	rows, err := s.db.QueryxContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY chain_id, seq`)
+	if from == nil {
+		err = s.streamAll(ctx, tx, heads, v)
+	} else {
+		r.From = from.checkpoint
+		err = s.streamAfter(ctx, tx, heads, from.heads, v)
+	}
 	if err != nil {
-		return audit.Report{}, fmt.Errorf("read audit log: %w", classify(err))
+		return r, err
+	}
+	r.Breaches = v.Finish(heads)
+	r.Entries = v.Entries
+	if from != nil {
+		known := map[string]bool{}
+		for _, h := range heads {
+			known[h.ChainID] = true
+		}
+		for id := range from.heads {
+			if !known[id] {
+				r.Breaches = append(r.Breaches, fmt.Sprintf("audit chain %s: checkpoint %d fixed it, but it has no head row any more", id, from.checkpoint))
+			}
+		}
+	}
+	n, newest, cpBreaches, err := s.verifyCheckpoints(ctx, tx, from)
+	if err != nil {
+		return r, err
+	}
+	r.Checkpoints, r.Breaches = n, append(r.Breaches, cpBreaches...)
+	r.Elapsed = s.db.now().Sub(started)
+	if len(r.Breaches) == 0 && newest != 0 {
+		if err := s.recordVerification(ctx, newest, r, started); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+func (s *AuditStore) streamAll(ctx context.Context, tx *sqlx.Tx, heads []audit.Head, v *audit.Verifier) error {
+	rows, err := tx.QueryxContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY chain_id, seq`)
+	if err != nil {
+		return fmt.Errorf("read audit log: %w", classify(err))
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var e audit.Entry
 		if err := rows.StructScan(&e); err != nil {
-			return audit.Report{}, fmt.Errorf("read audit entry: %w", err)
-		}
-		if max, ok := limit[e.ChainID]; ok && e.Seq > max {
-			continue // appended while we read
+			return fmt.Errorf("read audit entry: %w", err)
 		}
 		v.Add(e)
 	}
 	if err := rows.Err(); err != nil {
-		return audit.Report{}, fmt.Errorf("read audit log: %w", classify(err))
+		return fmt.Errorf("read audit log: %w", classify(err))
 	}
-	breaches := v.Finish(heads)
-	n, cpBreaches, err := s.verifyCheckpoints(ctx)
-	if err != nil {
-		return audit.Report{}, err
+	return nil
+}
+
+// streamAfter feeds v each chain's entries after its position at the checkpoint verified last
+// (a chain the checkpoint did not know starts from its beginning).
+func (s *AuditStore) streamAfter(ctx context.Context, tx *sqlx.Tx, heads []audit.Head, at map[string]audit.Head, v *audit.Verifier) error {
+	for _, h := range heads {
+		start, ok := at[h.ChainID]
+		if !ok {
+			start = audit.Head{ChainID: h.ChainID, Hash: audit.GenesisHash}
+		}
+		v.Resume(h.ChainID, start.Seq, start.Hash)
+		rows, err := tx.QueryxContext(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE chain_id = ? AND seq > ? ORDER BY seq`, h.ChainID, start.Seq)
+		if err != nil {
+			return fmt.Errorf("read audit chain %s: %w", h.ChainID, classify(err))
+		}
+		for rows.Next() {
+			var e audit.Entry
+			if err := rows.StructScan(&e); err != nil {
+				rows.Close()
+				return fmt.Errorf("read audit entry: %w", err)
+			}
+			v.Add(e)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("read audit chain %s: %w", h.ChainID, classify(err))
+		}
 	}
-	return audit.Report{Entries: v.Entries, Chains: len(heads), Checkpoints: n, Breaches: append(breaches, cpBreaches...)}, nil
+	return nil
 }

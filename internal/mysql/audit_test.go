@@ -20,7 +20,7 @@ func breaches(t *testing.T, a *app.App) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ar, err := a.AuditStore.Verify(ctx)
+	ar, err := a.AuditStore.Verify(ctx, audit.Full)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,14 +3,18 @@ package mysql
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/fault"
+
+	"github.com/jmoiron/sqlx"
 )
 
 var errNoCheckpoint = fault.New(fault.NotFound, "no_checkpoint", "no audit checkpoint has been published yet")
@@ -112,7 +116,7 @@ func (s *AuditStore) Reproduces(ctx context.Context, root []byte, at time.Time) 
 
 // checkpointLateness reports a log that moved on without a checkpoint for more than twice the
 // interval (the newest checkpoints deleted, or none ever written while entries were).
-func (s *AuditStore) checkpointLateness(ctx context.Context, chain []audit.Checkpoint) ([]string, error) {
+func (s *AuditStore) checkpointLateness(ctx context.Context, q sqlx.QueryerContext, chain []audit.Checkpoint) ([]string, error) {
 	if s.interval <= 0 {
 		return nil, nil
 	}
@@ -122,7 +126,7 @@ func (s *AuditStore) checkpointLateness(ctx context.Context, chain []audit.Check
 		after = chain[len(chain)-1].CreatedAt
 	}
 	// The oldest entry written after the newest checkpoint, other than the checkpoint's own lane.
-	if err := s.db.QueryRowxContext(ctx, `SELECT MIN(occurred_at) FROM audit_log WHERE occurred_at > ?`, after).Scan(&oldest); err != nil {
+	if err := q.QueryRowxContext(ctx, `SELECT MIN(occurred_at) FROM audit_log WHERE occurred_at > ?`, after).Scan(&oldest); err != nil {
 		return nil, classify(err)
 	}
 	if !oldest.Valid || s.db.now().Sub(oldest.Time) <= 2*s.interval {
@@ -135,12 +139,68 @@ func (s *AuditStore) checkpointLateness(ctx context.Context, chain []audit.Check
 		chain[len(chain)-1].ID, after.Format(time.RFC3339), oldest.Time.Format(time.RFC3339))}, nil
 }
 
-// verifyCheckpoints checks that each checkpoint's root matches its heads and that the entry at
-// each head position still has the hash the checkpoint fixed.
-func (s *AuditStore) verifyCheckpoints(ctx context.Context) (int, []string, error) {
-	rows, err := s.db.QueryxContext(ctx, `SELECT id, created_at, root_hash, heads, prev_id, link, seal FROM audit_checkpoints ORDER BY id`)
+// verifiedFrom is where an incremental verification starts: the newest checkpoint a clean
+// earlier run verified, and its heads.
+type verifiedFrom struct {
+	checkpoint int64
+	heads      map[string]audit.Head
+}
+
+// verificationSeal is what a verification record's seal covers.
+func verificationSeal(checkpoint, entries int64, finished time.Time) []byte {
+	return []byte(fmt.Sprintf("verified:%d:%d:%d", checkpoint, entries, finished.UTC().UnixMicro()))
+}
+
+// lastVerified returns the start of an incremental verification, or nil when no clean run was
+// recorded (or its record's seal does not hold: a forged record only costs a full run).
+func (s *AuditStore) lastVerified(ctx context.Context, tx *sqlx.Tx) (*verifiedFrom, error) {
+	var rec struct {
+		Checkpoint int64     `db:"checkpoint_id"`
+		Entries    int64     `db:"entries"`
+		Finished   time.Time `db:"finished_at"`
+		Seal       []byte    `db:"seal"`
+		Heads      string    `db:"heads"`
+	}
+	err := tx.GetContext(ctx, &rec, `SELECT v.checkpoint_id, v.entries, v.finished_at, v.seal, c.heads FROM audit_verifications v
+		JOIN audit_checkpoints c ON c.id = v.checkpoint_id ORDER BY v.id DESC LIMIT 1`)
+	if isNoRows(err) {
+		return nil, nil
+	}
 	if err != nil {
-		return 0, nil, fmt.Errorf("read checkpoints: %w", classify(err))
+		return nil, classify(err)
+	}
+	if s.sealer.Enabled() && !hmac.Equal(rec.Seal, s.sealer.Seal(verificationSeal(rec.Checkpoint, rec.Entries, rec.Finished))) {
+		return nil, nil
+	}
+	heads, err := decodeHeads(rec.Heads)
+	if err != nil {
+		return nil, nil
+	}
+	at := make(map[string]audit.Head, len(heads))
+	for _, h := range heads {
+		at[h.ChainID] = h
+	}
+	return &verifiedFrom{checkpoint: rec.Checkpoint, heads: at}, nil
+}
+
+// recordVerification records a clean run up to checkpoint, sealed.
+func (s *AuditStore) recordVerification(ctx context.Context, checkpoint int64, r audit.Report, started time.Time) error {
+	finished := s.db.now().Truncate(time.Microsecond)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO audit_verifications (checkpoint_id, mode, entries, started_at, finished_at, seal)
+		VALUES (?, ?, ?, ?, ?, ?)`, checkpoint, r.Mode.String(), r.Entries, started, finished,
+		s.sealer.Seal(verificationSeal(checkpoint, r.Entries, finished)))
+	return wrap(classify(err), "record the audit verification")
+}
+
+// verifyCheckpoints checks every checkpoint's link and seal, and that its root matches its heads;
+// and that the entry at each head position still has the hash the checkpoint fixed — for every
+// checkpoint in a full run, from the one an incremental run starts at in an incremental one (those
+// before were checked by the run that verified it). A head position shared by many checkpoints is
+// looked up once. It returns the number of checkpoints and the newest one's id.
+func (s *AuditStore) verifyCheckpoints(ctx context.Context, tx *sqlx.Tx, from *verifiedFrom) (int, int64, []string, error) {
+	rows, err := tx.QueryxContext(ctx, `SELECT id, created_at, root_hash, heads, prev_id, link, seal FROM audit_checkpoints ORDER BY id`)
+	if err != nil {
+		return 0, 0, nil, fmt.Errorf("read checkpoints: %w", classify(err))
 	}
 	type cp struct {
 		id    int64
@@ -155,7 +215,7 @@ func (s *AuditStore) verifyCheckpoints(ctx context.Context) (int, []string, erro
 		var prev sql.NullInt64
 		if err := rows.Scan(&c.id, &k.CreatedAt, &c.root, &c.heads, &prev, &k.Link, &k.Seal); err != nil {
 			rows.Close()
-			return 0, nil, err
+			return 0, 0, nil, err
 		}
 		k.ID, k.Root, k.PrevID = c.id, c.root, prev.Int64
 		cps = append(cps, c)
@@ -163,30 +223,47 @@ func (s *AuditStore) verifyCheckpoints(ctx context.Context) (int, []string, erro
 	}
 	rows.Close()
 	breaches := s.sealer.CheckLinks(chain)
-	lateness, err := s.checkpointLateness(ctx, chain)
+	lateness, err := s.checkpointLateness(ctx, tx, chain)
 	if err != nil {
-		return 0, nil, err
+		return 0, 0, nil, err
 	}
 	breaches = append(breaches, lateness...)
+	if from != nil && !slices.ContainsFunc(cps, func(c cp) bool { return c.id == from.checkpoint }) {
+		breaches = append(breaches, fmt.Sprintf("audit checkpoint %d, which the last check verified, is gone", from.checkpoint))
+	}
+	type position struct {
+		chain string
+		seq   int64
+	}
+	checked := map[position]bool{}
 	for _, c := range cps {
 		heads, err := decodeHeads(c.heads)
 		if err != nil || !bytes.Equal(audit.Root(heads), c.root) {
 			breaches = append(breaches, fmt.Sprintf("audit checkpoint %d: its heads do not match its root hash", c.id))
 			continue
 		}
+		if from != nil && c.id < from.checkpoint {
+			continue
+		}
 		for _, h := range heads {
-			if h.Seq == 0 {
+			pos := position{h.ChainID, h.Seq}
+			if h.Seq == 0 || checked[pos] {
 				continue
 			}
+			checked[pos] = true
 			var hash []byte
-			err := s.db.QueryRowxContext(ctx, `SELECT hash FROM audit_log WHERE chain_id = ? AND seq = ?`, h.ChainID, h.Seq).Scan(&hash)
+			err := tx.QueryRowxContext(ctx, `SELECT hash FROM audit_log WHERE chain_id = ? AND seq = ?`, h.ChainID, h.Seq).Scan(&hash)
 			if err != nil && !isNoRows(err) {
-				return 0, nil, classify(err)
+				return 0, 0, nil, classify(err)
 			}
 			if !bytes.Equal(hash, h.Hash) {
 				breaches = append(breaches, fmt.Sprintf("audit checkpoint %d: chain %s seq %d no longer has the hash it published (the log was rewritten)", c.id, h.ChainID, h.Seq))
 			}
 		}
 	}
-	return len(cps), breaches, nil
+	var newest int64
+	if len(cps) > 0 {
+		newest = cps[len(cps)-1].id
+	}
+	return len(cps), newest, breaches, nil
 }
