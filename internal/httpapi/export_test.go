@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -85,5 +88,51 @@ func TestExportsAsExcelAndCSV(t *testing.T) {
 	}
 	if _, body := e.download(base+"audit?format=csv", sup); !strings.Contains(string(body), "counter.redeem") {
 		t.Error("the audit export lacks the redemptions")
+	}
+}
+
+// TestAuditExportReverifies exports 国茶村's audit log as its supervisor does and re-verifies it
+// with the README's procedure (scripts/verify-audit-export.py, Python's standard library only);
+// an entry edited in the file, or one taken out of it, no longer verifies.
+func TestAuditExportReverifies(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	shop := e.shopOf("国茶村")
+	villager, keeper, sup := e.login("13800000010"), e.login("13800000002"), e.login("13800000003")
+	for range 2 {
+		code := e.order(villager, shop, e.goodsNamed(shop, "肥皂"), 1).body["code"].(string)
+		e.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": code})
+	}
+	status, body := e.download(fmt.Sprintf("/api/v1/villages/%d/exports/audit?format=csv&from=2000-01-01", e.village("国茶村")), sup)
+	if status != http.StatusOK {
+		t.Fatalf("audit export: %d %s", status, body)
+	}
+	verify := func(csv []byte) (string, error) {
+		path := filepath.Join(t.TempDir(), "audit.csv")
+		if err := os.WriteFile(path, csv, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("python3", filepath.Join("..", "..", "scripts", "verify-audit-export.py"), path).CombinedOutput()
+		return string(out), err
+	}
+	if out, err := verify(body); err != nil || !strings.Contains(out, "OK:") {
+		t.Fatalf("the export does not re-verify: %v\n%s", err, out)
+	}
+	edited := bytes.Replace(body, []byte(`""points"":4,`), []byte(`""points"":400,`), 1) // quotes are doubled in CSV
+	if bytes.Equal(edited, body) {
+		t.Fatal("the export holds no redemption of 4 points to edit")
+	}
+	if out, err := verify(edited); err == nil || !strings.Contains(out, "content does not match its hash") {
+		t.Fatalf("an edited entry still verifies: %v\n%s", err, out)
+	}
+	second := fmt.Appendf(nil, ",v%d-0,2,", e.village("国茶村")) // lane 0's second entry: its third no longer follows
+	var cut [][]byte
+	for _, l := range bytes.Split(body, []byte("\n")) {
+		if !bytes.Contains(l, second) {
+			cut = append(cut, l)
+		}
+	}
+	if out, err := verify(bytes.Join(cut, []byte("\n"))); err == nil || !strings.Contains(out, "entries missing") {
+		t.Fatalf("an export with an entry taken out still verifies: %v\n%s", err, out)
 	}
 }

@@ -28,7 +28,8 @@ var exports = map[string]string{
 		WHERE st.village_id = ? AND st.generated_at >= ? AND st.generated_at < ? ORDER BY st.period, st.id`,
 	"audit": `
 		SELECT a.id, a.occurred_at, a.actor_id, a.actor_role, a.action, a.object_type, a.object_id, a.ip, a.before_data, a.after_data,
-			a.chain_id, a.seq
+			a.chain_id, a.seq, a.township_id, a.village_id, a.request_id, DATE_FORMAT(a.occurred_at, '%Y-%m-%dT%H:%i:%s.%fZ'),
+			LOWER(HEX(a.prev_hash)), LOWER(HEX(a.hash))
 		FROM audit_log a WHERE a.village_id = ? AND a.occurred_at >= ? AND a.occurred_at < ? ORDER BY a.id`,
 }
 
