@@ -162,35 +162,28 @@ func check(ctx context.Context, cfg app.Config, log *slog.Logger, args []string,
 		if err := a.DB.Ping(ctx); err != nil {
 			return fmt.Errorf("MySQL at %s: %w", mysql.RedactDSN(cfg.MySQLDSN), err)
 		}
-		lr, err := a.LedgerStore.Verify(ctx)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "ledger: %d accounts, %d transfers, %d holds checked\n", lr.Accounts, lr.Transfers, lr.Holds)
-		fmt.Fprintln(out, "  stored totals = sum of transfers; held = pending holds; lifetime earned = earning transfers")
-		fmt.Fprintln(out, "  available >= 0 unless by penalty; all balances sum to 0; holds captured once; reversals mirror; transfers match their audit entries")
-		goods, stockBreaches, err := a.CatalogStore.VerifyStock(ctx)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "stock: %d goods checked: stock = sum of stock movements\n", goods)
 		mode := audit.Incremental
 		if *full {
 			mode = audit.Full
 		}
-		ar, err := a.AuditStore.Verify(ctx, mode)
+		v, err := a.Verify(ctx, mode)
 		if err != nil {
 			return err
 		}
+		lr, ar := v.Ledger, v.Audit
+		fmt.Fprintf(out, "ledger: %d accounts, %d transfers, %d holds checked\n", lr.Accounts, lr.Transfers, lr.Holds)
+		fmt.Fprintln(out, "  stored totals = sum of transfers; held = pending holds; lifetime earned = earning transfers")
+		fmt.Fprintln(out, "  available >= 0 unless by penalty; all balances sum to 0; holds captured once; reversals mirror; transfers match their audit entries")
+		fmt.Fprintf(out, "stock: %d goods checked: stock = sum of stock movements\n", v.Goods)
 		since := ""
 		if ar.From != 0 {
 			since = fmt.Sprintf(" after checkpoint %d", ar.From)
 		}
 		fmt.Fprintf(out, "audit (%s): %d entries%s in %d chains, %d checkpoints checked in %s (%.0f entries/s)\n",
 			ar.Mode, ar.Entries, since, ar.Chains, ar.Checkpoints, ar.Elapsed.Round(time.Millisecond), ar.RowsPerSecond())
-		breaches := append(append(lr.Breaches, stockBreaches...), ar.Breaches...)
+		breaches := v.Breaches
 		if expectRoot != nil {
-			how, err := a.AuditStore.Reproduces(ctx, expectRoot, expectAt)
+			how, err := a.Reproduces(ctx, expectRoot, expectAt)
 			if err != nil {
 				return err
 			}

@@ -38,13 +38,8 @@ type App struct {
 	Redis    *redis.Client
 	Registry *prometheus.Registry
 
-	LedgerStore  *mysql.LedgerStore
-	OrgStore     *mysql.OrgStore
-	AuditStore   *mysql.AuditStore
-	CatalogStore *mysql.CatalogStore
-	CatalogCache *redis.CatalogCache
-	VoucherStore *mysql.VoucherStore
-	EarningStore *mysql.EarningStore
+	// stores are wired into the services and used by nothing else: callers go through the services.
+	stores stores
 
 	Auth       *auth.Service
 	Org        *org.Service
@@ -62,6 +57,16 @@ type App struct {
 	clock    calendar.Clock
 	migrated atomic.Bool
 	up       *prometheus.GaugeVec
+}
+
+type stores struct {
+	ledger       *mysql.LedgerStore
+	org          *mysql.OrgStore
+	audit        *mysql.AuditStore
+	catalog      *mysql.CatalogStore
+	catalogCache *redis.CatalogCache
+	voucher      *mysql.VoucherStore
+	earning      *mysql.EarningStore
 }
 
 // Options adjust the wiring; tests use them to loosen login limits.
@@ -85,40 +90,40 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	}
 	a := &App{Config: cfg, Log: log, DB: db, Redis: redis.Open(cfg.RedisAddr, cfg.RedisPrefix), Registry: prometheus.NewRegistry(),
 		clock: clock}
-	a.LedgerStore = mysql.NewLedgerStore(db)
-	a.OrgStore = mysql.NewOrgStore(db, a.LedgerStore)
+	a.stores.ledger = mysql.NewLedgerStore(db)
+	a.stores.org = mysql.NewOrgStore(db, a.stores.ledger)
 	sealer := audit.NewSealer(cfg.AuditKey)
-	a.AuditStore = mysql.NewAuditStore(db, sealer, cfg.CheckpointEach)
+	a.stores.audit = mysql.NewAuditStore(db, sealer, cfg.CheckpointEach)
 	authCfg := auth.DefaultConfig()
 	if opt.Auth != nil {
 		authCfg = *opt.Auth
 	}
 	a.Auth = auth.NewService(auth.Deps{Store: mysql.NewAuthStore(db), Sessions: redis.NewSessions(a.Redis), Lockout: redis.NewLockout(a.Redis),
 		Config: authCfg, Now: a.Now})
-	a.Org = org.NewService(org.Deps{Store: a.OrgStore, Now: a.Now})
-	a.Ledger = ledger.NewService(ledger.Deps{Store: a.LedgerStore, Places: a.OrgStore, InTx: db.LedgerTx()})
-	a.Audit = audit.NewService(audit.Deps{Store: a.AuditStore, Places: a.OrgStore, Sealer: sealer})
-	a.CatalogStore = mysql.NewCatalogStore(db)
-	a.CatalogCache = redis.NewCatalogCache(a.CatalogStore, a.Redis, time.Minute, log)
-	a.Catalog = catalog.NewService(catalog.Deps{Store: a.CatalogCache, Places: a.OrgStore, Now: a.Now})
-	a.EarningStore = mysql.NewEarningStore(db, a.LedgerStore)
-	a.Earning = earning.NewService(earning.Deps{Store: a.EarningStore, People: a.OrgStore, Places: a.OrgStore, Accounts: a.LedgerStore,
+	a.Org = org.NewService(org.Deps{Store: a.stores.org, Now: a.Now})
+	a.Ledger = ledger.NewService(ledger.Deps{Store: a.stores.ledger, Places: a.stores.org, InTx: db.LedgerTx()})
+	a.Audit = audit.NewService(audit.Deps{Store: a.stores.audit, Places: a.stores.org, Sealer: sealer})
+	a.stores.catalog = mysql.NewCatalogStore(db)
+	a.stores.catalogCache = redis.NewCatalogCache(a.stores.catalog, a.Redis, time.Minute, log)
+	a.Catalog = catalog.NewService(catalog.Deps{Store: a.stores.catalogCache, Places: a.stores.org, Now: a.Now})
+	a.stores.earning = mysql.NewEarningStore(db, a.stores.ledger)
+	a.Earning = earning.NewService(earning.Deps{Store: a.stores.earning, People: a.stores.org, Places: a.stores.org, Accounts: a.stores.ledger,
 		Ledger: a.Ledger, InTx: db.EarningTx(), Now: a.Now})
 	settlements := mysql.NewSettlementStore(db)
-	a.Settlement = settlement.NewService(settlement.Deps{Store: settlements, Places: a.OrgStore, Shops: a.CatalogStore, Now: a.Now})
-	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.OrgStore, Notice: a.Earning.PublicNotice,
-		Settlements: settlements.Statements, Checkpoint: a.AuditStore.LatestCheckpoint, Places: a.OrgStore,
-		Sizes: a.OrgStore.SizeNotices})
+	a.Settlement = settlement.NewService(settlement.Deps{Store: settlements, Places: a.stores.org, Shops: a.stores.catalog, Now: a.Now})
+	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.stores.org, Notice: a.Earning.PublicNotice,
+		Settlements: settlements.Statements, Checkpoint: a.stores.audit.LatestCheckpoint, Places: a.stores.org,
+		Sizes: a.stores.org.SizeNotices})
 	boards := redis.NewBoardCache(a.Board, a.Redis, 30*time.Second, log)
 	db.OnCommit(boards.Invalidate)
 	a.Boards = boards
-	a.Exports = export.NewService(export.Deps{Store: mysql.NewExportStore(db), Places: a.OrgStore, Names: a.OrgStore})
-	a.Alerts = alert.NewService(alert.Deps{Store: mysql.NewAlertStore(db), Counters: redis.NewCounters(a.Redis), Places: a.OrgStore,
+	a.Exports = export.NewService(export.Deps{Store: mysql.NewExportStore(db), Places: a.stores.org, Names: a.stores.org})
+	a.Alerts = alert.NewService(alert.Deps{Store: mysql.NewAlertStore(db), Counters: redis.NewCounters(a.Redis), Places: a.stores.org,
 		Log: log, Now: a.Now})
-	a.VoucherStore = mysql.NewVoucherStore(db)
+	a.stores.voucher = mysql.NewVoucherStore(db)
 	a.Vouchers = voucher.NewService(voucher.Deps{
-		Store: a.VoucherStore, InTx: db.VoucherTx(), Ceilings: a.VoucherStore, Accounts: a.LedgerStore, Places: a.OrgStore, Locks: redis.NewLocks(a.Redis),
-		Codes: voucher.NewCodes(cfg.Secret), Invalidate: a.CatalogCache.Invalidate, Observer: newCounterMetrics(a.Registry),
+		Store: a.stores.voucher, InTx: db.VoucherTx(), Ceilings: a.stores.voucher, Accounts: a.stores.ledger, Places: a.stores.org, Locks: redis.NewLocks(a.Redis),
+		Codes: voucher.NewCodes(cfg.Secret), Invalidate: a.stores.catalogCache.Invalidate, Observer: newCounterMetrics(a.Registry),
 		Throttle: redis.NewLimiter(a.Redis), Misses: redis.NewLockout(a.Redis), ShortCodes: opt.ShortCodes,
 		Log: log, Now: a.Now,
 	})
@@ -293,7 +298,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	if err := a.Migrate(ctx); err != nil {
 		return err
 	}
-	if err := demo.Seed(ctx, demo.Stores{Org: a.OrgStore, Ledger: a.LedgerStore, Postings: a.Ledger, Catalog: a.CatalogCache, Earning: a.EarningStore}, a.Log); err != nil {
+	if err := demo.Seed(ctx, demo.Stores{Org: a.stores.org, Ledger: a.stores.ledger, Postings: a.Ledger, Catalog: a.stores.catalogCache, Earning: a.stores.earning}, a.Log); err != nil {
 		return err
 	}
 	// The seeded log is anchored at once, so that a later check sees no stretch without a checkpoint.

@@ -30,7 +30,7 @@ func (a *App) watch() {
 		a.Alerts.OnRedemption(ctx, alert.RedemptionFacts{ID: r.ID, VillageID: r.VillageID, ShopID: r.ShopID, AccountID: r.AccountID, At: at, Reversal: reversal})
 	})
 	a.Vouchers.OnShortCodeMissed(func(ctx context.Context, shopID, personID int64, misses int) {
-		shop, err := a.CatalogStore.Shop(ctx, shopID)
+		shop, err := a.stores.catalog.Shop(ctx, shopID)
 		if err != nil {
 			a.Log.WarnContext(ctx, "alert facts unreadable", "err", err)
 			return
@@ -38,7 +38,7 @@ func (a *App) watch() {
 		a.Alerts.OnShortCodeMisses(ctx, shop.VillageID, shopID, personID, misses)
 	})
 	a.Earning.OnPostFailed(func(ctx context.Context, entryID int64, why string) {
-		e, err := a.EarningStore.Entry(ctx, entryID)
+		e, err := a.stores.earning.Entry(ctx, entryID)
 		if err != nil {
 			a.Log.WarnContext(ctx, "alert facts unreadable", "err", err)
 			return

@@ -7,6 +7,7 @@ import (
 	"pointsmarket/internal/app"
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/mysql"
 	"pointsmarket/internal/org"
 )
 
@@ -22,28 +23,30 @@ type Village struct {
 func NewVillage(t testing.TB, a *app.App, name string, n int) Village {
 	t.Helper()
 	ctx := SystemCtx()
-	tw, err := a.OrgStore.EnsureTownship(ctx, "测试县", "测试镇")
+	ledgers := mysql.NewLedgerStore(a.DB)
+	places := mysql.NewOrgStore(a.DB, ledgers)
+	tw, err := places.EnsureTownship(ctx, "测试县", "测试镇")
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := a.OrgStore.EnsureVillage(ctx, tw.ID, name)
+	v, err := places.EnsureVillage(ctx, tw.ID, name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := Village{Village: v}
 	for kind, dst := range map[ledger.AccountKind]*int64{ledger.Issuance: &out.Issuance, ledger.Penalties: &out.Penalties, ledger.Redemptions: &out.Redemption} {
-		acc, err := a.LedgerStore.AccountOf(ctx, v.ID, kind, 0)
+		acc, err := ledgers.AccountOf(ctx, v.ID, kind, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		*dst = acc.ID
 	}
 	for i := range n {
-		h, err := a.OrgStore.CreateHousehold(ctx, org.Household{VillageID: v.ID, Number: fmt.Sprintf("T-%04d", i+1), HeadName: "户主", Size: 3})
+		h, err := places.CreateHousehold(ctx, org.Household{VillageID: v.ID, Number: fmt.Sprintf("T-%04d", i+1), HeadName: "户主", Size: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
-		acc, err := a.LedgerStore.AccountOf(ctx, v.ID, ledger.Household, h.ID)
+		acc, err := ledgers.AccountOf(ctx, v.ID, ledger.Household, h.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,15 +71,11 @@ func (v Village) Grant(t testing.TB, a *app.App, account, points int64) ledger.T
 func MustVerify(t testing.TB, a *app.App) {
 	t.Helper()
 	ctx := SystemCtx()
-	lr, err := a.LedgerStore.Verify(ctx)
+	v, err := a.Verify(ctx, audit.Full)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ar, err := a.AuditStore.Verify(ctx, audit.Full)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range append(lr.Breaches, ar.Breaches...) {
+	for _, b := range v.Breaches {
 		t.Error("breach:", b)
 	}
 }

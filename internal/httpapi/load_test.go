@@ -20,6 +20,7 @@ import (
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/dbtest"
 	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/mysql"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/voucher"
 	"pointsmarket/internal/write"
@@ -92,7 +93,7 @@ func BenchmarkCounterLoad(b *testing.B) {
 		households, goods = 1, goods[:1]
 	}
 	for _, g := range goods { // enough on the shelf for two runs of b.N
-		_, err := a.CatalogStore.MoveStock(dbtest.SystemCtx(), catalog.Movement{GoodsID: g, Delta: int64(2 * b.N), Kind: catalog.StockIn, Reason: "压测进货"})
+		_, err := mysql.NewCatalogStore(a.DB).MoveStock(dbtest.SystemCtx(), catalog.Movement{GoodsID: g, Delta: int64(2 * b.N), Kind: catalog.StockIn, Reason: "压测进货"})
 		must(err)
 	}
 	var village int64
@@ -101,9 +102,9 @@ func BenchmarkCounterLoad(b *testing.B) {
 	must(db.QueryRow(`SELECT id FROM accounts WHERE kind = 'issuance' AND village_id = ?`, village).Scan(&v.Issuance))
 	var accounts []int64
 	for i := range households {
-		h, err := a.OrgStore.CreateHousehold(dbtest.SystemCtx(), org.Household{VillageID: village, Number: fmt.Sprintf("LOAD-%03d", i), HeadName: "压测户", Size: 3})
+		h, err := mysql.NewOrgStore(a.DB, mysql.NewLedgerStore(a.DB)).CreateHousehold(dbtest.SystemCtx(), org.Household{VillageID: village, Number: fmt.Sprintf("LOAD-%03d", i), HeadName: "压测户", Size: 3})
 		must(err)
-		acct, err := a.LedgerStore.AccountOf(dbtest.SystemCtx(), village, ledger.Household, h.ID)
+		acct, err := mysql.NewLedgerStore(a.DB).AccountOf(dbtest.SystemCtx(), village, ledger.Household, h.ID)
 		must(err)
 		v.Grant(b, a, acct.ID, 100_000)
 		accounts = append(accounts, acct.ID)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/audit"
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/dbtest"
 )
@@ -126,7 +127,7 @@ func TestMoneyDecidingRowsAreSealed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r, err := e.app.LedgerStore.Verify(dbtest.SystemCtx())
+	r, err := e.app.Verify(dbtest.SystemCtx(), audit.Full)
 	if err != nil {
 		t.Fatal(err)
 	}

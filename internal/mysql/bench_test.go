@@ -18,6 +18,7 @@ import (
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/dbtest"
 	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/mysql"
 	"pointsmarket/internal/org"
 )
 
@@ -322,17 +323,17 @@ func BenchmarkCatalogRead(b *testing.B) {
 	a := dbtest.New(b, app.Options{})
 	ctx := dbtest.SystemCtx()
 	v := dbtest.NewVillage(b, a, "压测村", 0)
-	shop, err := a.CatalogStore.CreateShop(ctx, org.Shop{VillageID: v.Village.ID, Name: "压测超市"})
+	shop, err := mysql.NewCatalogStore(a.DB).CreateShop(ctx, org.Shop{VillageID: v.Village.ID, Name: "压测超市"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	for i := range 30 {
-		if _, err := a.CatalogStore.CreateGoods(ctx, catalog.Goods{ShopID: shop.ID, Name: fmt.Sprintf("商品%02d", i),
+		if _, err := mysql.NewCatalogStore(a.DB).CreateGoods(ctx, catalog.Goods{ShopID: shop.ID, Name: fmt.Sprintf("商品%02d", i),
 			Category: []string{"粮油", "调味", "清洁", "日用"}[i%4], Unit: "件", Points: int64(5 + i), PriceFen: int64(500 + 100*i), LowStock: 10}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	for name, store := range map[string]catalog.Store{"mysql": a.CatalogStore, "cached": a.CatalogCache} {
+	for name, store := range map[string]catalog.Store{"mysql": mysql.NewCatalogStore(a.DB), "cached": cacheOf(a)} {
 		b.Run(name+"/c64", func(b *testing.B) {
 			parallel(b, 64, "reads/s", func(int, int64) error {
 				gs, err := store.ShopGoods(ctx, shop.ID)

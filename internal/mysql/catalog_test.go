@@ -10,23 +10,25 @@ import (
 	"pointsmarket/internal/app"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/dbtest"
+	"pointsmarket/internal/mysql"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/redis"
 )
 
 func newShopGoods(t *testing.T, a *app.App, stock int64) (org.Shop, catalog.Goods) {
 	t.Helper()
 	ctx := dbtest.SystemCtx()
 	v := dbtest.NewVillage(t, a, "一村", 0)
-	shop, err := a.CatalogStore.CreateShop(ctx, org.Shop{VillageID: v.Village.ID, Name: "一村超市"})
+	shop, err := mysql.NewCatalogStore(a.DB).CreateShop(ctx, org.Shop{VillageID: v.Village.ID, Name: "一村超市"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := a.CatalogCache.CreateGoods(ctx, catalog.Goods{ShopID: shop.ID, Name: "肥皂", Category: "清洁", Unit: "块", Points: 4, PriceFen: 400, LowStock: 10})
+	g, err := cacheOf(a).CreateGoods(ctx, catalog.Goods{ShopID: shop.ID, Name: "肥皂", Category: "清洁", Unit: "块", Points: 4, PriceFen: 400, LowStock: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if stock > 0 {
-		if g, err = a.CatalogCache.MoveStock(ctx, catalog.Movement{GoodsID: g.ID, Delta: stock, Kind: catalog.StockIn, Reason: "进货"}); err != nil {
+		if g, err = cacheOf(a).MoveStock(ctx, catalog.Movement{GoodsID: g.ID, Delta: stock, Kind: catalog.StockIn, Reason: "进货"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -43,7 +45,7 @@ func TestConcurrentStockTakersNeverGoBelowZero(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := a.CatalogStore.MoveStock(ctx, catalog.Movement{GoodsID: g.ID, Delta: -3, Kind: catalog.Adjust, Reason: "盘点"})
+			_, err := mysql.NewCatalogStore(a.DB).MoveStock(ctx, catalog.Movement{GoodsID: g.ID, Delta: -3, Kind: catalog.Adjust, Reason: "盘点"})
 			switch {
 			case err == nil:
 				taken.Add(3)
@@ -55,14 +57,14 @@ func TestConcurrentStockTakersNeverGoBelowZero(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	got, err := a.CatalogStore.Goods(ctx, g.ID)
+	got, err := mysql.NewCatalogStore(a.DB).Goods(ctx, g.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if taken.Load() != 99 || got.Stock != 1 || refused.Load() != 17 {
 		t.Fatalf("took %d (refused %d), stock %d; want 99 taken, 17 refused, 1 left", taken.Load(), refused.Load(), got.Stock)
 	}
-	if _, breaches, err := a.CatalogStore.VerifyStock(ctx); err != nil || len(breaches) != 0 {
+	if _, breaches, err := mysql.NewCatalogStore(a.DB).VerifyStock(ctx); err != nil || len(breaches) != 0 {
 		t.Fatalf("stock verification: %v %v", breaches, err)
 	}
 }
@@ -78,7 +80,7 @@ func TestCacheIsUsedAndInvalidatedAcrossInstances(t *testing.T) {
 	ctx := dbtest.SystemCtx()
 	read := func(a *app.App) catalog.Goods {
 		t.Helper()
-		gs, err := a.CatalogCache.ShopGoods(ctx, shop.ID)
+		gs, err := cacheOf(a).ShopGoods(ctx, shop.ID)
 		if err != nil || len(gs) != 1 {
 			t.Fatalf("read: %v %v", gs, err)
 		}
@@ -99,15 +101,15 @@ func TestCacheIsUsedAndInvalidatedAcrossInstances(t *testing.T) {
 		want   func(catalog.Goods) bool
 	}{
 		{"stock taken on instance two", func() error {
-			_, err := two.CatalogCache.MoveStock(ctx, catalog.Movement{GoodsID: g.ID, Delta: -7, Kind: catalog.Adjust, Reason: "损坏"})
+			_, err := cacheOf(two).MoveStock(ctx, catalog.Movement{GoodsID: g.ID, Delta: -7, Kind: catalog.Adjust, Reason: "损坏"})
 			return err
 		}, func(x catalog.Goods) bool { return x.Stock == 43 && x.Name == "改过的肥皂" }},
 		{"price changed on instance two", func() error {
-			_, err := two.CatalogCache.UpdateGoods(ctx, g.ID, func(x *catalog.Goods) error { x.Points = 5; return nil })
+			_, err := cacheOf(two).UpdateGoods(ctx, g.ID, func(x *catalog.Goods) error { x.Points = 5; return nil })
 			return err
 		}, func(x catalog.Goods) bool { return x.Points == 5 }},
 		{"low-stock mark changed on instance one", func() error {
-			_, err := one.CatalogCache.UpdateGoods(ctx, g.ID, func(x *catalog.Goods) error { x.LowStock = 3; return nil })
+			_, err := cacheOf(one).UpdateGoods(ctx, g.ID, func(x *catalog.Goods) error { x.LowStock = 3; return nil })
 			return err
 		}, func(x catalog.Goods) bool { return x.LowStock == 3 }},
 	}
@@ -124,11 +126,11 @@ func TestCacheIsUsedAndInvalidatedAcrossInstances(t *testing.T) {
 	}
 	// A standard approval re-prices goods of every shop of the village and invalidates them all.
 	read(one)
-	st, err := two.CatalogCache.ProposeStandard(ctx, catalog.Standard{VillageID: shop.VillageID, FenPerPoint: 100, TolerancePct: 0, Status: catalog.StandardProposed, ProposedBy: 1})
+	st, err := cacheOf(two).ProposeStandard(ctx, catalog.Standard{VillageID: shop.VillageID, FenPerPoint: 100, TolerancePct: 0, Status: catalog.StandardProposed, ProposedBy: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := two.CatalogCache.DecideStandard(ctx, st.ID, true, ""); err != nil {
+	if _, _, err := cacheOf(two).DecideStandard(ctx, st.ID, true, ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(one); got.StandardOK {
@@ -143,11 +145,20 @@ func TestCacheFallsBackToMySQLWithoutRedis(t *testing.T) {
 	cfg.RedisAddr = "127.0.0.1:1"
 	down := dbtest.NewWithoutRedis(t, cfg)
 	start := time.Now()
-	gs, err := down.CatalogCache.ShopGoods(dbtest.SystemCtx(), shop.ID)
+	gs, err := cacheOf(down).ShopGoods(dbtest.SystemCtx(), shop.ID)
 	if err != nil || len(gs) != 1 || gs[0].Stock != 5 {
 		t.Fatalf("read with Redis down: %v %v", gs, err)
 	}
 	if time.Since(start) > 5*time.Second {
 		t.Errorf("read with Redis down took %v", time.Since(start))
 	}
+}
+
+// caches are the catalog caches of the instances a test runs, one per instance (each keeps its
+// own local copies), as the instance's services are wired with theirs.
+var caches sync.Map
+
+func cacheOf(a *app.App) *redis.CatalogCache {
+	c, _ := caches.LoadOrStore(a, redis.NewCatalogCache(mysql.NewCatalogStore(a.DB), a.Redis, time.Minute, a.Log))
+	return c.(*redis.CatalogCache)
 }

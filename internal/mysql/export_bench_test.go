@@ -44,7 +44,7 @@ func BenchmarkExport100k(b *testing.B) {
 		SELECT ?, ?, ?, 1 + n % 50, 'earn', 1, CONCAT('导出压测 第', n, '笔'), NOW(6) FROM seq`, n, v.Village.ID, v.Issuance, v.Accounts[0]); err != nil {
 		b.Fatal(err)
 	}
-	svc := export.NewService(export.Deps{Store: mysql.NewExportStore(a.DB), Places: a.OrgStore, Names: a.OrgStore})
+	svc := export.NewService(export.Deps{Store: mysql.NewExportStore(a.DB), Places: mysql.NewOrgStore(a.DB, mysql.NewLedgerStore(a.DB)), Names: mysql.NewOrgStore(a.DB, mysql.NewLedgerStore(a.DB))})
 	f := export.Filter{VillageID: v.Village.ID, From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour)}
 	for _, format := range []string{"xlsx", "csv"} {
 		b.Run(format, func(b *testing.B) {

@@ -10,11 +10,12 @@ import (
 	"pointsmarket/internal/dbtest"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/mysql"
 )
 
 func account(t *testing.T, a *app.App, id int64) ledger.Account {
 	t.Helper()
-	acc, err := a.LedgerStore.Account(dbtest.SystemCtx(), id)
+	acc, err := mysql.NewLedgerStore(a.DB).Account(dbtest.SystemCtx(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +301,7 @@ func TestHistoryNewestFirstWithPaging(t *testing.T) {
 	if _, err := a.Ledger.Transfer(ctx, ledger.TransferRequest{DebitAccountID: acct, CreditAccountID: v.Redemption, Amount: 4, Kind: ledger.Redeem, Reason: "兑换香皂"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	page, err := a.LedgerStore.History(ctx, acct, 0, 4)
+	page, err := mysql.NewLedgerStore(a.DB).History(ctx, acct, 0, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +311,7 @@ func TestHistoryNewestFirstWithPaging(t *testing.T) {
 	if page[1].Amount != 5 || *page[1].BalanceAfter != 15 {
 		t.Fatalf("second line = %+v", page[1])
 	}
-	rest, err := a.LedgerStore.History(ctx, acct, page[3].TransferID, 4)
+	rest, err := mysql.NewLedgerStore(a.DB).History(ctx, acct, page[3].TransferID, 4)
 	if err != nil {
 		t.Fatal(err)
 	}

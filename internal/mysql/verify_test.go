@@ -12,11 +12,11 @@ import (
 
 func verify(t *testing.T, a *app.App, mode audit.VerifyMode) audit.Report {
 	t.Helper()
-	r, err := a.AuditStore.Verify(dbtest.SystemCtx(), mode)
+	v, err := a.Verify(dbtest.SystemCtx(), mode)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r
+	return v.Audit
 }
 
 func checkpoint(t *testing.T, a *app.App) audit.Checkpoint {
