@@ -41,7 +41,11 @@ func TestVerifierFindsEveryKindOfEdit(t *testing.T) {
 		},
 		"entry removed": func(es []Entry, h Head) ([]Entry, Head) { return append(es[:2:2], es[3:]...), h },
 		"tail removed":  func(es []Entry, h Head) ([]Entry, Head) { return es[:4], h },
-		"reordered":     func(es []Entry, h Head) ([]Entry, Head) { es[1], es[2] = es[2], es[1]; return es, h },
+		"reordered": func(es []Entry, h Head) ([]Entry, Head) {
+			es[1].Seq, es[2].Seq = es[2].Seq, es[1].Seq
+			return es, h
+		},
+		"duplicated": func(es []Entry, h Head) ([]Entry, Head) { return append(es, es[2]), h },
 	}
 	for name, edit := range edits {
 		es, h := chain(5)
@@ -50,6 +54,41 @@ func TestVerifierFindsEveryKindOfEdit(t *testing.T) {
 			t.Errorf("%s: not detected", name)
 		}
 	}
+}
+
+// The log is read in id order, in which chains interleave and a chain's entries may arrive a little
+// out of seq order: that is no breach; a gap is, however far the chain goes on after it.
+func TestVerifierReadsChainsInterleaved(t *testing.T) {
+	a, ha := chain(30)
+	b, _ := chain(30)
+	prev := GenesisHash
+	for i := range b { // the same entries in a chain of their own
+		b[i].ChainID, b[i].PrevHash = "other", prev
+		b[i].Hash = b[i].ComputeHash()
+		prev = b[i].Hash
+	}
+	hb := Head{ChainID: "other", Seq: 30, Hash: prev}
+	var mixed []Entry
+	for i := range a {
+		mixed = append(mixed, a[i], b[len(b)-1-i]) // one chain in order, the other backwards
+	}
+	if got := verify2(mixed, ha, hb); len(got) != 0 {
+		t.Fatalf("interleaved and out of order: %v", got)
+	}
+	long, h := chain(maxPending + 50)
+	gap := append(long[:5:5], long[6:]...)
+	got := verify(gap, h)
+	if len(got) == 0 || !strings.Contains(strings.Join(got, " "), "seq 6 to 6 are missing") {
+		t.Fatalf("a gap far behind: %v", got)
+	}
+}
+
+func verify2(entries []Entry, heads ...Head) []string {
+	v := NewVerifier()
+	for _, e := range entries {
+		v.Add(e)
+	}
+	return v.Finish(heads)
 }
 
 func TestHashSurvivesMicrosecondStorage(t *testing.T) {
