@@ -110,7 +110,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Earning = earning.NewService(earning.Deps{Store: a.stores.earning, People: a.stores.org, Places: a.stores.org, Accounts: a.stores.ledger,
 		Ledger: a.Ledger, InTx: db.EarningTx(), Now: a.Now})
 	settlements := mysql.NewSettlementStore(db)
-	a.Settlement = settlement.NewService(settlement.Deps{Store: settlements, Places: a.stores.org, Shops: a.stores.catalog, Now: a.Now})
+	a.Settlement = settlement.NewService(settlement.Deps{Store: settlements, InTx: db.SettlementTx(), Places: a.stores.org, Shops: a.stores.catalog, Now: a.Now})
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.stores.org, Notice: a.Earning.PublicNotice,
 		Settlements: settlements.Statements, Checkpoint: a.stores.audit.LatestCheckpoint, Places: a.stores.org,
 		Sizes: a.stores.org.SizeNotices})

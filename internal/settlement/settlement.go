@@ -16,6 +16,7 @@ import (
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/text"
+	"pointsmarket/internal/write"
 )
 
 // Status is where a statement is: generated, approved by the committee, countersigned by the
@@ -79,26 +80,19 @@ var (
 	ErrPaidWrongAmount  = fault.New(fault.Unprocessable, "paid_amount_mismatch", "the amount paid differs from the statement")
 )
 
-// Store keeps statements and the fund. Writes are audited in their transaction.
+// Store reads statements and the fund. Their writes are this package's workflows, run in a Tx.
 type Store interface {
-	// Generate writes the statement of (shop, village, period) from every unsettled redemption
-	// and reversal line up to the period's end. ErrExists.
-	Generate(ctx context.Context, s Statement, end time.Time) (Statement, error)
 	Statement(ctx context.Context, id int64) (Statement, error)
 	Statements(ctx context.Context, villageID int64) ([]Statement, error)
-	// Advance moves a statement from status `from` by fn under its row lock. ErrWrongStep.
-	Advance(ctx context.Context, id int64, from Status, fn func(*Statement) error) (Statement, error)
-	// Pay moves a countersigned statement by fn, which is given what the village's fund holds,
-	// under the village's lock. ErrWrongStep.
-	Pay(ctx context.Context, id int64, fn func(st *Statement, fundFen int64) error) (Statement, error)
-	Deposit(ctx context.Context, villageID, amountFen int64, note string) error
 	// Fund returns what the village's fund holds: deposits less payments.
 	Fund(ctx context.Context, villageID int64) (int64, error)
 }
 
 // Deps are what the Service needs.
 type Deps struct {
-	Store  Store
+	Store Store
+	// InTx runs the settlement workflows in one transaction each.
+	InTx   write.InTx[Tx]
 	Places auth.Places
 	Shops  Shops
 	Now    func() time.Time
@@ -166,7 +160,7 @@ func (s *Service) Generate(ctx context.Context, p auth.Principal, villageID int6
 	if !agreedIn(agreements, villageID, start, end) {
 		return Statement{}, ErrNoAgreement
 	}
-	st, err := s.Store.Generate(ctx, Statement{VillageID: villageID, ShopID: in.ShopID, Period: in.Period, Status: Generated, GeneratedBy: p.PersonID}, end.UTC())
+	st, err := s.generate(ctx, Statement{VillageID: villageID, ShopID: in.ShopID, Period: in.Period, Status: Generated, GeneratedBy: p.PersonID}, end.UTC())
 	if err == nil && s.generated != nil {
 		s.generated(ctx, st)
 	}
@@ -241,7 +235,7 @@ func (s *Service) Approve(ctx context.Context, p auth.Principal, id int64) (Stat
 	if err := s.village(ctx, p, st.VillageID, manages); err != nil {
 		return st, err
 	}
-	return s.Store.Advance(ctx, id, Generated, func(st *Statement) error {
+	return s.advance(ctx, id, Generated, false, func(st *Statement, _ int64) error {
 		now := s.Now()
 		st.Status, st.ApprovedBy, st.ApprovedAt = Approved, &p.PersonID, &now
 		return nil
@@ -262,7 +256,7 @@ func (s *Service) Countersign(ctx context.Context, p auth.Principal, id int64) (
 	if !p.HoldsIn(auth.RoleSupervisor, pl) {
 		return st, ErrNotSupervisor
 	}
-	return s.Store.Advance(ctx, id, Approved, func(st *Statement) error {
+	return s.advance(ctx, id, Approved, false, func(st *Statement, _ int64) error {
 		if st.ApprovedBy != nil && *st.ApprovedBy == p.PersonID {
 			return ErrSameSigner
 		}
@@ -297,7 +291,7 @@ func (s *Service) Pay(ctx context.Context, p auth.Principal, id int64, in Paymen
 	if err != nil {
 		return st, fault.Invalidf("a payment reference (voucher or bank slip number) of up to 64 characters is required")
 	}
-	return s.Store.Pay(ctx, id, func(st *Statement, fundFen int64) error {
+	return s.advance(ctx, id, Countersigned, true, func(st *Statement, fundFen int64) error {
 		if in.AmountFen != st.TotalFen {
 			return ErrPaidWrongAmount.WithDetails(map[string]any{"statement_fen": st.TotalFen})
 		}
@@ -333,7 +327,7 @@ func (s *Service) Deposit(ctx context.Context, p auth.Principal, villageID int64
 	if err != nil {
 		return FundState{}, text.ErrInvalid.WithMessage("a note (where the money came from, up to 255 characters) is required")
 	}
-	if err := s.Store.Deposit(ctx, villageID, in.AmountFen, note); err != nil {
+	if err := s.deposit(ctx, villageID, in.AmountFen, note); err != nil {
 		return FundState{}, err
 	}
 	bal, err := s.Store.Fund(ctx, villageID)
