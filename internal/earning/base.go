@@ -92,7 +92,7 @@ func (s *Service) IssueBase(ctx context.Context, p auth.Principal, villageID int
 			e := Entry{VillageID: villageID, RuleItemID: it.ID, HouseholdID: &h.ID, AccountID: acct.ID, Points: it.Points * int64(size),
 				Period: meeting, Reason: fmt.Sprintf("%s %s（%d口人）", period, it.Name, size), Source: SourceBase, BaseFor: &baseFor,
 				Status: Registered, RegisteredBy: p.PersonID}
-			_, err := s.Store.Register(ctx, e, it)
+			_, err := s.register(ctx, e, it)
 			switch {
 			case errors.Is(err, ErrBaseRegistered):
 				run.AlreadyRegistered++

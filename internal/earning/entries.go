@@ -134,7 +134,7 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 	default:
 		return Entry{}, fmt.Errorf("register points in village %d: %w", book.VillageID, fault.ErrForbidden)
 	}
-	saved, err := s.Store.Register(ctx, e, item)
+	saved, err := s.register(ctx, e, item)
 	if err == nil && s.registered != nil {
 		s.registered(ctx, saved, item, p)
 	}

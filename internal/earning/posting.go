@@ -36,6 +36,66 @@ type Tx interface {
 	PostedTransfer(ctx context.Context, entryID int64) (ledger.Transfer, error)
 	// SetPosted records the transfer an entry posted and clears its last failure.
 	SetPosted(ctx context.Context, id, transferID int64) error
+	// LockAccount locks an account's row: entries for one account are registered one at a time.
+	LockAccount(ctx context.Context, id int64) error
+	// MeetingStatus reads the status of a village's meeting of a month under a share lock
+	// (the month's approval locks the row), and false when the month has none.
+	MeetingStatus(ctx context.Context, villageID int64, month string) (MeetingStatus, bool, error)
+	// ItemTotal sums an account's live entries (neither rejected nor revoked) of an item in the
+	// periods matching a LIKE pattern (a month, or a year's "2026%").
+	ItemTotal(ctx context.Context, itemID, accountID int64, periods string) (int64, error)
+	// InsertEntry writes an entry and sets its id. ErrAlreadyCorrected when its corrected entry
+	// has a live correction, ErrBaseRegistered when its household's base of the month is.
+	InsertEntry(ctx context.Context, e *Entry) error
+}
+
+// register writes an entry of an item under the account's lock: to the first month from its own
+// that is not approved yet (an entry registered while, or after, a month's results were approved
+// goes on to the next open month rather than stay undecided in an approved one), within the item's
+// caps.
+func (s *Service) register(ctx context.Context, e Entry, it RuleItem) (Entry, error) {
+	e.RegisteredAt = s.Now().UTC().Truncate(time.Microsecond)
+	e, err := write.Run(ctx, s.InTx, write.Key{}, nil, func(tx Tx) (write.Done[Entry], error) {
+		var none write.Done[Entry]
+		if err := tx.LockAccount(ctx, e.AccountID); err != nil {
+			return none, err
+		}
+		for range 24 {
+			status, ok, err := tx.MeetingStatus(ctx, e.VillageID, e.Period)
+			if err != nil {
+				return none, err
+			}
+			if !ok || status != MeetingApproved {
+				break
+			}
+			e.Period = NextPeriod(e.Period)
+		}
+		var month, year int64
+		var err error
+		if it.CapMonth != nil {
+			if month, err = tx.ItemTotal(ctx, it.ID, e.AccountID, e.Period); err != nil {
+				return none, err
+			}
+		}
+		if it.CapYear != nil {
+			if year, err = tx.ItemTotal(ctx, it.ID, e.AccountID, e.Period[:4]+"%"); err != nil {
+				return none, err
+			}
+		}
+		if err := CheckCaps(it, e.Points, month, year); err != nil {
+			return none, err
+		}
+		if err := tx.InsertEntry(ctx, &e); err != nil {
+			return none, err
+		}
+		place, err := tx.VillagePlace(ctx, e.VillageID)
+		return write.Done[Entry]{Value: e, ID: e.ID, Events: []audit.Event{
+			{Place: place, Action: "entry.register", ObjectType: "entry", ObjectID: e.ID, After: e}}}, err
+	})
+	if err != nil {
+		return Entry{}, fmt.Errorf("register entry: %w", err)
+	}
+	return e, nil
 }
 
 // post posts an entry whose notice has closed with no open objection: the compare-and-set on the

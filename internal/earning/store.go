@@ -26,8 +26,6 @@ type Store interface {
 	// Item returns an item and its book.
 	Item(ctx context.Context, id int64) (RuleItem, RuleBook, error)
 
-	// Register writes an entry after checking the item's caps under the account's row lock.
-	Register(ctx context.Context, e Entry, item RuleItem) (Entry, error)
 	Entry(ctx context.Context, id int64) (Entry, error)
 	Entries(ctx context.Context, f EntryFilter) ([]Entry, error)
 	// Decide moves a registered entry to approved or rejected (ErrNotPending).

@@ -209,63 +209,6 @@ func (s *EarningStore) Item(ctx context.Context, id int64) (earning.RuleItem, ea
 }
 
 // Register implements earning.Store. The account's row lock serialises entries of one account, so
-// two registrations cannot both slip under a cap.
-func (s *EarningStore) Register(ctx context.Context, e earning.Entry, it earning.RuleItem) (earning.Entry, error) {
-	e.RegisteredAt = s.db.now()
-	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
-		var locked int64
-		if err := tx.GetContext(ctx, &locked, `SELECT id FROM accounts WHERE id = ? FOR UPDATE`, e.AccountID); err != nil {
-			return nil, err
-		}
-		// The month's approval locks its meeting row: an entry registered while it was being
-		// approved goes on to the next open month rather than stay undecided in an approved one.
-		for range 24 {
-			var status earning.MeetingStatus
-			err := tx.GetContext(ctx, &status, `SELECT status FROM review_meetings WHERE village_id = ? AND month = ? LOCK IN SHARE MODE`, e.VillageID, e.Period)
-			if isNoRows(err) || err == nil && status != earning.MeetingApproved {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			e.Period = earning.NextPeriod(e.Period)
-		}
-		var have [2]int64
-		for i, c := range []struct {
-			cap    *int64
-			period string
-		}{{it.CapMonth, e.Period}, {it.CapYear, e.Period[:4] + "%"}} {
-			if c.cap == nil {
-				continue
-			}
-			if err := tx.GetContext(ctx, &have[i], `SELECT COALESCE(SUM(points), 0) FROM point_entries WHERE rule_item_id = ? AND account_id = ?
-				AND period LIKE ? AND status NOT IN ('rejected', 'revoked')`, it.ID, e.AccountID, c.period); err != nil {
-				return nil, err
-			}
-		}
-		if err := earning.CheckCaps(it, e.Points, have[0], have[1]); err != nil {
-			return nil, err
-		}
-		res, err := tx.NamedExecContext(ctx, `INSERT INTO point_entries (village_id, rule_item_id, household_id, person_id, account_id, points,
-			period, reason, evidence, source, status, registered_by, registered_at, reverses_entry_id, base_for) VALUES (:village_id, :rule_item_id,
-			:household_id, :person_id, :account_id, :points, :period, :reason, :evidence, :source, :status, :registered_by, :registered_at,
-			:reverses_entry_id, :base_for)`, e)
-		if isDuplicate(err) && e.ReversesEntryID != nil {
-			return nil, earning.ErrAlreadyCorrected
-		}
-		if isDuplicate(err) && e.BaseFor != nil {
-			return nil, earning.ErrBaseRegistered
-		}
-		if err != nil {
-			return nil, err
-		}
-		e.ID, _ = res.LastInsertId()
-		ev, err := s.event(ctx, tx, e.VillageID, "entry.register", "entry", e.ID, nil, e)
-		return []audit.Event{ev}, err
-	})
-	return e, wrap(err, "register entry")
-}
-
 // Entry implements earning.Store.
 func (s *EarningStore) Entry(ctx context.Context, id int64) (earning.Entry, error) {
 	var e earning.Entry

@@ -61,3 +61,46 @@ func (t *Tx) SetPosted(ctx context.Context, id, transferID int64) error {
 	_, err := t.tx.ExecContext(ctx, `UPDATE point_entries SET posted_transfer_id = ?, post_failure = '' WHERE id = ?`, transferID, id)
 	return err
 }
+
+// LockAccount implements earning.Tx.
+func (t *Tx) LockAccount(ctx context.Context, id int64) error {
+	var locked int64
+	return getRow(ctx, t.tx, &locked, ledger.ErrAccountNotFound, `SELECT id FROM accounts WHERE id = ? FOR UPDATE`, id)
+}
+
+// MeetingStatus implements earning.Tx.
+func (t *Tx) MeetingStatus(ctx context.Context, villageID int64, month string) (earning.MeetingStatus, bool, error) {
+	var status earning.MeetingStatus
+	err := t.tx.GetContext(ctx, &status, `SELECT status FROM review_meetings WHERE village_id = ? AND month = ? LOCK IN SHARE MODE`, villageID, month)
+	if isNoRows(err) {
+		return "", false, nil
+	}
+	return status, err == nil, err
+}
+
+// ItemTotal implements earning.Tx.
+func (t *Tx) ItemTotal(ctx context.Context, itemID, accountID int64, periods string) (int64, error) {
+	var total int64
+	err := t.tx.GetContext(ctx, &total, `SELECT COALESCE(SUM(points), 0) FROM point_entries WHERE rule_item_id = ? AND account_id = ?
+		AND period LIKE ? AND status NOT IN ('rejected', 'revoked')`, itemID, accountID, periods)
+	return total, err
+}
+
+// InsertEntry implements earning.Tx.
+func (t *Tx) InsertEntry(ctx context.Context, e *earning.Entry) error {
+	res, err := t.tx.NamedExecContext(ctx, `INSERT INTO point_entries (village_id, rule_item_id, household_id, person_id, account_id, points,
+		period, reason, evidence, source, status, registered_by, registered_at, reverses_entry_id, base_for) VALUES (:village_id, :rule_item_id,
+		:household_id, :person_id, :account_id, :points, :period, :reason, :evidence, :source, :status, :registered_by, :registered_at,
+		:reverses_entry_id, :base_for)`, e)
+	if isDuplicate(err) && e.ReversesEntryID != nil {
+		return earning.ErrAlreadyCorrected
+	}
+	if isDuplicate(err) && e.BaseFor != nil {
+		return earning.ErrBaseRegistered
+	}
+	if err != nil {
+		return err
+	}
+	e.ID, err = res.LastInsertId()
+	return err
+}
