@@ -54,9 +54,10 @@ type App struct {
 	Exports    *export.Service
 	Alerts     *alert.Service
 
-	clock    calendar.Clock
-	migrated atomic.Bool
-	up       *prometheus.GaugeVec
+	clock      calendar.Clock
+	boardCache *redis.BoardCache
+	migrated   atomic.Bool
+	up         *prometheus.GaugeVec
 }
 
 type stores struct {
@@ -114,9 +115,9 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.stores.org, Notice: a.Earning.PublicNotice,
 		Settlements: settlements.Statements, Checkpoint: a.stores.audit.LatestCheckpoint, Places: a.stores.org,
 		Sizes: a.stores.org.SizeNotices})
-	boards := redis.NewBoardCache(a.Board, a.Redis, 30*time.Second, log)
-	db.OnCommit(boards.Invalidate)
-	a.Boards = boards
+	a.boardCache = redis.NewBoardCache(a.Board, a.Redis, 30*time.Second, log)
+	db.OnCommit(a.boardCache.Invalidate)
+	a.Boards = a.boardCache
 	a.Exports = export.NewService(export.Deps{Store: mysql.NewExportStore(db), Places: a.stores.org, Names: a.stores.org})
 	a.Alerts = alert.NewService(alert.Deps{Store: mysql.NewAlertStore(db), Counters: redis.NewCounters(a.Redis), Places: a.stores.org,
 		Log: log, Now: a.Now})
@@ -143,6 +144,7 @@ func (a *App) Now() time.Time { return a.clock().UTC() }
 
 // Close releases the connections.
 func (a *App) Close() {
+	a.boardCache.Close()
 	_ = a.DB.Close()
 	_ = a.Redis.Close()
 }

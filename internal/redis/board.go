@@ -21,11 +21,19 @@ import (
 // under the version it was built at, for one China day, for at most ttl. A reader that raced a
 // write can only have filled a version nobody reads any more. With Redis away, boards are built
 // from MySQL.
+//
+// The versions are raised in batches, every flushEvery: a round trip to Redis after every commit
+// cost the counter 8% of its redemptions, and a notice board a fraction of a second behind is
+// still the notice board. Close flushes what is pending.
 type BoardCache struct {
 	next board.Reader
 	c    *Client
 	ttl  time.Duration
 	log  *slog.Logger
+
+	dirty   chan int64
+	stop    chan struct{}
+	stopped chan struct{}
 
 	// local keeps this instance's copy of the boards it read last, by key (village, day and
 	// version), so that a hit costs one small GET and no decoding.
@@ -41,9 +49,59 @@ type localBoard struct {
 // maxLocalBoards bounds this instance's copies; past it they are dropped and refilled from Redis.
 const maxLocalBoards = 2_000
 
-// NewBoardCache wraps next.
+// flushEvery is how long a committed write may wait before the boards it changed are invalidated.
+const flushEvery = 50 * time.Millisecond
+
+// NewBoardCache wraps next and starts its flusher; Close stops it.
 func NewBoardCache(next board.Reader, c *Client, ttl time.Duration, log *slog.Logger) *BoardCache {
-	return &BoardCache{next: next, c: c, ttl: ttl, log: log, local: map[string]localBoard{}}
+	bc := &BoardCache{next: next, c: c, ttl: ttl, log: log, local: map[string]localBoard{},
+		dirty: make(chan int64, 4096), stop: make(chan struct{}), stopped: make(chan struct{})}
+	go bc.flusher()
+	return bc
+}
+
+// Close flushes the pending invalidations and stops the flusher.
+func (bc *BoardCache) Close() {
+	close(bc.stop)
+	<-bc.stopped
+}
+
+func (bc *BoardCache) flusher() {
+	defer close(bc.stopped)
+	tick := time.NewTicker(flushEvery)
+	defer tick.Stop()
+	pending := map[int64]bool{}
+	flush := func() {
+		if len(pending) == 0 {
+			return
+		}
+		ids := make([]int64, 0, len(pending))
+		for id := range pending {
+			ids = append(ids, id)
+		}
+		clear(pending)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		bc.bump(ctx, ids)
+	}
+	for {
+		select {
+		case id := <-bc.dirty:
+			pending[id] = true
+		case <-tick.C:
+			flush()
+		case <-bc.stop:
+			for {
+				select {
+				case id := <-bc.dirty:
+					pending[id] = true
+				default:
+					flush()
+					return
+				}
+			}
+		}
+	}
 }
 
 func (bc *BoardCache) fromLocal(key string) (board.Board, bool) {
@@ -106,9 +164,21 @@ func (bc *BoardCache) Board(ctx context.Context, villageID int64, at time.Time) 
 	return b, nil
 }
 
-// Invalidate makes the next read of each village's board come from MySQL. Call it after the
-// transaction that changed the village has committed.
+// Invalidate makes the reads of each village's board, from flushEvery on, come from MySQL. Call
+// it after the transaction that changed the village has committed; it never waits on Redis
+// (when the queue is full, it bumps the versions itself).
 func (bc *BoardCache) Invalidate(ctx context.Context, villageIDs []int64) {
+	for i, id := range villageIDs {
+		select {
+		case bc.dirty <- id:
+		default:
+			bc.bump(ctx, villageIDs[i:])
+			return
+		}
+	}
+}
+
+func (bc *BoardCache) bump(ctx context.Context, villageIDs []int64) {
 	pipe := bc.c.rdb.Pipeline()
 	for _, id := range villageIDs {
 		pipe.Incr(ctx, bc.versionKey(id))
