@@ -93,7 +93,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 		clock: clock}
 	a.stores.ledger = mysql.NewLedgerStore(db)
 	a.stores.org = mysql.NewOrgStore(db, a.stores.ledger)
-	sealer := audit.NewSealer(cfg.AuditKey)
+	sealer := audit.NewSealer(cfg.AuditKey, cfg.AuditOldKeys...)
 	a.stores.audit = mysql.NewAuditStore(db, sealer, cfg.CheckpointEach)
 	authCfg := auth.DefaultConfig()
 	if opt.Auth != nil {

@@ -27,6 +27,7 @@ type Config struct {
 	Secret         string        // PM_SECRET: signs voucher and member codes
 	AuditKey       string        // PM_AUDIT_KEY: seals audit checkpoints; kept outside the database
 	AuditKeyDev    bool          // no PM_AUDIT_KEY was given: a fixed development key is used
+	AuditOldKeys   []string      // PM_AUDIT_OLD_KEYS: comma-separated keys PM_AUDIT_KEY replaced, to check older seals
 	Production     bool          // PM_ENV=production: PM_SECRET becomes mandatory
 	CookieSecure   bool          // PM_COOKIE_SECURE: set behind HTTPS
 	TrustedProxies []string      // PM_TRUSTED_PROXIES: comma-separated load balancer addresses
@@ -52,7 +53,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		RedisPrefix: get("PM_REDIS_PREFIX", "pm"),
 		Secret:      getenv("PM_SECRET"),
 		AuditKey:    getenv("PM_AUDIT_KEY"),
-		Production:  get("PM_ENV", "dev") == "production",
+		AuditOldKeys: func() []string {
+			if v := getenv("PM_AUDIT_OLD_KEYS"); v != "" {
+				return strings.Split(v, ",")
+			}
+			return nil
+		}(),
+		Production: get("PM_ENV", "dev") == "production",
 	}
 	cfg.CookieSecure = get("PM_COOKIE_SECURE", "false") == "true"
 	if p := get("PM_TRUSTED_PROXIES", ""); p != "" {
@@ -105,7 +112,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("http_addr", c.HTTPAddr), slog.String("mysql_dsn", mysql.RedactDSN(c.MySQLDSN)),
 		slog.Int("mysql_max_conns", c.MySQLMaxConns), slog.String("redis_addr", c.RedisAddr), slog.String("redis_prefix", c.RedisPrefix),
 		slog.String("secret", "****"), slog.Bool("secret_generated", c.SecretGenerated),
-		slog.String("audit_key", "****"), slog.Bool("audit_key_development", c.AuditKeyDev),
+		slog.String("audit_key", "****"), slog.Bool("audit_key_development", c.AuditKeyDev), slog.Int("audit_old_keys", len(c.AuditOldKeys)),
 		slog.Bool("production", c.Production), slog.Bool("cookie_secure", c.CookieSecure),
 		slog.Any("trusted_proxies", c.TrustedProxies), slog.Duration("checkpoint_interval", c.CheckpointEach),
 		slog.String("log_level", c.LogLevel.String()),

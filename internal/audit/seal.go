@@ -16,14 +16,63 @@ import (
 // An HMAC rather than a signature: the verifier (`pointsmarket check`, run by the county) holds the
 // key anyway, and supervisors verify the printed roots, not the seals.
 
-// Sealer seals and checks checkpoints with the audit key.
-type Sealer struct{ key []byte }
+// Sealer seals checkpoints with the current audit key and checks them with the key each names:
+// the current one or one of the keys it replaced (PM_AUDIT_OLD_KEYS), so that a key can be
+// rotated without the older seals turning into breaches, and the rotation is in the chain (the key
+// id changes from one checkpoint to the next).
+type Sealer struct {
+	key []byte
+	old [][]byte
+}
 
-// NewSealer returns a Sealer for key; an empty key seals nothing (and checks nothing).
-func NewSealer(key string) Sealer { return Sealer{key: []byte(key)} }
+// NewSealer returns a Sealer for key, which also checks seals made with old keys; an empty key
+// seals nothing (and checks nothing).
+func NewSealer(key string, old ...string) Sealer {
+	s := Sealer{key: []byte(key)}
+	for _, k := range old {
+		if k != "" {
+			s.old = append(s.old, []byte(k))
+		}
+	}
+	return s
+}
 
 // Enabled reports whether a key is set.
 func (s Sealer) Enabled() bool { return len(s.key) > 0 }
+
+// KeyID names the current key: 8 bytes that tell keys apart without revealing them.
+func (s Sealer) KeyID() []byte {
+	if !s.Enabled() {
+		return nil
+	}
+	return keyID(s.key)
+}
+
+func keyID(key []byte) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("pointsmarket audit key id"))
+	return m.Sum(nil)[:8]
+}
+
+// keyFor returns the key a seal names: the current one when it names none (checkpoints sealed
+// before keys were named), nil when it names a key this sealer does not hold.
+func (s Sealer) keyFor(id []byte) []byte {
+	if id == nil || hmac.Equal(id, keyID(s.key)) {
+		return s.key
+	}
+	for _, k := range s.old {
+		if hmac.Equal(id, keyID(k)) {
+			return k
+		}
+	}
+	return nil
+}
+
+func sealWith(key, link []byte) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write(link)
+	return m.Sum(nil)
+}
 
 // Link is the checkpoint chain's hash over the previous link, a root and its time.
 func Link(prev, root []byte, at time.Time) []byte {
@@ -34,14 +83,12 @@ func Link(prev, root []byte, at time.Time) []byte {
 	return h.Sum(nil)
 }
 
-// Seal is the HMAC of a link.
+// Seal is the HMAC of a link under the current key.
 func (s Sealer) Seal(link []byte) []byte {
 	if !s.Enabled() {
 		return nil
 	}
-	m := hmac.New(sha256.New, s.key)
-	m.Write(link)
-	return m.Sum(nil)
+	return sealWith(s.key, link)
 }
 
 // CheckLinks verifies a run of checkpoints in id order: each sealed one links the one before, its
@@ -69,8 +116,14 @@ func (s Sealer) CheckLinks(cps []Checkpoint) []string {
 		if want := Link(prevLink, c.Root, c.CreatedAt); !hmac.Equal(want, c.Link) {
 			out = append(out, fmt.Sprintf("audit checkpoint %d: its link does not follow from the previous checkpoint, its root and its time", c.ID))
 		}
-		if s.Enabled() && !hmac.Equal(s.Seal(c.Link), c.Seal) {
-			out = append(out, fmt.Sprintf("audit checkpoint %d: its seal does not match (written or altered without the audit key)", c.ID))
+		if s.Enabled() {
+			key := s.keyFor(c.KeyID)
+			switch {
+			case key == nil:
+				out = append(out, fmt.Sprintf("audit checkpoint %d: sealed with a key (id %x) that is neither PM_AUDIT_KEY nor one of PM_AUDIT_OLD_KEYS", c.ID, c.KeyID))
+			case !hmac.Equal(sealWith(key, c.Link), c.Seal):
+				out = append(out, fmt.Sprintf("audit checkpoint %d: its seal does not match (written or altered without the audit key)", c.ID))
+			}
 		}
 		prev = c
 	}

@@ -39,6 +39,8 @@ type Checkpoint struct {
 	PrevID int64  `json:"prev_id,omitempty"`
 	Link   []byte `json:"-"`
 	Seal   []byte `json:"-"`
+	// KeyID names the audit key that sealed it (nil before keys were named).
+	KeyID []byte `json:"-"`
 }
 
 // ErrCheckpointRace is returned by SaveCheckpoint when another checkpoint already follows the
@@ -194,7 +196,8 @@ func (s *Service) Checkpoint(ctx context.Context, now time.Time) (cp Checkpoint,
 		prev = latest.Root
 	}
 	link := Link(prev, root, at)
-	cp, err = s.Store.SaveCheckpoint(ctx, Checkpoint{CreatedAt: at, Root: root, Heads: heads, PrevID: latest.ID, Link: link, Seal: s.Sealer.Seal(link)})
+	cp, err = s.Store.SaveCheckpoint(ctx, Checkpoint{CreatedAt: at, Root: root, Heads: heads, PrevID: latest.ID, Link: link, Seal: s.Sealer.Seal(link),
+		KeyID: s.Sealer.KeyID()})
 	if errors.Is(err, ErrCheckpointRace) {
 		cp, err = s.Store.LatestCheckpoint(ctx) // another instance published this moment's checkpoint
 		return cp, false, err

@@ -185,3 +185,35 @@ func TestCheckpointChainIsSealed(t *testing.T) {
 		})
 	}
 }
+
+// A county rotates its audit key: checkpoints name the key that sealed them, so the older seals
+// are checked with the old key (PM_AUDIT_OLD_KEYS) and the rotation is in the chain; without the
+// old key they are named as sealed by an unknown one.
+func TestAuditKeyRotation(t *testing.T) {
+	cfg := dbtest.Config(t)
+	before := dbtest.NewWith(t, cfg, app.Options{})
+	v := dbtest.NewVillage(t, before, "一村", 1)
+	v.Grant(t, before, v.Accounts[0], 5)
+	if _, _, err := before.Audit.Checkpoint(dbtest.SystemCtx(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rotated := cfg
+	rotated.AuditKey, rotated.AuditOldKeys = "rotated-audit-key-0123456789abcdef0123456789", []string{cfg.AuditKey}
+	after := dbtest.NewWith(t, rotated, app.Options{})
+	v.Grant(t, after, v.Accounts[0], 6)
+	if _, _, err := after.Audit.Checkpoint(dbtest.SystemCtx(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if b := breaches(t, after); len(b) != 0 {
+		t.Fatalf("after a rotation, with the old key kept: %v", b)
+	}
+	var keys int
+	if err := after.DB.GetContext(t.Context(), &keys, `SELECT COUNT(DISTINCT key_id) FROM audit_checkpoints`); err != nil || keys != 2 {
+		t.Fatalf("the chain records %d keys, %v; want the old and the new", keys, err)
+	}
+	forgot := rotated
+	forgot.AuditOldKeys = nil
+	if b := breaches(t, dbtest.NewWith(t, forgot, app.Options{})); !contains(b, "neither PM_AUDIT_KEY nor one of PM_AUDIT_OLD_KEYS") {
+		t.Fatalf("without the old key: %v", b)
+	}
+}

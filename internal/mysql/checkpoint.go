@@ -42,8 +42,8 @@ func (s *AuditStore) SaveCheckpoint(ctx context.Context, cp audit.Checkpoint) (a
 	if err != nil {
 		return cp, err
 	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO audit_checkpoints (created_at, root_hash, heads, prev_id, link, seal) VALUES (?, ?, ?, ?, ?, ?)`,
-		cp.CreatedAt, cp.Root, string(body), cp.PrevID, cp.Link, cp.Seal)
+	res, err := s.db.ExecContext(ctx, `INSERT INTO audit_checkpoints (created_at, root_hash, heads, prev_id, link, seal, key_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, cp.CreatedAt, cp.Root, string(body), cp.PrevID, cp.Link, cp.Seal, cp.KeyID)
 	if isDuplicate(err) {
 		return cp, audit.ErrCheckpointRace
 	}
@@ -198,7 +198,7 @@ func (s *AuditStore) recordVerification(ctx context.Context, checkpoint int64, r
 // before were checked by the run that verified it). A head position shared by many checkpoints is
 // looked up once. It returns the number of checkpoints and the newest one's id.
 func (s *AuditStore) verifyCheckpoints(ctx context.Context, tx *sqlx.Tx, from *verifiedFrom) (int, int64, []string, error) {
-	rows, err := tx.QueryxContext(ctx, `SELECT id, created_at, root_hash, heads, prev_id, link, seal FROM audit_checkpoints ORDER BY id`)
+	rows, err := tx.QueryxContext(ctx, `SELECT id, created_at, root_hash, heads, prev_id, link, seal, key_id FROM audit_checkpoints ORDER BY id`)
 	if err != nil {
 		return 0, 0, nil, fmt.Errorf("read checkpoints: %w", classify(err))
 	}
@@ -213,7 +213,7 @@ func (s *AuditStore) verifyCheckpoints(ctx context.Context, tx *sqlx.Tx, from *v
 		var c cp
 		var k audit.Checkpoint
 		var prev sql.NullInt64
-		if err := rows.Scan(&c.id, &k.CreatedAt, &c.root, &c.heads, &prev, &k.Link, &k.Seal); err != nil {
+		if err := rows.Scan(&c.id, &k.CreatedAt, &c.root, &c.heads, &prev, &k.Link, &k.Seal, &k.KeyID); err != nil {
 			rows.Close()
 			return 0, 0, nil, err
 		}
