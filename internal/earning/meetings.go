@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"time"
 
+	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/text"
+	"pointsmarket/internal/write"
 )
 
 // MeetingInput opens a month's meeting.
@@ -94,9 +96,100 @@ func (s *Service) ApproveMonth(ctx context.Context, p auth.Principal, villageID 
 	if err != nil {
 		return out, err
 	}
-	out.Meeting, out.Noticed, err = s.Store.ApproveMonth(ctx, m.ID, len(roster), s.Now().AddDate(0, 0, v.NoticeDays))
+	out.Meeting, out.Noticed, err = s.approveMonth(ctx, m.ID, len(roster), s.Now().AddDate(0, 0, v.NoticeDays))
 	if errors.Is(err, ErrNotPending) { // the other deciding vote was counted at the same moment
 		out.Meeting, err = s.Store.Meeting(ctx, villageID, month)
 	}
 	return out, err
+}
+
+// Pending is an entry still registered when its month is approved, and how its item is decided.
+type Pending struct {
+	ID       int64    `db:"id"`
+	Approval Approval `db:"approval"`
+}
+
+// MonthTx is the part of one transaction that approves a month; the store implements it.
+type MonthTx interface {
+	VillagePlace(ctx context.Context, villageID int64) (auth.Place, error)
+	// MeetingLocked reads a meeting under its row lock. ErrMeetingNotFound.
+	MeetingLocked(ctx context.Context, id int64) (Meeting, error)
+	// PendingEntries returns the entries of a village's month still registered, locked.
+	PendingEntries(ctx context.Context, villageID int64, month string) ([]Pending, error)
+	// EntryTally counts the party members' votes on an entry.
+	EntryTally(ctx context.Context, entryID int64) (f, a, abstain int, err error)
+	// DecideEntry records the decision on an entry at a meeting.
+	DecideEntry(ctx context.Context, id int64, status EntryStatus, meetingID, by int64, at time.Time, note string) error
+	// NoticeApproved puts a month's approved entries under notice from from until until.
+	NoticeApproved(ctx context.Context, m Meeting, from, until time.Time) error
+	// SetMeetingApproved records a meeting's approval.
+	SetMeetingApproved(ctx context.Context, id, by int64, at time.Time) error
+	// Noticed returns the entries a meeting put under notice.
+	Noticed(ctx context.Context, meetingID int64) ([]Entry, error)
+}
+
+// approveMonth approves a month, under its meeting's lock: every entry of an item decided by the
+// committee must have been decided (ErrUndecided); honour entries are decided by the party
+// members' vote, which needs more than half of roster to have voted (ErrPartyNotQuorate); then
+// every approved entry goes under notice until noticeUntil. ErrNotPending when the month was
+// approved already.
+func (s *Service) approveMonth(ctx context.Context, meetingID int64, roster int, noticeUntil time.Time) (Meeting, []Entry, error) {
+	var noticed []Entry
+	m, err := write.Run(ctx, s.InTx, write.Key{}, nil, func(tx Tx) (write.Done[Meeting], error) {
+		var none write.Done[Meeting]
+		m, err := tx.MeetingLocked(ctx, meetingID)
+		if err != nil {
+			return none, err
+		}
+		if m.Status != MeetingOpen {
+			return none, ErrNotPending.WithMessage("the month is already approved")
+		}
+		pending, err := tx.PendingEntries(ctx, m.VillageID, m.Month)
+		if err != nil {
+			return none, err
+		}
+		now, by := s.Now().UTC().Truncate(time.Microsecond), actorOf(ctx)
+		for _, p := range pending {
+			if p.Approval == ByCommittee {
+				return none, ErrUndecided.WithDetails(map[string]any{"entry_id": p.ID})
+			}
+			f, a, abstain, err := tx.EntryTally(ctx, p.ID)
+			if err != nil {
+				return none, err
+			}
+			passed, err := PartyVote(f, a, abstain, roster)
+			if err != nil {
+				return none, fmt.Errorf("entry %d: %w", p.ID, err)
+			}
+			status := Rejected
+			if passed {
+				status = Approved
+			}
+			if err := tx.DecideEntry(ctx, p.ID, status, m.ID, by, now, DescribeVote(f, a, abstain, roster)); err != nil {
+				return none, err
+			}
+		}
+		if err := tx.NoticeApproved(ctx, m, now, noticeUntil); err != nil {
+			return none, err
+		}
+		if err := tx.SetMeetingApproved(ctx, m.ID, by, now); err != nil {
+			return none, err
+		}
+		m.Status, m.ApprovedBy, m.ApprovedAt = MeetingApproved, &by, &now
+		if noticed, err = tx.Noticed(ctx, m.ID); err != nil {
+			return none, err
+		}
+		place, err := tx.VillagePlace(ctx, m.VillageID)
+		return write.Done[Meeting]{Value: m, ID: m.ID, Events: []audit.Event{{Place: place, Action: "meeting.approve", ObjectType: "meeting",
+			ObjectID: m.ID, After: map[string]any{"month": m.Month, "noticed": len(noticed), "notice_until": noticeUntil}}}}, err
+	})
+	if err != nil {
+		return Meeting{}, nil, fmt.Errorf("approve meeting %d: %w", meetingID, err)
+	}
+	return m, noticed, nil
+}
+
+func actorOf(ctx context.Context) int64 {
+	a, _ := audit.ActorFrom(ctx)
+	return a.PersonID
 }

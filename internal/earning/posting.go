@@ -25,6 +25,7 @@ type PostingFacts struct {
 // transaction.
 type Tx interface {
 	ledger.Tx
+	MonthTx
 	// ClaimPosting moves a noticed entry whose notice closed by now, with no open objection, to
 	// posted by compare-and-set; false when it did not match.
 	ClaimPosting(ctx context.Context, id int64, now time.Time) (bool, error)

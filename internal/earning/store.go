@@ -36,11 +36,6 @@ type Store interface {
 
 	OpenMeeting(ctx context.Context, m Meeting) (Meeting, error)
 	Meeting(ctx context.Context, villageID int64, month string) (Meeting, error)
-	// ApproveMonth approves the meeting: approved entries and honour entries whose vote passed go
-	// under notice until noticeUntil; honour entries whose vote failed are rejected.
-	// roster is the number of the village's party members: honour votes need more than half of it
-	// (PartyVote), or the approval is refused with ErrPartyNotQuorate.
-	ApproveMonth(ctx context.Context, meetingID int64, roster int, noticeUntil time.Time) (Meeting, []Entry, error)
 	// MonthVote records (audited) a party member's vote on approving a month and returns the tally.
 	// It returns ErrNotPending when the month is approved already, ErrUndecided while entries wait.
 	MonthVote(ctx context.Context, meetingID, personID int64, vote string) (Tally, error)

@@ -2,7 +2,6 @@ package mysql
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -316,66 +315,6 @@ func (s *EarningStore) Meeting(ctx context.Context, villageID int64, month strin
 	var m earning.Meeting
 	err := s.db.get(ctx, &m, earning.ErrMeetingNotFound, `SELECT `+meetingColumns+` FROM review_meetings WHERE village_id = ? AND month = ?`, villageID, month)
 	return m, err
-}
-
-// ApproveMonth implements earning.Store.
-func (s *EarningStore) ApproveMonth(ctx context.Context, meetingID int64, roster int, noticeUntil time.Time) (earning.Meeting, []earning.Entry, error) {
-	var m earning.Meeting
-	var noticed []earning.Entry
-	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
-		noticed = nil
-		if err := getRow(ctx, tx, &m, earning.ErrMeetingNotFound, `SELECT `+meetingColumns+` FROM review_meetings WHERE id = ? FOR UPDATE`, meetingID); err != nil {
-			return nil, err
-		}
-		if m.Status != earning.MeetingOpen {
-			return nil, earning.ErrNotPending.WithMessage("the month is already approved")
-		}
-		var pending []struct {
-			ID       int64            `db:"id"`
-			Approval earning.Approval `db:"approval"`
-		}
-		if err := tx.SelectContext(ctx, &pending, `SELECT e.id, i.approval FROM point_entries e JOIN rule_items i ON i.id = e.rule_item_id
-			WHERE e.village_id = ? AND e.period = ? AND e.status = 'registered' FOR UPDATE`, m.VillageID, m.Month); err != nil {
-			return nil, err
-		}
-		now, by := s.db.now(), actorID(ctx)
-		for _, p := range pending {
-			if p.Approval == earning.ByCommittee {
-				return nil, earning.ErrUndecided.WithDetails(map[string]any{"entry_id": p.ID})
-			}
-			var f, a, abstain int
-			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(vote = 'for'), 0), COALESCE(SUM(vote = 'against'), 0),
-				COALESCE(SUM(vote = 'abstain'), 0) FROM entry_votes WHERE entry_id = ?`, p.ID).Scan(&f, &a, &abstain); err != nil {
-				return nil, err
-			}
-			passed, err := earning.PartyVote(f, a, abstain, roster)
-			if err != nil {
-				return nil, fmt.Errorf("entry %d: %w", p.ID, err)
-			}
-			status := earning.Rejected
-			if passed {
-				status = earning.Approved
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE point_entries SET status = ?, decided_by = ?, decided_at = ?, meeting_id = ?,
-				decision_note = ? WHERE id = ?`, status, by, now, m.ID, earning.DescribeVote(f, a, abstain, roster), p.ID); err != nil {
-				return nil, err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE point_entries SET status = 'noticed', notice_from = ?, notice_until = ?, meeting_id = ?
-			WHERE village_id = ? AND period = ? AND status = 'approved'`, now, noticeUntil, m.ID, m.VillageID, m.Month); err != nil {
-			return nil, err
-		}
-		m.Status, m.ApprovedBy, m.ApprovedAt = "approved", &by, &now
-		if _, err := tx.ExecContext(ctx, `UPDATE review_meetings SET status = 'approved', approved_by = ?, approved_at = ? WHERE id = ?`, by, now, m.ID); err != nil {
-			return nil, err
-		}
-		if err := tx.SelectContext(ctx, &noticed, `SELECT `+entryColumns+` FROM point_entries WHERE meeting_id = ? AND status = 'noticed' ORDER BY id`, m.ID); err != nil {
-			return nil, err
-		}
-		ev, err := s.event(ctx, tx, m.VillageID, "meeting.approve", "meeting", m.ID, nil, map[string]any{"month": m.Month, "noticed": len(noticed), "notice_until": noticeUntil})
-		return []audit.Event{ev}, err
-	})
-	return m, noticed, wrap(err, "approve meeting %d", meetingID)
 }
 
 // Object implements earning.Store.

@@ -104,3 +104,52 @@ func (t *Tx) InsertEntry(ctx context.Context, e *earning.Entry) error {
 	e.ID, err = res.LastInsertId()
 	return err
 }
+
+// MeetingLocked implements earning.Tx.
+func (t *Tx) MeetingLocked(ctx context.Context, id int64) (earning.Meeting, error) {
+	var m earning.Meeting
+	err := getRow(ctx, t.tx, &m, earning.ErrMeetingNotFound, `SELECT `+meetingColumns+` FROM review_meetings WHERE id = ? FOR UPDATE`, id)
+	return m, err
+}
+
+// PendingEntries implements earning.Tx.
+func (t *Tx) PendingEntries(ctx context.Context, villageID int64, month string) ([]earning.Pending, error) {
+	var pending []earning.Pending
+	err := t.tx.SelectContext(ctx, &pending, `SELECT e.id, i.approval FROM point_entries e JOIN rule_items i ON i.id = e.rule_item_id
+		WHERE e.village_id = ? AND e.period = ? AND e.status = 'registered' FOR UPDATE`, villageID, month)
+	return pending, err
+}
+
+// EntryTally implements earning.Tx.
+func (t *Tx) EntryTally(ctx context.Context, entryID int64) (f, a, abstain int, err error) {
+	err = t.tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(vote = 'for'), 0), COALESCE(SUM(vote = 'against'), 0),
+		COALESCE(SUM(vote = 'abstain'), 0) FROM entry_votes WHERE entry_id = ?`, entryID).Scan(&f, &a, &abstain)
+	return f, a, abstain, err
+}
+
+// DecideEntry implements earning.Tx.
+func (t *Tx) DecideEntry(ctx context.Context, id int64, status earning.EntryStatus, meetingID, by int64, at time.Time, note string) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE point_entries SET status = ?, decided_by = ?, decided_at = ?, meeting_id = ?,
+		decision_note = ? WHERE id = ?`, status, by, at, meetingID, note, id)
+	return err
+}
+
+// NoticeApproved implements earning.Tx.
+func (t *Tx) NoticeApproved(ctx context.Context, m earning.Meeting, from, until time.Time) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE point_entries SET status = 'noticed', notice_from = ?, notice_until = ?, meeting_id = ?
+		WHERE village_id = ? AND period = ? AND status = 'approved'`, from, until, m.ID, m.VillageID, m.Month)
+	return err
+}
+
+// SetMeetingApproved implements earning.Tx.
+func (t *Tx) SetMeetingApproved(ctx context.Context, id, by int64, at time.Time) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE review_meetings SET status = 'approved', approved_by = ?, approved_at = ? WHERE id = ?`, by, at, id)
+	return err
+}
+
+// Noticed implements earning.Tx.
+func (t *Tx) Noticed(ctx context.Context, meetingID int64) ([]earning.Entry, error) {
+	noticed := []earning.Entry{}
+	err := t.tx.SelectContext(ctx, &noticed, `SELECT `+entryColumns+` FROM point_entries WHERE meeting_id = ? AND status = 'noticed' ORDER BY id`, meetingID)
+	return noticed, err
+}
