@@ -81,6 +81,12 @@ test('a voucher is redeemed at the counter by short code and by camera, once', a
   const keeper = await browser()
   await login(keeper, '13800000002')
   await keeper.waitForURL(/\/counter$/)
+  // A mistyped code is told as such, not as a bad QR code.
+  const wrong = short.slice(0, 7) + String((Number(short[7]) + 5) % 10)
+  await keeper.fill('[data-test=short-code-input] input', wrong)
+  await keeper.click('[data-test=lookup]')
+  await keeper.locator('[data-test=result]', { hasText: '兑换码不存在，请核对' }).waitFor()
+  await keeper.click('text=下一位')
   await keeper.fill('[data-test=short-code-input] input', short)
   await keeper.click('[data-test=lookup]')
   await keeper.locator('[data-test=preview]').waitFor()

@@ -7,6 +7,7 @@ import { newPage, login } from './browser.mjs'
 test('the points history is shown once per load', async () => {
   const page = await newPage()
   await login(page, '13800000010')
+  await page.waitForLoadState('networkidle') // the page the login lands on is done with its own requests
   for (let i = 0; i < 6; i++) {
     let firstPages = 0
     const count = (req) => { if (/\/history\?limit=\d+$/.test(req.url())) firstPages++ }

@@ -37,7 +37,7 @@ export const messages = {
     goods: { title: '商品管理', lowStock: '库存不足', onShelf: '在售', offShelf: '已下架', flagged: '价格不符合兑换标准', stockIn: '进货', quantity: '数量', photo: '上传照片', edit: '编辑', price: '协议价（元）' },
     errors: {
       network: '网络连接失败，请检查信号后重试', invalid_credentials: '手机号或密码错误', rate_limited: '尝试次数过多，请稍后再试', rate_limited_wait: '尝试次数过多，请 {n} 分钟后再试', rate_limited_wait_s: '尝试次数过多，请 {n} 秒后再试', attempts_left: '手机号或密码错误，还可尝试 {n} 次', password_change_required: '请先修改初始密码', invalid_phone: '请输入 11 位手机号', unsupported_media_type: '请求格式错误', short_code_throttled: '输入过于频繁，请稍后再试', checkout_over_ceiling: '超过本村单笔付款码限额', daily_ceiling_exceeded: '超过本村付款码每日限额', self_act_forbidden: '不能对自己执行此操作', unauthenticated: '请重新登录',
-      insufficient_points: '可用积分不足', out_of_stock: '库存不足', voucher_invalid: '二维码无效，请核对兑换码', voucher_cancelled: '该兑换券已作废',
+      insufficient_points: '可用积分不足', out_of_stock: '库存不足', voucher_invalid: '二维码无效，请核对兑换码', code_not_found: '兑换码不存在，请核对', voucher_cancelled: '该兑换券已作废',
       voucher_expired: '该兑换券已过期', voucher_wrong_shop: '不是本店的兑换券', shop_agreement_inactive: '该超市与本村的兑换协议未生效',
       being_redeemed_elsewhere: '正在另一个柜台办理，请稍候', member_code_used: '付款码已使用，请让村民刷新', member_code_expired: '付款码已过期，请让村民刷新',
       monthly_limit_exceeded: '超过本户本月限兑数量', service_unavailable: '服务暂时不可用，请稍后再试', csrf_failed: '页面已过期，请刷新',
@@ -79,7 +79,7 @@ export const messages = {
     goods: { title: 'Goods', lowStock: 'Low stock', onShelf: 'On shelf', offShelf: 'Off shelf', flagged: 'Price breaks the exchange standard', stockIn: 'Stock in', quantity: 'Quantity', photo: 'Upload photo', edit: 'Edit', price: 'Agreed price (yuan)' },
     errors: {
       network: 'Network error: check the signal and retry', invalid_credentials: 'Wrong phone number or password', rate_limited: 'Too many attempts: wait a little', rate_limited_wait: 'Too many attempts: try again in {n} min', rate_limited_wait_s: 'Too many attempts: try again in {n} s', attempts_left: 'Wrong phone number or password: {n} tries left', password_change_required: 'Please change your initial password first', invalid_phone: 'Enter an 11-digit mobile number', unsupported_media_type: 'Malformed request', short_code_throttled: 'Too many codes typed: wait a moment', checkout_over_ceiling: 'Above the village ceiling for one checkout', daily_ceiling_exceeded: 'Above the village ceiling for today', self_act_forbidden: 'You may not do this to yourself',
-      unauthenticated: 'Please log in again', insufficient_points: 'Not enough points', out_of_stock: 'Out of stock', voucher_invalid: 'Invalid code',
+      unauthenticated: 'Please log in again', insufficient_points: 'Not enough points', out_of_stock: 'Out of stock', voucher_invalid: 'Invalid code', code_not_found: 'No voucher has this code: check it',
       voucher_cancelled: 'This voucher was cancelled', voucher_expired: 'This voucher has expired', voucher_wrong_shop: 'This voucher is for another shop',
       shop_agreement_inactive: 'The shop has no active agreement with this village', being_redeemed_elsewhere: 'Being redeemed at another counter',
       member_code_used: 'Member code already used: ask to refresh it', member_code_expired: 'Member code expired: ask to refresh it',
