@@ -21,3 +21,12 @@ test('the points history is shown once per load', async () => {
     assert.equal(firstPages, 1, `load ${i + 1}: the first page was fetched ${firstPages} times`)
   }
 })
+
+test('an empty password is asked for in plain words', async () => {
+  const page = await newPage()
+  await page.goto('/login')
+  await page.fill('input[name=phone]', '13800000010')
+  await page.click('button[type=submit]')
+  await page.locator('.van-field__error-message', { hasText: '请输入密码' }).waitFor()
+  assert.match(page.url(), /\/login/)
+})
