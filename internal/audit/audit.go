@@ -47,6 +47,12 @@ func ActorFrom(ctx context.Context) (Actor, bool) {
 	return a, ok
 }
 
+// PersonOf returns the id of the person acting in ctx: 0 for the system, or when no actor is set.
+func PersonOf(ctx context.Context) int64 {
+	a, _ := ActorFrom(ctx)
+	return a.PersonID
+}
+
 // SystemActor is the actor of writes no person made (demo seeding, sweepers, posting jobs).
 func SystemActor(job string) Actor { return Actor{Role: "system", RequestID: job} }
 

@@ -148,7 +148,7 @@ func (s *Service) approveMonth(ctx context.Context, meetingID int64, roster int,
 		if err != nil {
 			return none, err
 		}
-		now, by := s.Now().UTC().Truncate(time.Microsecond), actorOf(ctx)
+		now, by := s.Now().UTC().Truncate(time.Microsecond), audit.PersonOf(ctx)
 		for _, p := range pending {
 			if p.Approval == ByCommittee {
 				return none, ErrUndecided.WithDetails(map[string]any{"entry_id": p.ID})
@@ -187,9 +187,4 @@ func (s *Service) approveMonth(ctx context.Context, meetingID int64, roster int,
 		return Meeting{}, nil, fmt.Errorf("approve meeting %d: %w", meetingID, err)
 	}
 	return m, noticed, nil
-}
-
-func actorOf(ctx context.Context) int64 {
-	a, _ := audit.ActorFrom(ctx)
-	return a.PersonID
 }

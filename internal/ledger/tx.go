@@ -102,7 +102,7 @@ func Append(ctx context.Context, tx Tx, m Movement) (Transfer, error) {
 		VillageID: m.debit.VillageID, DebitAccountID: m.DebitAccountID, CreditAccountID: m.CreditAccountID, Amount: m.Amount,
 		Kind: m.Kind, Earning: m.Earning, Reason: strings.TrimSpace(m.Reason), RefType: m.RefType, RefID: m.RefID,
 		HoldID: m.HoldID, ReversesID: m.ReversesID, DebitBalanceAfter: m.debitBalance, CreditBalanceAfter: m.creditBalance,
-		CreatedBy: actorID(ctx),
+		CreatedBy: audit.PersonOf(ctx),
 	})
 }
 
@@ -148,7 +148,7 @@ func Reserve(ctx context.Context, tx Tx, req HoldRequest) (Hold, error) {
 	}
 	return Hold{VillageID: debit.VillageID, DebitAccountID: req.DebitAccountID, CreditAccountID: req.CreditAccountID,
 		Amount: req.Amount, Kind: req.Kind, Reason: strings.TrimSpace(req.Reason), RefType: req.RefType, RefID: req.RefID,
-		Status: HoldPending, CreatedBy: actorID(ctx)}, nil
+		Status: HoldPending, CreatedBy: audit.PersonOf(ctx)}, nil
 }
 
 // PlaceHold reserves points and writes the hold inside tx. The caller audits it.
@@ -214,11 +214,6 @@ func Release(ctx context.Context, tx Tx, holdID int64) (Hold, error) {
 		return h, holdEndedOr(ctx, tx, h.ID, ErrHeldShort)
 	}
 	return tx.EndHold(ctx, h, HoldReleased)
-}
-
-func actorID(ctx context.Context) int64 {
-	a, _ := audit.ActorFrom(ctx)
-	return a.PersonID
 }
 
 // TransferEvent is the audit event of a transfer.

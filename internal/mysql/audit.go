@@ -217,7 +217,7 @@ func (s *AuditStore) Verify(ctx context.Context, mode audit.VerifyMode) (audit.R
 	}
 	v := audit.NewVerifier()
 	if from == nil {
-		err = s.streamAll(ctx, tx, heads, v)
+		err = s.streamAll(ctx, tx, v)
 	} else {
 		r.From = from.checkpoint
 		err = s.streamAfter(ctx, tx, heads, from.heads, v)
@@ -252,7 +252,7 @@ func (s *AuditStore) Verify(ctx context.Context, mode audit.VerifyMode) (audit.R
 	return r, nil
 }
 
-func (s *AuditStore) streamAll(ctx context.Context, tx *sqlx.Tx, heads []audit.Head, v *audit.Verifier) error {
+func (s *AuditStore) streamAll(ctx context.Context, tx *sqlx.Tx, v *audit.Verifier) error {
 	// In id order: the table's own order, read sequentially (in chain order every row would be a
 	// lookup from the chain index); the verifier takes chains interleaved.
 	rows, err := tx.QueryxContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY id`)

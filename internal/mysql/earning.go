@@ -247,7 +247,7 @@ func (s *EarningStore) Decide(ctx context.Context, id int64, approve bool, note 
 		if approve {
 			status = earning.Approved
 		}
-		now, by := s.db.now(), actorID(ctx)
+		now, by := s.db.now(), audit.PersonOf(ctx)
 		res, err := tx.ExecContext(ctx, `UPDATE point_entries SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, meeting_id = ?
 			WHERE id = ? AND status = 'registered'`, status, by, now, note, meetingID, id)
 		if err != nil {
@@ -349,7 +349,7 @@ func (s *EarningStore) Answer(ctx context.Context, id int64, upheld bool, answer
 		if o.Status != org.ObjectionOpen {
 			return nil, earning.ErrObjectionAnswered
 		}
-		now, by := s.db.now(), actorID(ctx)
+		now, by := s.db.now(), audit.PersonOf(ctx)
 		o.Status, o.Answer, o.AnsweredBy, o.AnsweredAt = "rejected", answer, &by, &now
 		if upheld {
 			o.Status = "upheld"

@@ -13,9 +13,7 @@ var _ earning.Tx = (*Tx)(nil)
 
 // EarningTx returns the transaction runner of the earning workflows (posting).
 func (db *DB) EarningTx() write.InTx[earning.Tx] {
-	return func(ctx context.Context, fn func(earning.Tx) error) error {
-		return db.Run(ctx, func(tx *Tx) error { return fn(tx) })
-	}
+	return runAs(db, func(t *Tx) earning.Tx { return t })
 }
 
 // ClaimPosting implements earning.Tx.

@@ -111,7 +111,7 @@ func (s *CatalogStore) SavePhoto(ctx context.Context, p catalog.Photo) (catalog.
 			return nil, err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO goods_photos (goods_id, content, content_type, width, height, sha256, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.GoodsID, p.Content, p.ContentType, p.Width, p.Height, p.SHA256, actorID(ctx), s.db.now())
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.GoodsID, p.Content, p.ContentType, p.Width, p.Height, p.SHA256, audit.PersonOf(ctx), s.db.now())
 		if err != nil {
 			return nil, err
 		}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
 )
@@ -17,11 +16,6 @@ type LedgerStore struct {
 
 // NewLedgerStore returns a LedgerStore.
 func NewLedgerStore(db *DB) *LedgerStore { return &LedgerStore{db: db} }
-
-func actorID(ctx context.Context) int64 {
-	a, _ := audit.ActorFrom(ctx)
-	return a.PersonID
-}
 
 // villagePlace reads a village's place inside tx.
 func villagePlace(ctx context.Context, q sqlx.QueryerContext, villageID int64) (auth.Place, error) {

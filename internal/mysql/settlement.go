@@ -6,6 +6,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"pointsmarket/internal/audit"
 	"pointsmarket/internal/settlement"
 	"pointsmarket/internal/write"
 )
@@ -56,9 +57,7 @@ var _ settlement.Tx = (*Tx)(nil)
 
 // SettlementTx returns the transaction runner of the settlement workflows.
 func (db *DB) SettlementTx() write.InTx[settlement.Tx] {
-	return func(ctx context.Context, fn func(settlement.Tx) error) error {
-		return db.Run(ctx, func(tx *Tx) error { return fn(tx) })
-	}
+	return runAs(db, func(t *Tx) settlement.Tx { return t })
 }
 
 // InsertStatement implements settlement.Tx.
@@ -145,7 +144,7 @@ func (t *Tx) SaveStatement(ctx context.Context, st settlement.Statement) error {
 // InsertDeposit implements settlement.Tx.
 func (t *Tx) InsertDeposit(ctx context.Context, villageID, amountFen int64, note string) (int64, error) {
 	res, err := t.tx.ExecContext(ctx, `INSERT INTO village_fund (village_id, amount_fen, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
-		villageID, amountFen, note, actorID(ctx), t.db.now())
+		villageID, amountFen, note, audit.PersonOf(ctx), t.db.now())
 	if err != nil {
 		return 0, err
 	}

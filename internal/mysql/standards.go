@@ -71,7 +71,7 @@ func (s *CatalogStore) DecideStandard(ctx context.Context, id int64, approve boo
 			return nil, catalog.ErrStandardNotPending
 		}
 		before := st
-		now, by := s.db.now(), actorID(ctx)
+		now, by := s.db.now(), audit.PersonOf(ctx)
 		st.Status, st.DecidedAt, st.DecidedBy, st.DecisionNote = catalog.StandardRejected, &now, &by, note
 		if approve {
 			st.Status = catalog.StandardApproved

@@ -48,7 +48,7 @@ func moveStock(ctx context.Context, tx *sqlx.Tx, now time.Time, m catalog.Moveme
 	}
 	m.CreatedAt = now
 	if m.CreatedBy == 0 {
-		m.CreatedBy = actorID(ctx)
+		m.CreatedBy = audit.PersonOf(ctx)
 	}
 	if m.MovedOn.IsZero() {
 		m.MovedOn = calendar.Date(m.CreatedAt)

@@ -28,18 +28,19 @@ func (db *DB) Run(ctx context.Context, fn func(tx *Tx) error) error {
 	return db.InTx(ctx, func(tx *sqlx.Tx) error { return fn(&Tx{tx: tx, db: db}) }, ReadCommitted)
 }
 
-// LedgerTx returns the transaction runner of the ledger's workflows.
-func (db *DB) LedgerTx() write.InTx[ledger.Tx] {
-	return func(ctx context.Context, fn func(ledger.Tx) error) error {
-		return db.Run(ctx, func(tx *Tx) error { return fn(tx) })
+// runAs is the runner of the workflows of a domain whose transaction interface T *Tx implements.
+func runAs[T any](db *DB, as func(*Tx) T) write.InTx[T] {
+	return func(ctx context.Context, fn func(T) error) error {
+		return db.Run(ctx, func(tx *Tx) error { return fn(as(tx)) })
 	}
 }
 
+// LedgerTx returns the transaction runner of the ledger's workflows.
+func (db *DB) LedgerTx() write.InTx[ledger.Tx] { return runAs(db, func(t *Tx) ledger.Tx { return t }) }
+
 // VoucherTx returns the transaction runner of the counter's workflows.
 func (db *DB) VoucherTx() write.InTx[voucher.Tx] {
-	return func(ctx context.Context, fn func(voucher.Tx) error) error {
-		return db.Run(ctx, func(tx *Tx) error { return fn(tx) })
-	}
+	return runAs(db, func(t *Tx) voucher.Tx { return t })
 }
 
 // ClaimKey implements write.Tx.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
-	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -35,15 +34,9 @@ type BoardCache struct {
 	stop    chan struct{}
 	stopped chan struct{}
 
-	// local keeps this instance's copy of the boards it read last, by key (village, day and
-	// version), so that a hit costs one small GET and no decoding.
-	mu    sync.Mutex
-	local map[string]localBoard
-}
-
-type localBoard struct {
-	board   board.Board
-	expires time.Time
+	// local keeps this instance's copies of the boards it read last, by data key (village, day
+	// and version).
+	local *localCopies[string, board.Board]
 }
 
 // maxLocalBoards bounds this instance's copies; past it they are dropped and refilled from Redis.
@@ -54,7 +47,7 @@ const flushEvery = 50 * time.Millisecond
 
 // NewBoardCache wraps next and starts its flusher; Close stops it.
 func NewBoardCache(next board.Reader, c *Client, ttl time.Duration, log *slog.Logger) *BoardCache {
-	bc := &BoardCache{next: next, c: c, ttl: ttl, log: log, local: map[string]localBoard{},
+	bc := &BoardCache{next: next, c: c, ttl: ttl, log: log, local: newLocalCopies[string, board.Board](maxLocalBoards, ttl),
 		dirty: make(chan int64, 4096), stop: make(chan struct{}), stopped: make(chan struct{})}
 	go bc.flusher()
 	return bc
@@ -104,25 +97,6 @@ func (bc *BoardCache) flusher() {
 	}
 }
 
-func (bc *BoardCache) fromLocal(key string) (board.Board, bool) {
-	bc.mu.Lock()
-	defer bc.mu.Unlock()
-	l, ok := bc.local[key]
-	if !ok || time.Now().After(l.expires) {
-		return board.Board{}, false
-	}
-	return l.board, true
-}
-
-func (bc *BoardCache) keepLocal(key string, b board.Board) {
-	bc.mu.Lock()
-	defer bc.mu.Unlock()
-	if len(bc.local) >= maxLocalBoards {
-		clear(bc.local)
-	}
-	bc.local[key] = localBoard{board: b, expires: time.Now().Add(bc.ttl)}
-}
-
 // The keys of one village share a hash tag, so that they live in one slot of a Redis Cluster.
 func (bc *BoardCache) versionKey(villageID int64) string {
 	return bc.c.key("board", "{village"+strconv.FormatInt(villageID, 10)+"}", "v")
@@ -143,13 +117,13 @@ func (bc *BoardCache) Board(ctx context.Context, villageID int64, at time.Time) 
 		return bc.next.Board(ctx, villageID, at)
 	}
 	key := bc.dataKey(villageID, calendar.Local(at).Format("20060102"), version)
-	if b, ok := bc.fromLocal(key); ok {
+	if b, ok := bc.local.get(key, version); ok {
 		return b, nil
 	}
 	if cached, err := bc.c.rdb.Get(ctx, key).Bytes(); err == nil {
 		var b board.Board
 		if err := json.Unmarshal(cached, &b); err == nil {
-			bc.keepLocal(key, b)
+			bc.local.put(key, version, b)
 			return b, nil
 		}
 	}
@@ -160,7 +134,7 @@ func (bc *BoardCache) Board(ctx context.Context, villageID int64, at time.Time) 
 	if body, err := json.Marshal(b); err == nil {
 		_ = bc.c.rdb.Set(ctx, key, body, bc.ttl).Err() // a failed fill only costs the next reader the queries
 	}
-	bc.keepLocal(key, b)
+	bc.local.put(key, version, b)
 	return b, nil
 }
 

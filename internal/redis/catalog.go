@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -24,18 +23,10 @@ import (
 // staleness should a version bump itself fail. With Redis away, reads go to MySQL.
 type CatalogCache struct {
 	catalog.Store
-	c   *Client
-	ttl time.Duration
-	log *slog.Logger
-
-	mu    sync.Mutex
-	local map[int64]localGoods
-}
-
-type localGoods struct {
-	version string
-	goods   []catalog.Goods
-	expires time.Time
+	c     *Client
+	ttl   time.Duration
+	log   *slog.Logger
+	local *localCopies[int64, []catalog.Goods]
 }
 
 // maxLocalShops bounds this instance's copies; past it they are dropped and refilled from Redis.
@@ -43,26 +34,17 @@ const maxLocalShops = 20_000
 
 // NewCatalogCache wraps store.
 func NewCatalogCache(store catalog.Store, c *Client, ttl time.Duration, log *slog.Logger) *CatalogCache {
-	return &CatalogCache{Store: store, c: c, ttl: ttl, log: log, local: map[int64]localGoods{}}
+	return &CatalogCache{Store: store, c: c, ttl: ttl, log: log, local: newLocalCopies[int64, []catalog.Goods](maxLocalShops, ttl)}
 }
 
+// fromLocal and keepLocal copy the lists: callers may change what they are given.
 func (cc *CatalogCache) fromLocal(shopID int64, version string) ([]catalog.Goods, bool) {
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	l, ok := cc.local[shopID]
-	if !ok || l.version != version || time.Now().After(l.expires) {
-		return nil, false
-	}
-	return slices.Clone(l.goods), true
+	goods, ok := cc.local.get(shopID, version)
+	return slices.Clone(goods), ok
 }
 
 func (cc *CatalogCache) keepLocal(shopID int64, version string, goods []catalog.Goods) {
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	if len(cc.local) >= maxLocalShops {
-		clear(cc.local)
-	}
-	cc.local[shopID] = localGoods{version: version, goods: slices.Clone(goods), expires: time.Now().Add(cc.ttl)}
+	cc.local.put(shopID, version, slices.Clone(goods))
 }
 
 // Keys of one shop share a hash tag, so that they live in one slot of a Redis Cluster and the

@@ -1,6 +1,7 @@
 package voucher
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -93,7 +94,7 @@ func (s *Service) CaptureVoucher(ctx context.Context, r RedeemRequest, k write.K
 			} else if err != nil {
 				return none, err
 			}
-			if r.Nonce != nil && !sameBytes(r.Nonce, v.Nonce) {
+			if r.Nonce != nil && !bytes.Equal(r.Nonce, v.Nonce) {
 				return none, ErrInvalidCode
 			}
 			if v.ShopID != r.ShopID {
@@ -209,7 +210,7 @@ func (s *Service) reverse(ctx context.Context, id int64, reason string, now time
 		if err := Reversible(r, now); err != nil {
 			return none, err
 		}
-		by := actorID(ctx)
+		by := audit.PersonOf(ctx)
 		ok, err := tx.MarkReversed(ctx, id, now, by, reason)
 		if err != nil {
 			return none, err
@@ -438,13 +439,6 @@ func ItemsText(items []Item) string {
 		return string(s[:180]) + "…"
 	}
 	return b.String()
-}
-
-func sameBytes(a, b []byte) bool { return string(a) == string(b) }
-
-func actorID(ctx context.Context) int64 {
-	a, _ := audit.ActorFrom(ctx)
-	return a.PersonID
 }
 
 func wrapf(err error, format string, args ...any) error {
