@@ -20,7 +20,7 @@ import (
 
 // The rules.
 const (
-	SelfAward          = "self_award"          // a clerk registers points for their own household
+	SelfAward          = "self_award"          // a clerk or a group leader registers points for their own household
 	AtCap              = "at_cap"              // an entry brings an item to its monthly cap
 	BurstRegistrations = "burst_registrations" // many entries by one person within an hour
 	MonthEndGrant      = "month_end_grant"     // large points registered in a month's last two days
@@ -164,17 +164,18 @@ type EntryFacts struct {
 	Period                           string
 	CapMonth                         *int64
 	Registrar                        auth.Principal
-	// ByClerk says a clerk registered it (not a group leader, nor the monthly base points).
-	ByClerk bool
-	At      time.Time
+	// ByOfficial says a clerk or a group leader registered it (not the household itself, nor the
+	// monthly base points).
+	ByOfficial bool
+	At         time.Time
 }
 
 // OnEntry runs the registration rules.
 func (s *Service) OnEntry(ctx context.Context, e EntryFacts) {
 	th := s.thresholds(ctx, e.VillageID)
-	if e.ByClerk && e.HouseholdID != 0 && e.HouseholdID == e.Registrar.HouseholdID {
+	if e.ByOfficial && e.HouseholdID != 0 && e.HouseholdID == e.Registrar.HouseholdID {
 		s.raise(ctx, Alert{VillageID: e.VillageID, Rule: SelfAward, DedupeKey: fmt.Sprintf("self:%d", e.ID), SubjectType: "entry", SubjectID: e.ID,
-			Message: "村干部为本户登记积分 / a clerk registered points for their own household"}, map[string]any{"registrar": e.Registrar.PersonID, "points": e.Points})
+			Message: "村干部或组长为本户登记积分 / a clerk or a group leader registered points for their own household"}, map[string]any{"registrar": e.Registrar.PersonID, "points": e.Points})
 	}
 	if e.CapMonth != nil {
 		if total, err := s.Store.ItemMonthTotal(ctx, e.ItemID, e.AccountID, e.Period); err == nil && total >= *e.CapMonth {

@@ -16,7 +16,7 @@ import (
 func (a *App) watch() {
 	a.Earning.OnRegistered(func(ctx context.Context, e earning.Entry, item earning.RuleItem, registrar auth.Principal) {
 		f := alert.EntryFacts{ID: e.ID, VillageID: e.VillageID, ItemID: e.RuleItemID, AccountID: e.AccountID, Points: e.Points,
-			Period: e.Period, CapMonth: item.CapMonth, Registrar: registrar, ByClerk: e.Source == earning.SourceClerk, At: e.RegisteredAt}
+			Period: e.Period, CapMonth: item.CapMonth, Registrar: registrar, ByOfficial: e.Source == earning.SourceClerk || e.Source == earning.SourceGroupLeader, At: e.RegisteredAt}
 		if e.HouseholdID != nil {
 			f.HouseholdID = *e.HouseholdID
 		}

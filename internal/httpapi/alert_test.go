@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -97,8 +98,8 @@ func TestRiskAlertsFireOnCraftedCasesAndStayQuietOtherwise(t *testing.T) {
 	// the facts directly.
 	ctx := dbtest.SystemCtx()
 	lastDay := time.Date(2026, 11, 30, 10, 0, 0, 0, calendar.Zone())
-	e.app.Alerts.OnEntry(ctx, alert.EntryFacts{ID: 999, VillageID: gc, Points: 500, Registrar: auth.Principal{PersonID: 1}, ByClerk: true, At: lastDay})
-	e.app.Alerts.OnEntry(ctx, alert.EntryFacts{ID: 998, VillageID: gc, Points: 500, Registrar: auth.Principal{PersonID: 1}, ByClerk: true, At: lastDay.AddDate(0, 0, -10)})
+	e.app.Alerts.OnEntry(ctx, alert.EntryFacts{ID: 999, VillageID: gc, Points: 500, Registrar: auth.Principal{PersonID: 1}, ByOfficial: true, At: lastDay})
+	e.app.Alerts.OnEntry(ctx, alert.EntryFacts{ID: 998, VillageID: gc, Points: 500, Registrar: auth.Principal{PersonID: 1}, ByOfficial: true, At: lastDay.AddDate(0, 0, -10)})
 	if _, err := e.app.DB.ExecContext(t.Context(), `INSERT INTO settlements (village_id, shop_id, period, status, total_points, total_fen,
 		fund_before_fen, over_fund, generated_by, generated_at) VALUES (?, ?, '2026-01', 'generated', 1, 12345, 0, 0, 0, NOW(6))`, gc, shop); err != nil {
 		t.Fatal(err)
@@ -136,5 +137,22 @@ func TestRiskAlertsFireOnCraftedCasesAndStayQuietOtherwise(t *testing.T) {
 	}
 	if n := actions["counter.redeem"] + actions["counter.checkout"] + actions["counter.reverse"]; n != 3 || actions["role.grant"] == 0 {
 		t.Errorf("feed: %v, want 2 redemptions, 1 reversal and the clerk's appointment", actions)
+	}
+}
+
+// A group leader who registers points for his own household is watched like a clerk: the entry is
+// reviewed by others anyway, and the supervisors are told.
+func TestGroupLeaderRegisteringForHisHouseholdIsAlerted(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	gc := e.village("国茶村")
+	item := e.id(`SELECT i.id FROM rule_items i JOIN rule_books b ON b.id = i.rule_book_id WHERE b.village_id = ? AND b.status = 'adopted' AND i.code = 'R01'`, gc)
+	leader := e.login("13800000014")
+	r := e.call("POST", "/api/v1/entries", leader, map[string]any{"rule_item_id": item, "household_id": e.householdOf("13800000014"), "reason": "给本户加分"})
+	if r.status != http.StatusCreated {
+		t.Fatalf("register: %d %s", r.status, r.raw)
+	}
+	if rules := e.alertRules(e.login("13800000003"), gc); !slices.Contains(rules, alert.SelfAward) {
+		t.Fatalf("alerts after a group leader scored his own household: %v", rules)
 	}
 }
