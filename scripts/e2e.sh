@@ -42,4 +42,5 @@ for _ in $(seq 1 100); do
 done
 curl -fs "http://${PM_HTTP_ADDR}/readyz" >/dev/null || { say "the service did not start:"; cat "${TMPDIR:-/tmp}/${run_id}.log" >&2; exit 1; }
 say "service on ${PM_HTTP_ADDR}"
-BASE_URL="http://${PM_HTTP_ADDR}" node --test --test-concurrency=1 storefront/e2e/
+# Arguments name test files to run only those (scripts/e2e.sh storefront/e2e/a11y.test.mjs).
+BASE_URL="http://${PM_HTTP_ADDR}" node --test --test-concurrency=1 "${@:-storefront/e2e/}"

@@ -264,6 +264,21 @@ func TestRedeemIdempotencyKeyReplays(t *testing.T) {
 	if r := e.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": other.body["code"].(string)}, "Idempotency-Key", "scan-77"); r.status != http.StatusConflict || r.code() != "idempotency_key_reused" {
 		t.Errorf("same key, another voucher: %d %s", r.status, r.raw)
 	}
+	// The villager's voucher says where it was redeemed, and that the goods came back once reversed.
+	path := fmt.Sprintf("/api/v1/vouchers/%d", num(order.body["id"]))
+	if v := e.call("GET", path, villager, nil); v.body["status"] != "redeemed" || v.body["shop_name"] != "国茶村便民超市" || v.body["reversed_at"] != nil {
+		t.Errorf("redeemed voucher: %s", v.raw)
+	}
+	rv := e.call("POST", fmt.Sprintf("/api/v1/counter/redemptions/%d/reverse", num(first.body["redemption_id"])), keeper, map[string]string{"reason": "买错了"})
+	if rv.status != http.StatusOK {
+		t.Fatalf("reverse: %d %s", rv.status, rv.raw)
+	}
+	list := e.call("GET", "/api/v1/vouchers", villager, nil).body["vouchers"].([]any)
+	for _, x := range list {
+		if v := x.(map[string]any); num(v["id"]) == num(order.body["id"]) && (v["reversed_at"] == nil || v["shop_name"] != "国茶村便民超市") {
+			t.Errorf("reversed voucher in the villager's list: %v", v)
+		}
+	}
 	dbtest.MustVerify(t, e.app)
 }
 
@@ -516,6 +531,26 @@ func TestMonthlyLimitsCountTheWholeHousehold(t *testing.T) {
 		if r := order(kind, 1); r.status != http.StatusConflict || r.code() != "monthly_limit_exceeded" {
 			t.Errorf("third bottle through the %s account: %d %s", kind, r.status, r.raw)
 		}
+	}
+	// The shop's page reads what the household took, to stop the stepper at the limit.
+	taken := e.call("GET", "/api/v1/me/allowance", rep, nil)
+	if taken.status != http.StatusOK {
+		t.Fatalf("taken this month: %d %s", taken.status, taken.raw)
+	}
+	var oilTaken float64
+	for _, x := range taken.body["taken"].([]any) {
+		if num(x.(map[string]any)["goods_id"]) == oil {
+			oilTaken = x.(map[string]any)["quantity"].(float64)
+		}
+	}
+	if oilTaken != 2 {
+		t.Errorf("taken this month says %v bottles of oil, want the 2 the household holds: %s", oilTaken, taken.raw)
+	}
+	if num(taken.body["voucher_days"]) < 1 {
+		t.Errorf("allowance without the days a voucher holds: %s", taken.raw)
+	}
+	if r := e.call("GET", "/api/v1/me/allowance", keeper, nil); r.status != http.StatusForbidden {
+		t.Errorf("a shopkeeper without a household asked what it took: %d %s", r.status, r.raw)
 	}
 	mc := e.call("GET", fmt.Sprintf("/api/v1/member-code?account_id=%d", accounts["representative"]), rep, nil).body["code"].(string)
 	if r := e.call("POST", "/api/v1/counter/checkout", keeper, map[string]any{"code": mc, "items": []map[string]any{{"goods_id": oil, "quantity": 1}}}); r.code() != "monthly_limit_exceeded" {

@@ -94,6 +94,16 @@ func (s *server) myCheckouts(c *gin.Context) (int, any, error) {
 	return http.StatusOK, gin.H{"checkouts": rs}, nil
 }
 
+// allowance says what the caller's household took of each goods this month (the monthly limits)
+// and how long a voucher holds.
+func (s *server) allowance(c *gin.Context) (int, any, error) {
+	a, err := s.deps.Vouchers.Allowance(c.Request.Context(), principal(c))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, a, nil
+}
+
 // memberCodeQR renders one of the caller's own member codes.
 func (s *server) memberCodeQR(c *gin.Context) {
 	code := c.Query("code")

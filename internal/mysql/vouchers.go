@@ -7,6 +7,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"pointsmarket/internal/fault"
 	"pointsmarket/internal/voucher"
 )
 
@@ -23,9 +24,9 @@ func NewVoucherStore(db *DB) *VoucherStore { return &VoucherStore{db: db} }
 // own and its members' representative accounts (a representative of no household has only theirs).
 // It locks the household account's row, which serialises the limit checks of all of them: each
 // order locks its own account first and the household's second, so no two wait on each other.
-func householdAccounts(ctx context.Context, tx *sqlx.Tx, accountID int64) ([]int64, error) {
+func householdAccounts(ctx context.Context, tx sqlx.QueryerContext, accountID int64) ([]int64, error) {
 	var ids []int64
-	err := tx.SelectContext(ctx, &ids, `SELECT h.id FROM accounts a
+	err := sqlx.SelectContext(ctx, tx, &ids, `SELECT h.id FROM accounts a
 		LEFT JOIN people p ON a.kind = 'representative' AND p.id = a.owner_id
 		JOIN accounts h ON h.village_id = a.village_id AND h.kind = 'household'
 			AND h.owner_id = CASE WHEN a.kind = 'household' THEN a.owner_id ELSE p.household_id END
@@ -34,7 +35,7 @@ func householdAccounts(ctx context.Context, tx *sqlx.Tx, accountID int64) ([]int
 		return []int64{accountID}, err
 	}
 	household := ids[0]
-	err = tx.SelectContext(ctx, &ids, `SELECT ? UNION SELECT a.id FROM accounts a JOIN people p ON p.id = a.owner_id
+	err = sqlx.SelectContext(ctx, tx, &ids, `SELECT ? UNION SELECT a.id FROM accounts a JOIN people p ON p.id = a.owner_id
 		JOIN accounts h ON h.id = ? AND p.household_id = h.owner_id
 		WHERE a.kind = 'representative' AND a.village_id = h.village_id`, household, household)
 	return ids, err
@@ -45,7 +46,7 @@ func householdAccounts(ctx context.Context, tx *sqlx.Tx, accountID int64) ([]int
 // the voucher being redeemed (0: none). Call it after locking the account row, in a READ
 // COMMITTED transaction; it locks the household's row, so that two orders of one household are
 // counted one after the other.
-func takenSince(ctx context.Context, tx *sqlx.Tx, accounts []int64, since time.Time, redeeming int64) (map[int64]int64, error) {
+func takenSince(ctx context.Context, tx sqlx.QueryerContext, accounts []int64, since time.Time, redeeming int64) (map[int64]int64, error) {
 	q := `SELECT ri.goods_id, SUM(ri.quantity) FROM redemption_items ri JOIN redemptions r ON r.id = ri.redemption_id
 		WHERE r.account_id IN (?) AND r.created_at >= ? AND r.reversed_at IS NULL GROUP BY ri.goods_id`
 	q += ` UNION ALL SELECT vi.goods_id, SUM(vi.quantity) FROM voucher_items vi JOIN vouchers v ON v.id = vi.voucher_id
@@ -142,8 +143,9 @@ func voucherByID(ctx context.Context, q sqlx.QueryerContext, id int64) (voucher.
 	}
 	err := getRow(ctx, q, &row, voucher.ErrVoucherNotFound, `SELECT v.id, v.village_id, vi.township_id, v.shop_id, v.account_id,
 		v.holder_id, v.points, v.status, v.nonce, v.short_code, v.hold_id, v.fence, v.expires_at, v.created_at, v.resolved_at,
-		p.name AS holder_name
-		FROM vouchers v JOIN people p ON p.id = v.holder_id JOIN villages vi ON vi.id = v.village_id WHERE v.id = ?`, id)
+		p.name AS holder_name, s.name AS shop_name, r.reversed_at
+		FROM vouchers v JOIN people p ON p.id = v.holder_id JOIN villages vi ON vi.id = v.village_id JOIN shops s ON s.id = v.shop_id
+		LEFT JOIN redemptions r ON r.voucher_id = v.id WHERE v.id = ?`, id)
 	if err != nil {
 		return voucher.Voucher{}, "", err
 	}
@@ -169,7 +171,10 @@ func (s *VoucherStore) VoucherByShortCode(ctx context.Context, shopIDs []int64, 
 
 // Vouchers implements voucher.Store.
 func (s *VoucherStore) Vouchers(ctx context.Context, accountIDs []int64, limit int) ([]voucher.Voucher, error) {
-	q, args, _ := sqlx.In(`SELECT `+voucherColumns+` FROM vouchers WHERE account_id IN (?) ORDER BY id DESC LIMIT ?`, accountIDs, limit)
+	q, args, _ := sqlx.In(`SELECT v.id, v.village_id, v.shop_id, v.account_id, v.holder_id, v.points, v.status, v.nonce,
+		v.short_code, v.hold_id, v.fence, v.expires_at, v.created_at, v.resolved_at, s.name AS shop_name, r.reversed_at
+		FROM vouchers v JOIN shops s ON s.id = v.shop_id LEFT JOIN redemptions r ON r.voucher_id = v.id
+		WHERE v.account_id IN (?) ORDER BY v.id DESC LIMIT ?`, accountIDs, limit)
 	out := []voucher.Voucher{}
 	if err := s.db.list(ctx, &out, q, args...); err != nil {
 		return nil, err
@@ -186,6 +191,23 @@ func (s *VoucherStore) Vouchers(ctx context.Context, accountIDs []int64, limit i
 		out[i].Items = items[out[i].ID]
 	}
 	return out, nil
+}
+
+// TakenThisMonth implements voucher.Store.
+func (s *VoucherStore) TakenThisMonth(ctx context.Context, accountID int64, since time.Time) (map[int64]int64, error) {
+	accounts, err := householdAccounts(ctx, s.db, accountID)
+	if err != nil {
+		return nil, wrap(classify(err), "household of account %d", accountID)
+	}
+	taken, err := takenSince(ctx, s.db, accounts, since, 0)
+	return taken, wrap(classify(err), "taken by account %d", accountID)
+}
+
+// VoucherDays implements voucher.Store.
+func (s *VoucherStore) VoucherDays(ctx context.Context, villageID int64) (int, error) {
+	var days int
+	err := s.db.get(ctx, &days, fault.ErrNotFound, `SELECT voucher_days FROM villages WHERE id = ?`, villageID)
+	return days, wrap(err, "voucher days of village %d", villageID)
 }
 
 // DueForExpiry implements voucher.Store.

@@ -17,6 +17,11 @@ type Store interface {
 	VoucherByShortCode(ctx context.Context, shopIDs []int64, code string) (Voucher, HolderName, error)
 	// Vouchers returns an account's vouchers, newest first.
 	Vouchers(ctx context.Context, accountIDs []int64, limit int) ([]Voucher, error)
+	// TakenThisMonth sums, per goods, what the household of an account took since a time and what
+	// its issued vouchers hold: what counts against the goods' monthly limits.
+	TakenThisMonth(ctx context.Context, accountID int64, since time.Time) (map[int64]int64, error)
+	// VoucherDays returns how many days the village's vouchers stay valid.
+	VoucherDays(ctx context.Context, villageID int64) (int, error)
 	// DueForExpiry lists issued vouchers past their expiry.
 	DueForExpiry(ctx context.Context, now time.Time, limit int) ([]int64, error)
 	// AccountHolder returns the name of an account's holder: the household head or the representative.

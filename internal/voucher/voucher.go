@@ -54,6 +54,10 @@ type Voucher struct {
 	CreatedAt  time.Time  `json:"created_at" db:"created_at"`
 	ResolvedAt *time.Time `json:"resolved_at" db:"resolved_at"`
 	Items      []Item     `json:"items" db:"-"`
+	// ShopName and ReversedAt say where it was redeemed and whether the goods came back, for its
+	// holder's pages; they are read with the voucher, never written with it.
+	ShopName   string     `json:"shop_name,omitempty" db:"shop_name"`
+	ReversedAt *time.Time `json:"reversed_at,omitempty" db:"reversed_at"`
 }
 
 // Kind says how goods were redeemed.
