@@ -182,6 +182,12 @@ type Objection struct {
 	DueAt      time.Time           `json:"due_at" db:"due_at"`
 	Satisfied  *bool               `json:"satisfied" db:"satisfied"`
 	CreatedAt  time.Time           `json:"created_at" db:"created_at"`
+	// What was objected to, for the pages that list objections: read with it, never written.
+	Household   string `json:"household,omitempty" db:"household"`
+	Head        string `json:"head,omitempty" db:"head"`
+	ItemName    string `json:"item_name,omitempty" db:"item_name"`
+	EntryPoints int64  `json:"entry_points,omitempty" db:"entry_points"`
+	Period      string `json:"period,omitempty" db:"period"`
 }
 
 // Errors of earning, each a precise code.

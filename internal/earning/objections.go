@@ -174,5 +174,9 @@ func RatesOf(os []Objection) Rates {
 
 // MyObjections lists p's objections and their answers.
 func (s *Service) MyObjections(ctx context.Context, p auth.Principal) ([]Objection, error) {
-	return s.Store.Objections(ctx, p.Home.VillageID, p.PersonID)
+	os, err := s.Store.Objections(ctx, p.Home.VillageID, p.PersonID)
+	for i := range os { // as the public notice names the household's head
+		os[i].Head = org.MaskName(os[i].Head)
+	}
+	return os, err
 }

@@ -225,10 +225,20 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	if _, err := e.app.Earning.PostDue(dbtest.SystemCtx()); err != nil {
 		t.Fatal(err)
 	}
-	if r := must(e.call("GET", "/api/v1/me/objections", v11, nil), 200); !strings.Contains(r.raw, "撤销该积分") {
-		t.Errorf("my objections: %s", r.raw)
+	// Each objection names the entry it is about: the household (its head masked for a villager),
+	// the item, the points and the month.
+	mine := must(e.call("GET", "/api/v1/me/objections", v11, nil), 200)
+	if !strings.Contains(mine.raw, "撤销该积分") || strings.Contains(mine.raw, "陈永红") || !strings.Contains(mine.raw, "陈*红") {
+		t.Errorf("my objections: %s", mine.raw)
 	}
-	rates := must(e.call("GET", fmt.Sprintf("/api/v1/villages/%d/objections", gc), e.login("13800000003"), nil), 200).body["rates"].(map[string]any)
+	if o := mine.body["objections"].([]any)[0].(map[string]any); o["item_name"] == "" || num(o["entry_points"]) == 0 || o["period"] != month || o["household"] == "" {
+		t.Errorf("my objection does not name its entry: %v", o)
+	}
+	village := must(e.call("GET", fmt.Sprintf("/api/v1/villages/%d/objections", gc), e.login("13800000003"), nil), 200)
+	if !strings.Contains(village.raw, "陈永红") {
+		t.Errorf("the village's objections, for its supervisors, do not name the household's head: %s", village.raw)
+	}
+	rates := village.body["rates"].(map[string]any)
 	if rates["response_rate"].(float64) != 1 || rates["satisfaction_rate"].(float64) != 1 {
 		t.Errorf("rates: %v", rates)
 	}

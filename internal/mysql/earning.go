@@ -376,12 +376,16 @@ func (s *EarningStore) Objection(ctx context.Context, id int64) (earning.Objecti
 
 // Objections implements earning.Store.
 func (s *EarningStore) Objections(ctx context.Context, villageID, objectorID int64) ([]earning.Objection, error) {
-	q, args := `SELECT `+objectionColumns+` FROM objections WHERE village_id = ?`, []any{villageID}
+	q, args := `SELECT o.id, o.entry_id, o.village_id, o.objector_id, o.reason, o.status, o.answer, o.answered_by, o.answered_at,
+		o.due_at, o.satisfied, o.created_at, COALESCE(h.number, '') AS household, COALESCE(h.head_name, '') AS head,
+		ri.name AS item_name, e.points AS entry_points, e.period
+		FROM objections o JOIN point_entries e ON e.id = o.entry_id JOIN rule_items ri ON ri.id = e.rule_item_id
+		LEFT JOIN households h ON h.id = e.household_id WHERE o.village_id = ?`, []any{villageID}
 	if objectorID != 0 {
-		q, args = q+` AND objector_id = ?`, append(args, objectorID)
+		q, args = q+` AND o.objector_id = ?`, append(args, objectorID)
 	}
 	out := []earning.Objection{}
-	err := s.db.list(ctx, &out, q+` ORDER BY id DESC LIMIT 1000`, args...)
+	err := s.db.list(ctx, &out, q+` ORDER BY o.id DESC LIMIT 1000`, args...)
 	return out, err
 }
 
