@@ -43,6 +43,39 @@ func (s *Service) OpenMeeting(ctx context.Context, p auth.Principal, villageID i
 	return s.Store.OpenMeeting(ctx, Meeting{VillageID: villageID, Month: month, Status: MeetingOpen, HeldOn: day, Attendance: attendance, OpenedBy: p.PersonID})
 }
 
+// MeetingState is where a village's month stands, for its officials: the meeting (open or
+// approved) and the party members' votes on the month so far.
+type MeetingState struct {
+	Meeting Meeting `json:"meeting"`
+	Votes   Tally   `json:"votes"`
+}
+
+// MeetingOf returns a village's meeting of a month with the month's votes so far, to those who
+// read the village's entries. ErrMeetingNotFound when none was opened.
+func (s *Service) MeetingOf(ctx context.Context, p auth.Principal, villageID int64, month string) (MeetingState, error) {
+	pl, err := s.place(ctx, villageID)
+	if err != nil {
+		return MeetingState{}, err
+	}
+	if !p.CanReadVillage(pl) && !p.HoldsIn(auth.RoleBranchCommittee, pl) && !p.HoldsIn(auth.RolePartyMember, pl) && !p.HoldsIn(auth.RoleGroupLeader, pl) {
+		return MeetingState{}, fmt.Errorf("meeting of village %d: %w", villageID, fault.ErrForbidden)
+	}
+	if _, err := text.Month("month", month, time.UTC); err != nil {
+		return MeetingState{}, err
+	}
+	m, err := s.Store.Meeting(ctx, villageID, month)
+	if err != nil {
+		return MeetingState{}, err
+	}
+	roster, err := s.People.RoleHolders(ctx, villageID, auth.RolePartyMember)
+	if err != nil {
+		return MeetingState{}, err
+	}
+	tally, err := s.Store.MonthTally(ctx, m.ID)
+	tally.Roster = len(roster)
+	return MeetingState{Meeting: m, Votes: tally}, err
+}
+
 // MonthBallot is a party member's vote on the month's results: for (the default) or against.
 type MonthBallot struct {
 	Vote string `json:"vote"`

@@ -63,6 +63,18 @@ func (s *server) approveMonth(c *gin.Context) (int, any, error) {
 	return http.StatusOK, out, nil
 }
 
+func (s *server) meeting(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	out, err := s.deps.Earning.MeetingOf(c.Request.Context(), principal(c), id, c.Param("month"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, out, nil
+}
+
 func (s *server) notice(c *gin.Context) (int, any, error) {
 	id, err := pathID(c, "id")
 	if err != nil {

@@ -143,6 +143,14 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	if r := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings/%s/approval", gc, month), v13, nil); r.code() != "not_party_member" {
 		t.Errorf("a villager votes on the month: %d %s", r.status, r.raw)
 	}
+	// The meeting's state: open, one of three party members' votes counted.
+	state := must(e.call("GET", fmt.Sprintf("/api/v1/villages/%d/meetings/%s", gc, month), e.login("13800000001"), nil), 200)
+	if votes := state.body["votes"].(map[string]any); state.body["meeting"].(map[string]any)["status"] != "open" || num(votes["for"]) != 1 || num(votes["roster"]) != 3 {
+		t.Errorf("meeting state before the deciding vote: %s", state.raw)
+	}
+	if r := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/meetings/%s", gc, month), e.login("13800000110"), nil); r.status != http.StatusForbidden {
+		t.Errorf("another village's villager reads the meeting: %d %s", r.status, r.raw)
+	}
 	approval := must(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings/%s/approval", gc, month), v10, nil), 200)
 	if approval.body["meeting"].(map[string]any)["status"] != "approved" || num(approval.body["votes"].(map[string]any)["for"]) != 2 {
 		t.Errorf("two of three party members for: %s", approval.raw)

@@ -93,6 +93,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/entries/:id/votes", handle(withIDBody(http.StatusOK, s.deps.Earning.Vote)))
 	a.POST("/entries/:id/objections", handle(withIDBody(http.StatusCreated, s.deps.Earning.Object)))
 	a.POST("/villages/:id/meetings", handle(withIDBody(http.StatusCreated, s.deps.Earning.OpenMeeting)))
+	a.GET("/villages/:id/meetings/:month", handle(s.meeting))
 	a.POST("/villages/:id/meetings/:month/approval", handle(s.approveMonth))
 	a.GET("/villages/:id/notice", handle(s.notice))
 	a.GET("/villages/:id/entries", handle(s.villageEntries))

@@ -413,6 +413,15 @@ func (s *EarningStore) Rate(ctx context.Context, id int64, satisfied bool) (earn
 }
 
 // MonthVote implements earning.Store.
+// MonthTally implements earning.Store.
+func (s *EarningStore) MonthTally(ctx context.Context, meetingID int64) (earning.Tally, error) {
+	var t earning.Tally
+	err := s.db.QueryRowxContext(ctx, `SELECT COALESCE(SUM(vote = 'for'), 0), COALESCE(SUM(vote = 'against'), 0), COALESCE(SUM(vote = 'abstain'), 0)
+		FROM meeting_votes WHERE meeting_id = ?`, meetingID).Scan(&t.For, &t.Against, &t.Abstain)
+	return t, wrap(classify(err), "tally of meeting %d", meetingID)
+}
+
+// MonthVote implements earning.Store.
 func (s *EarningStore) MonthVote(ctx context.Context, meetingID, personID int64, vote string) (earning.Tally, error) {
 	var t earning.Tally
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
