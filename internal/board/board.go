@@ -44,6 +44,7 @@ type Store interface {
 type Statement struct {
 	Period     string     `json:"period"`
 	ShopID     int64      `json:"shop_id"`
+	Shop       string     `json:"shop"`
 	Status     string     `json:"status"`
 	TotalFen   int64      `json:"total_fen"`
 	PaidFen    *int64     `json:"paid_fen"`
@@ -135,7 +136,7 @@ func (s *Service) Board(ctx context.Context, villageID int64, at time.Time) (Boa
 	}
 	b.Settlements = make([]Statement, 0, len(sts))
 	for _, st := range sts {
-		b.Settlements = append(b.Settlements, Statement{Period: st.Period, ShopID: st.ShopID, Status: string(st.Status), TotalFen: st.TotalFen,
+		b.Settlements = append(b.Settlements, Statement{Period: st.Period, ShopID: st.ShopID, Shop: st.ShopName, Status: string(st.Status), TotalFen: st.TotalFen,
 			PaidFen: st.PaidFen, PaidOn: st.PaidOn, PaymentRef: redact.Masker{}.Text(st.PaymentRef)})
 	}
 	cp, err := s.Checkpoint(ctx)

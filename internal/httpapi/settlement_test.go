@@ -65,6 +65,13 @@ func TestSettlementFromRedemptions(t *testing.T) {
 	if first.status != http.StatusCreated {
 		t.Fatalf("generate: %d %s", first.status, first.raw)
 	}
+	// The village's list and its public board name the shop, not its number.
+	if list := e.call("GET", base+"/settlements", clerk, nil); !strings.Contains(list.raw, `"shop_name":"国茶村便民超市"`) {
+		t.Errorf("settlements without the shop's name: %s", list.raw)
+	}
+	if b := e.call("GET", strings.Replace(base, "/api/v1/villages", "/api/v1/public/villages", 1)+"/board", "", nil); !strings.Contains(b.raw, `"shop":"国茶村便民超市","status":"generated"`) {
+		t.Errorf("public board's settlements without the shop's name: %s", b.raw)
+	}
 	var want int64
 	if err := e.app.DB.GetContext(t.Context(), &want, `SELECT SUM(i.quantity * i.price_fen) FROM redemption_items i WHERE i.redemption_id IN (?, ?)`, r1, r3); err != nil {
 		t.Fatal(err)

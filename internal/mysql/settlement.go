@@ -43,7 +43,10 @@ func (s *SettlementStore) Statement(ctx context.Context, id int64) (settlement.S
 // Statements implements settlement.Store.
 func (s *SettlementStore) Statements(ctx context.Context, villageID int64) ([]settlement.Statement, error) {
 	out := []settlement.Statement{}
-	err := s.db.list(ctx, &out, `SELECT `+statementColumns+` FROM settlements WHERE village_id = ? ORDER BY period DESC, shop_id`, villageID)
+	err := s.db.list(ctx, &out, `SELECT st.id, st.village_id, st.shop_id, st.period, st.status, st.total_points, st.total_fen,
+		st.fund_before_fen, st.over_fund, st.generated_by, st.generated_at, st.approved_by, st.approved_at, st.countersigned_by,
+		st.countersigned_at, st.paid_fen, st.paid_on, st.payment_ref, sh.name AS shop_name
+		FROM settlements st JOIN shops sh ON sh.id = st.shop_id WHERE st.village_id = ? ORDER BY st.period DESC, st.shop_id`, villageID)
 	return out, err
 }
 

@@ -52,6 +52,8 @@ type Statement struct {
 	PaidOn          *time.Time `json:"paid_on" db:"paid_on"`
 	PaymentRef      string     `json:"payment_ref" db:"payment_ref"`
 	Lines           []Line     `json:"lines" db:"-"`
+	// ShopName is read with the village's list of statements, never written.
+	ShopName string `json:"shop_name,omitempty" db:"shop_name"`
 }
 
 // Line is one item of a redemption (or, negative, of a reversal) on a statement.
