@@ -85,6 +85,9 @@ type Entry struct {
 	After      string    `json:"after" db:"after_data"`
 	IP         string    `json:"ip" db:"ip"`
 	RequestID  string    `json:"request_id" db:"request_id"`
+	// ActorName is the acting person's name, read with a page of the log for its readers; it is
+	// not a recorded field (the hash does not cover it).
+	ActorName string `json:"actor_name,omitempty" db:"actor_name"`
 }
 
 // NewEntry builds the entry an event becomes, without chain position or hash.

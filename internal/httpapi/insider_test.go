@@ -66,6 +66,9 @@ func TestNoOfficialActsAloneOnRolesAndPeople(t *testing.T) {
 		if x.(map[string]any)["action"] == "access.refused" {
 			refused++
 		}
+		if x := x.(map[string]any); num(x["actor_id"]) != 0 && x["actor_name"] == "" {
+			t.Errorf("an audit entry whose actor the supervisor cannot name: %v", x)
+		}
 	}
 	if want := 8; refused < want { // the clerk's seven 403s land in 国茶村's log, and the admin's self-grant
 		t.Errorf("refusals in 国茶村's audit log: %d, want at least %d: %s", refused, want, log.raw)

@@ -181,7 +181,10 @@ func (s *AuditStore) List(ctx context.Context, f audit.Filter) ([]audit.Entry, e
 		where, args = append(where, q), append(args, a...)
 	}
 	args = append(args, f.Limit)
-	q := `SELECT ` + auditColumns + ` FROM audit_log WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id DESC LIMIT ?`
+	// The actor's name is joined to the page, not to the filtered scan, so that the filters' bare
+	// column names stay the audit log's own.
+	q := `SELECT x.*, COALESCE(p.name, '') AS actor_name FROM (SELECT ` + auditColumns + ` FROM audit_log WHERE ` +
+		strings.Join(where, " AND ") + ` ORDER BY id DESC LIMIT ?) x LEFT JOIN people p ON p.id = x.actor_id ORDER BY x.id DESC`
 	out := []audit.Entry{}
 	if err := s.db.list(ctx, &out, q, args...); err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
