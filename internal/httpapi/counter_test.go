@@ -352,6 +352,9 @@ func TestMemberCodeCheckoutLimitsAndReversal(t *testing.T) {
 	if num(day.body["count"]) != 1 || num(day.body["points"]) != 170 || num(day.body["price_fen"]) != 17000 {
 		t.Fatalf("today: %s", day.raw)
 	}
+	if h := day.body["redemptions"].([]any)[0].(map[string]any)["holder"].(string); !strings.Contains(h, "*") {
+		t.Errorf("today's list names the holder %q unmasked, or not at all", h)
+	}
 	id := num(r.body["redemption_id"])
 	if rv := e.call("POST", fmt.Sprintf("/api/v1/counter/redemptions/%d/reverse", id), keeper, map[string]string{"reason": ""}); rv.status != http.StatusUnprocessableEntity {
 		t.Errorf("reversal without a reason: %d", rv.status)

@@ -290,6 +290,9 @@ func (s *Service) Today(ctx context.Context, p auth.Principal, shopID int64) (Da
 		return Day{}, err
 	}
 	d := Day{Redemptions: rs}
+	for i := range rs { // the counter sees a holder's name as the voucher's preview does
+		rs[i].Holder = org.MaskName(rs[i].Holder)
+	}
 	for _, r := range rs {
 		if r.ReversedAt != nil {
 			d.Reversed++
