@@ -17,9 +17,11 @@ async function available(page) {
 // order puts quantity of the goods named name in the cart and gets a voucher; it returns its id.
 async function order(page, name, quantity) {
   await page.goto('/shop')
-  const card = page.locator('.van-card', { hasText: name })
-  for (let i = 0; i < quantity; i++) await card.locator('.van-stepper__plus').click()
+  for (let i = 0; i < quantity; i++) await page.getByRole('button', { name: `加一件 ${name}` }).click()
   await page.locator('[data-test=order] button').click()
+  // A confirmation first: what, how many points, which shop, until when.
+  assert.match(await page.locator('[data-test=confirm]').innerText(), new RegExp(`${name}[^×\\n]* × ${quantity}[\\s\\S]*国茶村便民超市[\\s\\S]*有效期 \\d+ 天`))
+  await page.locator('[data-test=confirm-order]').click()
   await page.waitForURL(/\/vouchers\/\d+$/)
   await page.locator('[data-test=qr]').waitFor()
   return Number(new URL(page.url()).pathname.split('/').pop())
@@ -113,11 +115,27 @@ test('a voucher is redeemed at the counter by short code and by camera, once', a
   await scanner.screenshot({ path: join(shots, '07-counter-already-redeemed.png') })
 
   // The villager sees both vouchers redeemed and the points gone.
+  // The villager sees both vouchers redeemed, where and when, and the points gone.
   for (const id of [first, second]) {
     await villager.goto(`/vouchers/${id}`)
-    await villager.locator('[data-test=status]', { hasText: '已兑换' }).waitFor()
+    await villager.locator('[data-test=status]', { hasText: '在国茶村便民超市兑换' }).waitFor()
   }
   assert.equal(await available(villager), before - 2 * 3 - 4)
+  await villager.goto('/vouchers')
+  await villager.locator('[data-test=my-voucher]', { hasText: '国茶村便民超市' }).first().waitFor()
+
+  // The shopkeeper reverses the soap (a button, then a confirmation with a reason); the villager's
+  // voucher then says the goods came back and the points with them.
+  await keeper.goto('/counter/today')
+  const soap = keeper.locator('[data-test=today-line]', { hasText: '肥皂' })
+  assert.match(await soap.innerText(), /\*/) // the holder, masked
+  await soap.locator('[data-test=reverse]').click()
+  await keeper.fill('[data-test=reverse-reason] input', '包装破损')
+  await keeper.click('.van-dialog__confirm')
+  await keeper.locator('.van-toast', { hasText: '积分已退回' }).waitFor()
+  await villager.goto(`/vouchers/${second}`)
+  await villager.locator('[data-test=status]', { hasText: '已退货，积分已退回' }).waitFor()
+  assert.equal(await available(villager), before - 2 * 3)
 
   // The rest of the main pages, for a look at 360 px.
   await villager.goto('/shop')
@@ -128,7 +146,7 @@ test('a voucher is redeemed at the counter by short code and by camera, once', a
   await villager.screenshot({ path: join(shots, '05-member-code.png') })
   await keeper.goto('/counter/today')
   await keeper.locator('[data-test=today-count]').waitFor()
-  assert.match(await keeper.locator('[data-test=today-count]').innerText(), /2/)
+  assert.match(await keeper.locator('[data-test=today-count]').innerText(), /1/) // the reversed one does not count
   await keeper.screenshot({ path: join(shots, '08-today.png'), fullPage: true })
   await keeper.goto('/counter/goods')
   await keeper.locator('.van-card').first().waitFor()

@@ -28,7 +28,7 @@ async function measure(page, min) {
       if (size < min) small.push(`${text.slice(0, 20)} (${size}px, ${n.parentElement.className || n.parentElement.tagName})`)
     }
     const targets = []
-    for (const el of document.querySelectorAll('button, a[href], input:not([type=hidden]), [role=button], [role=switch], [role=tab], .van-stepper__minus, .van-stepper__plus')) {
+    for (const el of document.querySelectorAll('button, a[href], input:not([type=hidden]), [role=button], [role=switch], [role=tab]')) {
       if (!visible(el)) continue
       const r = el.getBoundingClientRect()
       if (r.width < 44 || r.height < 44) targets.push(`${(el.innerText || el.getAttribute('aria-label') || el.className).slice(0, 20)} ${Math.round(r.width)}×${Math.round(r.height)}`)

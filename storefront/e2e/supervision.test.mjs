@@ -11,17 +11,20 @@ test('the supervisor follows redemptions, verifies the audit log, reads the char
   const p = await newPage()
   await login(p, '13800000003')
   await p.goto('/supervision')
-  await p.locator('[data-test=feed-item]', { hasText: '兑换券兑换' }).first().waitFor()
+  // The feed says who did what in words: the shopkeeper by name and role, the goods, the points.
+  const line = p.locator('[data-test=feed-item]', { hasText: '兑换券兑换' }).first()
+  await line.waitFor()
+  assert.match(await line.innerText(), /（超市店主） 兑换券兑换[\s\S]*×\d+ · \d+ 分/)
   await p.screenshot({ path: join(shots, '14-supervision-feed.png') })
 
   await p.click('.van-tab:has-text("审计日志")')
   await p.locator('[data-test=audit-entry]').first().waitFor()
-  // Filtered to redemptions, every line shown is a redemption.
-  await p.fill('[data-test=filter-object-type] input', 'redemption')
+  // Filtered to redemptions (a choice, in Chinese), every line shown is a redemption.
+  await p.selectOption('[data-test=filter-object-type]', { label: '兑换记录' })
   await p.click('[data-test=apply-filter]')
   await p.waitForFunction(() => {
-    const titles = [...document.querySelectorAll('[data-test=audit-entry] .van-cell__title')].map((e) => e.textContent)
-    return titles.length > 0 && titles.every((t) => t.includes('redemption#'))
+    const labels = [...document.querySelectorAll('[data-test=audit-entry] .van-cell__label')].map((e) => e.textContent)
+    return labels.length > 0 && labels.every((t) => t.includes('兑换记录 #'))
   })
   await p.screenshot({ path: join(shots, '14b-supervision-audit-filter.png') })
   await p.click('[data-test=verify]')
@@ -61,4 +64,8 @@ test('the supervisor follows redemptions, verifies the audit log, reads the char
   await clerk.click('[data-test=deposit]')
   await clerk.locator('[data-test=fund-balance] .van-cell__value', { hasText: (before + 0.29).toFixed(2) }).waitFor()
   await clerk.screenshot({ path: join(shots, '16-supervision-fund.png') })
+  // A statement is for a shop chosen by name, by default for the last closed month.
+  const [y, m] = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 7).split('-').map(Number)
+  assert.equal(await clerk.inputValue('[data-test=settle-period] input'), m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`)
+  assert.equal(await clerk.locator('[data-test=settle-shop] option:checked').innerText(), '国茶村便民超市')
 })

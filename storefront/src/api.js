@@ -59,6 +59,18 @@ export const api = {
   put: (p, body, o) => request('PUT', p, { ...o, body }),
 }
 
+// all reads every page of a list the server pages by after_id (households, people): a village
+// of 300 households is not cut at the first page.
+export async function all(path, key, limit = 500) {
+  const out = []
+  for (let after = 0; ;) {
+    const page = (await request('GET', `${path}${path.includes('?') ? '&' : '?'}limit=${limit}${after ? '&after_id=' + after : ''}`))[key]
+    out.push(...page)
+    if (page.length < limit) return out
+    after = page[page.length - 1].id
+  }
+}
+
 // humanError turns an error into a sentence for a person, in the current language: our own
 // sentence for known codes (with details where they matter), else the server's message, which it
 // says in the language the request asked for (Accept-Language).

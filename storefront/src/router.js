@@ -16,6 +16,7 @@ const routes = [
   { path: '/notice', component: () => import('./views/Notice.vue') },
   { path: '/objections', component: () => import('./views/MyObjections.vue') },
   { path: '/village', component: () => import('./views/Village.vue'), meta: { official: true } },
+  { path: '/village/meetings/:month', component: () => import('./views/MeetingRecord.vue'), meta: { official: true } },
   { path: '/supervision', component: () => import('./views/Supervision.vue'), meta: { official: true } },
   { path: '/counter', component: () => import('./views/Counter.vue'), meta: { shopkeeper: true } },
   { path: '/counter/checkout', component: () => import('./views/Checkout.vue'), meta: { shopkeeper: true } },

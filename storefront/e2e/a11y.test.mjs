@@ -1,0 +1,112 @@
+// End to end, in Chromium at 360 px: every page of the storefront passes axe-core's WCAG 2 A and AA
+// rules (2.0 and 2.1), for every role, in zh-CN and in English, in normal and large-text mode. The
+// pages are the router's own routes, read from src/router.js, so a page added later is checked
+// without anyone listing it; every tab inside a page is opened and checked as well.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { newPage, login } from './browser.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+// The routes with a page of their own (redirects have none).
+const routes = [...readFileSync(join(here, '../src/router.js'), 'utf8').matchAll(/\{ path: '([^']+)', component:/g)].map((m) => m[1])
+
+const roles = [
+  { name: 'villager', phone: '13800000010' },
+  { name: 'representative', phone: '13800000011' },
+  { name: 'committee member', phone: '13800000012' },
+  { name: 'clerk', phone: '13800000001' },
+  { name: 'shopkeeper', phone: '13800000002' },
+  { name: 'supervisor', phone: '13800000003' },
+  { name: 'township admin', phone: '13800000000' },
+  { name: 'visitor', phone: '' },
+]
+
+// axe reports the violations of WCAG 2.0/2.1 A and AA on what the page shows now.
+async function violations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource })
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''}`)
+  })
+}
+
+// concrete gives a route's parameters values from the demo data: the village's public board and
+// the villager's latest voucher (one is ordered when there is none).
+async function concrete(page, route) {
+  if (!route.includes(':')) return route
+  if (route === '/board/:id') return '/board/1'
+  if (route === '/village/meetings/:month') return `/village/meetings/${new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 7)}`
+  if (route === '/vouchers/:id') {
+    const id = await page.evaluate(async () => {
+      const csrf = decodeURIComponent((document.cookie.match(/(?:^|; )pm_csrf=([^;]*)/) || [])[1] || '')
+      const get = async (p) => (await fetch('/api/v1' + p)).json()
+      const res = await fetch('/api/v1/vouchers')
+      if (!res.ok) return 0 // not a villager
+      const mine = await res.json()
+      if (mine.vouchers && mine.vouchers.length) return mine.vouchers[0].id
+      const shop = (await get('/shops')).shops[0]
+      const goods = (await get(`/shops/${shop.id}/goods`)).goods.find((g) => g.stock > 0)
+      const r = await fetch('/api/v1/vouchers', {
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, 'Idempotency-Key': crypto.randomUUID() },
+        body: JSON.stringify({ shop_id: shop.id, items: [{ goods_id: goods.id, quantity: 1 }] }),
+      })
+      return (await r.json()).id
+    })
+    return id ? `/vouchers/${id}` : null
+  }
+  throw new Error(`route ${route} has a parameter this test cannot fill: teach concrete() about it`)
+}
+
+// check walks every route as one role and returns what axe found.
+async function check(role, locale, big, reached) {
+  const problems = []
+  const page = await newPage()
+  await page.addInitScript(([l, b]) => { localStorage.setItem('pm.locale', l); localStorage.setItem('pm.big', b ? '1' : '0') }, [locale, big])
+  if (role.phone) await login(page, role.phone)
+  for (const route of routes) {
+    const path = await concrete(page, route)
+    if (!path) continue
+    await page.goto(path)
+    await page.waitForLoadState('networkidle')
+    // A page this role may not open sends it elsewhere; that page is checked under its own route.
+    if (new URL(page.url()).pathname !== path) continue
+    reached.add(route)
+    const tabs = page.locator('.van-tabs__nav [role=tab]')
+    const count = await tabs.count()
+    for (let i = 0; i < Math.max(count, 1); i++) {
+      let where = path
+      if (count) {
+        where += ` [${(await tabs.nth(i).innerText()).trim()}]`
+        await tabs.nth(i).click()
+        await page.waitForLoadState('networkidle')
+      }
+      for (const v of await violations(page)) problems.push(`${role.name} ${where}: ${v}`)
+    }
+  }
+  await page.context().close()
+  return problems
+}
+
+// Four roles at a time: each in a browser context of its own.
+async function eachRole(fn) {
+  const out = []
+  for (let i = 0; i < roles.length; i += 4) out.push(...(await Promise.all(roles.slice(i, i + 4).map(fn))).flat())
+  return out
+}
+
+for (const locale of ['zh-CN', 'en']) {
+  for (const big of [false, true]) {
+    test(`every page passes WCAG 2 A/AA (axe-core) in ${locale}${big ? ', large text' : ''}`, async () => {
+      const reached = new Set()
+      const problems = await eachRole((role) => check(role, locale, big, reached))
+      assert.deepEqual(routes.filter((r) => !reached.has(r)), [], 'routes no role could open')
+      assert.deepEqual(problems, [])
+    })
+  }
+}

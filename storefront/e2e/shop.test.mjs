@@ -1,0 +1,64 @@
+// End to end, in Chromium at 360 px: the villager's shop. The balance is in sight while shopping;
+// a stepper stops at the goods' monthly limit and says why; a goods' detail sheet takes the focus
+// and gives it back; a cart above the balance says how many points are missing; the order is
+// confirmed before a voucher is made, and cancelling it says the points are back.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { shots, newPage, login } from './browser.mjs'
+
+test('the shop shows the balance, stops at the monthly limit, confirms the order, and cancelling gives the points back', async () => {
+  const page = await newPage()
+  await login(page, '13800000013')
+  await page.goto('/shop')
+  const balance = page.locator('[data-test=shop-balance]')
+  await balance.waitFor()
+  const available = Number((await balance.innerText()).replace(/\D/g, ''))
+  assert.ok(available > 0, 'the balance is shown while shopping')
+
+  // 菜籽油 may be taken twice a month per household: the third + is refused on the spot, in words.
+  const more = page.getByRole('button', { name: '加一件 菜籽油（5升）' })
+  await more.click()
+  await more.click()
+  assert.equal(await more.isDisabled(), true)
+  const oil = page.getByRole('group', { name: '菜籽油（5升） 数量' })
+  assert.equal(await oil.getByRole('spinbutton').inputValue(), '2')
+  await page.locator('.quantity', { hasText: '本户每月限兑 2桶' }).first().waitFor()
+  await page.screenshot({ path: join(shots, 'shop-limit.png'), fullPage: true })
+
+  // The detail sheet: its title has the focus, and closing it gives the focus back.
+  const name = page.getByRole('button', { name: '查看 菜籽油（5升） 详情' })
+  await name.click()
+  const sheet = page.locator('[data-test=goods-detail]')
+  await sheet.waitFor()
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), '菜籽油（5升）')
+  await page.screenshot({ path: join(shots, 'shop-detail.png') })
+  await page.getByRole('button', { name: '关闭' }).click()
+  await sheet.waitFor({ state: 'detached' })
+  await page.waitForFunction(() => document.activeElement && document.activeElement.getAttribute('aria-label') === '查看 菜籽油（5升） 详情')
+
+  // More than the balance: the order button waits, and the page says how many points are missing.
+  const rice = Math.floor((available - 170) / 55) + 1 // 大米 is 55 points: just past the balance
+  const count = page.getByRole('spinbutton', { name: '大米（10公斤） 数量' })
+  await count.fill(String(rice))
+  await count.blur()
+  await page.locator('[data-test=short]', { hasText: `积分不足：还差 ${170 + 55 * rice - available} 分` }).waitFor()
+  assert.equal(await page.locator('[data-test=order] button').isDisabled(), true)
+  await count.fill('0')
+  await count.blur()
+  await page.locator('[data-test=short]').waitFor({ state: 'detached' })
+
+  // The confirmation sheet, then the voucher; cancelling it says the points are back.
+  await page.locator('[data-test=order] button').click()
+  const confirm = page.locator('[data-test=confirm]')
+  await confirm.waitFor()
+  assert.match(await confirm.innerText(), /菜籽油（5升） × 2[\s\S]*170 分[\s\S]*国茶村便民超市[\s\S]*有效期 \d+ 天，至/)
+  await page.screenshot({ path: join(shots, 'shop-confirm.png') })
+  await page.click('[data-test=confirm-order]')
+  await page.waitForURL(/\/vouchers\/\d+$/)
+  await page.getByRole('button', { name: '作废此券' }).click()
+  await page.locator('.van-dialog', { hasText: '170 积分退回您的账户' }).waitFor()
+  await page.click('.van-dialog__confirm')
+  await page.locator('[data-test=status]', { hasText: '已作废，积分已退回' }).waitFor()
+  await page.locator('.van-toast', { hasText: '已作废，170 积分已退回' }).waitFor()
+})
