@@ -200,6 +200,20 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	if after != before+20-30 {
 		t.Errorf("household 陈永红: %d → %d, want +20 -30", before, after)
 	}
+	// Each posted line of the household's history says the month the points were earned in.
+	account := num(e.call("GET", "/api/v1/me", v13, nil).body["accounts"].([]any)[0].(map[string]any)["id"])
+	fromEntries := 0
+	for _, x := range must(e.call("GET", fmt.Sprintf("/api/v1/accounts/%d/history?limit=5", account), v13, nil), 200).body["lines"].([]any) {
+		if l := x.(map[string]any); l["ref_type"] == "entry" {
+			fromEntries++
+			if l["period"] != month {
+				t.Errorf("a posted line without the month it was earned in (%s): %v", month, l)
+			}
+		}
+	}
+	if fromEntries != 2 {
+		t.Errorf("history lines posted from entries: %d, want the reward and the penalty", fromEntries)
+	}
 	// The supervisors' feed shows grants from its threshold (100 points by default) up.
 	supervisor := e.login("13800000003")
 	posts := func() int {

@@ -140,6 +140,9 @@ type HistoryLine struct {
 	RefType      string       `json:"ref_type" db:"ref_type"`
 	RefID        int64        `json:"ref_id" db:"ref_id"`
 	ReversesID   *int64       `json:"reverses_id,omitempty" db:"reverses_id"`
+	// Period is the month the points were earned in (YYYY-MM), for points posted from an entry: a
+	// villager reads "2026-10 的积分" although it was posted in November, after its notice.
+	Period string `json:"period,omitempty" db:"period"`
 }
 
 // MaxAmount bounds a single movement; anything larger is a typo or an attack.

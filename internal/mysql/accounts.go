@@ -73,7 +73,7 @@ func (s *LedgerStore) History(ctx context.Context, accountID, beforeID int64, li
 		beforeID = 1<<63 - 1
 	}
 	const q = `SELECT h.id, h.created_at, h.amount, h.kind, h.reason, a.kind AS counterparty, h.balance_after,
-			h.ref_type, h.ref_id, h.reverses_id
+			h.ref_type, h.ref_id, h.reverses_id, COALESCE(e.period, '') AS period
 		FROM (
 			(SELECT id, created_at, amount, kind, reason, debit_account_id AS other, credit_balance_after AS balance_after,
 				ref_type, ref_id, reverses_id
@@ -83,6 +83,7 @@ func (s *LedgerStore) History(ctx context.Context, accountID, beforeID int64, li
 				ref_type, ref_id, reverses_id
 			 FROM transfers WHERE debit_account_id = ? AND id < ? ORDER BY id DESC LIMIT ?)
 		) h JOIN accounts a ON a.id = h.other
+		LEFT JOIN point_entries e ON h.ref_type = 'entry' AND e.id = h.ref_id
 		ORDER BY h.id DESC LIMIT ?`
 	out := []ledger.HistoryLine{}
 	if err := s.db.list(ctx, &out, q, accountID, beforeID, limit, accountID, beforeID, limit, limit); err != nil {
