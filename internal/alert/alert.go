@@ -33,6 +33,7 @@ const (
 	RoleChange         = "role_change"         // a role granted or revoked in the village
 	PostingFailed      = "posting_failed"      // an entry due for posting could not post
 	OfficialHousehold  = "official_household"  // an official's household created or resized
+	PasswordReset      = "password_reset"      // an office reset a person's password (it could log in as them)
 )
 
 // Defaults are the thresholds of a village that set none.
@@ -267,6 +268,17 @@ func (s *Service) OnShortCodeMisses(ctx context.Context, villageID, shopID, pers
 	s.raise(ctx, Alert{VillageID: villageID, Rule: ShortCodeMisses, DedupeKey: fmt.Sprintf("shortmiss:%d:%s", shopID, hour), SubjectType: "shop", SubjectID: shopID,
 		Message: "超市连续输入无效兑换码，疑似猜码 / many typed voucher codes matched nothing at a shop: someone may be guessing codes"},
 		map[string]any{"misses": misses, "person_id": personID})
+}
+
+// OnPasswordReset raises an alert for every password reset by an office: whoever read the one-time
+// password out could log in as the person before they do, so the supervisors see each one, by whom.
+func (s *Service) OnPasswordReset(ctx context.Context, villageID, personID, by int64) {
+	if villageID == 0 {
+		return
+	}
+	s.raise(ctx, Alert{VillageID: villageID, Rule: PasswordReset, DedupeKey: fmt.Sprintf("reset:%d:%d", personID, s.Now().UnixNano()),
+		SubjectType: "person", SubjectID: personID, Message: "村里为一人重置了密码 / an office reset a person's password"},
+		map[string]any{"by": by})
 }
 
 // OfficeChange is a grant, a revoke or a household change, as the rules see it.

@@ -49,6 +49,7 @@ func (a *App) watch() {
 		a.Alerts.OnOfficeChange(ctx, alert.OfficeChange{Kind: c.Kind, VillageID: c.VillageID, PersonID: c.PersonID, Household: c.HouseholdID,
 			Role: string(c.Role), By: c.By, Official: c.Official, At: a.Now()})
 	})
+	a.Auth.OnReset(a.Alerts.OnPasswordReset)
 	a.Settlement.OnGenerated(func(ctx context.Context, st settlement.Statement) {
 		a.Alerts.OnSettlement(ctx, st.ID, st.VillageID)
 	})

@@ -40,6 +40,8 @@ type Store interface {
 	Principal(ctx context.Context, personID int64) (Principal, error)
 	// SetPassword stores a new hash and clears must_change_password.
 	SetPassword(ctx context.Context, personID int64, hash string) error
+	// ResetPassword stores an office's one-time password hash and sets must_change_password.
+	ResetPassword(ctx context.Context, personID int64, hash string) error
 	// Phone returns the person's canonical phone, or fault.ErrNotFound when they have none.
 	Phone(ctx context.Context, personID int64) (string, error)
 	// RecordLogin audits a login attempt, a logout or a revocation.
@@ -97,10 +99,14 @@ type Deps struct {
 }
 
 // Service logs people in and out and authenticates sessions.
-type Service struct{ Deps }
+type Service struct {
+	Deps
+	// onReset is told of each password reset by an office (ResetPassword).
+	onReset func(ctx context.Context, villageID, personID, by int64)
+}
 
 // NewService returns a Service.
-func NewService(d Deps) *Service { return &Service{d} }
+func NewService(d Deps) *Service { return &Service{Deps: d} }
 
 // Login is a successful login: a bearer token (also set as the session cookie), the CSRF token
 // browsers must echo, and who logged in.

@@ -72,6 +72,19 @@ func (s *server) unlockLogin(c *gin.Context) (int, any, error) {
 	return http.StatusOK, gin.H{"status": "unlocked", "was_locked": was}, nil
 }
 
+func (s *server) resetPassword(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	once, err := s.deps.Auth.ResetPassword(c.Request.Context(), principal(c), id)
+	if err != nil {
+		return 0, nil, err
+	}
+	c.Header("Cache-Control", "no-store")
+	return http.StatusOK, gin.H{"one_time_password": once, "must_change_password": true}, nil
+}
+
 func (s *server) changePassword(c *gin.Context) (int, any, error) {
 	var in struct {
 		Current string `json:"current_password"`

@@ -33,6 +33,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/people/:id/roles", handle(withIDBody(http.StatusCreated, s.deps.Org.Grant)))
 	a.POST("/people/:id/roles/revoke", handle(s.revokeRole))
 	a.POST("/people/:id/login-unlock", handle(s.unlockLogin))
+	a.POST("/people/:id/password-reset", handle(s.resetPassword))
 
 	a.GET("/accounts/:id", handle(s.account))
 	a.GET("/accounts/:id/history", handle(s.history))

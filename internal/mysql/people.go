@@ -92,9 +92,20 @@ func (s *AuthStore) Principal(ctx context.Context, personID int64) (auth.Princip
 
 // SetPassword implements auth.Store.
 func (s *AuthStore) SetPassword(ctx context.Context, personID int64, hash string) error {
+	return s.storePassword(ctx, personID, hash, false, "auth.password_change")
+}
+
+// ResetPassword implements auth.Store.
+func (s *AuthStore) ResetPassword(ctx context.Context, personID int64, hash string) error {
+	return s.storePassword(ctx, personID, hash, true, "auth.password_reset")
+}
+
+// storePassword writes a password hash, audited as action; a reset by an office leaves the person
+// to choose their own at the next login.
+func (s *AuthStore) storePassword(ctx context.Context, personID int64, hash string, mustChange bool, action string) error {
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE people SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?`,
-			hash, s.db.now(), personID)
+		res, err := tx.ExecContext(ctx, `UPDATE people SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?`,
+			hash, mustChange, s.db.now(), personID)
 		if err != nil {
 			return err
 		}
@@ -105,7 +116,7 @@ func (s *AuthStore) SetPassword(ctx context.Context, personID int64, hash string
 		if err != nil {
 			return err
 		}
-		return s.db.audit(ctx, tx, audit.Event{Place: place, Action: "auth.password_change", ObjectType: "person", ObjectID: personID})
+		return s.db.audit(ctx, tx, audit.Event{Place: place, Action: action, ObjectType: "person", ObjectID: personID})
 	})
 	return wrap(err, "set password of person %d", personID)
 }
