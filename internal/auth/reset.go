@@ -64,7 +64,9 @@ func (s *Service) ResetPassword(ctx context.Context, p Principal, personID int64
 }
 
 // OnReset sets what is told of each password reset (the supervisors' alert).
-func (s *Service) OnReset(fn func(ctx context.Context, villageID, personID, by int64)) { s.onReset = fn }
+func (s *Service) OnReset(fn func(ctx context.Context, villageID, personID, by int64)) {
+	s.onReset = fn
+}
 
 func oneTimePassword() (string, error) {
 	max := big.NewInt(1)

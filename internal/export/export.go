@@ -39,14 +39,48 @@ type Store interface {
 
 // headers are the columns of each export, as the village office reads them.
 var headers = map[string][]string{
-	"ledger":      {"编号", "时间", "类型", "转出账户", "转入账户", "积分", "事由"},
-	"entries":     {"编号", "月份", "状态", "户号", "项目", "积分", "事由", "登记时间"},
-	"redemptions": {"编号", "时间", "超市", "方式", "账户", "积分", "金额（元）", "退货时间", "退货原因"},
+	"ledger":      {"编号", "时间", "类型", "转出账户", "转出账户编号", "转入账户", "转入账户编号", "积分", "事由"},
+	"entries":     {"编号", "月份", "状态", "户号", "户主", "项目", "积分", "事由", "登记时间"},
+	"redemptions": {"编号", "时间", "超市", "方式", "兑换账户", "账户编号", "积分", "金额（元）", "退货时间", "退货原因"},
 	"settlements": {"编号", "月份", "超市", "状态", "积分", "金额（元）", "付款日期", "付款凭证"},
 	// The audit log carries every field its hashes cover, exactly, and the hashes: a supervision
 	// group re-verifies it with scripts/verify-audit-export.py (README, "Verifying an export").
 	"audit": {"编号", "时间", "操作人", "角色", "操作", "对象", "对象编号", "IP", "变更前", "变更后", "链", "序号",
-		"乡镇编号", "村编号", "请求编号", "时间（UTC）", "前一条哈希", "本条哈希"},
+		"乡镇编号", "村编号", "请求编号", "时间（UTC）", "前一条哈希", "本条哈希", "操作人姓名"},
+}
+
+// labels say in Chinese the codes some columns hold (by the column's index): a transfer's kind,
+// the ledger's own accounts, statuses. The audit log keeps its codes: they are what its hashes cover.
+var labels = map[string]map[int]map[string]string{
+	"ledger": {2: transferKinds, 3: ledgerAccounts, 5: ledgerAccounts},
+	"entries": {2: {"registered": "待评议", "approved": "已同意", "rejected": "未通过", "noticed": "公示中", "posted": "已入账",
+		"revoked": "已撤销"}},
+	"redemptions": {3: {"voucher": "兑换券", "member_code": "付款码"}},
+	"settlements": {3: {"generated": "待审批", "approved": "已审批", "countersigned": "已会签", "paid": "已付款"}},
+}
+
+var (
+	transferKinds  = map[string]string{"earn": "获得", "penalty": "扣分", "redeem": "兑换", "expire": "清零", "reversal": "冲正", "hold": "冻结"}
+	ledgerAccounts = map[string]string{"issuance": "积分发行", "penalties": "扣分", "redemptions": "兑换结算", "expiry": "积分清零"}
+)
+
+// labelled returns the Chinese label of a code in a column, or the value itself.
+func labelled(kind string, column int, v any) any {
+	if m := labels[kind][column]; m != nil {
+		var code string
+		switch c := v.(type) {
+		case string:
+			code = c
+		case []byte:
+			code = string(c)
+		default:
+			return v
+		}
+		if l, ok := m[code]; ok {
+			return l
+		}
+	}
+	return v
 }
 
 // shown is a value as a cell shows it: times in China time.
@@ -143,8 +177,8 @@ func (s *Service) csv(ctx context.Context, kind string, f Filter, w io.Writer, c
 	}
 	err := s.Store.Export(ctx, kind, f, func(row []any) error {
 		record = record[:0]
-		for _, v := range row {
-			if s, ok := shown(v).(string); ok {
+		for i, v := range row {
+			if s, ok := shown(labelled(kind, i, v)).(string); ok {
 				record = append(record, cell(s))
 			} else {
 				record = append(record, fmt.Sprint(v))
@@ -185,7 +219,12 @@ func (s *Service) xlsx(ctx context.Context, kind string, f Filter, w io.Writer, 
 	if err := next(header); err != nil {
 		return err
 	}
-	err = s.Store.Export(ctx, kind, f, next)
+	err = s.Store.Export(ctx, kind, f, func(row []any) error {
+		for i := range row {
+			row[i] = labelled(kind, i, row[i])
+		}
+		return next(row)
+	})
 	if err != nil {
 		return err
 	}

@@ -125,7 +125,7 @@ func TestExportsShowTheirHeaderAndChinaTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(records[0], ",") != "编号,时间,类型,转出账户,转入账户,积分,事由" || records[1][1] != "2026-06-01 00:30:00" {
+	if strings.Join(records[0], ",") != "编号,时间,类型,转出账户,转出账户编号,转入账户,转入账户编号,积分,事由" || records[1][1] != "2026-06-01 00:30:00" {
 		t.Errorf("ledger export = %q", records)
 	}
 }

@@ -49,7 +49,7 @@ func TestExportsAsExcelAndCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, err := book.GetRows(book.GetSheetName(0))
-	if err != nil || len(rows) != 4 || rows[0][2] != "超市" || rows[1][2] != "国茶村便民超市" || rows[1][5] != "4" {
+	if err != nil || len(rows) != 4 || rows[0][2] != "超市" || rows[1][2] != "国茶村便民超市" || rows[1][3] != "兑换券" || rows[1][4] != "GC-001 张建国" || rows[1][6] != "4" {
 		t.Fatalf("xlsx rows: %v %v", rows, err)
 	}
 	status, body = e.download(base+"ledger?format=csv", clerk)
@@ -60,10 +60,17 @@ func TestExportsAsExcelAndCSV(t *testing.T) {
 	if err != nil || records[0][0] != "编号" || len(records) < 4 {
 		t.Fatalf("csv records: %d %v", len(records), err)
 	}
+	// Kinds and accounts in words, the accounts' ids in columns of their own.
 	redeemed := 0
 	for _, r := range records[1:] {
-		if r[2] == "redeem" {
+		if r[2] == "兑换" {
 			redeemed++
+			if r[3] != "GC-001 张建国" || r[5] != "兑换结算" || r[4] == "" || r[6] == "" {
+				t.Errorf("a redemption's accounts in the ledger export: %v", r)
+			}
+		}
+		if strings.Contains(strings.Join(r, ","), "#") {
+			t.Errorf("a ledger line names an account by its code: %v", r)
 		}
 	}
 	if redeemed != 3 {

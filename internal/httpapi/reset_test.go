@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"pointsmarket/internal/app"
-	"pointsmarket/internal/demo"
 	"pointsmarket/internal/dbtest"
+	"pointsmarket/internal/demo"
 )
 
 // A villager who forgot the password goes to the village office: the clerk gives a one-time

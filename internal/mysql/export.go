@@ -11,16 +11,19 @@ import (
 // order, in the columns of the export package's headers; money in yuan.
 var exports = map[string]string{
 	"ledger": `
-		SELECT t.id, t.created_at, t.kind, CONCAT(d.kind, '#', d.owner_id), CONCAT(c.kind, '#', c.owner_id), t.amount, t.reason
+		SELECT t.id, t.created_at, t.kind, ` + accountName("d") + `, t.debit_account_id, ` + accountName("c") + `, t.credit_account_id, t.amount, t.reason
 		FROM transfers t JOIN accounts d ON d.id = t.debit_account_id JOIN accounts c ON c.id = t.credit_account_id
+		LEFT JOIN households dh ON d.kind = 'household' AND dh.id = d.owner_id LEFT JOIN people dp ON d.kind = 'representative' AND dp.id = d.owner_id
+		LEFT JOIN households ch ON c.kind = 'household' AND ch.id = c.owner_id LEFT JOIN people cp ON c.kind = 'representative' AND cp.id = c.owner_id
 		WHERE t.village_id = ? AND t.created_at >= ? AND t.created_at < ? ORDER BY t.id`,
 	"entries": `
-		SELECT e.id, e.period, e.status, COALESCE(h.number, ''), i.name, e.points, e.reason, e.registered_at
+		SELECT e.id, e.period, e.status, COALESCE(h.number, ''), COALESCE(h.head_name, ''), i.name, e.points, e.reason, e.registered_at
 		FROM point_entries e JOIN rule_items i ON i.id = e.rule_item_id LEFT JOIN households h ON h.id = e.household_id
 		WHERE e.village_id = ? AND e.registered_at >= ? AND e.registered_at < ? ORDER BY e.id`,
 	"redemptions": `
-		SELECT r.id, r.created_at, s.name, r.kind, r.account_id, r.points, r.price_fen / 100, COALESCE(r.reversed_at, ''), r.reversal_reason
-		FROM redemptions r JOIN shops s ON s.id = r.shop_id
+		SELECT r.id, r.created_at, s.name, r.kind, ` + accountName("a") + `, r.account_id, r.points, r.price_fen / 100, COALESCE(r.reversed_at, ''), r.reversal_reason
+		FROM redemptions r JOIN shops s ON s.id = r.shop_id JOIN accounts a ON a.id = r.account_id
+		LEFT JOIN households ah ON a.kind = 'household' AND ah.id = a.owner_id LEFT JOIN people ap ON a.kind = 'representative' AND ap.id = a.owner_id
 		WHERE r.village_id = ? AND r.created_at >= ? AND r.created_at < ? ORDER BY r.id`,
 	"settlements": `
 		SELECT st.id, st.period, s.name, st.status, st.total_points, st.total_fen / 100, COALESCE(st.paid_on, ''), st.payment_ref
@@ -29,8 +32,16 @@ var exports = map[string]string{
 	"audit": `
 		SELECT a.id, a.occurred_at, a.actor_id, a.actor_role, a.action, a.object_type, a.object_id, a.ip, a.before_data, a.after_data,
 			a.chain_id, a.seq, a.township_id, a.village_id, a.request_id, DATE_FORMAT(a.occurred_at, '%Y-%m-%dT%H:%i:%s.%fZ'),
-			LOWER(HEX(a.prev_hash)), LOWER(HEX(a.hash))
-		FROM audit_log a WHERE a.village_id = ? AND a.occurred_at >= ? AND a.occurred_at < ? ORDER BY a.id`,
+			LOWER(HEX(a.prev_hash)), LOWER(HEX(a.hash)), COALESCE(p.name, '')
+		FROM audit_log a LEFT JOIN people p ON p.id = a.actor_id
+		WHERE a.village_id = ? AND a.occurred_at >= ? AND a.occurred_at < ? ORDER BY a.id`,
+}
+
+// accountName is an account as a person reads it: a household by its number and head, a
+// representative by name, the ledger's own accounts by their kind (which the export labels).
+func accountName(a string) string {
+	return `CASE ` + a + `.kind WHEN 'household' THEN CONCAT(` + a + `h.number, ' ', ` + a + `h.head_name)
+		WHEN 'representative' THEN ` + a + `p.name ELSE ` + a + `.kind END`
 }
 
 // ExportStore implements export.Store.
