@@ -30,3 +30,36 @@ test('an empty password is asked for in plain words', async () => {
   await page.locator('.van-field__error-message', { hasText: '请输入密码' }).waitFor()
   assert.match(page.url(), /\/login/)
 })
+
+// Reading aloud: what the phone would say is caught from the Web Speech API.
+test('the balance, the newest history lines and a voucher are read aloud in Chinese', async () => {
+  const page = await newPage()
+  await page.addInitScript(() => {
+    window.__spoken = []
+    window.speechSynthesis.speak = (u) => window.__spoken.push({ text: u.text, lang: u.lang })
+  })
+  await login(page, '13800000010')
+  await page.goto('/home')
+  await page.locator('[data-test^=line-]').first().waitFor()
+  const available = (await page.locator('[data-test=available]').innerText()).trim()
+  const newest = (await page.locator('[data-test^=line-] .van-cell__title > span').first().innerText()).trim()
+  await page.click('[data-test=read-aloud]')
+  const [said] = await page.evaluate(() => window.__spoken)
+  assert.equal(said.lang, 'zh-CN')
+  assert.ok(said.text.startsWith(`您的可用积分是 ${available} 分`), said.text)
+  assert.ok(said.text.includes(newest), `the newest line "${newest}" is not read: ${said.text}`)
+
+  // A voucher: its goods, its points, its code digit by digit.
+  await page.goto('/shop')
+  await page.getByRole('button', { name: '加一件 肥皂' }).click()
+  await page.locator('[data-test=order] button').click()
+  await page.locator('[data-test=confirm-order]').click()
+  await page.waitForURL(/\/vouchers\/\d+$/)
+  const code = (await page.locator('[data-test=short-code]').innerText()).trim()
+  await page.click('[data-test=read-aloud]')
+  const voucher = (await page.evaluate(() => window.__spoken)).pop()
+  assert.equal(voucher.text, `兑换券：肥皂 1块，共 4 分。兑换码 ${code.split('').join(' ')}`)
+  await page.getByRole('button', { name: '作废此券' }).click()
+  await page.click('.van-dialog__confirm')
+  await page.locator('[data-test=status]', { hasText: '已作废' }).waitFor()
+})

@@ -35,3 +35,33 @@ test('the village office unlocks a villager a stranger locked out', async () => 
   await villager.click('button[type=submit]')
   await villager.waitForURL((u) => !u.pathname.startsWith('/login'))
 })
+
+test('a villager who forgot the password gets a one-time one at the village office and chooses a new one', async () => {
+  // 13800000210 (米塔村), whom the test above unlocked, is nobody else's test subject.
+  const villager = await page()
+  await villager.goto('/login')
+  await villager.locator('[data-test=forgot]', { hasText: '村委会' }).waitFor()
+
+  const clerk = await page()
+  await login(clerk, '13800000201')
+  await clerk.goto('/village')
+  await clerk.click('.van-tab:has-text("村民")')
+  const person = clerk.locator('[data-test=person]', { hasText: '13800000210' })
+  await person.locator('[data-test=reset-password]').click()
+  await clerk.locator('.van-dialog', { hasText: '身份证' }).waitFor()
+  await clerk.click('.van-dialog__confirm')
+  const shown = clerk.locator('[data-test=one-time-password]')
+  await shown.waitFor()
+  const once = (await shown.innerText()).trim()
+  assert.match(once, /^\d{8}$/)
+  await clerk.screenshot({ path: join(shots, '21-one-time-password.png') })
+
+  await villager.fill('input[name=phone]', '13800000210')
+  await villager.fill('input[name=password]', once)
+  await villager.click('button[type=submit]')
+  await villager.waitForURL(/\/password$/) // the one-time password must be replaced at once
+  await villager.fill('input[name=current]', once)
+  await villager.fill('input[name=next]', 'my-own-pass-9')
+  await villager.click('button[type=submit]')
+  await villager.waitForURL((u) => !u.pathname.startsWith('/password'))
+})

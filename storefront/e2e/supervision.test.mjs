@@ -32,7 +32,7 @@ test('the supervisor follows redemptions, verifies the audit log, reads the char
 
   await p.locator('.van-toast').waitFor({ state: 'hidden' })
   await p.click('.van-tab:has-text("报表")')
-  await p.locator('[data-test=chart] canvas').waitFor()
+  await p.locator('[data-test=chart] svg rect').first().waitFor()
   await p.waitForTimeout(300)
   await p.screenshot({ path: join(shots, '15-supervision-reports.png') })
   const href = await p.locator('[data-test=export-redemptions]').getAttribute('href')
@@ -49,7 +49,7 @@ test('the supervisor follows redemptions, verifies the audit log, reads the char
   await admin.locator('[data-test=village] option', { hasText: '尖岩村' }).waitFor({ state: 'attached' })
   await admin.selectOption('[data-test=village]', { label: '尖岩村' })
   await admin.click('.van-tab:has-text("报表")')
-  await admin.locator('[data-test=chart] canvas').waitFor()
+  await admin.locator('[data-test=chart] svg rect').first().waitFor()
 
   // The clerk records money put into the village's fund; the balance moves by exactly that much.
   const clerk = await newPage()

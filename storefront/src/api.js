@@ -50,6 +50,9 @@ export async function request(method, path, { body, key, timeout = 15000, raw } 
     const err = (data && data.error) || {}
     throw new ApiError(res.status, err.code || 'http_' + res.status, err.message || res.statusText, err.details)
   }
+  // Offline, the service worker answers with the last copy it kept and says when it was fetched.
+  const copy = res.headers.get('X-Offline-Copy')
+  if (copy !== null && data && typeof data === 'object') Object.defineProperty(data, 'offlineAt', { value: copy || 'unknown' })
   return data
 }
 

@@ -19,3 +19,8 @@ watch(() => prefs.locale, (l) => { i18n.global.locale.value = l; document.docume
 app.use(i18n)
 app.use(makeRouter())
 app.mount('#app')
+
+// The service worker keeps the app and the villager's vouchers for when the signal goes (public/sw.js).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch(() => { /* the app works without it, online */ })
+}

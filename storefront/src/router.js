@@ -1,3 +1,4 @@
+import { ref } from 'vue'
 import { createRouter, createWebHistory } from 'vue-router'
 import { useSession } from './stores/session'
 
@@ -25,6 +26,10 @@ const routes = [
   { path: '/:rest(.*)*', redirect: '/' },
 ]
 
+// failedNavigation is the page whose code could not be downloaded (a weak signal, offline): the
+// app says so and offers to try again instead of a tap that does nothing.
+export const failedNavigation = ref(null)
+
 export function makeRouter() {
   const router = createRouter({ history: createWebHistory(), routes, scrollBehavior: (to, from, saved) => saved || { top: 0 } })
   router.beforeEach(async (to) => {
@@ -41,5 +46,11 @@ export function makeRouter() {
     if (to.meta.official && !session.isOfficial) return session.home
     return true
   })
+  router.onError((err, to) => {
+    if (/dynamically imported module|Importing a module script failed|Failed to fetch|Unable to preload CSS/i.test(String(err && err.message))) {
+      failedNavigation.value = to.fullPath
+    }
+  })
+  router.afterEach(() => { failedNavigation.value = null })
   return router
 }

@@ -36,6 +36,8 @@ export const useSession = defineStore('session', {
       try { await api.post('/auth/logout') } catch { /* the session may be gone already */ }
       this.user = null
       this.accounts = []
+      // The phone may be shared: the offline copies of this person's vouchers go with the session.
+      if (globalThis.navigator && navigator.serviceWorker && navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage('logout')
     },
   },
 })
