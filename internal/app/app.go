@@ -126,7 +126,8 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 		Store: a.stores.voucher, InTx: db.VoucherTx(), Ceilings: a.stores.voucher, Accounts: a.stores.ledger, Places: a.stores.org, Locks: redis.NewLocks(a.Redis),
 		Codes: voucher.NewCodes(cfg.Secret), Invalidate: a.stores.catalogCache.Invalidate, Observer: newCounterMetrics(a.Registry),
 		Throttle: redis.NewLimiter(a.Redis), Misses: redis.NewLockout(a.Redis), ShortCodes: opt.ShortCodes,
-		Log: log, Now: a.Now,
+		MemberShortCodes: redis.NewMemberShortCodes(a.Redis),
+		Log:              log, Now: a.Now,
 	})
 
 	a.watch()

@@ -7,6 +7,7 @@ import (
 	_ "image/png"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -559,4 +560,61 @@ func TestMonthlyLimitsCountTheWholeHousehold(t *testing.T) {
 	if r := e.call("POST", "/api/v1/counter/checkout", keeper, map[string]any{"code": mc, "items": []map[string]any{{"goods_id": oil, "quantity": 1}}}); r.code() != "monthly_limit_exceeded" {
 		t.Errorf("third bottle by the representative's member code: %d %s", r.status, r.raw)
 	}
+}
+
+// A member code's 8 digits, read out and typed at the counter, do what scanning it does: once, at
+// a partner shop, under the typed-code throttle.
+func TestMemberCodeDigitsTypedAtTheCounter(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	villager, keeper := e.login("13800000010"), e.login("13800000002")
+	shop := e.shopOf("国茶村")
+	salt := e.goodsNamed(shop, "食盐（500克）")
+	mc := e.call("GET", "/api/v1/member-code", villager, nil)
+	digits, _ := mc.body["short_code"].(string)
+	if len(digits) != 8 || strings.Trim(digits, "0123456789") != "" {
+		t.Fatalf("member code without its digits: %s", mc.raw)
+	}
+	spaced := digits[:4] + " " + digits[4:] // as a shopkeeper types what is read out
+	if scan := e.call("POST", "/api/v1/counter/member-code/scan", keeper, map[string]string{"code": spaced}); scan.status != http.StatusOK ||
+		scan.body["member"].(map[string]any)["holder"] != "张*国" {
+		t.Fatalf("typed member code digits: %d %s", scan.status, scan.raw)
+	}
+	checkout := func(token, code string) reply {
+		return e.call("POST", "/api/v1/counter/checkout", token, map[string]any{"code": code, "items": []map[string]any{{"goods_id": salt, "quantity": 1}}})
+	}
+	if other := checkout(e.login("13800000102"), digits); other.status == http.StatusOK {
+		t.Errorf("尖岩村's shop took 国茶村's member code by its digits: %s", other.raw)
+	}
+	if r := checkout(keeper, digits); r.status != http.StatusOK || num(r.body["points"]) != 3 {
+		t.Fatalf("checkout by typed digits: %d %s", r.status, r.raw)
+	}
+	if again := checkout(keeper, digits); again.code() != "member_code_used" {
+		t.Errorf("the same digits again: %d %s", again.status, again.raw)
+	}
+	wrong := fmt.Sprintf("%08d", (mustAtoi(t, digits)+1)%100_000_000)
+	if r := checkout(keeper, wrong); r.status != http.StatusBadRequest || r.code() != "voucher_invalid" {
+		t.Errorf("digits that stand for nothing: %d %s", r.status, r.raw)
+	}
+	// A script typing digits is stopped like one typing voucher codes.
+	throttled := false
+	for i := range 40 {
+		if r := e.call("POST", "/api/v1/counter/member-code/scan", keeper, map[string]string{"code": fmt.Sprintf("%08d", 11_000_000+i)}); r.code() == "short_code_throttled" {
+			throttled = true
+			break
+		}
+	}
+	if !throttled {
+		t.Error("40 typed member codes in a row were never throttled")
+	}
+	dbtest.MustVerify(t, e.app)
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

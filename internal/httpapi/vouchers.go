@@ -73,11 +73,12 @@ func (s *server) memberCode(c *gin.Context) (int, any, error) {
 	} else if v != 0 {
 		account = &v
 	}
-	code, mc, err := s.deps.Vouchers.MemberCode(c.Request.Context(), principal(c), account)
+	code, digits, mc, err := s.deps.Vouchers.MemberCode(c.Request.Context(), principal(c), account)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, gin.H{"code": code, "account_id": mc.AccountID, "expires_at": mc.ExpiresAt,
+	c.Header("Cache-Control", "no-store")
+	return http.StatusOK, gin.H{"code": code, "short_code": digits, "account_id": mc.AccountID, "expires_at": mc.ExpiresAt,
 		"refresh_after_seconds": int((voucher.MemberCodeTTL - 15*time.Second).Seconds()),
 		"qr_url":                "/api/v1/member-code/qr.png?code=" + code}, nil
 }

@@ -164,14 +164,15 @@ func (s *Service) observe(kind Kind, err error) {
 	s.Observer.Redemption(kind, result)
 }
 
-// MemberCode returns a fresh member code for p's household account (or another of p's accounts).
-func (s *Service) MemberCode(ctx context.Context, p auth.Principal, accountID *int64) (string, MemberCode, error) {
+// MemberCode returns a fresh member code for p's household account (or another of p's accounts),
+// and the 8 digits that stand for it at a counter ("" when they could not be kept).
+func (s *Service) MemberCode(ctx context.Context, p auth.Principal, accountID *int64) (code, digits string, mc MemberCode, err error) {
 	acct, err := s.spendingAccount(ctx, p, accountID)
 	if err != nil {
-		return "", MemberCode{}, err
+		return "", "", MemberCode{}, err
 	}
-	code, mc := s.Codes.NewMemberCode(acct.ID, s.Now())
-	return code, mc, nil
+	code, mc = s.Codes.NewMemberCode(acct.ID, s.Now())
+	return code, s.memberDigits(ctx, code, mc.ExpiresAt), mc, nil
 }
 
 // CheckMemberCode returns the member code's account if the code is p's own and valid now.
@@ -200,7 +201,11 @@ type MemberPreview struct {
 
 // ScanMember checks a member code at a counter and shows whose it is and what they may spend.
 func (s *Service) ScanMember(ctx context.Context, p auth.Principal, code string) (MemberPreview, error) {
-	if _, err := shopsOf(p); err != nil {
+	shops, err := shopsOf(p)
+	if err != nil {
+		return MemberPreview{}, err
+	}
+	if code, err = s.memberCodeOf(ctx, p, shops[0], code); err != nil {
 		return MemberPreview{}, err
 	}
 	mc, err := s.Codes.ParseMemberCode(code, s.Now())
@@ -243,6 +248,9 @@ func (s *Service) Checkout(ctx context.Context, p auth.Principal, in CheckoutInp
 		shop = in.ShopID
 	}
 	if err := CheckLines(in.Items); err != nil {
+		return Redemption{}, err
+	}
+	if in.Code, err = s.memberCodeOf(ctx, p, shop, in.Code); err != nil {
 		return Redemption{}, err
 	}
 	mc, err := s.Codes.ParseMemberCode(in.Code, s.Now())

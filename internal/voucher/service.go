@@ -37,8 +37,10 @@ type Deps struct {
 	Throttle   Limiter
 	Misses     auth.Lockout
 	ShortCodes ShortCodeLimits
-	Log        *slog.Logger
-	Now        func() time.Time
+	// MemberShortCodes keeps the digits of member codes (nil: member codes are scanned only).
+	MemberShortCodes MemberShortCodes
+	Log              *slog.Logger
+	Now              func() time.Time
 }
 
 // Service issues vouchers and runs the counter.

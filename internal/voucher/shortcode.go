@@ -45,58 +45,61 @@ var ErrShortCodeThrottled = fault.New(fault.RateLimited, "short_code_throttled",
 
 // byShortCode finds a voucher of p's shops by its typed code, under the throttle.
 func (s *Service) byShortCode(ctx context.Context, p auth.Principal, shops []int64, code string) (presented, error) {
-	shop := shops[0]
+	var pr presented
+	err := s.typed(ctx, p, shops[0], func() error {
+		var err error
+		pr.voucher, pr.holder, err = s.Store.VoucherByShortCode(ctx, shops, code)
+		return err
+	})
+	return pr, err
+}
+
+// typed runs lookup, which finds what a typed code stands for or returns ErrInvalidCode, under the
+// throttle of typed codes of p and of the shop; a miss counts towards locking the shop's typed
+// codes. Without Redis the lookup runs unthrottled: the counter keeps working (the database
+// guards every redemption) and the log says so.
+func (s *Service) typed(ctx context.Context, p auth.Principal, shop int64, lookup func() error) error {
 	limits := s.ShortCodes
 	if limits.Window == 0 {
 		limits = DefaultShortCodeLimits()
 	}
 	missKey := fmt.Sprintf("short:shop:%d", shop)
-	if s.Throttle != nil && s.Misses != nil {
-		for _, l := range []struct {
-			key   string
-			limit int
-		}{{fmt.Sprintf("short:person:%d", p.PersonID), limits.PerPerson}, {missKey, limits.PerShop}} {
-			ok, retry, err := s.Throttle.Allow(ctx, l.key, l.limit, limits.Window)
-			if err != nil {
-				return s.unthrottled(ctx, shops, code, err)
-			}
-			if !ok {
-				return presented{}, throttled(retry)
-			}
-		}
-		wait, err := s.Misses.Begin(ctx, missKey, limits.Misses)
-		if err != nil {
-			return s.unthrottled(ctx, shops, code, err)
-		}
-		if wait > 0 {
-			return presented{}, throttled(wait)
-		}
-	}
-	var pr presented
-	var err error
-	pr.voucher, pr.holder, err = s.Store.VoucherByShortCode(ctx, shops, code)
 	if s.Throttle == nil || s.Misses == nil {
-		return pr, err
+		return lookup()
 	}
+	unthrottled := func(cause error) error {
+		s.Log.WarnContext(ctx, "short-code throttle unavailable; typed codes are not limited", "err", cause)
+		return lookup()
+	}
+	for _, l := range []struct {
+		key   string
+		limit int
+	}{{fmt.Sprintf("short:person:%d", p.PersonID), limits.PerPerson}, {missKey, limits.PerShop}} {
+		ok, retry, err := s.Throttle.Allow(ctx, l.key, l.limit, limits.Window)
+		if err != nil {
+			return unthrottled(err)
+		}
+		if !ok {
+			return throttled(retry)
+		}
+	}
+	wait, err := s.Misses.Begin(ctx, missKey, limits.Misses)
+	if err != nil {
+		return unthrottled(err)
+	}
+	if wait > 0 {
+		return throttled(wait)
+	}
+	err = lookup()
 	if !errors.Is(err, ErrInvalidCode) {
 		_ = s.Misses.Release(ctx, missKey) // a hit does not forgive earlier misses
-		return pr, err
+		return err
 	}
 	locked, _, ferr := s.Misses.Fail(ctx, missKey, limits.Misses)
 	if ferr == nil && locked > 0 && s.shortCodeMissed != nil {
 		s.shortCodeMissed(ctx, shop, p.PersonID, limits.Misses.Failures)
 	}
-	return presented{}, err
-}
-
-// unthrottled looks a code up without the throttle when Redis is unreachable: the counter keeps
-// working (the database guards every redemption) and the log says so.
-func (s *Service) unthrottled(ctx context.Context, shops []int64, code string, cause error) (presented, error) {
-	s.Log.WarnContext(ctx, "short-code throttle unavailable; typed codes are not limited", "err", cause)
-	var pr presented
-	var err error
-	pr.voucher, pr.holder, err = s.Store.VoucherByShortCode(ctx, shops, code)
-	return pr, err
+	return err
 }
 
 func throttled(wait time.Duration) error {

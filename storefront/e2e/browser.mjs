@@ -15,8 +15,9 @@ mkdirSync(shots, { recursive: true })
 const browsers = new Map() // by their extra command-line arguments
 after(async () => { for (const b of browsers.values()) await (await b).close() })
 
-// newPage opens a page in a fresh context (its own cookies) of a Chromium started with args.
-export async function newPage(args = []) {
+// newPage opens a page in a fresh context (its own cookies) of a Chromium started with args;
+// options go to the context (serviceWorkers: 'block' to measure the network as a first visit).
+export async function newPage(args = [], options = {}) {
   const key = args.join(' ')
   if (!browsers.has(key)) {
     browsers.set(key, chromium.launch({
@@ -25,7 +26,7 @@ export async function newPage(args = []) {
         '--disable-component-update', '--disable-sync', ...args],
     }))
   }
-  const context = await (await browsers.get(key)).newContext({ viewport: { width: 360, height: 760 }, deviceScaleFactor: 2, locale: 'zh-CN', baseURL: BASE })
+  const context = await (await browsers.get(key)).newContext({ viewport: { width: 360, height: 760 }, deviceScaleFactor: 2, locale: 'zh-CN', baseURL: BASE, ...options })
   return context.newPage()
 }
 
