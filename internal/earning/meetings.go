@@ -48,6 +48,8 @@ func (s *Service) OpenMeeting(ctx context.Context, p auth.Principal, villageID i
 type MeetingState struct {
 	Meeting Meeting `json:"meeting"`
 	Votes   Tally   `json:"votes"`
+	// EntryVotes are the votes on each entry decided by the party members, by entry id.
+	EntryVotes map[int64]Tally `json:"entry_votes"`
 }
 
 // MeetingOf returns a village's meeting of a month with the month's votes so far, to those who
@@ -72,8 +74,16 @@ func (s *Service) MeetingOf(ctx context.Context, p auth.Principal, villageID int
 		return MeetingState{}, err
 	}
 	tally, err := s.Store.MonthTally(ctx, m.ID)
+	if err != nil {
+		return MeetingState{}, err
+	}
 	tally.Roster = len(roster)
-	return MeetingState{Meeting: m, Votes: tally}, err
+	entries, err := s.Store.EntryTallies(ctx, villageID, month)
+	for id, t := range entries {
+		t.Roster = len(roster)
+		entries[id] = t
+	}
+	return MeetingState{Meeting: m, Votes: tally, EntryVotes: entries}, err
 }
 
 // MonthBallot is a party member's vote on the month's results: for (the default) or against.

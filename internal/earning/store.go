@@ -36,6 +36,8 @@ type Store interface {
 
 	OpenMeeting(ctx context.Context, m Meeting) (Meeting, error)
 	Meeting(ctx context.Context, villageID int64, month string) (Meeting, error)
+	// EntryTallies counts the party members' votes on each entry of a village's month.
+	EntryTallies(ctx context.Context, villageID int64, month string) (map[int64]Tally, error)
 	// MonthTally counts the party members' votes on a meeting's month so far.
 	MonthTally(ctx context.Context, meetingID int64) (Tally, error)
 	// MonthVote records (audited) a party member's vote on approving a month and returns the tally.

@@ -148,6 +148,10 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	if votes := state.body["votes"].(map[string]any); state.body["meeting"].(map[string]any)["status"] != "open" || num(votes["for"]) != 1 || num(votes["roster"]) != 3 {
 		t.Errorf("meeting state before the deciding vote: %s", state.raw)
 	}
+	// The honour entry's votes (two for, one against), for the meeting's record.
+	if v, ok := state.body["entry_votes"].(map[string]any)[fmt.Sprint(honour)].(map[string]any); !ok || num(v["for"]) != 2 || num(v["against"]) != 1 {
+		t.Errorf("the honour entry's votes in the meeting state: %s", state.raw)
+	}
 	if r := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/meetings/%s", gc, month), e.login("13800000110"), nil); r.status != http.StatusForbidden {
 		t.Errorf("another village's villager reads the meeting: %d %s", r.status, r.raw)
 	}

@@ -412,6 +412,23 @@ func (s *EarningStore) Rate(ctx context.Context, id int64, satisfied bool) (earn
 	return s.Objection(ctx, id)
 }
 
+// EntryTallies implements earning.Store.
+func (s *EarningStore) EntryTallies(ctx context.Context, villageID int64, month string) (map[int64]earning.Tally, error) {
+	var rows []struct {
+		EntryID int64 `db:"entry_id"`
+		earning.Tally
+	}
+	err := s.db.list(ctx, &rows, `SELECT v.entry_id, COALESCE(SUM(v.vote = 'for'), 0) AS `+"`for`"+`,
+		COALESCE(SUM(v.vote = 'against'), 0) AS against, COALESCE(SUM(v.vote = 'abstain'), 0) AS abstain, 0 AS roster
+		FROM entry_votes v JOIN point_entries e ON e.id = v.entry_id
+		WHERE e.village_id = ? AND e.period = ? GROUP BY v.entry_id`, villageID, month)
+	out := make(map[int64]earning.Tally, len(rows))
+	for _, r := range rows {
+		out[r.EntryID] = r.Tally
+	}
+	return out, wrap(err, "entry votes of village %d, %s", villageID, month)
+}
+
 // MonthVote implements earning.Store.
 // MonthTally implements earning.Store.
 func (s *EarningStore) MonthTally(ctx context.Context, meetingID int64) (earning.Tally, error) {
