@@ -592,6 +592,11 @@ func TestMemberCodeDigitsTypedAtTheCounter(t *testing.T) {
 	if again := checkout(keeper, digits); again.code() != "member_code_used" {
 		t.Errorf("the same digits again: %d %s", again.status, again.raw)
 	}
+	// "My orders" lists it, with the shop.
+	mine := e.call("GET", "/api/v1/me/redemptions", villager, nil)
+	if rs := mine.body["redemptions"].([]any); len(rs) == 0 || rs[0].(map[string]any)["kind"] != "member_code" || rs[0].(map[string]any)["shop_name"] != "国茶村便民超市" {
+		t.Errorf("my orders after a member-code checkout: %s", mine.raw)
+	}
 	wrong := fmt.Sprintf("%08d", (mustAtoi(t, digits)+1)%100_000_000)
 	if r := checkout(keeper, wrong); r.status != http.StatusBadRequest || r.code() != "voucher_invalid" {
 		t.Errorf("digits that stand for nothing: %d %s", r.status, r.raw)

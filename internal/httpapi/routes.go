@@ -81,6 +81,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/checkout-ceilings/:id/decision", handle(withIDBody(http.StatusOK, s.deps.Vouchers.DecideCeilings)))
 	a.GET("/me/checkouts", handle(s.myCheckouts))
 	a.GET("/me/allowance", handle(s.allowance))
+	a.GET("/me/redemptions", handle(s.myRedemptions))
 
 	a.GET("/villages/:id/rule-books", handle(s.ruleBooks))
 	a.POST("/villages/:id/rule-books", handle(withIDBody(http.StatusCreated, s.deps.Earning.CreateRuleBook)))

@@ -95,6 +95,15 @@ func (s *server) myCheckouts(c *gin.Context) (int, any, error) {
 	return http.StatusOK, gin.H{"checkouts": rs}, nil
 }
 
+// myRedemptions lists the caller's newest redemptions, by voucher and by member code.
+func (s *server) myRedemptions(c *gin.Context) (int, any, error) {
+	rs, err := s.deps.Vouchers.MyRedemptions(c.Request.Context(), principal(c))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"redemptions": rs}, nil
+}
+
 // allowance says what the caller's household took of each goods this month (the monthly limits)
 // and how long a voucher holds.
 func (s *server) allowance(c *gin.Context) (int, any, error) {

@@ -59,11 +59,11 @@ func (s *VoucherStore) Redemptions(ctx context.Context, f voucher.RedemptionFilt
 		return nil, errors.New("redemptions: no filter")
 	}
 	out := []voucher.Redemption{}
-	// The holder's name is joined to the page (the household's head, or the representative), so
+	// The holder's name (the household's head, or the representative) and the shop's are joined to the page, so
 	// that the filters' bare column names stay the redemptions' own.
-	if err := s.db.list(ctx, &out, `SELECT x.*, COALESCE(h.head_name, p.name, '') AS holder FROM (SELECT `+redemptionColumns+
+	if err := s.db.list(ctx, &out, `SELECT x.*, COALESCE(h.head_name, p.name, '') AS holder, sh.name AS shop_name FROM (SELECT `+redemptionColumns+
 		` FROM redemptions WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?) x
-		JOIN accounts a ON a.id = x.account_id
+		JOIN accounts a ON a.id = x.account_id JOIN shops sh ON sh.id = x.shop_id
 		LEFT JOIN households h ON a.kind = 'household' AND h.id = a.owner_id
 		LEFT JOIN people p ON a.kind = 'representative' AND p.id = a.owner_id ORDER BY x.id DESC`, append(args, f.Limit)...); err != nil {
 		return nil, err

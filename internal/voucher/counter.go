@@ -340,6 +340,26 @@ func (s *Service) Reverse(ctx context.Context, p auth.Principal, id int64, reaso
 // MyCheckouts lists today's member-code checkouts of p's accounts newer than afterID, so that the
 // villager's phone shows each one the moment the shopkeeper confirms it.
 func (s *Service) MyCheckouts(ctx context.Context, p auth.Principal, afterID int64) ([]Redemption, error) {
+	accounts, err := s.myAccounts(ctx, p)
+	if err != nil || len(accounts) == 0 {
+		return []Redemption{}, err
+	}
+	return s.Store.Redemptions(ctx, RedemptionFilter{AccountIDs: accounts, Kind: ByMemberCode, AfterID: afterID,
+		From: calendar.DayStart(s.Now()), Limit: 50})
+}
+
+// MyRedemptions lists the newest redemptions (by voucher and by member code) of p's accounts, with
+// their shops: the villager's "my orders".
+func (s *Service) MyRedemptions(ctx context.Context, p auth.Principal) ([]Redemption, error) {
+	accounts, err := s.myAccounts(ctx, p)
+	if err != nil || len(accounts) == 0 {
+		return []Redemption{}, err
+	}
+	return s.Store.Redemptions(ctx, RedemptionFilter{AccountIDs: accounts, Limit: 100})
+}
+
+// myAccounts returns p's household account and representative account, those that exist.
+func (s *Service) myAccounts(ctx context.Context, p auth.Principal) ([]int64, error) {
 	var accounts []int64
 	if p.HouseholdID != 0 {
 		if a, err := s.Accounts.AccountOf(ctx, p.Home.VillageID, ledger.Household, p.HouseholdID); err == nil {
@@ -355,11 +375,7 @@ func (s *Service) MyCheckouts(ctx context.Context, p auth.Principal, afterID int
 			return nil, err
 		}
 	}
-	if len(accounts) == 0 {
-		return []Redemption{}, nil
-	}
-	return s.Store.Redemptions(ctx, RedemptionFilter{AccountIDs: accounts, Kind: ByMemberCode, AfterID: afterID,
-		From: calendar.DayStart(s.Now()), Limit: 50})
+	return accounts, nil
 }
 
 // VillageRedemptions lists a village's redemptions in [from, to) for those who may read it.

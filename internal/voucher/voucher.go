@@ -87,10 +87,11 @@ type Redemption struct {
 	ReversedBy         *int64     `json:"reversed_by" db:"reversed_by"`
 	ReversalTransferID *int64     `json:"reversal_transfer_id" db:"reversal_transfer_id"`
 	ReversalReason     string     `json:"reversal_reason" db:"reversal_reason"`
-	// Holder names the account's holder in lists of redemptions (masked at the counter); it is read
-	// with the list, never written.
-	Holder string `json:"holder,omitempty" db:"holder"`
-	Items  []Item `json:"items" db:"-"`
+	// Holder names the account's holder in lists of redemptions (masked at the counter), ShopName
+	// the shop; they are read with the list, never written.
+	Holder   string `json:"holder,omitempty" db:"holder"`
+	ShopName string `json:"shop_name,omitempty" db:"shop_name"`
+	Items    []Item `json:"items" db:"-"`
 }
 
 // Limits of an order.

@@ -191,4 +191,7 @@ test('a member code that cannot be scanned is read out as 8 digits and typed at 
   await keeper.getByRole('button', { name: /确认扣分/ }).click()
   await keeper.locator('[role=alert]', { hasText: '兑换成功' }).waitFor()
   await villager.locator('[data-test=member-taken]', { hasText: '刚刚扣除 3 积分' }).waitFor({ timeout: 15000 })
+  // "My orders" lists it, with the shop.
+  await villager.goto('/vouchers')
+  await villager.locator('[data-test=my-checkout]', { hasText: '国茶村便民超市' }).first().waitFor()
 })
