@@ -74,6 +74,17 @@ func TestPublicBoardShowsTheMonthAndNothingPersonal(t *testing.T) {
 			t.Errorf("the public board shows the full name %s", n)
 		}
 	}
+	// A newcomer finds the village's board from the directory, without logging in.
+	dir := e.call("GET", "/api/v1/public/villages", "", nil)
+	found := false
+	for _, x := range dir.body["villages"].([]any) {
+		if v := x.(map[string]any); num(v["id"]) == gc && v["name"] == "国茶村" && v["township"] != "" {
+			found = true
+		}
+	}
+	if dir.status != http.StatusOK || !found {
+		t.Errorf("the village directory: %d %s", dir.status, dir.raw)
+	}
 	if r := e.call("GET", "/api/v1/public/villages/999999/board", "", nil); r.status != http.StatusNotFound {
 		t.Errorf("unknown village: %d", r.status)
 	}

@@ -129,3 +129,12 @@ func (s *server) revokeRole(c *gin.Context) (int, any, error) {
 	}
 	return http.StatusOK, gin.H{"status": "revoked"}, nil
 }
+
+// directory lists the villages for anyone: the way to their public boards.
+func (s *server) directory(c *gin.Context) (int, any, error) {
+	vs, err := s.deps.Org.Directory(c.Request.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"villages": vs}, nil
+}

@@ -129,5 +129,6 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.GET("/audit", handle(s.auditLog))
 	a.GET("/audit/verify", handle(s.auditVerify))
 	api.GET("/audit/checkpoint", handle(s.auditCheckpoint))
+	api.GET("/public/villages", handle(s.directory))
 	api.GET("/public/villages/:id/board", handle(s.board))
 }

@@ -455,6 +455,14 @@ func (s *OrgStore) SetVoteRules(ctx context.Context, villageID int64, quorum, ma
 	return v, wrap(err, "set vote rules of village %d", villageID)
 }
 
+// Directory implements org.Store.
+func (s *OrgStore) Directory(ctx context.Context) ([]org.Listed, error) {
+	out := []org.Listed{}
+	err := s.db.list(ctx, &out, `SELECT v.id, v.name, t.name AS township FROM villages v JOIN townships t ON t.id = v.township_id
+		ORDER BY t.name, v.name LIMIT 5000`)
+	return out, wrap(err, "village directory")
+}
+
 // VillagesExpiringOn lists the villages that clear points on the day "MM-DD".
 func (s *OrgStore) VillagesExpiringOn(ctx context.Context, mmdd string) ([]int64, error) {
 	var ids []int64

@@ -18,6 +18,8 @@ type Store interface {
 	Village(ctx context.Context, id int64) (Village, error)
 	// Villages returns the villages covered by any of places, by id.
 	Villages(ctx context.Context, places []auth.Place) ([]Village, error)
+	// Directory lists every village with its township's name, by township and name.
+	Directory(ctx context.Context) ([]Listed, error)
 	Groups(ctx context.Context, villageID int64) ([]Group, error)
 	CreateGroup(ctx context.Context, g Group) (Group, error)
 	Households(ctx context.Context, villageID, afterID int64, limit int) ([]Household, error)
@@ -88,6 +90,17 @@ func (s *Service) Villages(ctx context.Context, p auth.Principal) ([]Village, er
 	}
 	return s.Store.Villages(ctx, places)
 }
+
+// Listed is a village as anyone may see it: the way to its public board.
+type Listed struct {
+	ID       int64  `json:"id" db:"id"`
+	Name     string `json:"name" db:"name"`
+	Township string `json:"township" db:"township"`
+}
+
+// Directory lists every village and its township, without logging in: a newcomer finds their
+// village's public board from it. Names of villages are public (they are on the boards).
+func (s *Service) Directory(ctx context.Context) ([]Listed, error) { return s.Store.Directory(ctx) }
 
 // village returns the village and fault.ErrForbidden unless allowed(place) holds.
 func (s *Service) village(ctx context.Context, id int64, allowed func(auth.Place) bool) (Village, error) {

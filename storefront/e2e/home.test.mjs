@@ -1,8 +1,11 @@
-// End to end, in Debian's Chromium: a villager's points history, loaded fresh six times, shows each
-// line once and asks the server for its first page once (it was shown twice on 4 of 6 loads).
+// End to end, in Debian's Chromium: home and login. A villager's points history, loaded fresh six
+// times, shows each line once and asks the server for its first page once (it was shown twice on 4
+// of 6 loads); an empty password is asked for in words; 朗读 says the balance, the history and a
+// voucher; a newcomer finds what the service is and the village's public board.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { newPage, login } from './browser.mjs'
+import { join } from 'node:path'
+import { newPage, login, shots } from './browser.mjs'
 
 test('the points history is shown once per load', async () => {
   const page = await newPage()
@@ -62,4 +65,16 @@ test('the balance, the newest history lines and a voucher are read aloud in Chin
   await page.getByRole('button', { name: '作废此券' }).click()
   await page.click('.van-dialog__confirm')
   await page.locator('[data-test=status]', { hasText: '已作废' }).waitFor()
+})
+
+test('a newcomer at / reads what the service is and opens the village board without logging in', async () => {
+  const page = await newPage()
+  await page.goto('/')
+  await page.waitForURL(/\/login/)
+  await page.locator('[data-test=about]', { hasText: '积分超市是什么' }).waitFor()
+  await page.locator('[data-test=board-village] option', { hasText: '国茶村' }).waitFor({ state: 'attached' })
+  await page.selectOption('[data-test=board-village]', { label: '国茶村' })
+  await page.click('[data-test=open-board]')
+  await page.locator('[data-test=board] h1', { hasText: '国茶村 积分制阳光公示' }).waitFor()
+  await page.screenshot({ path: join(shots, '13b-newcomer-board.png'), fullPage: true })
 })
