@@ -48,6 +48,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"POST", "/auth/login", "", map[string]any{"phone": "13800000099", "password": "guess-guess"}},
 		{"POST", "/auth/password", "villager", map[string]any{"current_password": "wrong-wrong", "new_password": "another-pass"}},
 		{"POST", "/people/{person}/login-unlock", "clerk", map[string]any{}},
+		{"POST", "/people/{person}/password-reset", "clerk", map[string]any{}},
 		{"POST", "/villages/{village}/groups", "clerk", map[string]any{"name": "第九组"}},
 		{"POST", "/villages/{village}/households", "clerk", map[string]any{"number": "GC-999", "head_name": "王五", "size": 3, "address": "村口"}},
 		{"PUT", "/households/{household}", "clerk", map[string]any{"number": "GC-001", "head_name": "张建国", "size": 4, "address": "村口"}},

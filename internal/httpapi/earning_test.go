@@ -152,6 +152,11 @@ func TestEarningFlowFromRuleBookToLedger(t *testing.T) {
 	if v, ok := state.body["entry_votes"].(map[string]any)[fmt.Sprint(honour)].(map[string]any); !ok || num(v["for"]) != 2 || num(v["against"]) != 1 {
 		t.Errorf("the honour entry's votes in the meeting state: %s", state.raw)
 	}
+	for _, bad := range []string{"2026-13", "x", "2026-1"} {
+		if r := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/meetings/%s", gc, bad), e.login("13800000001"), nil); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("meeting of month %q: %d %s", bad, r.status, r.raw)
+		}
+	}
 	if r := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/meetings/%s", gc, month), e.login("13800000110"), nil); r.status != http.StatusForbidden {
 		t.Errorf("another village's villager reads the meeting: %d %s", r.status, r.raw)
 	}

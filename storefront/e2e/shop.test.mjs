@@ -62,3 +62,42 @@ test('the shop shows the balance, stops at the monthly limit, confirms the order
   await page.locator('[data-test=status]', { hasText: '已作废，积分已退回' }).waitFor()
   await page.locator('.van-toast', { hasText: '已作废，170 积分已退回' }).waitFor()
 })
+
+// With the keyboard only (a switch or a keyboard on an old phone, or TalkBack's own navigation):
+// log in, add goods, confirm, get the voucher — every step reached by Tab and pressed by Enter.
+test('a villager orders with the keyboard alone', async () => {
+  const page = await newPage()
+  await page.goto('/login')
+  await page.locator('input[name=phone]').focus()
+  await page.keyboard.type('13800000014')
+  await page.keyboard.press('Tab')
+  await page.keyboard.type('demo-pass-2026')
+  await page.keyboard.press('Enter')
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+  await page.goto('/shop')
+  await page.getByRole('button', { name: '加一件 毛巾' }).waitFor()
+  // Tab until the focus is on "加一件 毛巾", then press it twice.
+  const focusOn = async (name, limit = 80) => {
+    for (let i = 0; i < limit; i++) {
+      await page.keyboard.press('Tab')
+      const label = await page.evaluate(() => document.activeElement && (document.activeElement.getAttribute('aria-label') || document.activeElement.textContent.trim()))
+      if (label === name) return
+    }
+    assert.fail(`Tab never reached "${name}"`)
+  }
+  await focusOn('加一件 毛巾')
+  await page.keyboard.press('Enter')
+  await page.keyboard.press('Enter')
+  assert.equal(await page.getByRole('spinbutton', { name: '毛巾 数量' }).inputValue(), '2')
+  await focusOn('生成兑换券')
+  await page.keyboard.press('Enter')
+  await page.locator('[data-test=confirm]').waitFor()
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), '确认兑换') // the sheet has the focus
+  await focusOn('确认生成兑换券', 20)
+  await page.keyboard.press('Enter')
+  await page.waitForURL(/\/vouchers\/\d+$/)
+  await page.locator('[data-test=short-code]').waitFor()
+  await page.getByRole('button', { name: '作废此券' }).click() // leave the household's points as they were
+  await page.click('.van-dialog__confirm')
+  await page.locator('[data-test=status]', { hasText: '已作废' }).waitFor()
+})
