@@ -32,7 +32,10 @@ test('the supervisor follows redemptions, verifies the audit log, reads the char
 
   await p.locator('.van-toast').waitFor({ state: 'hidden' })
   await p.click('.van-tab:has-text("报表")')
-  await p.locator('[data-test=chart] svg rect').first().waitFor()
+  await p.locator('[data-test=chart] svg').waitFor()
+  // Two bars a month, the spent ones drawn (the counter test redeemed this month), and the figures in a table.
+  assert.equal(await p.locator('[data-test=chart] svg rect').count(), 2 * await p.locator('[data-test=chart] tbody tr').count())
+  assert.ok(await p.locator('[data-test=chart] rect.spent').evaluateAll((rs) => rs.some((r) => Number(r.getAttribute('height')) > 0)))
   await p.waitForTimeout(300)
   await p.screenshot({ path: join(shots, '15-supervision-reports.png') })
   const href = await p.locator('[data-test=export-redemptions]').getAttribute('href')
@@ -49,7 +52,7 @@ test('the supervisor follows redemptions, verifies the audit log, reads the char
   await admin.locator('[data-test=village] option', { hasText: '尖岩村' }).waitFor({ state: 'attached' })
   await admin.selectOption('[data-test=village]', { label: '尖岩村' })
   await admin.click('.van-tab:has-text("报表")')
-  await admin.locator('[data-test=chart] svg rect').first().waitFor()
+  await admin.locator('[data-test=chart] svg').waitFor()
 
   // The clerk records money put into the village's fund; the balance moves by exactly that much.
   const clerk = await newPage()
