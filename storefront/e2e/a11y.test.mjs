@@ -77,6 +77,9 @@ async function check(role, locale, big, reached) {
     // A page this role may not open sends it elsewhere; that page is checked under its own route.
     if (new URL(page.url()).pathname !== path) continue
     reached.add(route)
+    // A screen reader picks its voice by the page's language: it must be the one shown.
+    const lang = await page.evaluate(() => document.documentElement.lang)
+    if (lang !== locale) problems.push(`${role.name} ${path}: <html lang="${lang}"> on a page shown in ${locale}`)
     const tabs = page.locator('.van-tabs__nav [role=tab]')
     const count = await tabs.count()
     for (let i = 0; i < Math.max(count, 1); i++) {

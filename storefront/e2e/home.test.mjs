@@ -78,3 +78,26 @@ test('a newcomer at / reads what the service is and opens the village board with
   await page.locator('[data-test=board] h1', { hasText: '国茶村 积分制阳光公示' }).waitFor()
   await page.screenshot({ path: join(shots, '13b-newcomer-board.png'), fullPage: true })
 })
+
+test('switching to English asks first in Chinese, and 中文 is one tap away on every page', async () => {
+  const page = await newPage()
+  await login(page, '13800000010')
+  await page.goto('/home')
+  await page.click('[data-test=language]')
+  const ask = page.locator('.van-dialog', { hasText: '切换为英文界面？' })
+  await ask.waitFor()
+  await ask.getByRole('button', { name: '不切换，继续用中文' }).click()
+  await page.locator('.van-nav-bar__title').first().waitFor()
+  assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN')
+  await page.click('[data-test=language]')
+  await page.getByRole('button', { name: '切换为英文' }).click()
+  await page.locator('.van-tabbar', { hasText: 'My points' }).waitFor()
+  for (const path of ['/home', '/shop', '/vouchers']) {
+    await page.goto(path)
+    await page.locator('[data-test=to-chinese]').waitFor()
+  }
+  await page.screenshot({ path: join(shots, 'language-en-shop.png') })
+  await page.click('[data-test=to-chinese]')
+  await page.locator('.van-tabbar', { hasText: '我的积分' }).waitFor()
+  assert.equal(await page.locator('[data-test=to-chinese]').count(), 0)
+})

@@ -15,6 +15,7 @@ const prefs = usePrefs()
 prefs.apply()
 const i18n = makeI18n(prefs.locale)
 setLanguage(prefs.locale)
+document.documentElement.lang = prefs.locale // index.html says zh-CN; a reader set to English reads it as English
 watch(() => prefs.locale, (l) => { i18n.global.locale.value = l; document.documentElement.lang = l; setLanguage(l) })
 app.use(i18n)
 app.use(makeRouter())
