@@ -26,6 +26,13 @@ test('the supervisor follows redemptions, verifies the audit log, reads the char
     const labels = [...document.querySelectorAll('[data-test=audit-entry] .van-cell__label')].map((e) => e.textContent)
     return labels.length > 0 && labels.every((t) => t.includes('兑换记录 #'))
   })
+  // Dates as China writes them: today typed with slashes keeps today's redemptions.
+  const today = new Date().toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }) // 2026/12/1
+  await p.fill('[data-test=filter-from] input', today)
+  await p.locator('[data-test=filter-from] input').blur()
+  assert.equal(await p.inputValue('[data-test=filter-from] input'), new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }))
+  await p.click('[data-test=apply-filter]')
+  await p.locator('[data-test=audit-entry]').first().waitFor()
   await p.screenshot({ path: join(shots, '14b-supervision-audit-filter.png') })
   await p.click('[data-test=verify]')
   await p.locator('[data-test=verify-result]', { hasText: '校验通过' }).waitFor()

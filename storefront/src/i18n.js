@@ -4,6 +4,7 @@ import { createI18n } from 'vue-i18n'
 // a villager reads a plain sentence and never a code.
 export const messages = {
   'zh-CN': {
+    dateField: { dateHint: '年-月-日，如 2026-12-01', monthHint: '年-月，如 2026-11', badDate: '请按 年-月-日 填写，如 2026-12-01', badMonth: '请按 年-月 填写，如 2026-11' },
     readAloud: '朗读', navFailed: '页面没有下载成功：网络信号不好。请到信号好的地方再点“重试”。', print: '打印', app: '积分超市', loading: '加载中…', retry: '重试', cancel: '取消', confirm: '确认', back: '返回', save: '保存', empty: '暂无记录',
     points: '积分', pointsUnit: '{n} 分', logout: '退出登录', language: 'English', bigText: '大字模式',
     roles: { villager: '村民', representative: '村民代表', clerk: '村务专干', branch_committee: '支委委员', party_member: '党员', group_leader: '村民小组长', supervisor: '监督小组', township_admin: '乡镇管理员', shopkeeper: '超市店主' },
@@ -94,6 +95,7 @@ export const messages = {
     },
   },
   en: {
+    dateField: { dateHint: 'year-month-day, e.g. 2026-12-01', monthHint: 'year-month, e.g. 2026-11', badDate: 'Write it as year-month-day, e.g. 2026-12-01', badMonth: 'Write it as year-month, e.g. 2026-11' },
     readAloud: 'Read aloud', navFailed: 'The page did not download: the signal is weak. Move to a better signal and tap Retry.', print: 'Print', app: 'Points supermarket', loading: 'Loading…', retry: 'Retry', cancel: 'Cancel', confirm: 'Confirm', back: 'Back', save: 'Save', empty: 'Nothing yet',
     points: 'points', pointsUnit: '{n} pts', logout: 'Log out', language: '中文', bigText: 'Large text',
     roles: { villager: 'Villager', representative: 'Representative', clerk: 'Village clerk', branch_committee: 'Branch committee', party_member: 'Party member', group_leader: 'Group leader', supervisor: 'Supervisor', township_admin: 'Township admin', shopkeeper: 'Shopkeeper' },
