@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"pointsmarket/internal/auth"
@@ -88,6 +89,9 @@ type Alert struct {
 var (
 	ErrNotFound  = fault.New(fault.NotFound, "alert_not_found", "no such alert")
 	ErrWrongStep = fault.New(fault.Conflict, "alert_wrong_step", "the alert is not at this step")
+	// ErrOwnAlert refuses to let someone an alert is about (its subject, or who did what raised it)
+	// acknowledge or resolve it: no one silences their own watcher.
+	ErrOwnAlert = fault.New(fault.Forbidden, "own_alert", "this alert is about you: another supervisor handles it")
 )
 
 // Store keeps alerts and answers the rules' questions about recent activity.
@@ -353,13 +357,41 @@ type Note struct {
 	Note string `json:"note"`
 }
 
+// implicated are the people an alert is about: its subject when a person, and whoever the rule
+// names as having acted (the registrar of an entry, who granted a role or reset a password).
+func implicated(a Alert) []int64 {
+	var out []int64
+	if a.SubjectType == "person" {
+		out = append(out, a.SubjectID)
+	}
+	var details map[string]any
+	_ = json.Unmarshal([]byte(a.Details), &details)
+	for _, k := range []string{"by", "registrar", "person"} {
+		if n, ok := details[k].(float64); ok && n > 0 {
+			out = append(out, int64(n))
+		}
+	}
+	return out
+}
+
+// handles checks that p may handle the alert: they audit its village and it is not about them.
+func (s *Service) handles(ctx context.Context, p auth.Principal, a Alert) error {
+	if err := s.audited(ctx, p, a.VillageID); err != nil {
+		return err
+	}
+	if slices.Contains(implicated(a), p.PersonID) {
+		return fmt.Errorf("alert %d: %w", a.ID, ErrOwnAlert)
+	}
+	return nil
+}
+
 // Acknowledge marks an open alert as being looked at.
 func (s *Service) Acknowledge(ctx context.Context, p auth.Principal, id int64, _ Note) (Alert, error) {
 	a, err := s.Store.Alert(ctx, id)
 	if err != nil {
 		return a, err
 	}
-	if err := s.audited(ctx, p, a.VillageID); err != nil {
+	if err := s.handles(ctx, p, a); err != nil {
 		return a, err
 	}
 	return s.Store.Advance(ctx, id, Open, func(a *Alert) {
@@ -379,7 +411,7 @@ func (s *Service) Resolve(ctx context.Context, p auth.Principal, id int64, n Not
 	if err != nil {
 		return a, err
 	}
-	if err := s.audited(ctx, p, a.VillageID); err != nil {
+	if err := s.handles(ctx, p, a); err != nil {
 		return a, err
 	}
 	return s.Store.Advance(ctx, id, Acknowledged, func(a *Alert) {

@@ -228,5 +228,6 @@ var zhCN = map[string]string{
 	"you may not approve your own proposal":                           "不能审批自己的提议",
 	"you may not do this here":                                        "无权操作",
 	"you may not do this to yourself":                                 "不能对自己执行此操作",
+	"this alert is about you: another supervisor handles it":          "此预警与您本人有关，须由其他监督人员处理",
 	"the password of someone holding a role is reset by the township": "担任职务人员的密码须由乡镇重置",
 }

@@ -80,12 +80,48 @@ func TestOfficeResetsAForgottenPassword(t *testing.T) {
 		}
 	}
 	// The township resets an official's.
-	if r := reset(admin, e.id(`SELECT id FROM people WHERE phone = '13800000003'`)); r.status != http.StatusOK {
-		t.Errorf("the township resets the supervisor: %d %s", r.status, r.raw)
+	supReset := reset(admin, e.id(`SELECT id FROM people WHERE phone = '13800000003'`))
+	if supReset.status != http.StatusOK {
+		t.Fatalf("the township resets the supervisor: %d %s", supReset.status, supReset.raw)
 	}
 	gc := e.village("国茶村")
 	if rules := e.alertRules(admin, gc); !slices.Contains(rules, "password_reset") {
 		t.Errorf("alerts after resets: %v", rules)
+	}
+	// The admin who reset the supervisor's password cannot handle that alert, nor can the supervisor
+	// (whoever read the password out could be logged in as them): it waits for someone else.
+	supervisor := e.id(`SELECT id FROM people WHERE phone = '13800000003'`)
+	// The admin, who read the one-time password, logs in as the supervisor: the very case.
+	asSup := e.call("POST", "/api/v1/auth/login", "", map[string]string{"phone": "13800000003", "password": supReset.body["one_time_password"].(string)})
+	sup = asSup.body["token"].(string)
+	if ch := e.call("POST", "/api/v1/auth/password", sup, map[string]string{"current_password": supReset.body["one_time_password"].(string), "new_password": "taken-over-1"}); ch.status != http.StatusOK {
+		t.Fatalf("password change as the supervisor: %d %s", ch.status, ch.raw)
+	}
+	alerts := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/alerts", gc), admin, nil).body["alerts"].([]any)
+	handled := 0
+	for _, x := range alerts {
+		a := x.(map[string]any)
+		if a["rule"] != "password_reset" {
+			continue
+		}
+		ack := func(token string) reply {
+			return e.call("POST", fmt.Sprintf("/api/v1/alerts/%d/acknowledgement", num(a["id"])), token, map[string]any{})
+		}
+		if num(a["subject_id"]) == supervisor {
+			for who, token := range map[string]string{"the admin who reset it": admin, "the supervisor it is about": sup} {
+				if r := ack(token); r.status != http.StatusForbidden || r.code() != "own_alert" {
+					t.Errorf("%s acknowledges the alert: %d %s", who, r.status, r.raw)
+				}
+			}
+			continue
+		}
+		if r := ack(sup); r.status != http.StatusOK { // a villager's reset, by the clerk
+			t.Errorf("the supervisor acknowledges the alert of a villager's reset: %d %s", r.status, r.raw)
+		}
+		handled++
+	}
+	if handled != 2 {
+		t.Errorf("alerts of the villager's two resets: %d, want 2", handled)
 	}
 	log := e.call("GET", fmt.Sprintf("/api/v1/audit?village_id=%d&action=auth.password_reset", gc), admin, nil)
 	if n := len(log.body["entries"].([]any)); n != 3 {
