@@ -1,6 +1,11 @@
 import { defineStore } from 'pinia'
 import { api, ApiError } from '../api'
 
+// forgetOfflineCopies empties the service worker's copy of a person's data (public/sw.js).
+function forgetOfflineCopies() {
+  if (globalThis.navigator && navigator.serviceWorker && navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage('logout')
+}
+
 // The logged-in person. The session itself is the HttpOnly cookie the server set; this store only
 // remembers who it is for.
 export const useSession = defineStore('session', {
@@ -30,14 +35,14 @@ export const useSession = defineStore('session', {
     },
     async login(phone, password) {
       await api.post('/auth/login', { phone, password })
+      forgetOfflineCopies() // a phone passed on without logging out keeps nobody else's vouchers
       await this.load()
     },
     async logout() {
       try { await api.post('/auth/logout') } catch { /* the session may be gone already */ }
       this.user = null
       this.accounts = []
-      // The phone may be shared: the offline copies of this person's vouchers go with the session.
-      if (globalThis.navigator && navigator.serviceWorker && navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage('logout')
+      forgetOfflineCopies() // the phone may be shared: this person's vouchers go with the session
     },
   },
 })
