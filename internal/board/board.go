@@ -54,13 +54,15 @@ type Statement struct {
 
 // Board is a village's public board.
 type Board struct {
-	Village     string               `json:"village"`
-	Month       string               `json:"month"`
-	Notice      []earning.NoticeLine `json:"notice"`
-	Totals      Totals               `json:"totals"`
-	Shops       []ShopMonth          `json:"shops"`
-	Settlements []Statement          `json:"settlements"`
-	Checkpoint  *Checkpoint          `json:"audit_checkpoint"`
+	Village string `json:"village"`
+	// SupervisionPhone is the village's 监督电话, "" when the township has not set one.
+	SupervisionPhone string               `json:"supervision_phone"`
+	Month            string               `json:"month"`
+	Notice           []earning.NoticeLine `json:"notice"`
+	Totals           Totals               `json:"totals"`
+	Shops            []ShopMonth          `json:"shops"`
+	Settlements      []Statement          `json:"settlements"`
+	Checkpoint       *Checkpoint          `json:"audit_checkpoint"`
 	// PointsExpireOn is the next day the village clears spendable points, when it does.
 	PointsExpireOn *time.Time `json:"points_expire_on"`
 	// HouseholdSizes are new households and changes of size on the notice before base points follow them.
@@ -110,6 +112,9 @@ func (s *Service) Board(ctx context.Context, villageID int64, at time.Time) (Boa
 	from := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, calendar.Zone())
 	to := from.AddDate(0, 1, 0)
 	b := Board{Village: v.Name, Month: from.Format("2006-01")}
+	if v.SupervisionPhone != nil {
+		b.SupervisionPhone = *v.SupervisionPhone
+	}
 	if next, ok := earning.NextExpiry(v.ExpiryDate, at); ok {
 		b.PointsExpireOn = &next
 	}

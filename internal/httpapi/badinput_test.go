@@ -95,6 +95,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"POST", "/villages/{village}/base-points", "clerk", map[string]any{"period": month}},
 		{"PUT", "/villages/{village}/expiry-date", "clerk", map[string]any{"date": "12-31"}},
 		{"PUT", "/villages/{village}/vote-rules", "admin", map[string]any{"assembly_quorum_pct": 80, "majority_pct": 60}},
+		{"PUT", "/villages/{village}/supervision-phone", "admin", map[string]any{"phone": "0739-1234567"}},
 		{"POST", "/villages/{village}/settlements", "clerk", map[string]any{"shop_id": shop, "period": "2026-10"}},
 		{"POST", "/settlements/{settlement}/approval", "clerk", map[string]any{}},
 		{"POST", "/settlements/{settlement}/countersignature", "sup", map[string]any{}},

@@ -74,6 +74,35 @@ func TestPublicBoardShowsTheMonthAndNothingPersonal(t *testing.T) {
 			t.Errorf("the public board shows the full name %s", n)
 		}
 	}
+	// The board's 监督电话 is the township's to set, not the village's own officials'.
+	phone := func(token, number string) reply {
+		return e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/supervision-phone", gc), token, map[string]string{"phone": number})
+	}
+	for who, token := range map[string]string{"the clerk": e.login("13800000001"), "the supervisor": e.login("13800000003"), "a villager": e.login("13800000010")} {
+		if r := phone(token, "0739-1234567"); r.status != http.StatusForbidden {
+			t.Errorf("%s sets the supervision phone: %d %s", who, r.status, r.raw)
+		}
+	}
+	admin := e.login("13800000000")
+	for _, bad := range []string{"abc", "12", "0739-12", strings.Repeat("1", 30)} {
+		if r := phone(admin, bad); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("supervision phone %q: %d %s", bad, r.status, r.raw)
+		}
+	}
+	if r := phone(admin, "0739-1234567"); r.status != http.StatusOK || r.body["supervision_phone"] != "0739-1234567" {
+		t.Fatalf("the township sets the supervision phone: %d %s", r.status, r.raw)
+	}
+	// The write is audited in the village, so the cached board is built again within a moment.
+	var shown any
+	for range 40 {
+		if shown = e.call("GET", fmt.Sprintf("/api/v1/public/villages/%d/board", gc), "", nil).body["supervision_phone"]; shown == "0739-1234567" {
+			break
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if shown != "0739-1234567" {
+		t.Errorf("the board's supervision phone: %v", shown)
+	}
 	// A newcomer finds the village's board from the directory, without logging in.
 	dir := e.call("GET", "/api/v1/public/villages", "", nil)
 	found := false

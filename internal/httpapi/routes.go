@@ -106,6 +106,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/villages/:id/base-points", handle(withIDBody(http.StatusOK, s.deps.Earning.IssueBase)))
 	a.PUT("/villages/:id/expiry-date", handle(withIDBody(http.StatusOK, s.deps.Earning.SetExpiryDate)))
 	a.PUT("/villages/:id/vote-rules", handle(withIDBody(http.StatusOK, s.deps.Earning.SetVoteRules)))
+	a.PUT("/villages/:id/supervision-phone", handle(withIDBody(http.StatusOK, s.deps.Org.SetSupervisionPhone)))
 
 	a.GET("/villages/:id/settlements", handle(s.settlements))
 	a.POST("/villages/:id/settlements", handle(withIDBody(http.StatusCreated, s.deps.Settlement.Generate)))

@@ -10,7 +10,7 @@ const (
 	townshipColumns  = `id, county, name, created_at`
 	transferColumns  = `id, village_id, debit_account_id, credit_account_id, amount, kind, earning, reason, ref_type, ref_id, hold_id, reverses_id, debit_balance_after, credit_balance_after, created_by, created_at`
 	groupColumns     = `id, village_id, name, created_at`
-	villageColumns   = `id, township_id, name, allow_negative_penalty, notice_days, expiry_date, assembly_quorum_pct, majority_pct, created_at`
+	villageColumns   = `id, township_id, name, allow_negative_penalty, notice_days, expiry_date, assembly_quorum_pct, majority_pct, supervision_phone, created_at`
 )
 
 const (

@@ -455,6 +455,24 @@ func (s *OrgStore) SetVoteRules(ctx context.Context, villageID int64, quorum, ma
 	return v, wrap(err, "set vote rules of village %d", villageID)
 }
 
+// SetSupervisionPhone implements org.Store.
+func (s *OrgStore) SetSupervisionPhone(ctx context.Context, villageID int64, phone *string) (org.Village, error) {
+	var v org.Village
+	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		if err := getRow(ctx, tx, &v, fault.ErrNotFound, `SELECT `+villageColumns+` FROM villages WHERE id = ? FOR UPDATE`, villageID); err != nil {
+			return nil, err
+		}
+		before := v.SupervisionPhone
+		if _, err := tx.ExecContext(ctx, `UPDATE villages SET supervision_phone = ? WHERE id = ?`, phone, villageID); err != nil {
+			return nil, err
+		}
+		v.SupervisionPhone = phone
+		return []audit.Event{{Place: v.Place(), Action: "village.supervision_phone", ObjectType: "village", ObjectID: v.ID,
+			Before: map[string]any{"supervision_phone": before}, After: map[string]any{"supervision_phone": phone}}}, nil
+	})
+	return v, wrap(err, "set supervision phone of village %d", villageID)
+}
+
 // Directory implements org.Store.
 func (s *OrgStore) Directory(ctx context.Context) ([]org.Listed, error) {
 	out := []org.Listed{}

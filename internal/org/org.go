@@ -28,9 +28,12 @@ type Village struct {
 	NoticeDays           int     `json:"notice_days" db:"notice_days"` // days points are publicly displayed before they count
 	ExpiryDate           *string `json:"expiry_date" db:"expiry_date"` // "MM-DD": spendable points are cleared that day each year
 	// AssemblyQuorumPct and MajorityPct tighten the law's vote rules for this village (nil: the law's).
-	AssemblyQuorumPct *int      `json:"assembly_quorum_pct" db:"assembly_quorum_pct"`
-	MajorityPct       *int      `json:"majority_pct" db:"majority_pct"`
-	CreatedAt         time.Time `json:"created_at" db:"created_at"`
+	AssemblyQuorumPct *int `json:"assembly_quorum_pct" db:"assembly_quorum_pct"`
+	MajorityPct       *int `json:"majority_pct" db:"majority_pct"`
+	// SupervisionPhone is the number villagers call to report to the village's supervision
+	// (监督电话), set by the township and printed on the public board.
+	SupervisionPhone *string   `json:"supervision_phone" db:"supervision_phone"`
+	CreatedAt        time.Time `json:"created_at" db:"created_at"`
 }
 
 // Place returns where the village is.

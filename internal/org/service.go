@@ -3,6 +3,8 @@ package org
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"pointsmarket/internal/auth"
@@ -18,6 +20,8 @@ type Store interface {
 	Village(ctx context.Context, id int64) (Village, error)
 	// Villages returns the villages covered by any of places, by id.
 	Villages(ctx context.Context, places []auth.Place) ([]Village, error)
+	// SetSupervisionPhone records (audited) a village's supervision phone; nil clears it.
+	SetSupervisionPhone(ctx context.Context, villageID int64, phone *string) (Village, error)
 	// Directory lists every village with its township's name, by township and name.
 	Directory(ctx context.Context) ([]Listed, error)
 	Groups(ctx context.Context, villageID int64) ([]Group, error)
@@ -101,6 +105,32 @@ type Listed struct {
 // Directory lists every village and its township, without logging in: a newcomer finds their
 // village's public board from it. Names of villages are public (they are on the boards).
 func (s *Service) Directory(ctx context.Context) ([]Listed, error) { return s.Store.Directory(ctx) }
+
+// PhoneInput is a village's supervision phone: a mobile or a landline ("0739-1234567"), or ""
+// for none.
+type PhoneInput struct {
+	Phone string `json:"phone"`
+}
+
+var landline = regexp.MustCompile(`^0\d{2,3}-?\d{7,8}(-\d{1,6})?$|^1[3-9]\d{9}$|^12\d{3,4}$`)
+
+// SetSupervisionPhone sets the number on a village's public board that villagers call to report
+// to its supervision: the township's admin only, since a village's clerk or committee should not
+// choose where complaints about them go.
+func (s *Service) SetSupervisionPhone(ctx context.Context, p auth.Principal, villageID int64, in PhoneInput) (Village, error) {
+	v, err := s.village(ctx, villageID, func(pl auth.Place) bool { return p.HoldsIn(auth.RoleTownshipAdmin, pl) })
+	if err != nil {
+		return v, err
+	}
+	number := strings.NewReplacer(" ", "", "（", "", "）", "-", "(", "", ")", "-").Replace(strings.TrimSpace(in.Phone))
+	if number == "" {
+		return s.Store.SetSupervisionPhone(ctx, v.ID, nil)
+	}
+	if !landline.MatchString(number) {
+		return v, fault.Invalidf("phone must be a landline like 0739-1234567, a mobile number, or a hotline like 12345")
+	}
+	return s.Store.SetSupervisionPhone(ctx, v.ID, &number)
+}
 
 // village returns the village and fault.ErrForbidden unless allowed(place) holds.
 func (s *Service) village(ctx context.Context, id int64, allowed func(auth.Place) bool) (Village, error) {

@@ -60,6 +60,13 @@ test('the supervisor follows redemptions, verifies the audit log, reads the char
   await admin.selectOption('[data-test=village]', { label: '尖岩村' })
   await admin.click('.van-tab:has-text("报表")')
   await admin.locator('[data-test=chart] svg').waitFor()
+  // The township sets 尖岩村's supervision phone; the village's public board prints it.
+  await admin.fill('[data-test=supervision-phone] input', '0739-7654321')
+  await admin.click('[data-test=save-phone]')
+  await admin.locator('.van-toast', { hasText: '监督电话已设为 0739-7654321' }).waitFor()
+  const jy = await admin.locator('[data-test=village] option', { hasText: '尖岩村' }).getAttribute('value')
+  await admin.goto(`/board/${jy}`)
+  await admin.locator('[data-test=supervision-phone]', { hasText: '0739-7654321' }).waitFor({ timeout: 10000 })
 
   // The clerk records money put into the village's fund; the balance moves by exactly that much.
   const clerk = await newPage()
