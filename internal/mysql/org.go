@@ -3,6 +3,8 @@ package mysql
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -419,58 +421,56 @@ func wrap(err error, format string, args ...any) error {
 	return fmt.Errorf(format+": %w", append(args, err)...)
 }
 
-// SetExpiryDate sets (or with nil clears) the day each year a village clears spendable points.
-func (s *OrgStore) SetExpiryDate(ctx context.Context, villageID int64, mmdd *string) (org.Village, error) {
+// setVillage changes some of a village's settings under its row lock and audits it as action:
+// after names each column set and its new value; the audit keeps the columns' values before.
+func (s *OrgStore) setVillage(ctx context.Context, villageID int64, action string, after map[string]any) (org.Village, error) {
 	var v org.Village
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
-		if err := getRow(ctx, tx, &v, fault.ErrNotFound, `SELECT `+villageColumns+` FROM villages WHERE id = ? FOR UPDATE`, villageID); err != nil {
+		cols := slices.Sorted(maps.Keys(after))
+		before := map[string]any{}
+		row, err := tx.QueryxContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM villages WHERE id = ? FOR UPDATE`, villageID)
+		if err != nil {
 			return nil, err
 		}
-		before := v.ExpiryDate
-		if _, err := tx.ExecContext(ctx, `UPDATE villages SET expiry_date = ? WHERE id = ?`, mmdd, villageID); err != nil {
+		found := row.Next() && row.MapScan(before) == nil
+		row.Close()
+		if !found {
+			return nil, fault.ErrNotFound
+		}
+		for k, b := range before {
+			if raw, ok := b.([]byte); ok {
+				before[k] = string(raw)
+			}
+		}
+		sets, args := make([]string, len(cols)), make([]any, 0, len(cols)+1)
+		for i, c := range cols {
+			sets[i] = c + " = ?"
+			args = append(args, after[c])
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE villages SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, villageID)...); err != nil {
 			return nil, err
 		}
-		v.ExpiryDate = mmdd
-		return []audit.Event{{Place: v.Place(), Action: "village.expiry_date", ObjectType: "village", ObjectID: v.ID,
-			Before: map[string]any{"expiry_date": before}, After: map[string]any{"expiry_date": mmdd}}}, nil
+		if err := getRow(ctx, tx, &v, fault.ErrNotFound, `SELECT `+villageColumns+` FROM villages WHERE id = ?`, villageID); err != nil {
+			return nil, err
+		}
+		return []audit.Event{{Place: v.Place(), Action: action, ObjectType: "village", ObjectID: v.ID, Before: before, After: after}}, nil
 	})
-	return v, wrap(err, "set expiry date of village %d", villageID)
+	return v, wrap(err, "%s of village %d", action, villageID)
+}
+
+// SetExpiryDate sets (or with nil clears) the day each year a village clears spendable points.
+func (s *OrgStore) SetExpiryDate(ctx context.Context, villageID int64, mmdd *string) (org.Village, error) {
+	return s.setVillage(ctx, villageID, "village.expiry_date", map[string]any{"expiry_date": mmdd})
 }
 
 // SetVoteRules implements earning.People.
 func (s *OrgStore) SetVoteRules(ctx context.Context, villageID int64, quorum, majority *int) (org.Village, error) {
-	var v org.Village
-	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
-		if err := getRow(ctx, tx, &v, fault.ErrNotFound, `SELECT `+villageColumns+` FROM villages WHERE id = ? FOR UPDATE`, villageID); err != nil {
-			return nil, err
-		}
-		before := map[string]any{"assembly_quorum_pct": v.AssemblyQuorumPct, "majority_pct": v.MajorityPct}
-		if _, err := tx.ExecContext(ctx, `UPDATE villages SET assembly_quorum_pct = ?, majority_pct = ? WHERE id = ?`, quorum, majority, villageID); err != nil {
-			return nil, err
-		}
-		v.AssemblyQuorumPct, v.MajorityPct = quorum, majority
-		return []audit.Event{{Place: v.Place(), Action: "village.vote_rules", ObjectType: "village", ObjectID: v.ID,
-			Before: before, After: map[string]any{"assembly_quorum_pct": quorum, "majority_pct": majority}}}, nil
-	})
-	return v, wrap(err, "set vote rules of village %d", villageID)
+	return s.setVillage(ctx, villageID, "village.vote_rules", map[string]any{"assembly_quorum_pct": quorum, "majority_pct": majority})
 }
 
 // SetSupervisionPhone implements org.Store.
 func (s *OrgStore) SetSupervisionPhone(ctx context.Context, villageID int64, phone *string) (org.Village, error) {
-	var v org.Village
-	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
-		if err := getRow(ctx, tx, &v, fault.ErrNotFound, `SELECT `+villageColumns+` FROM villages WHERE id = ? FOR UPDATE`, villageID); err != nil {
-			return nil, err
-		}
-		before := v.SupervisionPhone
-		if _, err := tx.ExecContext(ctx, `UPDATE villages SET supervision_phone = ? WHERE id = ?`, phone, villageID); err != nil {
-			return nil, err
-		}
-		v.SupervisionPhone = phone
-		return []audit.Event{{Place: v.Place(), Action: "village.supervision_phone", ObjectType: "village", ObjectID: v.ID,
-			Before: map[string]any{"supervision_phone": before}, After: map[string]any{"supervision_phone": phone}}}, nil
-	})
-	return v, wrap(err, "set supervision phone of village %d", villageID)
+	return s.setVillage(ctx, villageID, "village.supervision_phone", map[string]any{"supervision_phone": phone})
 }
 
 // Directory implements org.Store.
