@@ -25,6 +25,7 @@ export function describeAudit(e, t) {
   const action = known(t, `audit.actions.${e.action.replace('.', '_')}`) || e.action
   const object = known(t, `audit.objects.${e.object_type}`) || e.object_type
   const role = e.actor_role ? known(t, `roles.${e.actor_role}`) || e.actor_role : ''
-  const actor = e.actor_id ? `${e.actor_name || '#' + e.actor_id}${role ? `（${role}）` : ''}` : t('audit.system')
+  const name = e.actor_name || '#' + e.actor_id
+  const actor = e.actor_id ? (role ? t('audit.actorAs', { name, role }) : name) : t('audit.system')
   return { actor, action, object: `${object} #${e.object_id}`, details: details(parse(e.after), t) }
 }

@@ -12,7 +12,7 @@ describe('describeAudit', () => {
     expect(describeAudit(redeem, t('zh-CN'))).toEqual({ actor: '张建国（超市店主）', action: '兑换券兑换', object: '兑换记录 #41', details: '毛巾×2 · 12 分' })
   })
   it('says it in English', () => {
-    expect(describeAudit(redeem, t('en'))).toMatchObject({ actor: '张建国（Shopkeeper）', action: 'Voucher redeemed', object: 'redemption #41' })
+    expect(describeAudit(redeem, t('en'))).toMatchObject({ actor: '张建国 (Shopkeeper)', action: 'Voucher redeemed', object: 'redemption #41' })
   })
   it('names the system and keeps an unknown action by its code', () => {
     expect(describeAudit({ action: 'new.thing', object_type: 'x', object_id: 1, actor_id: 0, after: 'not json' }, t('zh-CN')))
