@@ -59,7 +59,7 @@ func (s *Service) MeetingOf(ctx context.Context, p auth.Principal, villageID int
 	if err != nil {
 		return MeetingState{}, err
 	}
-	if !p.CanReadVillage(pl) && !p.HoldsIn(auth.RoleBranchCommittee, pl) && !p.HoldsIn(auth.RolePartyMember, pl) && !p.HoldsIn(auth.RoleGroupLeader, pl) {
+	if !readsEntries(p, pl) {
 		return MeetingState{}, fmt.Errorf("meeting of village %d: %w", villageID, fault.ErrForbidden)
 	}
 	if _, err := text.Month("month", month, time.UTC); err != nil {

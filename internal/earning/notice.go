@@ -65,6 +65,12 @@ func (s *Service) lines(ctx context.Context, villageID int64, es []Entry, mask b
 	return out, nil
 }
 
+// readsEntries reports whether p may read a village's entries and meetings: its clerk and those
+// who read the village, branch committee and party members, group leaders.
+func readsEntries(p auth.Principal, pl auth.Place) bool {
+	return p.CanReadVillage(pl) || p.HoldsIn(auth.RoleBranchCommittee, pl) || p.HoldsIn(auth.RolePartyMember, pl) || p.HoldsIn(auth.RoleGroupLeader, pl)
+}
+
 // Entries lists a village's entries of a period (all statuses, or one) for its officials: the
 // clerk and those who read the village, branch committee and party members, group leaders.
 func (s *Service) Entries(ctx context.Context, p auth.Principal, villageID int64, period string, status EntryStatus) ([]NoticeLine, error) {
@@ -72,7 +78,7 @@ func (s *Service) Entries(ctx context.Context, p auth.Principal, villageID int64
 	if err != nil {
 		return nil, err
 	}
-	if !p.CanReadVillage(pl) && !p.HoldsIn(auth.RoleBranchCommittee, pl) && !p.HoldsIn(auth.RolePartyMember, pl) && !p.HoldsIn(auth.RoleGroupLeader, pl) {
+	if !readsEntries(p, pl) {
 		return nil, fmt.Errorf("entries of village %d: %w", villageID, fault.ErrForbidden)
 	}
 	es, err := s.Store.Entries(ctx, EntryFilter{VillageID: villageID, Period: period, Status: status, Limit: 500})

@@ -40,7 +40,7 @@ func (t *Tx) Goods(ctx context.Context, ids []int64) ([]catalog.Goods, error) {
 
 // HouseholdAccounts implements voucher.Tx.
 func (t *Tx) HouseholdAccounts(ctx context.Context, accountID int64) ([]int64, error) {
-	return householdAccounts(ctx, t.tx, accountID)
+	return householdAccounts(ctx, t.tx, accountID, true)
 }
 
 // TakenSince implements voucher.Tx.
@@ -88,7 +88,7 @@ func (t *Tx) InsertItems(ctx context.Context, of voucher.ItemsOf, id int64, item
 
 // VoucherByID implements voucher.Tx.
 func (t *Tx) VoucherByID(ctx context.Context, id int64) (voucher.Voucher, error) {
-	v, _, err := voucherByID(ctx, t.tx, id)
+	v, _, err := voucherByID(ctx, t.tx, id, false)
 	return v, err
 }
 

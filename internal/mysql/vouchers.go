@@ -22,15 +22,20 @@ func NewVoucherStore(db *DB) *VoucherStore { return &VoucherStore{db: db} }
 
 // householdAccounts returns every account of the household an account belongs to: the household's
 // own and its members' representative accounts (a representative of no household has only theirs).
-// It locks the household account's row, which serialises the limit checks of all of them: each
-// order locks its own account first and the household's second, so no two wait on each other.
-func householdAccounts(ctx context.Context, tx sqlx.QueryerContext, accountID int64) ([]int64, error) {
+// With lock, in a transaction, it locks the household account's row, which serialises the limit
+// checks of all of them: each order locks its own account first and the household's second, so no
+// two wait on each other. A read for a page takes no lock.
+func householdAccounts(ctx context.Context, tx sqlx.QueryerContext, accountID int64, lock bool) ([]int64, error) {
 	var ids []int64
-	err := sqlx.SelectContext(ctx, tx, &ids, `SELECT h.id FROM accounts a
+	q := `SELECT h.id FROM accounts a
 		LEFT JOIN people p ON a.kind = 'representative' AND p.id = a.owner_id
 		JOIN accounts h ON h.village_id = a.village_id AND h.kind = 'household'
 			AND h.owner_id = CASE WHEN a.kind = 'household' THEN a.owner_id ELSE p.household_id END
-		WHERE a.id = ? FOR UPDATE`, accountID)
+		WHERE a.id = ?`
+	if lock {
+		q += ` FOR UPDATE`
+	}
+	err := sqlx.SelectContext(ctx, tx, &ids, q, accountID)
 	if err != nil || len(ids) == 0 {
 		return []int64{accountID}, err
 	}
@@ -136,16 +141,22 @@ func itemsOfMany(ctx context.Context, q sqlx.QueryerContext, table, parent strin
 	return out, nil
 }
 
-func voucherByID(ctx context.Context, q sqlx.QueryerContext, id int64) (voucher.Voucher, voucher.HolderName, error) {
+// voucherByID reads a voucher with its items and holder's name; shown adds what its holder's pages
+// show (the shop's name, whether the goods came back), which a redemption's transaction never needs.
+func voucherByID(ctx context.Context, q sqlx.QueryerContext, id int64, shown bool) (voucher.Voucher, voucher.HolderName, error) {
 	var row struct {
 		voucher.Voucher
 		Holder string `db:"holder_name"`
 	}
+	cols, joins := "", ""
+	if shown {
+		cols = `, s.name AS shop_name, r.reversed_at`
+		joins = ` JOIN shops s ON s.id = v.shop_id LEFT JOIN redemptions r ON r.voucher_id = v.id`
+	}
 	err := getRow(ctx, q, &row, voucher.ErrVoucherNotFound, `SELECT v.id, v.village_id, vi.township_id, v.shop_id, v.account_id,
 		v.holder_id, v.points, v.status, v.nonce, v.short_code, v.hold_id, v.fence, v.expires_at, v.created_at, v.resolved_at,
-		p.name AS holder_name, s.name AS shop_name, r.reversed_at
-		FROM vouchers v JOIN people p ON p.id = v.holder_id JOIN villages vi ON vi.id = v.village_id JOIN shops s ON s.id = v.shop_id
-		LEFT JOIN redemptions r ON r.voucher_id = v.id WHERE v.id = ?`, id)
+		p.name AS holder_name`+cols+`
+		FROM vouchers v JOIN people p ON p.id = v.holder_id JOIN villages vi ON vi.id = v.village_id`+joins+` WHERE v.id = ?`, id)
 	if err != nil {
 		return voucher.Voucher{}, "", err
 	}
@@ -155,7 +166,7 @@ func voucherByID(ctx context.Context, q sqlx.QueryerContext, id int64) (voucher.
 
 // Voucher implements voucher.Store.
 func (s *VoucherStore) Voucher(ctx context.Context, id int64) (voucher.Voucher, voucher.HolderName, error) {
-	v, h, err := voucherByID(ctx, s.db, id)
+	v, h, err := voucherByID(ctx, s.db, id, true)
 	return v, h, wrap(classify(err), "voucher %d", id)
 }
 
@@ -195,7 +206,7 @@ func (s *VoucherStore) Vouchers(ctx context.Context, accountIDs []int64, limit i
 
 // TakenThisMonth implements voucher.Store.
 func (s *VoucherStore) TakenThisMonth(ctx context.Context, accountID int64, since time.Time) (map[int64]int64, error) {
-	accounts, err := householdAccounts(ctx, s.db, accountID)
+	accounts, err := householdAccounts(ctx, s.db, accountID, false) // a read for the shop's page: no lock
 	if err != nil {
 		return nil, wrap(classify(err), "household of account %d", accountID)
 	}
