@@ -6,7 +6,7 @@ GO ?= go
 STATICCHECK_VERSION := v0.8.2
 SERVICES := eval "$$(scripts/services.sh)"
 
-.PHONY: run test lint bench build clean storefront
+.PHONY: run test lint api-lint bench build clean storefront
 
 ## run: build the storefront, start the service with the demo data on :8080 (PM_HTTP_ADDR to change)
 run: storefront
@@ -14,7 +14,7 @@ run: storefront
 
 ## test: vet, gofmt, staticcheck; every Go test with the race detector against real MariaDB and Redis;
 ## the storefront's component tests; end-to-end tests in Debian's Chromium (installed if missing)
-test: lint storefront
+test: lint storefront api-lint
 	@$(SERVICES) && $(GO) test -race -count=1 -timeout 12m ./...
 	@cd storefront && npx vitest run
 	@$(SERVICES) && scripts/e2e.sh
@@ -24,7 +24,13 @@ test: lint storefront
 ## writes lock files without rollup's optional platform packages, which its own `npm ci` then refuses.
 storefront:
 	@command -v npm >/dev/null || { echo "npm is needed to build the storefront (Debian: apt-get install nodejs npm)"; exit 1; }
-	@cd storefront && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm install --no-audit --no-fund; } && npx vite build
+	@cd storefront && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm install --no-audit --no-fund; } && npm run -s build
+
+## api-lint: the API description against Redocly CLI's recommended rules (redocly.yaml), 0 problems;
+## then the storefront type-checked against the types generated from it (vue-tsc)
+api-lint: storefront
+	@cd storefront && npx redocly lint --config ../redocly.yaml --format=summary 2>&1 | grep -v '[║╔╚]'; test "$${PIPESTATUS[0]}" -eq 0
+	@cd storefront && npx vue-tsc --noEmit && echo "storefront: types agree with openapi.yaml"
 
 lint:
 	@scripts/check-tracked-sizes.sh

@@ -103,6 +103,9 @@ const (
 	Revoked    EntryStatus = "revoked"
 )
 
+// EntryStatuses are all the statuses, in the order of the flow.
+var EntryStatuses = []EntryStatus{Registered, Approved, Rejected, Noticed, Posted, Revoked}
+
 // Entry is points registered for a household (or a representative) under a rule item.
 type Entry struct {
 	ID          int64  `json:"id" db:"id"`

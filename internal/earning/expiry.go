@@ -31,13 +31,17 @@ func NextExpiry(mmdd *string, now time.Time) (time.Time, bool) {
 }
 
 // ExpiryInput is the day ("MM-DD", or "" for never) a village clears spendable points each year.
+// The day must be sent: a body without it would otherwise stop expiry unnoticed.
 type ExpiryInput struct {
-	Date string `json:"date"`
+	Date *string `json:"date"`
 }
 
 // SetExpiryDate sets the day a village clears spendable points each year (clerk or township admin).
 func (s *Service) SetExpiryDate(ctx context.Context, p auth.Principal, villageID int64, in ExpiryInput) (org.Village, error) {
-	mmdd := in.Date
+	if in.Date == nil {
+		return org.Village{}, fault.Invalidf("date is required: a day like 12-31, or \"\" for never")
+	}
+	mmdd := *in.Date
 	pl, err := s.place(ctx, villageID)
 	if err != nil {
 		return org.Village{}, err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"pointsmarket/internal/alert"
 	"pointsmarket/internal/audit"
 )
 
@@ -106,7 +107,11 @@ func (s *server) alerts(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	as, err := s.deps.Alerts.List(c.Request.Context(), principal(c), id, c.Query("status"))
+	status, err := queryOneOf(c, "status", alert.Open, alert.Acknowledged, alert.Resolved)
+	if err != nil {
+		return 0, nil, err
+	}
+	as, err := s.deps.Alerts.List(c.Request.Context(), principal(c), id, string(status))
 	if err != nil {
 		return 0, nil, err
 	}

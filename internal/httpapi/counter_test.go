@@ -289,18 +289,10 @@ func TestVoucherQRDecodesToItsCode(t *testing.T) {
 	villager := e.login("13800000010")
 	shop := e.shopOf("国茶村")
 	order := e.order(villager, shop, e.goodsNamed(shop, "食盐（500克）"), 1)
-	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/vouchers/%d/qr.png", e.srv.URL, num(order.body["id"])), nil)
-	req.Header.Set("Authorization", "Bearer "+villager)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	buf.ReadFrom(resp.Body)
-	img, _, err := image.Decode(&buf)
-	if err != nil || resp.Header.Get("Content-Type") != "image/png" {
-		t.Fatalf("qr.png: %v %v", resp.Header, err)
+	resp := e.call("GET", fmt.Sprintf("/api/v1/vouchers/%d/qr.png", num(order.body["id"])), villager, nil)
+	img, _, err := image.Decode(strings.NewReader(resp.raw))
+	if err != nil || resp.header.Get("Content-Type") != "image/png" {
+		t.Fatalf("qr.png: %v %v", resp.header, err)
 	}
 	if img.Bounds().Dx() < 400 {
 		t.Errorf("QR is %dpx wide: too small for a cheap phone screen", img.Bounds().Dx())
@@ -622,4 +614,26 @@ func mustAtoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// A shopkeeper who scans a voucher that cannot be redeemed sees why before pressing anything: the
+// preview carries the refusal redeeming would answer, with when and where it was used.
+func TestScanSaysWhyAVoucherCannotBeRedeemed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	villager, keeper := e.login("13800000010"), e.login("13800000002")
+	shop := e.shopOf("国茶村")
+	code := e.order(villager, shop, e.goodsNamed(shop, "肥皂"), 1).body["code"].(string)
+	if r := e.call("POST", "/api/v1/counter/scan", keeper, map[string]string{"code": code}); r.status != http.StatusOK || r.body["voucher"].(map[string]any)["refusal"] != nil {
+		t.Fatalf("scan before redeeming: %d %s", r.status, r.raw)
+	}
+	if r := e.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": code}); r.status != http.StatusOK {
+		t.Fatalf("redeem: %d %s", r.status, r.raw)
+	}
+	r := e.call("POST", "/api/v1/counter/scan", keeper, map[string]string{"code": code})
+	refusal, _ := r.body["voucher"].(map[string]any)["refusal"].(map[string]any)
+	details, _ := refusal["details"].(map[string]any)
+	if r.status != http.StatusOK || refusal["code"] != "voucher_already_redeemed" || details["shop_name"] != "国茶村便民超市" || details["redeemed_at"] == nil {
+		t.Errorf("scan after redeeming: %d %s", r.status, r.raw)
+	}
 }

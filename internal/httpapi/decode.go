@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -29,7 +30,14 @@ func bindJSON(c *gin.Context, dst any) error {
 		return errNotJSON
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
-	err := dec.Decode(dst)
+	var raw json.RawMessage
+	err := dec.Decode(&raw)
+	if err == nil {
+		if string(raw) == "null" { // decoding null would leave every field unset and act on it
+			return errNullBody
+		}
+		err = json.Unmarshal(raw, dst)
+	}
 	var typeErr *json.UnmarshalTypeError
 	var sizeErr *http.MaxBytesError
 	switch {
@@ -56,6 +64,15 @@ func pathID(c *gin.Context, name string) (int64, error) {
 		return 0, errInvalidID
 	}
 	return id, nil
+}
+
+// queryOneOf reads an optional query parameter that must be one of the values a list filters by.
+func queryOneOf[T ~string](c *gin.Context, name string, allowed ...T) (T, error) {
+	v := T(c.Query(name))
+	if v == "" || slices.Contains(allowed, v) {
+		return v, nil
+	}
+	return "", errInvalidQuery.WithMessage("%s must be one of %v", name, allowed)
 }
 
 // queryInt parses an optional non-negative integer query parameter.

@@ -7,6 +7,7 @@ import (
 
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/earning"
+	"pointsmarket/internal/text"
 )
 
 func (s *server) ruleBooks(c *gin.Context) (int, any, error) {
@@ -115,8 +116,14 @@ func (s *server) villageEntries(c *gin.Context) (int, any, error) {
 	period := c.Query("period")
 	if period == "" {
 		period = calendar.Period(s.deps.Vouchers.Now())
+	} else if _, err := text.Month("period", period, calendar.Zone()); err != nil {
+		return 0, nil, errInvalidQuery.WithMessage("%s must be a month between 2000 and 2100, like 2026-11", "period")
 	}
-	es, err := s.deps.Earning.Entries(c.Request.Context(), principal(c), id, period, earning.EntryStatus(c.Query("status")))
+	status, err := queryOneOf(c, "status", earning.EntryStatuses...)
+	if err != nil {
+		return 0, nil, err
+	}
+	es, err := s.deps.Earning.Entries(c.Request.Context(), principal(c), id, period, status)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -69,6 +69,7 @@ var (
 	errTooLarge     = fault.New(fault.TooLarge, "body_too_large", "the request body is too large")
 	errInvalidID    = fault.New(fault.Invalid, "invalid_id", "the id in the path is not a positive number")
 	errInvalidQuery = fault.New(fault.Invalid, "invalid_query", "a query parameter is malformed")
+	errNullBody     = fault.Invalidf("the body must be a JSON object, not null")
 	errNoRoute      = fault.New(fault.NotFound, "not_found", "no such endpoint")
 	errNoMethod     = fault.New(fault.NotAllowed, "method_not_allowed", "method not allowed on this endpoint")
 	errCSRF         = fault.New(fault.Forbidden, "csrf_failed", "missing or wrong X-CSRF-Token header")

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
-	"strings"
 	"testing"
 
 	"pointsmarket/internal/app"
@@ -58,14 +57,17 @@ func (r reply) code() string {
 // call sends a request with an optional bearer token and JSON body (a string is sent as is).
 func (e *env) call(method, path, token string, body any, headers ...string) reply {
 	e.t.Helper()
-	var rd io.Reader
+	var sent []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		sent = []byte(b)
 	default:
-		buf, _ := json.Marshal(b)
-		rd = bytes.NewReader(buf)
+		sent, _ = json.Marshal(b)
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(sent)
 	}
 	req, err := http.NewRequest(method, e.srv.URL+path, rd)
 	if err != nil {
@@ -86,6 +88,7 @@ func (e *env) call(method, path, token string, body any, headers ...string) repl
 	raw, _ := io.ReadAll(resp.Body)
 	r := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
 	_ = json.Unmarshal(raw, &r.body)
+	checkContract(e.t, req, sent, resp.StatusCode, resp.Header, raw)
 	if resp.StatusCode >= 400 && r.code() == "" {
 		e.t.Errorf("%s %s: status %d without the contract's error shape: %s", method, path, resp.StatusCode, raw)
 	}

@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -49,23 +48,16 @@ func TestGoodsPhotos(t *testing.T) {
 		t.Fatalf("upload: %d %s", r.status, r.raw)
 	}
 	url := r.body["photo_url"].(string)
-	resp, err := http.Get(e.srv.URL + url) // public: <img> tags and caches need no login
-	if err != nil {
-		t.Fatal(err)
+	got := e.call("GET", url, "", nil) // public: <img> tags and caches need no login
+	if got.status != http.StatusOK || got.header.Get("Content-Type") != "image/jpeg" || !strings.Contains(got.header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("photo: %d %v", got.status, got.header)
 	}
-	data, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
-		t.Fatalf("photo: %d %v", resp.StatusCode, resp.Header)
-	}
-	img, err := jpeg.Decode(bytes.NewReader(data))
+	img, err := jpeg.Decode(strings.NewReader(got.raw))
 	if err != nil || img.Bounds().Dx() != 800 || img.Bounds().Dy() != 450 {
 		t.Fatalf("served photo: %v %v, want an 800×450 JPEG", img.Bounds(), err)
 	}
-	req, _ := http.NewRequest("GET", e.srv.URL+url, nil)
-	req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
-	if again, err := http.DefaultClient.Do(req); err != nil || again.StatusCode != http.StatusNotModified {
-		t.Errorf("conditional GET: %v %v", again.StatusCode, err)
+	if again := e.call("GET", url, "", nil, "If-None-Match", got.header.Get("ETag")); again.status != http.StatusNotModified {
+		t.Errorf("conditional GET: %d", again.status)
 	}
 
 	// A browser's multipart form works too.

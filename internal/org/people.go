@@ -208,8 +208,8 @@ func (s *Service) grant(ctx context.Context, p auth.Principal, personID int64, i
 		}
 		g.ShopID = shop.ID
 	}
-	if in.Role != auth.RoleSupervisor {
-		g.Body = ""
+	if in.Role != auth.RoleSupervisor && in.Body != "" {
+		return auth.Grant{}, fault.Invalidf("only a supervisor comes from a body (village_committee, work_team or representatives)")
 	}
 	if !p.CanGrant(in.Role, auth.Place{TownshipID: g.TownshipID, VillageID: g.VillageID}) {
 		return auth.Grant{}, fmt.Errorf("grant %s: %w", in.Role, fault.ErrForbidden)

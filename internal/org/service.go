@@ -109,7 +109,7 @@ func (s *Service) Directory(ctx context.Context) ([]Listed, error) { return s.St
 // PhoneInput is a village's supervision phone: a mobile or a landline ("0739-1234567"), or ""
 // for none.
 type PhoneInput struct {
-	Phone string `json:"phone"`
+	Phone *string `json:"phone"` // required: a body without it would otherwise take the number off the board
 }
 
 var landline = regexp.MustCompile(`^0\d{2,3}-?\d{7,8}(-\d{1,6})?$|^1[3-9]\d{9}$|^12\d{3,4}$`)
@@ -122,7 +122,10 @@ func (s *Service) SetSupervisionPhone(ctx context.Context, p auth.Principal, vil
 	if err != nil {
 		return v, err
 	}
-	number := strings.NewReplacer(" ", "", "（", "", "）", "-", "(", "", ")", "-").Replace(strings.TrimSpace(in.Phone))
+	if in.Phone == nil {
+		return v, fault.Invalidf("phone is required: a number, or \"\" for none")
+	}
+	number := strings.NewReplacer(" ", "", "（", "", "）", "-", "(", "", ")", "-").Replace(strings.TrimSpace(*in.Phone))
 	if number == "" {
 		return s.Store.SetSupervisionPhone(ctx, v.ID, nil)
 	}

@@ -137,12 +137,15 @@ func (s *Service) ProposeCeilings(ctx context.Context, p auth.Principal, village
 
 // CeilingDecision approves or rejects a proposal.
 type CeilingDecision struct {
-	Approve bool `json:"approve"`
+	Approve *bool `json:"approve"` // required: a body without it must not reject the proposal
 }
 
 // DecideCeilings approves or rejects a proposal: only a supervisor of the village, never the
 // person who proposed it.
 func (s *Service) DecideCeilings(ctx context.Context, p auth.Principal, id int64, in CeilingDecision) (Ceilings, error) {
+	if in.Approve == nil {
+		return Ceilings{}, fault.Invalidf("approve is required: true or false")
+	}
 	c, err := s.Ceilings.Ceiling(ctx, id)
 	if err != nil {
 		return c, err
@@ -157,5 +160,5 @@ func (s *Service) DecideCeilings(ctx context.Context, p auth.Principal, id int64
 	if c.ProposedBy == p.PersonID {
 		return c, ErrCeilingSelfApproval
 	}
-	return s.Ceilings.DecideCeilings(ctx, id, in.Approve, p.PersonID, s.Now())
+	return s.Ceilings.DecideCeilings(ctx, id, *in.Approve, p.PersonID, s.Now())
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { ApiError, humanError, request, setLanguage } from './api'
+import { ApiError, fill, humanError, request, setLanguage } from './api'
 import { messages } from './i18n'
 import { secondsLeft } from './countdown'
 
@@ -68,5 +68,17 @@ describe('request', () => {
       globalThis.fetch = real
     }
     expect(seen).toEqual(['en', 'zh-CN'])
+  })
+})
+
+describe('fill', () => {
+  it('puts path parameters into the description\'s path and appends the query', () => {
+    expect(fill('/villages/{id}/meetings/{month}', { id: 3, month: '2026-11' })).toBe('/villages/3/meetings/2026-11')
+    expect(fill('/accounts/{id}/history', { id: 7 }, { limit: 20, before_id: undefined })).toBe('/accounts/7/history?limit=20')
+    expect(fill('/audit', {}, { action: '兑换 counter.redeem', before_id: 0 })).toBe('/audit?action=%E5%85%91%E6%8D%A2+counter.redeem&before_id=0')
+  })
+  it('refuses a path parameter left out, instead of calling /villages/undefined', () => {
+    expect(() => fill('/villages/{id}/notice', {})).toThrow('{id}')
+    expect(() => fill('/vouchers/{id}', { id: '' })).toThrow('{id}')
   })
 })

@@ -4,6 +4,7 @@ import { useSession } from './stores/session'
 
 // Every page but the login is loaded when first opened: a villager's phone downloads the
 // villager's pages only.
+/** @type {import('vue-router').RouteRecordRaw[]} */
 const routes = [
   { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true } },
   { path: '/board/:id', component: () => import('./views/Board.vue'), meta: { public: true } },
