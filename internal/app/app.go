@@ -19,6 +19,7 @@ import (
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/demo"
+	"pointsmarket/internal/dividend"
 	"pointsmarket/internal/earning"
 	"pointsmarket/internal/export"
 	"pointsmarket/internal/httpapi"
@@ -49,6 +50,7 @@ type App struct {
 	Vouchers   *voucher.Service
 	Earning    *earning.Service
 	Settlement *settlement.Service
+	Dividends  *dividend.Service
 	Board      *board.Service
 	Boards     board.Reader
 	Exports    *export.Service
@@ -112,6 +114,8 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 		Ledger: a.Ledger, InTx: db.EarningTx(), Now: a.Now})
 	settlements := mysql.NewSettlementStore(db)
 	a.Settlement = settlement.NewService(settlement.Deps{Store: settlements, InTx: db.SettlementTx(), Places: a.stores.org, Shops: a.stores.catalog, Now: a.Now})
+	a.Dividends = dividend.NewService(dividend.Deps{Store: mysql.NewDividendStore(db), InTx: db.DividendTx(), Places: a.stores.org,
+		Villages: a.stores.org, Assemblies: a.Earning, Now: a.Now})
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.stores.org, Notice: a.Earning.PublicNotice,
 		Settlements: settlements.Statements, Checkpoint: a.stores.audit.LatestCheckpoint, Places: a.stores.org,
 		Sizes: a.stores.org.SizeNotices})
@@ -162,7 +166,7 @@ func (a *App) Migrate(ctx context.Context) error {
 // Handler returns the HTTP handler.
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
+		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Dividends: a.Dividends, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
 		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})

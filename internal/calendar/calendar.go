@@ -27,6 +27,13 @@ func DayStart(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, zone).UTC()
 }
 
+// Today returns the China day of t as a date at midnight UTC: the form text.Date parses dates in,
+// so that a date typed in the village compares with "today" there, not in Greenwich.
+func Today(t time.Time) time.Time {
+	y, m, d := t.In(zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
 // MonthStart returns the first moment of t's month in China, in UTC.
 func MonthStart(t time.Time) time.Time {
 	y, m, _ := t.In(zone).Date()

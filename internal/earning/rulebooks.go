@@ -108,10 +108,10 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a A
 		return b, err
 	}
 	status := Adopted
-	if day.After(s.Now()) {
+	if day.After(calendar.Today(s.Now())) {
 		// The vote happened; the book takes effect on its day (ActivateScheduled).
 		status = Scheduled
-		if day.After(s.Now().AddDate(1, 0, 0)) {
+		if day.After(calendar.Today(s.Now()).AddDate(1, 0, 0)) {
 			return b, ErrAdoptionInFuture
 		}
 	}
@@ -125,24 +125,31 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, bookID int64, a A
 	if err := unanswered(sgs); err != nil {
 		return b, err
 	}
-	reps, err := s.People.RoleHolders(ctx, b.VillageID, auth.RoleRepresentative)
-	if err != nil {
-		return b, err
-	}
-	people, households, err := s.People.Counts(ctx, b.VillageID)
-	if err != nil {
-		return b, err
-	}
-	v, err := s.People.Village(ctx, b.VillageID)
-	if err != nil {
-		return b, err
-	}
-	if err := CheckAssembly(AssemblyCount{Body: a.Body, Members: a.Members, Present: a.Attendance, For: a.For, Against: a.Against,
-		Abstain: a.Abstain, Households: households, HouseholdsThere: a.HouseholdsThere}, len(reps), people, rulesOf(v)); err != nil {
+	if err := s.CheckAssemblyOf(ctx, b.VillageID, a); err != nil {
 		return b, err
 	}
 	return s.Store.Adopt(ctx, bookID, RuleBook{Status: status, AssemblyDate: &day, VotesFor: a.For, VotesAgainst: a.Against, VotesAbstain: a.Abstain,
 		Attendance: a.Attendance, AssemblyBody: a.Body, AssemblyMembers: a.Members})
+}
+
+// CheckAssemblyOf returns nil when an assembly of the village passed what it voted on: quorate by
+// the village's register and its vote rules, with the majority the rules ask for (CheckAssembly).
+// Every decision the village takes by assembly (rule books, dividends) is held to it.
+func (s *Service) CheckAssemblyOf(ctx context.Context, villageID int64, a Assembly) error {
+	reps, err := s.People.RoleHolders(ctx, villageID, auth.RoleRepresentative)
+	if err != nil {
+		return err
+	}
+	people, households, err := s.People.Counts(ctx, villageID)
+	if err != nil {
+		return err
+	}
+	v, err := s.People.Village(ctx, villageID)
+	if err != nil {
+		return err
+	}
+	return CheckAssembly(AssemblyCount{Body: a.Body, Members: a.Members, Present: a.Attendance, For: a.For, Against: a.Against,
+		Abstain: a.Abstain, Households: households, HouseholdsThere: a.HouseholdsThere}, len(reps), people, rulesOf(v))
 }
 
 // ActivateScheduled adopts the rule books scheduled for today or earlier (China day): each

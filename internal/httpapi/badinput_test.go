@@ -33,10 +33,12 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 	v := e.order(tok["villager"], shop, towel, 1)
 	red := e.call("POST", "/api/v1/counter/redeem", tok["keeper"], map[string]string{"code": v.body["code"].(string)})
 	ceiling := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/checkout-ceilings", gc), tok["clerk"], map[string]any{"per_checkout_points": 300, "per_day_points": 600})
+	from, to := time.Now().In(calendar.Zone()).AddDate(0, -6, 0).Format("2006-01"), time.Now().In(calendar.Zone()).AddDate(0, -1, 0).Format("2006-01")
+	div := e.call("POST", fmt.Sprintf("/api/v1/villages/%d/dividends", gc), tok["clerk"], map[string]any{"title": "分红", "amount_fen": 100000, "from": from, "to": to})
 	ids := map[string]int64{
 		"village": gc, "shop": shop, "goods": towel, "household": e.householdOf("13800000010"),
 		"person": e.id(`SELECT id FROM people WHERE phone = '13800000013'`), "book": num(draft.body["id"]), "entry": num(entry.body["id"]),
-		"voucher": num(v.body["id"]), "redemption": num(red.body["redemption_id"]), "ceiling": num(ceiling.body["id"]),
+		"voucher": num(v.body["id"]), "redemption": num(red.body["redemption_id"]), "ceiling": num(ceiling.body["id"]), "dividend": num(div.body["id"]),
 		"agreement": e.id(`SELECT id FROM shop_agreements WHERE shop_id = ?`, shop), "standard": e.id(`SELECT id FROM exchange_standards WHERE village_id = ? LIMIT 1`, gc),
 		"objection": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
 	}
@@ -104,6 +106,9 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"POST", "/alerts/{alert}/acknowledgement", "sup", map[string]any{"note": "已查看"}},
 		{"POST", "/alerts/{alert}/resolution", "sup", map[string]any{"note": "已处理"}},
 		{"PUT", "/villages/{village}/alert-thresholds", "sup", map[string]any{"household_frequency": 6}},
+		{"POST", "/villages/{village}/dividends", "clerk", map[string]any{"title": "分红", "amount_fen": 100000, "from": from, "to": to}},
+		{"POST", "/dividends/{dividend}/adoption", "committee", map[string]any{"date": "2026-11-01", "body": "villagers", "members": 160, "attendance": 120, "votes_for": 100}},
+		{"POST", "/dividends/{dividend}/payments", "clerk", map[string]any{"household_id": e.householdOf("13800000013"), "paid_on": "2026-11-05", "reference": "BANK-2"}},
 		{"POST", "/auth/logout", "admin", map[string]any{}},
 	}
 	strs := []string{strings.Repeat("\u3000", 300) + "值" + strings.Repeat("\u3000", 300), strings.Repeat("长", 5000), "\x00\x01",

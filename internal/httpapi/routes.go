@@ -118,6 +118,12 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.GET("/villages/:id/fund", handle(withID(http.StatusOK, s.deps.Settlement.Fund)))
 	a.POST("/villages/:id/fund", handle(withIDBody(http.StatusOK, s.deps.Settlement.Deposit)))
 
+	a.GET("/villages/:id/dividends", handle(withID(http.StatusOK, s.dividends)))
+	a.POST("/villages/:id/dividends", handle(withIDBody(http.StatusCreated, s.deps.Dividends.Propose)))
+	a.GET("/dividends/:id", handle(withID(http.StatusOK, s.deps.Dividends.Dividend)))
+	a.POST("/dividends/:id/adoption", handle(withIDBody(http.StatusOK, s.deps.Dividends.Adopt)))
+	a.POST("/dividends/:id/payments", handle(withIDBody(http.StatusOK, s.deps.Dividends.Pay)))
+
 	a.GET("/villages/:id/exports/:kind", s.export)
 
 	a.GET("/villages/:id/alerts", handle(s.alerts))

@@ -17,6 +17,7 @@ import (
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/board"
 	"pointsmarket/internal/catalog"
+	"pointsmarket/internal/dividend"
 	"pointsmarket/internal/earning"
 	"pointsmarket/internal/export"
 	"pointsmarket/internal/fault"
@@ -44,6 +45,7 @@ type Deps struct {
 	Vouchers   *voucher.Service
 	Earning    *earning.Service
 	Settlement *settlement.Service
+	Dividends  *dividend.Service
 	Board      *board.Service
 	// Boards serves the public board (the Board service behind a cache).
 	Boards  board.Reader

@@ -1,0 +1,108 @@
+package mysql
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+
+	"pointsmarket/internal/dividend"
+	"pointsmarket/internal/write"
+)
+
+// DividendStore implements dividend.Store.
+type DividendStore struct{ db *DB }
+
+// NewDividendStore returns a DividendStore.
+func NewDividendStore(db *DB) *DividendStore { return &DividendStore{db: db} }
+
+const dividendColumns = `id, village_id, title, amount_fen, from_month, to_month, total_points, status, proposed_by,
+	proposed_at, assembly_date, assembly_body, assembly_members, attendance, votes_for, votes_against, votes_abstain,
+	adopted_by, adopted_at, notice_until`
+
+const shareQuery = `SELECT s.household_id, h.number AS household, h.head_name AS head, s.points, s.amount_fen, s.paid_on,
+	s.payment_ref, s.paid_by FROM dividend_shares s JOIN households h ON h.id = s.household_id
+	WHERE s.dividend_id = ? ORDER BY s.household_id`
+
+// Dividend implements dividend.Store.
+func (s *DividendStore) Dividend(ctx context.Context, id int64) (dividend.Dividend, error) {
+	return readDividend(ctx, s.db, id, "")
+}
+
+func readDividend(ctx context.Context, q sqlx.QueryerContext, id int64, lock string) (dividend.Dividend, error) {
+	var d dividend.Dividend
+	if err := getRow(ctx, q, &d, dividend.ErrNotFound, `SELECT `+dividendColumns+` FROM dividends WHERE id = ?`+lock, id); err != nil {
+		return d, wrap(err, "dividend %d", id)
+	}
+	d.Shares = []dividend.Share{}
+	err := classify(sqlx.SelectContext(ctx, q, &d.Shares, shareQuery+lock, id))
+	return d, wrap(err, "shares of dividend %d", id)
+}
+
+// Dividends implements dividend.Store.
+func (s *DividendStore) Dividends(ctx context.Context, villageID int64) ([]dividend.Dividend, error) {
+	out := []dividend.Dividend{}
+	err := s.db.list(ctx, &out, `SELECT `+dividendColumns+` FROM dividends WHERE village_id = ? ORDER BY id DESC LIMIT 200`, villageID)
+	return out, wrap(err, "dividends of village %d", villageID)
+}
+
+var _ dividend.Tx = (*Tx)(nil)
+
+// DividendTx returns the transaction runner of the dividend workflows.
+func (db *DB) DividendTx() write.InTx[dividend.Tx] {
+	return runAs(db, func(t *Tx) dividend.Tx { return t })
+}
+
+// Earned implements dividend.Tx: posted entries of households (a representative's own points are
+// not the household's), net of penalties and corrections, read under a share lock so that no
+// entry posts into the months while the shares are computed.
+func (t *Tx) Earned(ctx context.Context, villageID int64, from, to string) ([]dividend.Earned, error) {
+	out := []dividend.Earned{}
+	err := t.tx.SelectContext(ctx, &out, `SELECT household_id, SUM(points) AS points FROM point_entries
+		WHERE village_id = ? AND status = 'posted' AND period BETWEEN ? AND ? AND household_id IS NOT NULL AND person_id IS NULL
+		GROUP BY household_id HAVING SUM(points) > 0 ORDER BY household_id LOCK IN SHARE MODE`, villageID, from, to)
+	return out, err
+}
+
+// InsertDividend implements dividend.Tx.
+func (t *Tx) InsertDividend(ctx context.Context, d *dividend.Dividend) error {
+	res, err := t.tx.NamedExecContext(ctx, `INSERT INTO dividends (village_id, title, amount_fen, from_month, to_month, total_points,
+		status, proposed_by, proposed_at) VALUES (:village_id, :title, :amount_fen, :from_month, :to_month, :total_points, :status,
+		:proposed_by, :proposed_at)`, d)
+	if err != nil {
+		return err
+	}
+	if d.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	rows := make([]map[string]any, len(d.Shares))
+	for i, sh := range d.Shares {
+		rows[i] = map[string]any{"dividend_id": d.ID, "household_id": sh.HouseholdID, "points": sh.Points, "amount_fen": sh.AmountFen}
+	}
+	_, err = t.tx.NamedExecContext(ctx, `INSERT INTO dividend_shares (dividend_id, household_id, points, amount_fen)
+		VALUES (:dividend_id, :household_id, :points, :amount_fen)`, rows)
+	return err
+}
+
+// DividendLocked implements dividend.Tx.
+func (t *Tx) DividendLocked(ctx context.Context, id int64) (dividend.Dividend, error) {
+	return readDividend(ctx, t.tx, id, " FOR UPDATE")
+}
+
+// SaveAdoption implements dividend.Tx.
+func (t *Tx) SaveAdoption(ctx context.Context, d dividend.Dividend) error {
+	_, err := t.tx.NamedExecContext(ctx, `UPDATE dividends SET status = :status, assembly_date = :assembly_date,
+		assembly_body = :assembly_body, assembly_members = :assembly_members, attendance = :attendance, votes_for = :votes_for,
+		votes_against = :votes_against, votes_abstain = :votes_abstain, adopted_by = :adopted_by, adopted_at = :adopted_at,
+		notice_until = :notice_until WHERE id = :id`, d)
+	return err
+}
+
+// SavePayment implements dividend.Tx.
+func (t *Tx) SavePayment(ctx context.Context, d dividend.Dividend, sh dividend.Share) error {
+	if _, err := t.tx.ExecContext(ctx, `UPDATE dividend_shares SET paid_on = ?, payment_ref = ?, paid_by = ?
+		WHERE dividend_id = ? AND household_id = ? AND paid_on IS NULL`, sh.PaidOn, sh.PaymentRef, sh.PaidBy, d.ID, sh.HouseholdID); err != nil {
+		return err
+	}
+	_, err := t.tx.ExecContext(ctx, `UPDATE dividends SET status = ? WHERE id = ?`, d.Status, d.ID)
+	return err
+}
