@@ -108,11 +108,7 @@ func (s *Service) Propose(ctx context.Context, p auth.Principal, villageID int64
 // recorded by the branch committee or the township admin — never by the dividend's proposer — and
 // puts it on the public notice for the village's notice days.
 func (s *Service) Adopt(ctx context.Context, p auth.Principal, id int64, a earning.Assembly) (Dividend, error) {
-	d, err := s.Store.Dividend(ctx, id)
-	if err != nil {
-		return d, err
-	}
-	pl, err := s.Places.VillagePlace(ctx, d.VillageID)
+	d, pl, err := s.placed(ctx, id)
 	if err != nil {
 		return d, err
 	}
@@ -137,12 +133,9 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, id int64, a earni
 		return d, err
 	}
 	return write.Run(ctx, s.InTx, write.Key{}, nil, func(tx Tx) (write.Done[Dividend], error) {
-		d, err := tx.DividendLocked(ctx, id)
+		d, err := atStep(ctx, tx, id, Proposed)
 		if err != nil {
 			return write.Done[Dividend]{}, err
-		}
-		if d.Status != Proposed {
-			return write.Done[Dividend]{}, ErrWrongStep
 		}
 		before := d
 		now := s.Now()
@@ -171,11 +164,7 @@ type Payment struct {
 // closed; the amount is the share's, and an official never records the payment of their own
 // household's share.
 func (s *Service) Pay(ctx context.Context, p auth.Principal, id int64, in Payment) (Dividend, error) {
-	d, err := s.Store.Dividend(ctx, id)
-	if err != nil {
-		return d, err
-	}
-	pl, err := s.Places.VillagePlace(ctx, d.VillageID)
+	d, pl, err := s.placed(ctx, id)
 	if err != nil {
 		return d, err
 	}
@@ -194,12 +183,9 @@ func (s *Service) Pay(ctx context.Context, p auth.Principal, id int64, in Paymen
 		return d, fault.Invalidf("a payment reference (voucher or bank slip number) of up to 64 characters is required")
 	}
 	return write.Run(ctx, s.InTx, write.Key{}, nil, func(tx Tx) (write.Done[Dividend], error) {
-		d, err := tx.DividendLocked(ctx, id)
+		d, err := atStep(ctx, tx, id, Adopted)
 		if err != nil {
 			return write.Done[Dividend]{}, err
-		}
-		if d.Status != Adopted {
-			return write.Done[Dividend]{}, ErrWrongStep
 		}
 		if d.NoticeUntil != nil && s.Now().Before(*d.NoticeUntil) {
 			return write.Done[Dividend]{}, ErrNoticeOpen.WithDetails(map[string]any{"notice_until": d.NoticeUntil})
@@ -224,6 +210,26 @@ func (s *Service) Pay(ctx context.Context, p auth.Principal, id int64, in Paymen
 		return write.Done[Dividend]{Value: d, ID: id, Events: []audit.Event{{Place: pl, Action: "dividend.pay",
 			ObjectType: "dividend", ObjectID: id, Before: before, After: sh}}}, nil
 	})
+}
+
+// placed reads a dividend and the place of its village.
+func (s *Service) placed(ctx context.Context, id int64) (Dividend, auth.Place, error) {
+	d, err := s.Store.Dividend(ctx, id)
+	if err != nil {
+		return d, auth.Place{}, err
+	}
+	pl, err := s.Places.VillagePlace(ctx, d.VillageID)
+	return d, pl, err
+}
+
+// atStep reads a dividend under its row lock and refuses it unless it is at step want: two
+// officials acting at once take their turns, and the second finds the step taken.
+func atStep(ctx context.Context, tx Tx, id int64, want Status) (Dividend, error) {
+	d, err := tx.DividendLocked(ctx, id)
+	if err == nil && d.Status != want {
+		err = ErrWrongStep
+	}
+	return d, err
 }
 
 func shareOf(d Dividend, householdID int64) int {
@@ -259,11 +265,7 @@ func (s *Service) Dividends(ctx context.Context, p auth.Principal, villageID int
 // Dividend returns one dividend with its shares: what the notice shows the village's people
 // (heads' names masked), and in full to those who may read the village.
 func (s *Service) Dividend(ctx context.Context, p auth.Principal, id int64) (Dividend, error) {
-	d, err := s.Store.Dividend(ctx, id)
-	if err != nil {
-		return d, err
-	}
-	pl, err := s.Places.VillagePlace(ctx, d.VillageID)
+	d, pl, err := s.placed(ctx, id)
 	if err != nil {
 		return d, err
 	}

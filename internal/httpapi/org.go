@@ -16,6 +16,14 @@ func (s *server) villages(c *gin.Context) (int, any, error) {
 	return http.StatusOK, gin.H{"villages": vs}, nil
 }
 
+func (s *server) counties(c *gin.Context) (int, any, error) {
+	cs, err := s.deps.Org.Counties(c.Request.Context(), principal(c))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"counties": cs}, nil
+}
+
 func (s *server) groups(c *gin.Context) (int, any, error) {
 	id, err := pathID(c, "id")
 	if err != nil {

@@ -45,6 +45,16 @@ func TestOfficeReads(t *testing.T) {
 		t.Errorf("rule books: %d %.300s", r.status, r.raw)
 	}
 
+	for _, who := range []string{"13800000001", "13800000000", "13800000101"} { // a clerk, the township, another village's clerk
+		r := e.call("GET", "/api/v1/counties", e.login(who), nil)
+		if cs, _ := r.body["counties"].([]any); r.status != http.StatusOK || len(cs) != 1 || cs[0].(map[string]any)["name"] != "示范县" {
+			t.Errorf("%s's counties: %d %s", who, r.status, r.raw)
+		}
+	}
+	if r := e.call("GET", "/api/v1/counties", e.login("13800000013"), nil); r.status != http.StatusForbidden {
+		t.Errorf("a villager without a role read the counties: %d %s", r.status, r.raw)
+	}
+
 	clerkID := e.id(`SELECT id FROM people WHERE phone = ?`, "13800000001")
 	r = e.call("GET", fmt.Sprintf("/api/v1/people/%d/roles", clerkID), clerk, nil)
 	if r.status != http.StatusOK || !strings.Contains(r.raw, `"role":"clerk"`) {

@@ -15,6 +15,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/auth/password", handle(s.changePassword))
 	a.GET("/me", handle(s.me))
 
+	a.GET("/counties", handle(s.counties))
 	a.GET("/villages", handle(s.villages))
 	a.GET("/villages/:id/groups", handle(s.groups))
 	a.POST("/villages/:id/groups", handle(s.createGroup))

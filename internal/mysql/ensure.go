@@ -21,7 +21,15 @@ func (s *OrgStore) EnsureTownship(ctx context.Context, county, name string) (org
 	var t org.Township
 	err := s.ensure(ctx, &t, `SELECT `+townshipColumns+` FROM townships WHERE county = ? AND name = ?`, []any{county, name},
 		func(tx *sqlx.Tx) ([]audit.Event, error) {
-			res, err := tx.ExecContext(ctx, `INSERT INTO townships (county, name, created_at) VALUES (?, ?, ?)`, county, name, s.db.now())
+			// The county's row, made once: LAST_INSERT_ID(id) answers an existing one's id.
+			res, err := tx.ExecContext(ctx, `INSERT INTO counties (name, created_at) VALUES (?, ?)
+				ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)`, county, s.db.now())
+			if err != nil {
+				return nil, err
+			}
+			countyID, _ := res.LastInsertId()
+			res, err = tx.ExecContext(ctx, `INSERT INTO townships (county_id, county, name, created_at) VALUES (?, ?, ?, ?)`,
+				countyID, county, name, s.db.now())
 			if err != nil {
 				return nil, err
 			}

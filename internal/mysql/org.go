@@ -36,6 +36,17 @@ func (s *OrgStore) VillagePlace(ctx context.Context, villageID int64) (auth.Plac
 	return p, nil
 }
 
+// Counties implements org.Store.
+func (s *OrgStore) Counties(ctx context.Context, townshipIDs []int64) ([]org.County, error) {
+	out := []org.County{}
+	q, args, err := sqlx.In(`SELECT DISTINCT c.id, c.name FROM counties c JOIN townships t ON t.county_id = c.id
+		WHERE t.id IN (?) ORDER BY c.id`, townshipIDs)
+	if err != nil {
+		return nil, err
+	}
+	return out, wrap(s.db.list(ctx, &out, q, args...), "counties of townships %v", townshipIDs)
+}
+
 // Township implements org.Store.
 func (s *OrgStore) Township(ctx context.Context, id int64) (org.Township, error) {
 	var t org.Township

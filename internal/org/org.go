@@ -11,6 +11,12 @@ import (
 	"pointsmarket/internal/fault"
 )
 
+// County is a county (县), above its townships.
+type County struct {
+	ID   int64  `json:"id" db:"id"`
+	Name string `json:"name" db:"name"`
+}
+
 // Township is a township (乡镇) of a county.
 type Township struct {
 	ID        int64     `json:"id" db:"id"`

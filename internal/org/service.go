@@ -17,6 +17,8 @@ import (
 type Store interface {
 	auth.Places
 	Township(ctx context.Context, id int64) (Township, error)
+	// Counties returns the counties of the townships, by id.
+	Counties(ctx context.Context, townshipIDs []int64) ([]County, error)
 	Village(ctx context.Context, id int64) (Village, error)
 	// Villages returns the villages covered by any of places, by id.
 	Villages(ctx context.Context, places []auth.Place) ([]Village, error)
@@ -93,6 +95,20 @@ func (s *Service) Villages(ctx context.Context, p auth.Principal) ([]Village, er
 		places = append(places, auth.Place{TownshipID: g.TownshipID, VillageID: g.VillageID})
 	}
 	return s.Store.Villages(ctx, places)
+}
+
+// Counties lists the counties an official may read: those of the townships they hold a role in
+// (a village's officials read their county's rankings and boards as the township's do).
+// Villagers without a role are refused: the county level is the officials'.
+func (s *Service) Counties(ctx context.Context, p auth.Principal) ([]County, error) {
+	var townships []int64
+	for _, g := range p.Grants {
+		townships = append(townships, g.TownshipID)
+	}
+	if len(townships) == 0 {
+		return nil, fmt.Errorf("counties: %w", fault.ErrForbidden)
+	}
+	return s.Store.Counties(ctx, townships)
 }
 
 // Listed is a village as anyone may see it: the way to its public board.
