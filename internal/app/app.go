@@ -56,10 +56,12 @@ type App struct {
 	Exports    *export.Service
 	Alerts     *alert.Service
 
-	clock      calendar.Clock
-	boardCache *redis.BoardCache
-	migrated   atomic.Bool
-	up         *prometheus.GaugeVec
+	clock calendar.Clock
+	// demoPasswordCost is Options.DemoPasswordCost.
+	demoPasswordCost int
+	boardCache       *redis.BoardCache
+	migrated         atomic.Bool
+	up               *prometheus.GaugeVec
 }
 
 type stores struct {
@@ -79,6 +81,8 @@ type Options struct {
 	ShortCodes voucher.ShortCodeLimits
 	// Clock is the service's one clock (nil: the machine's), handed to every part that tells time.
 	Clock calendar.Clock
+	// DemoPasswordCost is the bcrypt work factor of the demo data's password (0: the production one).
+	DemoPasswordCost int
 }
 
 // New wires the service. It connects lazily: New succeeds while MySQL or Redis are down.
@@ -92,7 +96,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{Config: cfg, Log: log, DB: db, Redis: redis.Open(cfg.RedisAddr, cfg.RedisPrefix), Registry: prometheus.NewRegistry(),
-		clock: clock}
+		clock: clock, demoPasswordCost: opt.DemoPasswordCost}
 	a.stores.ledger = mysql.NewLedgerStore(db)
 	a.stores.org = mysql.NewOrgStore(db, a.stores.ledger)
 	sealer := audit.NewSealer(cfg.AuditKey, cfg.AuditOldKeys...)
@@ -305,7 +309,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	if err := a.Migrate(ctx); err != nil {
 		return err
 	}
-	if err := demo.Seed(ctx, demo.Stores{Org: a.stores.org, Ledger: a.stores.ledger, Postings: a.Ledger, Catalog: a.stores.catalogCache, Earning: a.stores.earning}, a.Log); err != nil {
+	if err := demo.Seed(ctx, demo.Stores{Org: a.stores.org, Ledger: a.stores.ledger, Postings: a.Ledger, Catalog: a.stores.catalogCache, Earning: a.stores.earning}, a.Log, a.demoPasswordCost); err != nil {
 		return err
 	}
 	// The seeded log is anchored at once, so that a later check sees no stretch without a checkpoint.

@@ -17,6 +17,8 @@ import (
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/mysql"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // MySQLBase is the DSN of the test server without a database name (PM_TEST_MYSQL_DSN).
@@ -86,6 +88,9 @@ func NewWith(t testing.TB, cfg app.Config, opt app.Options) *app.App {
 	t.Helper()
 	if opt.Auth == nil {
 		opt.Auth = TestAuth()
+	}
+	if opt.DemoPasswordCost == 0 {
+		opt.DemoPasswordCost = bcrypt.MinCost // every test logs in, most of them often
 	}
 	a, err := app.New(cfg, Logger(), opt)
 	if err != nil {

@@ -44,9 +44,10 @@ type seeder struct {
 // registeredSince is when the demo's households were registered and their sizes noticed.
 var registeredSince = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func Seed(ctx context.Context, st Stores, log *slog.Logger) error {
+// passwordCost is the bcrypt work factor of the demo's password hash (0: the production one).
+func Seed(ctx context.Context, st Stores, log *slog.Logger, passwordCost int) error {
 	ctx = audit.WithActor(ctx, audit.SystemActor("seed --demo"))
-	hash, err := auth.HashPassword(Password)
+	hash, err := auth.HashPasswordAt(Password, passwordCost)
 	if err != nil {
 		return err
 	}
