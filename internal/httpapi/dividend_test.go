@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/audit"
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/dbtest"
 )
@@ -155,6 +156,39 @@ func TestDividendByPoints(t *testing.T) {
 	}
 	if n := e.id(`SELECT COUNT(*) FROM audit_log WHERE object_type = 'dividend' AND object_id = ?`, id); n != int64(2+len(shares)) {
 		t.Errorf("%d audit entries of the dividend, want %d (propose, adopt, each payment)", n, 2+len(shares))
+	}
+
+	// Whoever holds the database password moves a fen from one share to another, raises a share,
+	// and marks another household's share paid by hand: check names each.
+	// (The clock jumped a month forward: the service anchors its log now, as it does every interval.)
+	if _, _, err := e.app.Audit.Checkpoint(dbtest.SystemCtx(), e.app.Now()); err != nil {
+		t.Fatal(err)
+	}
+	dbtest.MustVerify(t, e.app)
+	second, third := int64(num(shares[1].(map[string]any)["household_id"])), int64(num(shares[2].(map[string]any)["household_id"]))
+	other := e.call("POST", base, e.login("13800000001"), map[string]any{"title": "第二次分红", "amount_fen": 500, "from": to, "to": to})
+	for _, q := range []string{
+		fmt.Sprintf(`UPDATE dividend_shares SET amount_fen = amount_fen + 1 WHERE dividend_id = %d AND household_id = %d`, id, first),
+		fmt.Sprintf(`UPDATE dividend_shares SET amount_fen = amount_fen - 1 WHERE dividend_id = %d AND household_id = %d`, id, second),
+		fmt.Sprintf(`UPDATE dividend_shares SET points = points + 50 WHERE dividend_id = %d AND household_id = %d`, id, third),
+		fmt.Sprintf(`UPDATE dividend_shares SET paid_on = NOW(), payment_ref = 'x' WHERE dividend_id = %d AND household_id = %d`, int64(num(other.body["id"])), first),
+	} {
+		if _, err := e.app.DB.ExecContext(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := e.app.Verify(dbtest.SystemCtx(), audit.Full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(rep.Breaches, "\n")
+	for _, want := range []string{
+		fmt.Sprintf("dividend %d: share of household %d differs", id, first), fmt.Sprintf("dividend %d: share of household %d differs", id, second),
+		fmt.Sprintf("dividend %d: shares hold", id), fmt.Sprintf("dividend %d: share of household %d is marked paid without a payment", num(other.body["id"]), first),
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("breaches do not name %q:\n%s", want, got)
+		}
 	}
 }
 

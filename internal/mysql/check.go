@@ -38,6 +38,7 @@ func (s *LedgerStore) Verify(ctx context.Context) (ledger.Report, error) {
 		{"settlements against audit", checkSettlementsAudited},
 		{"fund movements against audit", checkFundAudited},
 		{"exchange standards against audit", checkStandardsAudited},
+		{"dividends and their shares", checkDividends},
 	}
 	for _, c := range checks {
 		if err := c.fn(ctx, tx, &r); err != nil {
@@ -261,6 +262,42 @@ func checkRedemptionItemsAudited(ctx context.Context, tx *sqlx.Tx, r *ledger.Rep
 	return eachProblem(ctx, tx, q, func(id int64, problem string) {
 		breach(r, "redemption %d: %s", id, problem)
 	})
+}
+
+// checkDividends: a dividend's shares add up to its amount and points, each share is what the
+// proposal's audit entry computed (household, points, fen), and each share marked paid was paid
+// through the service (its dividend.pay entry): a hand-edited share, amount or payment shows.
+func checkDividends(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	const sums = `SELECT d.id, CASE
+			WHEN s.n IS NULL THEN 'has no shares'
+			WHEN a.id IS NULL THEN 'has no audit entry'
+			WHEN CAST(JSON_VALUE(a.after_data, '$.amount_fen') AS SIGNED) <> d.amount_fen THEN 'amount differs from its audit entry'
+			WHEN s.fen <> d.amount_fen THEN CONCAT('shares add up to ', s.fen, ' fen, not ', d.amount_fen)
+			ELSE CONCAT('shares hold ', s.pts, ' points, not ', d.total_points) END AS problem
+		FROM dividends d
+		LEFT JOIN (SELECT dividend_id, COUNT(*) AS n, SUM(amount_fen) AS fen, SUM(points) AS pts FROM dividend_shares GROUP BY dividend_id) s
+			ON s.dividend_id = d.id
+		LEFT JOIN audit_log a ON a.object_type = 'dividend' AND a.object_id = d.id AND a.action = 'dividend.propose'
+		WHERE s.n IS NULL OR a.id IS NULL OR s.fen <> d.amount_fen OR s.pts <> d.total_points
+			OR CAST(JSON_VALUE(a.after_data, '$.amount_fen') AS SIGNED) <> d.amount_fen`
+	if err := eachProblem(ctx, tx, sums, func(id int64, problem string) { breach(r, "dividend %d: %s", id, problem) }); err != nil {
+		return err
+	}
+	const shares = `SELECT sh.dividend_id, CONCAT('share of household ', sh.household_id, CASE
+			WHEN a.id IS NULL THEN ' has no audit entry'
+			WHEN j.household_id IS NULL THEN ' is not in its audit entry'
+			WHEN j.points <> sh.points OR j.amount_fen <> sh.amount_fen THEN ' differs from its audit entry (points or amount changed)'
+			ELSE ' is marked paid without a payment in the audit log' END) AS problem
+		FROM dividend_shares sh
+		LEFT JOIN audit_log a ON a.object_type = 'dividend' AND a.object_id = sh.dividend_id AND a.action = 'dividend.propose'
+		LEFT JOIN JSON_TABLE(a.after_data, '$.shares[*]' COLUMNS (
+			household_id BIGINT PATH '$.household_id', points BIGINT PATH '$.points', amount_fen BIGINT PATH '$.amount_fen')) j
+			ON j.household_id = sh.household_id
+		WHERE a.id IS NULL OR j.household_id IS NULL OR j.points <> sh.points OR j.amount_fen <> sh.amount_fen
+			OR (sh.paid_on IS NOT NULL AND NOT EXISTS (SELECT 1 FROM audit_log p WHERE p.object_type = 'dividend'
+				AND p.object_id = sh.dividend_id AND p.action = 'dividend.pay'
+				AND CAST(JSON_VALUE(p.after_data, '$.household_id') AS SIGNED) = sh.household_id))`
+	return eachProblem(ctx, tx, shares, func(id int64, problem string) { breach(r, "dividend %d: %s", id, problem) })
 }
 
 func eachProblem(ctx context.Context, tx *sqlx.Tx, q string, fn func(id int64, problem string)) error {
