@@ -146,10 +146,11 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, id int64, a earni
 		if err := tx.SaveAdoption(ctx, d); err != nil {
 			return write.Done[Dividend]{}, err
 		}
-		before.Shares, d.Shares = nil, nil // the shares do not change: the entry keeps the decision
-		out, err := tx.DividendLocked(ctx, id)
-		return write.Done[Dividend]{Value: out, ID: id, Events: []audit.Event{{Place: pl, Action: "dividend.adopt",
-			ObjectType: "dividend", ObjectID: id, Before: before, After: d}}}, err
+		// The shares do not change: the audit entry keeps the decision, the answer the whole dividend.
+		decided := d
+		before.Shares, decided.Shares = nil, nil
+		return write.Done[Dividend]{Value: d, ID: id, Events: []audit.Event{{Place: pl, Action: "dividend.adopt",
+			ObjectType: "dividend", ObjectID: id, Before: before, After: decided}}}, nil
 	})
 }
 
