@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"pointsmarket/internal/alert"
+	"pointsmarket/internal/assessment"
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/board"
@@ -51,6 +52,7 @@ type App struct {
 	Earning    *earning.Service
 	Settlement *settlement.Service
 	Dividends  *dividend.Service
+	Assessment *assessment.Service
 	Board      *board.Service
 	Boards     board.Reader
 	Exports    *export.Service
@@ -120,6 +122,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Settlement = settlement.NewService(settlement.Deps{Store: settlements, InTx: db.SettlementTx(), Places: a.stores.org, Shops: a.stores.catalog, Now: a.Now})
 	a.Dividends = dividend.NewService(dividend.Deps{Store: mysql.NewDividendStore(db), InTx: db.DividendTx(), Places: a.stores.org,
 		Villages: a.stores.org, Assemblies: a.Earning, Now: a.Now})
+	a.Assessment = assessment.NewService(assessment.Deps{Store: mysql.NewAssessmentStore(db), InTx: db.AssessmentTx(), Now: a.Now})
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.stores.org, Notice: a.Earning.PublicNotice,
 		Settlements: settlements.Statements, Checkpoint: a.stores.audit.LatestCheckpoint, Places: a.stores.org,
 		Sizes: a.stores.org.SizeNotices})
@@ -170,7 +173,7 @@ func (a *App) Migrate(ctx context.Context) error {
 // Handler returns the HTTP handler.
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Dividends: a.Dividends, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
+		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Dividends: a.Dividends, Assessment: a.Assessment, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
 		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})
@@ -309,7 +312,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	if err := a.Migrate(ctx); err != nil {
 		return err
 	}
-	if err := demo.Seed(ctx, demo.Stores{Org: a.stores.org, Ledger: a.stores.ledger, Postings: a.Ledger, Catalog: a.stores.catalogCache, Earning: a.stores.earning}, a.Log, a.demoPasswordCost); err != nil {
+	if err := demo.Seed(ctx, demo.Stores{Org: a.stores.org, Ledger: a.stores.ledger, Postings: a.Ledger, Catalog: a.stores.catalogCache, Earning: a.stores.earning, Assessment: a.DB.AssessmentTx()}, a.Log, a.demoPasswordCost); err != nil {
 		return err
 	}
 	// The seeded log is anchored at once, so that a later check sees no stretch without a checkpoint.

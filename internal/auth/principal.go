@@ -23,11 +23,17 @@ const (
 	RoleShopkeeper      Role = "shopkeeper"
 	RoleSupervisor      Role = "supervisor"
 	RoleVillager        Role = "villager"
+	// RoleAssessor records the events and inspections villages are scored on: township-wide in
+	// role_grants, or county-wide as a CountyGrant.
+	RoleAssessor Role = "assessor"
+	// RoleCountyAdmin adopts the county's assessment scheme, answers villages' objections to their
+	// score and publishes the ranking. Held only as a CountyGrant.
+	RoleCountyAdmin Role = "county_admin"
 )
 
 // Roles lists every role that can be granted (villager is implied by a household, not granted).
 var Roles = []Role{RoleTownshipAdmin, RoleClerk, RoleBranchCommittee, RolePartyMember,
-	RoleRepresentative, RoleGroupLeader, RoleShopkeeper, RoleSupervisor}
+	RoleRepresentative, RoleGroupLeader, RoleShopkeeper, RoleSupervisor, RoleAssessor, RoleCountyAdmin}
 
 // Valid reports whether r can be granted.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
@@ -49,10 +55,14 @@ type Place struct {
 // Grant is a role held in a place. ShopID is set for shopkeepers; Body for supervisors.
 type Grant struct {
 	Role       Role   `json:"role" db:"role"`
-	TownshipID int64  `json:"township_id" db:"township_id"`
+	TownshipID int64  `json:"township_id,omitempty" db:"township_id"`
 	VillageID  int64  `json:"village_id,omitempty" db:"village_id"`
 	ShopID     int64  `json:"shop_id,omitempty" db:"shop_id"`
 	Body       string `json:"body,omitempty" db:"body"`
+	// CountyID is the county of the grant's township (read with the grant, not stored with it),
+	// or, for a county-level grant, the county itself; a county-level grant has no TownshipID, so
+	// that it never covers a village by itself.
+	CountyID int64 `json:"county_id,omitempty" db:"county_id"`
 	// DecidedOn and Reference record the township's decision for an approving role.
 	DecidedOn *time.Time `json:"decided_on,omitempty" db:"decided_on"`
 	Reference string     `json:"reference,omitempty" db:"reference"`
@@ -173,6 +183,35 @@ func (r Role) Approving() bool {
 // supervisor of the same village.
 func (r Role) Watched() bool {
 	return r == RoleClerk || r == RoleGroupLeader || r == RoleShopkeeper || r == RoleBranchCommittee
+}
+
+// CountyWide reports whether the grant is held for a whole county.
+func (g Grant) CountyWide() bool { return g.TownshipID == 0 && g.CountyID != 0 }
+
+// HoldsInCounty reports whether the principal holds role for the whole county.
+func (p Principal) HoldsInCounty(role Role, countyID int64) bool {
+	return slices.ContainsFunc(p.Grants, func(g Grant) bool {
+		return g.Role == role && g.CountyWide() && g.CountyID == countyID
+	})
+}
+
+// CountyStaff reports whether the principal works for the county or one of its townships: any
+// county-level grant there, or a township-wide admin, assessor or supervisor grant in one of its
+// townships. Village officials are not county staff.
+func (p Principal) CountyStaff(countyID int64) bool {
+	return slices.ContainsFunc(p.Grants, func(g Grant) bool {
+		if g.CountyID != countyID {
+			return false
+		}
+		return g.CountyWide() || g.VillageID == 0 &&
+			(g.Role == RoleTownshipAdmin || g.Role == RoleAssessor || g.Role == RoleSupervisor)
+	})
+}
+
+// Assesses reports whether the principal may record assessment events and inspections for a
+// village of place in countyID: a county assessor, or an assessor of the village's township.
+func (p Principal) Assesses(place Place, countyID int64) bool {
+	return p.HoldsInCounty(RoleAssessor, countyID) || p.HoldsIn(RoleAssessor, place)
 }
 
 // IsOfficial reports whether the principal holds any role at all: the clerk manages villagers, and

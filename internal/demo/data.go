@@ -143,3 +143,63 @@ var villages = []villageSpec{
 		},
 	},
 }
+
+// townshipSpec is a township of the demo county with its admin (who lives in its first village).
+type townshipSpec struct {
+	name       string
+	admin      string
+	adminPhone string
+	villages   []villageSpec
+}
+
+// townships are the demo county's: 葫芦镇 of the contract, and 石门镇 with two villages of its own
+// so that the county's ranking compares five villages across two townships.
+var townships = []townshipSpec{
+	{name: "葫芦镇", admin: "龙镇长", adminPhone: "13800000000", villages: villages},
+	{name: "石门镇", admin: "石镇长", adminPhone: "13800000300", villages: []villageSpec{
+		{
+			name: "白沙村", prefix: "BS", phoneBase: 300, shopOwner: "夏春兰",
+			households: households([][]string{
+				{"夏国强", "钟秀兰", "夏雨"}, {"钟老五", "曹桂英"}, {"曹建军", "夏小燕", "曹阳"}, {"易水生"}, {"钟明辉", "易翠花"},
+			}, map[int]householdSpec{
+				0: {phoneSuffix: 10, honour: []entry{{800, "光荣加分：见义勇为"}}},
+				1: {phoneSuffix: 11, representative: true},
+			}),
+			officials: []official{
+				{"夏文书", 1, auth.RoleClerk, ""},
+				{"夏春兰", 2, auth.RoleShopkeeper, ""},
+				{"钟监督", 3, auth.RoleSupervisor, auth.BodyVillageCommittee},
+			},
+		},
+		{
+			name: "青山村", prefix: "QS", phoneBase: 400, shopOwner: "廖小红",
+			households: households([][]string{
+				{"廖志军", "谭秀英", "廖婷"}, {"谭老大", "廖翠兰"}, {"戴德明", "谭春梅", "戴乐"}, {"谭木生"},
+			}, map[int]householdSpec{
+				0: {phoneSuffix: 10},
+				1: {phoneSuffix: 11, representative: true},
+				3: {penalty: []entry{{-20, "扣分：乱搭乱建"}}},
+			}),
+			officials: []official{
+				{"廖文书", 1, auth.RoleClerk, ""},
+				{"廖小红", 2, auth.RoleShopkeeper, ""},
+				{"戴监督", 3, auth.RoleSupervisor, auth.BodyVillageCommittee},
+			},
+		},
+	}},
+}
+
+// countyStaff are the county's and townships' assessment staff: the county admin and a county
+// assessor (living in 石门镇's villages), and 葫芦镇's assessor, who lives in 尖岩村 — and so may
+// score 国茶村 and 米塔村 but never his own village.
+type staffSpec struct {
+	name, phone, home string // home: the village they live in
+	role              auth.Role
+	township          string // "" for a county-wide grant
+}
+
+var countyStaff = []staffSpec{
+	{"贺主任", "13800000500", "白沙村", auth.RoleCountyAdmin, ""},
+	{"曾考核", "13800000501", "青山村", auth.RoleAssessor, ""},
+	{"陶考核", "13800000106", "尖岩村", auth.RoleAssessor, "葫芦镇"},
+}

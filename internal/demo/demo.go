@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"time"
 
+	"pointsmarket/internal/assessment"
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/catalog"
@@ -20,6 +21,7 @@ import (
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/mysql"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/write"
 )
 
 // Password is the demo users' password (API-CONTRACT.md).
@@ -32,6 +34,8 @@ type Stores struct {
 	Postings *ledger.Service // validates and fingerprints postings like any other caller
 	Catalog  catalog.Store
 	Earning  earning.Store
+	// Assessment runs the county's seeding in one transaction per half-year.
+	Assessment write.InTx[assessment.Tx]
 }
 
 type seeder struct {
@@ -52,24 +56,50 @@ func Seed(ctx context.Context, st Stores, log *slog.Logger, passwordCost int) er
 		return err
 	}
 	s := &seeder{Stores: st, log: log, hash: hash}
-	t, err := st.Org.EnsureTownship(ctx, "示范县", "葫芦镇")
-	if err != nil {
-		return err
-	}
-	for i, v := range villages {
-		if err := s.village(ctx, t, v, i == 0); err != nil {
-			return fmt.Errorf("seed %s: %w", v.name, err)
+	homes := map[string]org.Village{}
+	var county int64
+	for _, ts := range townships {
+		t, err := st.Org.EnsureTownship(ctx, "示范县", ts.name)
+		if err != nil {
+			return err
+		}
+		county = t.CountyID
+		for i, v := range ts.villages {
+			village, err := s.village(ctx, t, v)
+			if err != nil {
+				return fmt.Errorf("seed %s: %w", v.name, err)
+			}
+			homes[v.name] = village
+			if i > 0 {
+				continue
+			}
+			p, err := s.ensurePerson(ctx, village.ID, nil, ts.admin, ts.adminPhone)
+			if err != nil {
+				return err
+			}
+			if err := s.ensureGrant(ctx, p.ID, auth.Grant{Role: auth.RoleTownshipAdmin, TownshipID: t.ID}); err != nil {
+				return err
+			}
 		}
 	}
-	log.Info("demo data loaded", "township", t.Name, "villages", len(villages))
+	if err := s.county(ctx, county, homes); err != nil {
+		return fmt.Errorf("seed the county: %w", err)
+	}
+	log.Info("demo data loaded", "townships", len(townships), "villages", len(homes))
 	return nil
 }
 
-func (s *seeder) village(ctx context.Context, t org.Township, spec villageSpec, first bool) error {
+func (s *seeder) village(ctx context.Context, t org.Township, spec villageSpec) (org.Village, error) {
 	v, err := s.Org.EnsureVillage(ctx, t.ID, spec.name)
 	if err != nil {
-		return err
+		return v, err
 	}
+	return v, s.fill(ctx, v, spec)
+}
+
+// fill gives a village its groups, shop, households with their history, officials, catalogue,
+// rule book and representatives.
+func (s *seeder) fill(ctx context.Context, v org.Village, spec villageSpec) error {
 	place := v.Place()
 	groups := make([]int64, 0, len(groupNames))
 	for _, name := range groupNames {
@@ -137,15 +167,6 @@ func (s *seeder) village(ctx context.Context, t org.Township, spec villageSpec, 
 	}
 	if err := s.rulesFor(ctx, v, officials[auth.RoleClerk]); err != nil {
 		return err
-	}
-	if first {
-		p, err := s.ensurePerson(ctx, v.ID, nil, "龙镇长", "13800000000")
-		if err != nil {
-			return err
-		}
-		if err := s.ensureGrant(ctx, p.ID, auth.Grant{Role: auth.RoleTownshipAdmin, TownshipID: t.ID}); err != nil {
-			return err
-		}
 	}
 	return s.representatives(ctx, v, spec)
 }
@@ -216,7 +237,7 @@ func (s *seeder) ensureGrant(ctx context.Context, personID int64, g auth.Grant) 
 		return err
 	}
 	for _, h := range have {
-		if h.Role == g.Role && h.VillageID == g.VillageID && h.ShopID == g.ShopID {
+		if h.Role == g.Role && h.TownshipID == g.TownshipID && h.VillageID == g.VillageID && h.ShopID == g.ShopID {
 			return nil
 		}
 	}

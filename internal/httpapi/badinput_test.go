@@ -23,6 +23,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 	tok := map[string]string{
 		"clerk": e.login("13800000001"), "keeper": e.login("13800000002"), "sup": e.login("13800000003"),
 		"villager": e.login("13800000010"), "committee": e.login("13800000012"), "admin": e.login("13800000000"),
+		"county": e.login("13800000500"), "assessor": e.login("13800000501"),
 	}
 	gc, shop := e.village("国茶村"), e.shopOf("国茶村")
 	towel := e.goodsNamed(shop, "毛巾")
@@ -40,6 +41,9 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		"person": e.id(`SELECT id FROM people WHERE phone = '13800000013'`), "book": num(draft.body["id"]), "entry": num(entry.body["id"]),
 		"voucher": num(v.body["id"]), "redemption": num(red.body["redemption_id"]), "ceiling": num(ceiling.body["id"]), "dividend": num(div.body["id"]),
 		"agreement": e.id(`SELECT id FROM shop_agreements WHERE shop_id = ?`, shop), "standard": e.id(`SELECT id FROM exchange_standards WHERE village_id = ? LIMIT 1`, gc),
+		"county": e.id(`SELECT id FROM counties WHERE name = '示范县'`), "event": e.id(`SELECT MAX(id) FROM assessment_events`),
+		"task": num(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/assessment-tasks", gc), tok["assessor"],
+			map[string]any{"title": "排查危房", "due_on": calendar.Today(time.Now()).AddDate(0, 0, 7).Format(time.DateOnly)}).body["id"]),
 		"objection": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
 	}
 	type route struct {
@@ -109,6 +113,16 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"POST", "/villages/{village}/dividends", "clerk", map[string]any{"title": "分红", "amount_fen": 100000, "from": from, "to": to}},
 		{"POST", "/dividends/{dividend}/adoption", "committee", map[string]any{"date": "2026-11-01", "body": "villagers", "members": 160, "attendance": 120, "votes_for": 100}},
 		{"POST", "/dividends/{dividend}/payments", "clerk", map[string]any{"household_id": e.householdOf("13800000013"), "paid_on": "2026-11-05", "reference": "BANK-2"}},
+		{"POST", "/counties/{county}/schemes", "county", map[string]any{"period": "2027-H1", "title": "方案", "budget_fen": 100,
+			"warn_bottom": 1, "tie_rule": "fewer_events", "objection_days": 7, "award_bands": []map[string]any{{"to_rank": 1, "amount_fen": 100}},
+			"items": []map[string]any{{"code": "zero_case", "name": "零发案", "kind": "zero", "points": 10, "deduction": 5}}}},
+		{"POST", "/counties/{county}/ranking", "county", map[string]any{"period": "2026-H1"}},
+		{"POST", "/villages/{village}/assessment-events", "assessor", map[string]any{"item": "zero_case", "occurred_on": "2026-11-02",
+			"description": "盗窃案", "evidence": "派出所通报"}},
+		{"POST", "/assessment-events/{event}/objection", "clerk", map[string]any{"text": "不属实"}},
+		{"POST", "/assessment-events/{event}/answer", "admin", map[string]any{"upheld": false, "answer": "维持"}},
+		{"POST", "/villages/{village}/assessment-tasks", "assessor", map[string]any{"title": "排查", "due_on": "2026-12-20"}},
+		{"POST", "/assessment-tasks/{task}/completion", "clerk", map[string]any{"note": "已完成"}},
 		{"POST", "/auth/logout", "admin", map[string]any{}},
 	}
 	strs := []string{strings.Repeat("\u3000", 300) + "值" + strings.Repeat("\u3000", 300), strings.Repeat("长", 5000), "\x00\x01",

@@ -16,6 +16,16 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.GET("/me", handle(s.me))
 
 	a.GET("/counties", handle(s.counties))
+	a.GET("/counties/:id/schemes", handle(s.schemes()))
+	a.POST("/counties/:id/schemes", handle(withIDBody(http.StatusCreated, s.deps.Assessment.AdoptScheme)))
+	a.GET("/counties/:id/ranking", handle(withPeriod(s.deps.Assessment.Ranking, same)))
+	a.POST("/counties/:id/ranking", handle(withIDBody(http.StatusCreated, s.deps.Assessment.Publish)))
+	a.GET("/villages/:id/assessment", handle(withPeriod(s.deps.Assessment.Village, same)))
+	a.POST("/villages/:id/assessment-events", handle(withIDBody(http.StatusCreated, s.deps.Assessment.RecordEvent)))
+	a.POST("/assessment-events/:id/objection", handle(withIDBody(http.StatusOK, s.deps.Assessment.Object)))
+	a.POST("/assessment-events/:id/answer", handle(withIDBody(http.StatusOK, s.deps.Assessment.Answer)))
+	a.POST("/villages/:id/assessment-tasks", handle(withIDBody(http.StatusCreated, s.deps.Assessment.GiveTask)))
+	a.POST("/assessment-tasks/:id/completion", handle(withIDBody(http.StatusOK, s.deps.Assessment.CompleteTask)))
 	a.GET("/villages", handle(s.villages))
 	a.GET("/villages/:id/groups", handle(s.groups))
 	a.POST("/villages/:id/groups", handle(s.createGroup))
@@ -139,4 +149,5 @@ func (s *server) routes(api *gin.RouterGroup) {
 	api.GET("/audit/checkpoint", handle(s.auditCheckpoint))
 	api.GET("/public/villages", handle(s.directory))
 	api.GET("/public/villages/:id/board", handle(s.board))
+	api.GET("/public/counties/:id/ranking", handle(s.publicRanking))
 }

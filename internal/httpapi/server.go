@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"pointsmarket/internal/alert"
+	"pointsmarket/internal/assessment"
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/board"
@@ -46,6 +47,7 @@ type Deps struct {
 	Earning    *earning.Service
 	Settlement *settlement.Service
 	Dividends  *dividend.Service
+	Assessment *assessment.Service
 	Board      *board.Service
 	// Boards serves the public board (the Board service behind a cache).
 	Boards  board.Reader

@@ -39,6 +39,7 @@ func (s *LedgerStore) Verify(ctx context.Context) (ledger.Report, error) {
 		{"fund movements against audit", checkFundAudited},
 		{"exchange standards against audit", checkStandardsAudited},
 		{"dividends and their shares", checkDividends},
+		{"assessment events and published rankings", checkAssessment},
 	}
 	for _, c := range checks {
 		if err := c.fn(ctx, tx, &r); err != nil {
@@ -298,6 +299,34 @@ func checkDividends(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
 				AND p.object_id = sh.dividend_id AND p.action = 'dividend.pay'
 				AND CAST(JSON_VALUE(p.after_data, '$.household_id') AS SIGNED) = sh.household_id))`
 	return eachProblem(ctx, tx, shares, func(id int64, problem string) { breach(r, "dividend %d: %s", id, problem) })
+}
+
+// checkAssessment: each assessment event is as its last audit entry left it (status, item,
+// village, date), and each published ranking row is what the publication's audit entry ranked
+// (score, rank, band, award, flag): a hand-withdrawn event or a hand-raised rank shows.
+func checkAssessment(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	const events = `SELECT e.id, CASE WHEN a.id IS NULL THEN 'has no audit entry'
+			ELSE 'differs from its last audit entry (status, item, village or date changed)' END AS problem
+		FROM assessment_events e
+		LEFT JOIN audit_log a ON a.id = (SELECT MAX(l.id) FROM audit_log l WHERE l.object_type = 'assessment_event' AND l.object_id = e.id)
+		WHERE a.id IS NULL OR JSON_VALUE(a.after_data, '$.status') <> e.status OR JSON_VALUE(a.after_data, '$.item') <> e.item
+			OR CAST(JSON_VALUE(a.after_data, '$.village_id') AS SIGNED) <> e.village_id
+			OR LEFT(JSON_VALUE(a.after_data, '$.occurred_on'), 10) <> DATE_FORMAT(e.occurred_on, '%Y-%m-%d')`
+	if err := eachProblem(ctx, tx, events, func(id int64, problem string) { breach(r, "assessment event %d: %s", id, problem) }); err != nil {
+		return err
+	}
+	const rows = `SELECT k.village_id, CONCAT('ranking of ', k.period, CASE WHEN a.id IS NULL THEN ' has no audit entry'
+			WHEN j.village_id IS NULL THEN ' holds it without its audit entry'
+			ELSE ' differs from its audit entry (score, rank, band, award or flag changed)' END) AS problem
+		FROM village_rankings k
+		LEFT JOIN audit_log a ON a.id = (SELECT MIN(l.id) FROM audit_log l WHERE l.object_type = 'county' AND l.object_id = k.county_id
+			AND l.action = 'assessment.ranking_publish' AND JSON_VALUE(l.after_data, '$.period') = k.period)
+		LEFT JOIN JSON_TABLE(a.after_data, '$.villages[*]' COLUMNS (village_id BIGINT PATH '$.village_id',
+			score DECIMAL(20,2) PATH '$.score', ` + "`rank`" + ` INT PATH '$.rank', band VARCHAR(8) PATH '$.band',
+			award_fen BIGINT PATH '$.award_fen', flagged VARCHAR(5) PATH '$.flagged')) j ON j.village_id = k.village_id
+		WHERE a.id IS NULL OR j.village_id IS NULL OR ROUND(j.score * 100) <> k.score_centi OR j.` + "`rank`" + ` <> k.` + "`rank`" + `
+			OR j.band <> k.band OR j.award_fen <> k.award_fen OR (j.flagged = 'true') <> k.flagged`
+	return eachProblem(ctx, tx, rows, func(id int64, problem string) { breach(r, "village %d: %s", id, problem) })
 }
 
 func eachProblem(ctx context.Context, tx *sqlx.Tx, q string, fn func(id int64, problem string)) error {

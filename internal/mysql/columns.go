@@ -7,7 +7,7 @@ const (
 	holdColumns      = `id, village_id, debit_account_id, credit_account_id, amount, kind, reason, ref_type, ref_id, status, created_by, created_at, resolved_at`
 	householdColumns = `id, village_id, group_id, number, head_name, size, address, created_at, updated_at`
 	shopColumns      = `id, village_id, name, address, owner_name, phone, created_at, updated_at`
-	townshipColumns  = `id, county, name, created_at`
+	townshipColumns  = `id, county_id, county, name, created_at`
 	transferColumns  = `id, village_id, debit_account_id, credit_account_id, amount, kind, earning, reason, ref_type, ref_id, hold_id, reverses_id, debit_balance_after, credit_balance_after, created_by, created_at`
 	groupColumns     = `id, village_id, name, created_at`
 	villageColumns   = `id, township_id, name, allow_negative_penalty, notice_days, expiry_date, assembly_quorum_pct, majority_pct, supervision_phone, created_at`

@@ -37,14 +37,13 @@ func (s *OrgStore) VillagePlace(ctx context.Context, villageID int64) (auth.Plac
 }
 
 // Counties implements org.Store.
-func (s *OrgStore) Counties(ctx context.Context, townshipIDs []int64) ([]org.County, error) {
+func (s *OrgStore) Counties(ctx context.Context, ids []int64) ([]org.County, error) {
 	out := []org.County{}
-	q, args, err := sqlx.In(`SELECT DISTINCT c.id, c.name FROM counties c JOIN townships t ON t.county_id = c.id
-		WHERE t.id IN (?) ORDER BY c.id`, townshipIDs)
+	q, args, err := sqlx.In(`SELECT id, name FROM counties WHERE id IN (?) ORDER BY id`, ids)
 	if err != nil {
 		return nil, err
 	}
-	return out, wrap(s.db.list(ctx, &out, q, args...), "counties of townships %v", townshipIDs)
+	return out, wrap(s.db.list(ctx, &out, q, args...), "counties %v", ids)
 }
 
 // Township implements org.Store.
@@ -361,8 +360,11 @@ func (s *OrgStore) UpdatePerson(ctx context.Context, id int64, fn func(*org.Pers
 // Grants implements org.Store.
 func (s *OrgStore) Grants(ctx context.Context, personID int64) ([]auth.Grant, error) {
 	out := []auth.Grant{}
-	err := s.db.list(ctx, &out, `SELECT role, township_id, village_id, shop_id, body, decided_on, reference FROM role_grants
-		WHERE person_id = ? ORDER BY id`, personID)
+	err := s.db.list(ctx, &out, `SELECT role, township_id, village_id, shop_id, body, decided_on, reference, county_id FROM (
+		SELECT r.role, r.township_id, r.village_id, r.shop_id, r.body, r.decided_on, r.reference, t.county_id, 0 AS level, r.id
+		FROM role_grants r JOIN townships t ON t.id = r.township_id WHERE r.person_id = ?
+		UNION ALL SELECT role, 0, 0, 0, '', NULL, '', county_id, 1, id FROM county_grants WHERE person_id = ?
+		) g ORDER BY level, id`, personID, personID)
 	return out, wrap(err, "grants of person %d", personID)
 }
 
@@ -378,8 +380,46 @@ func grantPlace(g auth.Grant) auth.Place {
 	return auth.Place{TownshipID: g.TownshipID, VillageID: g.VillageID}
 }
 
+// countyPlaces are the places a county-level grant is audited in: each of its townships, whose
+// supervisors read who holds power over their villages.
+func countyPlaces(ctx context.Context, tx *sqlx.Tx, countyID int64) ([]auth.Place, error) {
+	var out []auth.Place
+	err := tx.SelectContext(ctx, &out, `SELECT id AS township_id FROM townships WHERE county_id = ? ORDER BY id`, countyID)
+	return out, err
+}
+
+// countyGrant writes (or, with revoke, removes) a county-level grant, audited in each township.
+func (s *OrgStore) countyGrant(ctx context.Context, personID int64, g auth.Grant, revoke bool) error {
+	return s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
+		action, before, after := "role.grant", any(nil), any(g)
+		if revoke {
+			res, err := tx.ExecContext(ctx, `DELETE FROM county_grants WHERE person_id = ? AND role = ? AND county_id = ?`,
+				personID, g.Role, g.CountyID)
+			if err != nil {
+				return nil, err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return nil, org.ErrGrantNotFound
+			}
+			action, before, after = "role.revoke", g, nil
+		} else if _, err := tx.ExecContext(ctx, `INSERT IGNORE INTO county_grants (person_id, role, county_id, created_at)
+			VALUES (?, ?, ?, ?)`, personID, g.Role, g.CountyID, s.db.now()); err != nil {
+			return nil, err
+		}
+		places, err := countyPlaces(ctx, tx, g.CountyID)
+		events := make([]audit.Event, len(places))
+		for i, pl := range places {
+			events[i] = audit.Event{Place: pl, Action: action, ObjectType: "person", ObjectID: personID, Before: before, After: after}
+		}
+		return events, err
+	})
+}
+
 // Grant implements org.Store. Granting representative opens the representative's points account.
 func (s *OrgStore) Grant(ctx context.Context, personID int64, g auth.Grant) error {
+	if g.CountyWide() {
+		return wrap(s.countyGrant(ctx, personID, g, false), "grant %s to person %d", g.Role, personID)
+	}
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
 		_, err := tx.ExecContext(ctx, `INSERT INTO role_grants (person_id, role, township_id, village_id, shop_id, body, decided_on, reference, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE body = VALUES(body), decided_on = VALUES(decided_on), reference = VALUES(reference)`,
@@ -403,6 +443,9 @@ func (s *OrgStore) Grant(ctx context.Context, personID int64, g auth.Grant) erro
 
 // Revoke implements org.Store. A representative's account stays: its points and history remain.
 func (s *OrgStore) Revoke(ctx context.Context, personID int64, g auth.Grant) error {
+	if g.CountyWide() {
+		return wrap(s.countyGrant(ctx, personID, g, true), "revoke %s from person %d", g.Role, personID)
+	}
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
 		res, err := tx.ExecContext(ctx, `DELETE FROM role_grants WHERE person_id = ? AND role = ? AND township_id = ?
 			AND village_id = ? AND shop_id = ?`, personID, g.Role, g.TownshipID, g.VillageID, g.ShopID)

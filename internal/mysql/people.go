@@ -63,12 +63,19 @@ func (s *AuthStore) Principal(ctx context.Context, personID int64) (auth.Princip
 		GVillage    sql.NullInt64  `db:"g_village"`
 		GShop       sql.NullInt64  `db:"g_shop"`
 		GBody       sql.NullString `db:"g_body"`
+		GCounty     sql.NullInt64  `db:"g_county"`
 	}
+	// A person's township grants (each with its township's county) and county grants, in the
+	// order they were given.
 	err := s.db.list(ctx, &rows, `SELECT p.id, p.name, p.household_id, p.village_id, v.township_id, p.password_hash,
 		p.must_change_password, p.disabled, g.role, g.township_id AS g_township, g.village_id AS g_village,
-		g.shop_id AS g_shop, g.body AS g_body
-		FROM people p JOIN villages v ON v.id = p.village_id LEFT JOIN role_grants g ON g.person_id = p.id
-		WHERE p.id = ? ORDER BY g.id`, personID)
+		g.shop_id AS g_shop, g.body AS g_body, g.county_id AS g_county
+		FROM people p JOIN villages v ON v.id = p.village_id LEFT JOIN (
+			SELECT r.person_id, r.role, r.township_id, r.village_id, r.shop_id, r.body, t.county_id, 0 AS level, r.id
+			FROM role_grants r JOIN townships t ON t.id = r.township_id WHERE r.person_id = ?
+			UNION ALL SELECT c.person_id, c.role, 0, 0, 0, '', c.county_id, 1, c.id FROM county_grants c WHERE c.person_id = ?
+		) g ON g.person_id = p.id
+		WHERE p.id = ? ORDER BY g.level, g.id`, personID, personID, personID)
 	if err != nil {
 		return auth.Principal{}, fmt.Errorf("principal %d: %w", personID, err)
 	}
@@ -84,7 +91,7 @@ func (s *AuthStore) Principal(ctx context.Context, personID int64) (auth.Princip
 	for _, g := range rows {
 		if g.Role.Valid {
 			p.Grants = append(p.Grants, auth.Grant{Role: auth.Role(g.Role.String), TownshipID: g.GTownship.Int64,
-				VillageID: g.GVillage.Int64, ShopID: g.GShop.Int64, Body: g.GBody.String})
+				VillageID: g.GVillage.Int64, ShopID: g.GShop.Int64, Body: g.GBody.String, CountyID: g.GCounty.Int64})
 		}
 	}
 	return p.WithPasswordHash(r.Hash.String), nil

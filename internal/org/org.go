@@ -20,6 +20,7 @@ type County struct {
 // Township is a township (乡镇) of a county.
 type Township struct {
 	ID        int64     `json:"id" db:"id"`
+	CountyID  int64     `json:"county_id" db:"county_id"`
 	County    string    `json:"county" db:"county"`
 	Name      string    `json:"name" db:"name"`
 	CreatedAt time.Time `json:"created_at" db:"created_at"`

@@ -164,8 +164,12 @@ type GrantInput struct {
 	// branch committee, party member and supervisor.
 	DecidedOn string `json:"decided_on"`
 	Reference string `json:"reference"`
-	// TownshipWide grants the role for the whole township (township admin, township supervisor).
+	// TownshipWide grants the role for the whole township (township admin, township supervisor,
+	// township assessor).
 	TownshipWide bool `json:"township_wide"`
+	// CountyWide grants the role for the whole county of the person's village (county admin,
+	// county assessor).
+	CountyWide bool `json:"county_wide"`
 }
 
 // grant resolves in to the grant it describes for a person and checks that p may make it.
@@ -184,14 +188,32 @@ func (s *Service) grant(ctx context.Context, p auth.Principal, personID int64, i
 	if err != nil {
 		return auth.Grant{}, err
 	}
-	g := auth.Grant{Role: in.Role, TownshipID: v.TownshipID, VillageID: v.ID, Body: in.Body}
-	if in.TownshipWide {
-		if in.Role != auth.RoleTownshipAdmin && in.Role != auth.RoleSupervisor {
-			return auth.Grant{}, fault.Invalidf("only township_admin and supervisor can be township-wide")
+	t, err := s.Store.Township(ctx, v.TownshipID)
+	if err != nil {
+		return auth.Grant{}, err
+	}
+	g := auth.Grant{Role: in.Role, TownshipID: v.TownshipID, VillageID: v.ID, Body: in.Body, CountyID: t.CountyID}
+	switch {
+	case in.CountyWide && in.TownshipWide:
+		return auth.Grant{}, fault.Invalidf("a role is township-wide or county-wide, not both")
+	case in.CountyWide:
+		if in.Role != auth.RoleCountyAdmin && in.Role != auth.RoleAssessor || in.Body != "" || in.ShopID != 0 {
+			return auth.Grant{}, fault.Invalidf("only county_admin and assessor can be county-wide, without a body or shop")
+		}
+		// The county's own staff are appointed by its admin; nobody appoints themselves (checkSelf).
+		if !p.HoldsInCounty(auth.RoleCountyAdmin, t.CountyID) {
+			return auth.Grant{}, fmt.Errorf("grant %s in county %d: %w", in.Role, t.CountyID, fault.ErrForbidden)
+		}
+		return auth.Grant{Role: in.Role, CountyID: t.CountyID}, nil
+	case in.Role == auth.RoleCountyAdmin:
+		return auth.Grant{}, fault.Invalidf("county_admin is always county-wide")
+	case in.TownshipWide:
+		if in.Role != auth.RoleTownshipAdmin && in.Role != auth.RoleSupervisor && in.Role != auth.RoleAssessor {
+			return auth.Grant{}, fault.Invalidf("only township_admin, supervisor and assessor can be township-wide")
 		}
 		g.VillageID = 0
-	} else if in.Role == auth.RoleTownshipAdmin {
-		return auth.Grant{}, fault.Invalidf("township_admin is always township-wide")
+	case in.Role == auth.RoleTownshipAdmin || in.Role == auth.RoleAssessor:
+		return auth.Grant{}, fault.Invalidf("%s is township-wide or county-wide, never one village's", in.Role)
 	}
 	switch in.Role {
 	case auth.RoleSupervisor:
@@ -211,7 +233,9 @@ func (s *Service) grant(ctx context.Context, p auth.Principal, personID int64, i
 	if in.Role != auth.RoleSupervisor && in.Body != "" {
 		return auth.Grant{}, fault.Invalidf("only a supervisor comes from a body (village_committee, work_team or representatives)")
 	}
-	if !p.CanGrant(in.Role, auth.Place{TownshipID: g.TownshipID, VillageID: g.VillageID}) {
+	// The county admin appoints the township-wide staff of the county's townships too.
+	countyAppoints := g.VillageID == 0 && p.HoldsInCounty(auth.RoleCountyAdmin, t.CountyID)
+	if !countyAppoints && !p.CanGrant(in.Role, auth.Place{TownshipID: g.TownshipID, VillageID: g.VillageID}) {
 		return auth.Grant{}, fmt.Errorf("grant %s: %w", in.Role, fault.ErrForbidden)
 	}
 	return g, nil

@@ -17,8 +17,8 @@ import (
 type Store interface {
 	auth.Places
 	Township(ctx context.Context, id int64) (Township, error)
-	// Counties returns the counties of the townships, by id.
-	Counties(ctx context.Context, townshipIDs []int64) ([]County, error)
+	// Counties returns the counties of those ids, by id.
+	Counties(ctx context.Context, ids []int64) ([]County, error)
 	Village(ctx context.Context, id int64) (Village, error)
 	// Villages returns the villages covered by any of places, by id.
 	Villages(ctx context.Context, places []auth.Place) ([]Village, error)
@@ -97,18 +97,18 @@ func (s *Service) Villages(ctx context.Context, p auth.Principal) ([]Village, er
 	return s.Store.Villages(ctx, places)
 }
 
-// Counties lists the counties an official may read: those of the townships they hold a role in
-// (a village's officials read their county's rankings and boards as the township's do).
-// Villagers without a role are refused: the county level is the officials'.
+// Counties lists the counties an official may read: those they hold a role in, at the county or
+// in one of its townships or villages. Villagers without a role are refused: the county level is
+// the officials'.
 func (s *Service) Counties(ctx context.Context, p auth.Principal) ([]County, error) {
-	var townships []int64
+	var counties []int64
 	for _, g := range p.Grants {
-		townships = append(townships, g.TownshipID)
+		counties = append(counties, g.CountyID)
 	}
-	if len(townships) == 0 {
+	if len(counties) == 0 {
 		return nil, fmt.Errorf("counties: %w", fault.ErrForbidden)
 	}
-	return s.Store.Counties(ctx, townships)
+	return s.Store.Counties(ctx, counties)
 }
 
 // Listed is a village as anyone may see it: the way to its public board.
