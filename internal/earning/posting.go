@@ -37,6 +37,9 @@ type Tx interface {
 	PostedTransfer(ctx context.Context, entryID int64) (ledger.Transfer, error)
 	// SetPosted records the transfer an entry posted and clears its last failure.
 	SetPosted(ctx context.Context, id, transferID int64) error
+	// MarkActive records that a household had points posted in a month (once per household and
+	// month): the county's activity item counts such households.
+	MarkActive(ctx context.Context, villageID int64, period string, householdID int64) error
 	// LockAccount locks an account's row: entries for one account are registered one at a time.
 	LockAccount(ctx context.Context, id int64) error
 	// MeetingStatus reads the status of a village's meeting of a month under a share lock
@@ -138,6 +141,11 @@ func (s *Service) post(ctx context.Context, id int64, now time.Time) (Entry, err
 		}
 		if err := tx.SetPosted(ctx, id, t.ID); err != nil {
 			return none, err
+		}
+		if e.HouseholdID != nil {
+			if err := tx.MarkActive(ctx, e.VillageID, e.Period, *e.HouseholdID); err != nil {
+				return none, err
+			}
 		}
 		e.Status, e.PostedTransferID = Posted, &t.ID
 		place, err := tx.VillagePlace(ctx, e.VillageID)

@@ -30,6 +30,11 @@ func TestDividendByPoints(t *testing.T) {
 	from, to := now.AddDate(0, -6, 0).Format("2006-01"), now.AddDate(0, -1, 0).Format("2006-01")
 	e.postBasePoints(gc, to, e.app.Now()) // last month's base points, through the meeting and the notice
 	back.Store(0)
+	// Posting marked each household active that month, once: the county's activity item reads it.
+	if marked, posted := e.id(`SELECT active_households FROM village_months WHERE village_id = ? AND period = ?`, gc, to),
+		e.id(`SELECT COUNT(DISTINCT household_id) FROM point_entries WHERE village_id = ? AND status = 'posted' AND period = ?`, gc, to); marked != posted || marked == 0 {
+		t.Errorf("%d households marked active in %s, %d with points posted", marked, to, posted)
+	}
 	base := fmt.Sprintf("/api/v1/villages/%d/dividends", gc)
 	propose := func(token string, body map[string]any) reply { return e.call("POST", base, token, body) }
 
@@ -172,6 +177,7 @@ func TestDividendByPoints(t *testing.T) {
 		fmt.Sprintf(`UPDATE dividend_shares SET amount_fen = amount_fen - 1 WHERE dividend_id = %d AND household_id = %d`, id, second),
 		fmt.Sprintf(`UPDATE dividend_shares SET points = points + 50 WHERE dividend_id = %d AND household_id = %d`, id, third),
 		fmt.Sprintf(`UPDATE dividend_shares SET paid_on = NOW(), payment_ref = 'x' WHERE dividend_id = %d AND household_id = %d`, int64(num(other.body["id"])), first),
+		fmt.Sprintf(`UPDATE village_months SET active_households = active_households + 5 WHERE village_id = %d`, gc),
 	} {
 		if _, err := e.app.DB.ExecContext(t.Context(), q); err != nil {
 			t.Fatal(err)
@@ -185,6 +191,7 @@ func TestDividendByPoints(t *testing.T) {
 	for _, want := range []string{
 		fmt.Sprintf("dividend %d: share of household %d differs", id, first), fmt.Sprintf("dividend %d: share of household %d differs", id, second),
 		fmt.Sprintf("dividend %d: shares hold", id), fmt.Sprintf("dividend %d: share of household %d is marked paid without a payment", num(other.body["id"]), first),
+		fmt.Sprintf("village %d: month %s counts", gc, to),
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("breaches do not name %q:\n%s", want, got)

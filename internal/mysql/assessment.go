@@ -116,7 +116,8 @@ func (t *Tx) Standings(ctx context.Context, countyID, villageID int64, period as
 }
 
 // standings reads what villages are scored on in four grouped queries (villages with their
-// households, events by item, tasks, monthly activity), whatever the county's size.
+// households, events by item, tasks, and the villages' months of activity kept at posting), none
+// of which reads a row per entry.
 func standings(ctx context.Context, q sqlx.QueryerContext, countyID, villageID int64, period assessment.Period, months []string) ([]assessment.Standing, error) {
 	var villages []struct {
 		ID         int64  `db:"id"`
@@ -178,9 +179,8 @@ func standings(ctx context.Context, q sqlx.QueryerContext, countyID, villageID i
 	for i, v := range villages {
 		ids[i] = v.ID
 	}
-	query, args, err := sqlx.In(`SELECT village_id, COUNT(DISTINCT period, household_id) AS n FROM point_entries
-		WHERE village_id IN (?) AND status = 'posted' AND period IN (?) AND household_id IS NOT NULL
-		GROUP BY village_id`, ids, months)
+	query, args, err := sqlx.In(`SELECT village_id, SUM(active_households) AS n FROM village_months
+		WHERE village_id IN (?) AND period IN (?) GROUP BY village_id`, ids, months)
 	if err != nil {
 		return nil, err
 	}

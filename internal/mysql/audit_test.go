@@ -24,7 +24,7 @@ func breaches(t *testing.T, a *app.App) []string {
 	return v.Breaches
 }
 
-func mustExec(t *testing.T, a *app.App, q string, args ...any) {
+func mustExec(t testing.TB, a *app.App, q string, args ...any) {
 	t.Helper()
 	if _, err := a.DB.ExecContext(context.Background(), q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)

@@ -303,7 +303,8 @@ func checkDividends(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
 
 // checkAssessment: each assessment event is as its last audit entry left it (status, item,
 // village, date), and each published ranking row is what the publication's audit entry ranked
-// (score, rank, band, award, flag): a hand-withdrawn event or a hand-raised rank shows.
+// (score, rank, band, award, flag), and the villages' months of activity are their posted
+// households: a hand-withdrawn event, a hand-raised rank or a padded activity count shows.
 func checkAssessment(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
 	const events = `SELECT e.id, CASE WHEN a.id IS NULL THEN 'has no audit entry'
 			ELSE 'differs from its last audit entry (status, item, village or date changed)' END AS problem
@@ -326,7 +327,21 @@ func checkAssessment(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
 			award_fen BIGINT PATH '$.award_fen', flagged VARCHAR(5) PATH '$.flagged')) j ON j.village_id = k.village_id
 		WHERE a.id IS NULL OR j.village_id IS NULL OR ROUND(j.score * 100) <> k.score_centi OR j.` + "`rank`" + ` <> k.` + "`rank`" + `
 			OR j.band <> k.band OR j.award_fen <> k.award_fen OR (j.flagged = 'true') <> k.flagged`
-	return eachProblem(ctx, tx, rows, func(id int64, problem string) { breach(r, "village %d: %s", id, problem) })
+	if err := eachProblem(ctx, tx, rows, func(id int64, problem string) { breach(r, "village %d: %s", id, problem) }); err != nil {
+		return err
+	}
+	// The activity the ranking reads: each village's month counts its marked households, and each
+	// mark is a household with points posted that month.
+	const months = `SELECT m.village_id, CONCAT('month ', m.period, ' counts ', m.active_households,
+			' active households, not ', COALESCE(h.n, 0)) AS problem
+		FROM village_months m LEFT JOIN (SELECT village_id, period, COUNT(*) AS n FROM household_months GROUP BY village_id, period) h
+			ON h.village_id = m.village_id AND h.period = m.period
+		WHERE m.active_households <> COALESCE(h.n, 0)
+		UNION ALL SELECT hm.village_id, CONCAT('household ', hm.household_id, ' is marked active in ', hm.period,
+			' without points posted then') FROM household_months hm
+		WHERE NOT EXISTS (SELECT 1 FROM point_entries e WHERE e.village_id = hm.village_id AND e.status = 'posted'
+			AND e.period = hm.period AND e.household_id = hm.household_id)`
+	return eachProblem(ctx, tx, months, func(id int64, problem string) { breach(r, "village %d: %s", id, problem) })
 }
 
 func eachProblem(ctx context.Context, tx *sqlx.Tx, q string, fn func(id int64, problem string)) error {

@@ -60,6 +60,22 @@ func (t *Tx) SetPosted(ctx context.Context, id, transferID int64) error {
 	return err
 }
 
+// MarkActive implements earning.Tx: the household's mark, and its village's count only when the
+// mark is new.
+func (t *Tx) MarkActive(ctx context.Context, villageID int64, period string, householdID int64) error {
+	res, err := t.tx.ExecContext(ctx, `INSERT IGNORE INTO household_months (village_id, period, household_id) VALUES (?, ?, ?)`,
+		villageID, period, householdID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO village_months (village_id, period, active_households) VALUES (?, ?, 1)
+		ON DUPLICATE KEY UPDATE active_households = active_households + 1`, villageID, period)
+	return err
+}
+
 // LockAccount implements earning.Tx.
 func (t *Tx) LockAccount(ctx context.Context, id int64) error {
 	var locked int64

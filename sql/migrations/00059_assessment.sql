@@ -97,15 +97,7 @@ CREATE TABLE village_rankings (
     CONSTRAINT fk_village_rankings_scheme FOREIGN KEY (scheme_id) REFERENCES assessment_schemes (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- A village's activity item counts, per month, the households with posted points: the index
--- that served the village's entries by status and period now also holds the household, so that
--- the count reads the index alone.
-ALTER TABLE point_entries ADD KEY ix_point_entries_activity (village_id, status, period, household_id),
-    DROP KEY ix_point_entries_village;
-
 -- +goose Down
-ALTER TABLE point_entries ADD KEY ix_point_entries_village (village_id, status, period),
-    DROP KEY ix_point_entries_activity;
 DROP TABLE village_rankings;
 DROP TABLE assessment_tasks;
 DROP TABLE assessment_events;
