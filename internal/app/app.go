@@ -19,6 +19,7 @@ import (
 	"pointsmarket/internal/board"
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/catalog"
+	"pointsmarket/internal/dashboard"
 	"pointsmarket/internal/demo"
 	"pointsmarket/internal/dividend"
 	"pointsmarket/internal/earning"
@@ -53,6 +54,7 @@ type App struct {
 	Settlement *settlement.Service
 	Dividends  *dividend.Service
 	Assessment *assessment.Service
+	Dashboards *dashboard.Service
 	Board      *board.Service
 	Boards     board.Reader
 	Exports    *export.Service
@@ -123,6 +125,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Dividends = dividend.NewService(dividend.Deps{Store: mysql.NewDividendStore(db), InTx: db.DividendTx(), Places: a.stores.org,
 		Villages: a.stores.org, Assemblies: a.Earning, Now: a.Now})
 	a.Assessment = assessment.NewService(assessment.Deps{Store: mysql.NewAssessmentStore(db), InTx: db.AssessmentTx(), Now: a.Now})
+	a.Dashboards = dashboard.NewService(dashboard.Deps{Store: mysql.NewDashboardStore(db), Scores: a.Assessment.Scores, Now: a.Now})
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.stores.org, Notice: a.Earning.PublicNotice,
 		Settlements: settlements.Statements, Checkpoint: a.stores.audit.LatestCheckpoint, Places: a.stores.org,
 		Sizes: a.stores.org.SizeNotices})
@@ -173,7 +176,7 @@ func (a *App) Migrate(ctx context.Context) error {
 // Handler returns the HTTP handler.
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
-		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Dividends: a.Dividends, Assessment: a.Assessment, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
+		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Dividends: a.Dividends, Assessment: a.Assessment, Dashboards: a.Dashboards, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
 		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})

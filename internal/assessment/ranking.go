@@ -91,14 +91,22 @@ func (s *Service) inForce(ctx context.Context, countyID int64, period Period) (S
 // Ranking ranks a county's villages for a half-year, to the staff of the county and its
 // townships: as published, or as it stands so far.
 func (s *Service) Ranking(ctx context.Context, p auth.Principal, countyID int64, period Period) (Ranking, error) {
-	if err := s.county(ctx, countyID); err != nil {
+	name, err := s.county(ctx, countyID)
+	if err != nil {
 		return Ranking{}, err
 	}
 	if !p.CountyStaff(countyID) {
 		return Ranking{}, fmt.Errorf("ranking of county %d: %w", countyID, fault.ErrForbidden)
 	}
+	return s.ranking(ctx, countyID, name, period)
+}
+
+// ranking is the county's ranking of a half-year, published or so far, for a caller that checked
+// access.
+func (s *Service) ranking(ctx context.Context, countyID int64, name string, period Period) (Ranking, error) {
 	r, err := s.Store.Published(ctx, countyID, period)
 	if !errors.Is(err, ErrNotPublished) {
+		r.County = name
 		return r, err
 	}
 	sc, err := s.inForce(ctx, countyID, period)
@@ -118,18 +126,29 @@ func (s *Service) Ranking(ctx context.Context, p auth.Principal, countyID int64,
 	} else if !errors.Is(err, ErrNotPublished) {
 		return Ranking{}, err
 	}
-	return Ranking{CountyID: countyID, Period: period, SchemeID: sc.ID, Version: sc.Version, TieRule: sc.TieRule,
+	return Ranking{CountyID: countyID, County: name, Period: period, SchemeID: sc.ID, Version: sc.Version, TieRule: sc.TieRule,
 		Villages: Rank(sc, standings, previous)}, nil
+}
+
+// Scores are a county's villages' lines of a half-year (published or so far) for the
+// dashboards, whose service checked access; none when the county has no scheme for it.
+func (s *Service) Scores(ctx context.Context, countyID int64, period Period) ([]Row, error) {
+	r, err := s.ranking(ctx, countyID, "", period)
+	if errors.Is(err, ErrNoScheme) {
+		return nil, nil
+	}
+	return r.Villages, err
 }
 
 // PublicRanking is a county's published ranking as its public board shows it: no login, the
 // scores, ranks, bands and awards, not who published it.
 func (s *Service) PublicRanking(ctx context.Context, countyID int64, period Period) (Ranking, error) {
-	if err := s.county(ctx, countyID); err != nil {
+	name, err := s.county(ctx, countyID)
+	if err != nil {
 		return Ranking{}, err
 	}
 	r, err := s.Store.Published(ctx, countyID, period)
-	r.PublishedBy = nil
+	r.County, r.PublishedBy = name, nil
 	return r, err
 }
 
@@ -142,7 +161,8 @@ type PublishInput struct {
 // objection is answered and every event's window has closed: scores, ranks, bands, awards and
 // flags are written as they stand and never change again.
 func (s *Service) Publish(ctx context.Context, p auth.Principal, countyID int64, in PublishInput) (Ranking, error) {
-	if err := s.county(ctx, countyID); err != nil {
+	name, err := s.county(ctx, countyID)
+	if err != nil {
 		return Ranking{}, err
 	}
 	if !p.HoldsInCounty(auth.RoleCountyAdmin, countyID) {
@@ -181,7 +201,7 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, countyID int64,
 		if err != nil {
 			return write.Done[Ranking]{}, err
 		}
-		r := Ranking{CountyID: countyID, Period: period, SchemeID: sc.ID, Version: sc.Version, TieRule: sc.TieRule,
+		r := Ranking{CountyID: countyID, County: name, Period: period, SchemeID: sc.ID, Version: sc.Version, TieRule: sc.TieRule,
 			Published: true, PublishedBy: &p.PersonID, PublishedAt: &now, Villages: Rank(sc, standings, previous)}
 		if err := tx.InsertRanking(ctx, r); err != nil {
 			return write.Done[Ranking]{}, err

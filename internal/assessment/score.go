@@ -74,6 +74,7 @@ type Row struct {
 // Ranking is a county's ranking of a half-year: published, or as it stands so far.
 type Ranking struct {
 	CountyID    int64      `json:"county_id"`
+	County      string     `json:"county"`
 	Period      Period     `json:"period"`
 	SchemeID    int64      `json:"scheme_id"`
 	Version     int        `json:"scheme_version"`

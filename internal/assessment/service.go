@@ -38,10 +38,9 @@ func inCounty(p auth.Principal, countyID int64) bool {
 // scores it, nor answers its objections.
 func ofVillage(p auth.Principal, villageID int64) bool { return p.InVillage(villageID) }
 
-// county checks that a county exists.
-func (s *Service) county(ctx context.Context, id int64) error {
-	_, err := s.Store.County(ctx, id)
-	return err
+// county checks that a county exists and returns its name.
+func (s *Service) county(ctx context.Context, id int64) (string, error) {
+	return s.Store.County(ctx, id)
 }
 
 // countyEvents is an audit event of a county-level act, once per township of the county, so that
@@ -62,7 +61,7 @@ func countyEvents(ctx context.Context, tx Tx, countyID int64, e audit.Event) ([]
 // AdoptScheme records a new version of the county's scheme for a half-year (the county admin),
 // until the half-year's ranking is published.
 func (s *Service) AdoptScheme(ctx context.Context, p auth.Principal, countyID int64, in SchemeInput) (Scheme, error) {
-	if err := s.county(ctx, countyID); err != nil {
+	if _, err := s.county(ctx, countyID); err != nil {
 		return Scheme{}, err
 	}
 	if !p.HoldsInCounty(auth.RoleCountyAdmin, countyID) {
@@ -108,7 +107,7 @@ func (s *Service) AdoptScheme(ctx context.Context, p auth.Principal, countyID in
 // Schemes lists the versions of a county's scheme for a half-year to whoever holds a role in
 // the county, newest first.
 func (s *Service) Schemes(ctx context.Context, p auth.Principal, countyID int64, period Period) ([]Scheme, error) {
-	if err := s.county(ctx, countyID); err != nil {
+	if _, err := s.county(ctx, countyID); err != nil {
 		return nil, err
 	}
 	if !inCounty(p, countyID) {

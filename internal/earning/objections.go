@@ -144,32 +144,47 @@ func (s *Service) ObjectionRates(ctx context.Context, p auth.Principal, villageI
 	return RatesOf(os), os, nil
 }
 
-// RatesOf computes objection rates.
-func RatesOf(os []Objection) Rates {
-	r := Rates{Objections: len(os)}
-	var answered, inTime, rated, satisfied int
-	for _, o := range os {
-		if o.AnsweredAt != nil {
-			answered++
-			if !o.AnsweredAt.After(o.DueAt) {
-				inTime++
-			}
-		}
-		if o.Satisfied != nil {
-			rated++
-			if *o.Satisfied {
-				satisfied++
-			}
-		}
-	}
+// RateCounts are what the rates are computed from: objections, how many were answered, answered
+// by their due time, rated by the objector, and rated satisfied.
+type RateCounts struct {
+	All       int `json:"-" db:"objections"`
+	Answered  int `json:"-" db:"answered"`
+	InTime    int `json:"-" db:"in_time"`
+	Rated     int `json:"-" db:"rated"`
+	Satisfied int `json:"-" db:"satisfied"`
+}
+
+// Rates computes the rates: response (answered of all), resolution (answered in time of all) and
+// satisfaction (satisfied of rated). One definition, shared by the village and the dashboards.
+func (c RateCounts) Rates() Rates {
 	ratio := func(a, b int) float64 {
 		if b == 0 {
 			return 0
 		}
 		return float64(a) / float64(b)
 	}
-	r.Response, r.Resolution, r.Satisfaction = ratio(answered, len(os)), ratio(inTime, len(os)), ratio(satisfied, rated)
-	return r
+	return Rates{Objections: c.All, Response: ratio(c.Answered, c.All), Resolution: ratio(c.InTime, c.All),
+		Satisfaction: ratio(c.Satisfied, c.Rated)}
+}
+
+// RatesOf computes objection rates.
+func RatesOf(os []Objection) Rates {
+	c := RateCounts{All: len(os)}
+	for _, o := range os {
+		if o.AnsweredAt != nil {
+			c.Answered++
+			if !o.AnsweredAt.After(o.DueAt) {
+				c.InTime++
+			}
+		}
+		if o.Satisfied != nil {
+			c.Rated++
+			if *o.Satisfied {
+				c.Satisfied++
+			}
+		}
+	}
+	return c.Rates()
 }
 
 // MyObjections lists p's objections and their answers.

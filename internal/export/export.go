@@ -194,23 +194,18 @@ func (s *Service) csv(ctx context.Context, kind string, f Filter, w io.Writer, c
 }
 
 func (s *Service) xlsx(ctx context.Context, kind string, f Filter, w io.Writer, cell func(string) string) error {
-	book := excelize.NewFile()
-	defer book.Close()
-	sheet := book.GetSheetName(0)
-	sw, err := book.NewStreamWriter(sheet)
+	sh, err := newSheet()
 	if err != nil {
 		return err
 	}
-	n := 1
+	defer sh.book.Close()
 	next := func(values []any) error {
-		at, _ := excelize.CoordinatesToCellName(1, n)
-		n++
 		for i, v := range values {
 			if s, ok := shown(v).(string); ok {
 				values[i] = cell(s)
 			}
 		}
-		return sw.SetRow(at, values)
+		return sh.row(values)
 	}
 	header := make([]any, len(headers[kind]))
 	for i, h := range headers[kind] {
@@ -228,8 +223,63 @@ func (s *Service) xlsx(ctx context.Context, kind string, f Filter, w io.Writer, 
 	if err != nil {
 		return err
 	}
-	if err := sw.Flush(); err != nil {
+	return sh.finish(w)
+}
+
+// sheet is one streamed worksheet of a workbook.
+type sheet struct {
+	book *excelize.File
+	sw   *excelize.StreamWriter
+	n    int
+}
+
+func newSheet() (*sheet, error) {
+	book := excelize.NewFile()
+	sw, err := book.NewStreamWriter(book.GetSheetName(0))
+	if err != nil {
+		book.Close()
+		return nil, err
+	}
+	return &sheet{book: book, sw: sw, n: 1}, nil
+}
+
+func (sh *sheet) row(values []any) error {
+	at, _ := excelize.CoordinatesToCellName(1, sh.n)
+	sh.n++
+	return sh.sw.SetRow(at, values)
+}
+
+func (sh *sheet) finish(w io.Writer) error {
+	if err := sh.sw.Flush(); err != nil {
 		return err
 	}
-	return book.Write(w)
+	return sh.book.Write(w)
+}
+
+// Table writes a small table (a dashboard) as an Excel workbook: its header, then its rows, text
+// neutralised like every export's.
+func Table(w io.Writer, header []string, rows [][]any) error {
+	sh, err := newSheet()
+	if err != nil {
+		return err
+	}
+	defer sh.book.Close()
+	head := make([]any, len(header))
+	for i, h := range header {
+		head[i] = h
+	}
+	if err := sh.row(head); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		for i, v := range r {
+			if s, ok := v.(string); ok {
+				r[i] = Neutralise(s)
+			}
+		}
+		if err := sh.row(r); err != nil {
+			return err
+		}
+	}
+	return sh.finish(w)
 }

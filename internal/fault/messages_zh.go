@@ -291,4 +291,5 @@ var zhCN = map[string]string{
 	"items[%d].code %q is listed twice":                                                "第 %d 项的代码 %q 重复",
 	"items[%d].code must be 1 to 32 lower-case letters, digits or _":                   "第 %d 项的代码应为 1 到 32 个小写字母、数字或下划线",
 	"award_bands[%d].amount_fen must be a positive number of fen":                      "第 %d 个奖励档次的金额（分）应为正数",
+	"to must be a month from from to two years after it":                               "结束月份应在开始月份之后两年以内",
 }

@@ -18,6 +18,7 @@ import (
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/board"
 	"pointsmarket/internal/catalog"
+	"pointsmarket/internal/dashboard"
 	"pointsmarket/internal/dividend"
 	"pointsmarket/internal/earning"
 	"pointsmarket/internal/export"
@@ -48,6 +49,7 @@ type Deps struct {
 	Settlement *settlement.Service
 	Dividends  *dividend.Service
 	Assessment *assessment.Service
+	Dashboards *dashboard.Service
 	Board      *board.Service
 	// Boards serves the public board (the Board service behind a cache).
 	Boards  board.Reader

@@ -8,6 +8,7 @@ import { useSession } from './stores/session'
 const routes = [
   { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true } },
   { path: '/board/:id', component: () => import('./views/Board.vue'), meta: { public: true } },
+  { path: '/county-board/:id', component: () => import('./views/CountyBoard.vue'), meta: { public: true } },
   { path: '/', redirect: () => useSession().home },
   { path: '/home', component: () => import('./views/Home.vue') },
   { path: '/shop', component: () => import('./views/Shop.vue'), meta: { villager: true } },
@@ -20,6 +21,7 @@ const routes = [
   { path: '/village', component: () => import('./views/Village.vue'), meta: { official: true } },
   { path: '/village/meetings/:month', component: () => import('./views/MeetingRecord.vue'), meta: { official: true } },
   { path: '/supervision', component: () => import('./views/Supervision.vue'), meta: { official: true } },
+  { path: '/county', component: () => import('./views/County.vue'), meta: { countyStaff: true } },
   { path: '/counter', component: () => import('./views/Counter.vue'), meta: { shopkeeper: true } },
   { path: '/counter/checkout', component: () => import('./views/Checkout.vue'), meta: { shopkeeper: true } },
   { path: '/counter/today', component: () => import('./views/Today.vue'), meta: { shopkeeper: true } },
@@ -45,6 +47,7 @@ export function makeRouter() {
     if (to.meta.shopkeeper && !session.isShopkeeper) return session.home
     if (to.meta.villager && !session.isVillager) return session.home
     if (to.meta.official && !session.isOfficial) return session.home
+    if (to.meta.countyStaff && !session.isCountyStaff) return session.home
     return true
   })
   router.onError((err, to) => {

@@ -14,7 +14,9 @@ export const useSession = defineStore('session', {
     roles: (s) => (s.user ? s.user.roles : []),
     isVillager: (s) => !!s.user && (s.user.roles.includes('villager') || s.user.roles.includes('representative')),
     isShopkeeper: (s) => !!s.user && s.user.roles.includes('shopkeeper'),
-    isOfficial: (s) => !!s.user && ['clerk', 'branch_committee', 'party_member', 'group_leader', 'supervisor', 'township_admin'].some((r) => s.user.roles.includes(r)),
+    isOfficial: (s) => !!s.user && ['clerk', 'branch_committee', 'party_member', 'group_leader', 'supervisor', 'township_admin', 'assessor', 'county_admin'].some((r) => s.user.roles.includes(r)),
+    // County and township staff read the county's ranking; village officials do not.
+    isCountyStaff: (s) => !!s.user && (s.user.grants || []).some((g) => ['county_admin', 'assessor', 'township_admin', 'supervisor'].includes(g.role) && !g.village_id),
     has: (s) => (role) => !!s.user && s.user.roles.includes(role),
     household: (s) => s.accounts.find((a) => a.kind === 'household'),
     representative: (s) => s.accounts.find((a) => a.kind === 'representative'),
