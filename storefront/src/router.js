@@ -22,6 +22,7 @@ const routes = [
   { path: '/village/meetings/:month', component: () => import('./views/MeetingRecord.vue'), meta: { official: true } },
   { path: '/supervision', component: () => import('./views/Supervision.vue'), meta: { official: true } },
   { path: '/county', component: () => import('./views/County.vue'), meta: { countyStaff: true } },
+  { path: '/dashboard', component: () => import('./views/Dashboard.vue'), meta: { countyStaff: true } },
   { path: '/counter', component: () => import('./views/Counter.vue'), meta: { shopkeeper: true } },
   { path: '/counter/checkout', component: () => import('./views/Checkout.vue'), meta: { shopkeeper: true } },
   { path: '/counter/today', component: () => import('./views/Today.vue'), meta: { shopkeeper: true } },
