@@ -16,8 +16,8 @@ var ruleItems = []earning.RuleItem{
 	{Code: "R01", Name: "参加义务劳动", Category: earning.Reward, Points: 20, AppliesTo: earning.ToHousehold, CapMonth: ptr(60)},
 	{Code: "R02", Name: "参与村庄建设", Category: earning.Reward, Points: 30, AppliesTo: earning.ToHousehold, CapMonth: ptr(90)},
 	{Code: "R03", Name: "评为“最美家庭”", Category: earning.Reward, Points: 200, AppliesTo: earning.ToHousehold, CapYear: ptr(200)},
-	{Code: "P01", Name: "乱搭乱建", Category: earning.Penalty, Points: 20, AppliesTo: earning.ToHousehold, EvidenceRequired: true},
-	{Code: "P02", Name: "大操大办酒席", Category: earning.Penalty, Points: 30, AppliesTo: earning.ToHousehold, EvidenceRequired: true},
+	{Code: "P01", Name: "乱搭乱建", Category: earning.Penalty, Points: 20, AppliesTo: earning.ToHousehold, EvidenceRequired: true, BlackList: true},
+	{Code: "P02", Name: "大操大办酒席", Category: earning.Penalty, Points: 30, AppliesTo: earning.ToHousehold, EvidenceRequired: true, BlackList: true},
 	{Code: "H01", Name: "子女应征入伍", Category: earning.Honour, Points: 1000, AppliesTo: earning.ToHousehold, Approval: earning.ByPartyVote},
 	{Code: "H02", Name: "见义勇为", Category: earning.Honour, Points: 500, AppliesTo: earning.ToHousehold, Approval: earning.ByPartyVote},
 	{Code: "D01", Name: "每月向党支部汇报工作", Category: earning.Reward, Points: 50, AppliesTo: earning.ToRepresentative, CapMonth: ptr(50)},
@@ -33,7 +33,7 @@ func (s *seeder) rulesFor(ctx context.Context, v org.Village, clerkID int64) err
 		return err
 	}
 	clerk := audit.WithActor(ctx, audit.Actor{PersonID: clerkID, Role: "clerk", RequestID: "seed --demo"})
-	b, err := s.Earning.CreateRuleBook(clerk, earning.RuleBook{VillageID: v.ID, Title: v.Name + "积分制管理细则", Status: earning.Draft, CreatedBy: clerkID})
+	b, err := s.Earning.CreateRuleBook(clerk, earning.RuleBook{VillageID: v.ID, Title: v.Name + "积分制管理细则", Status: earning.Draft, CreatedBy: clerkID, RedListSize: 5})
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,9 @@ type RuleBook struct {
 	CreatedBy       int64      `json:"created_by" db:"created_by"`
 	CreatedAt       time.Time  `json:"created_at" db:"created_at"`
 	AdoptedAt       *time.Time `json:"adopted_at" db:"adopted_at"`
-	Items           []RuleItem `json:"items" db:"-"`
+	// RedListSize is how many households the quarter's red list names.
+	RedListSize int        `json:"red_list_size" db:"red_list_size"`
+	Items       []RuleItem `json:"items" db:"-"`
 }
 
 // RuleItem is an item of a rule book.
@@ -87,6 +89,8 @@ type RuleItem struct {
 	CapYear          *int64    `json:"cap_year" db:"cap_year"`
 	EvidenceRequired bool      `json:"evidence_required" db:"evidence_required"`
 	Approval         Approval  `json:"approval" db:"approval"`
+	// BlackList puts a household with this penalty in a quarter on the village's black list.
+	BlackList bool `json:"black_list" db:"black_list"`
 }
 
 // EntryStatus is where an entry is in the flow.

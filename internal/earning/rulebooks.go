@@ -16,6 +16,8 @@ import (
 // BookInput names a new rule book version.
 type BookInput struct {
 	Title string `json:"title"`
+	// RedListSize is how many households the red list names (default 10).
+	RedListSize *int `json:"red_list_size"`
 }
 
 // CreateRuleBook starts a new draft version of a village's rule book (clerk).
@@ -31,7 +33,14 @@ func (s *Service) CreateRuleBook(ctx context.Context, p auth.Principal, villageI
 	if title, err = text.Clean("title", title, 1, 128); err != nil {
 		return RuleBook{}, err
 	}
-	return s.Store.CreateRuleBook(ctx, RuleBook{VillageID: villageID, Title: title, Status: Draft, CreatedBy: p.PersonID})
+	red := 10
+	if in.RedListSize != nil {
+		red = *in.RedListSize
+	}
+	if red < 1 || red > 100 {
+		return RuleBook{}, fault.Invalidf("red_list_size must be from 1 to 100")
+	}
+	return s.Store.CreateRuleBook(ctx, RuleBook{VillageID: villageID, Title: title, Status: Draft, CreatedBy: p.PersonID, RedListSize: red})
 }
 
 func (s *Service) managedBook(ctx context.Context, p auth.Principal, bookID int64) (RuleBook, error) {
@@ -70,6 +79,8 @@ func (s *Service) AddItem(ctx context.Context, p auth.Principal, bookID int64, i
 		return RuleItem{}, fault.Invalidf("points must be a whole number from 1 to %d", ledger.MaxAmount)
 	case it.CapMonth != nil && *it.CapMonth < it.Points, it.CapYear != nil && *it.CapYear < it.Points:
 		return RuleItem{}, fault.Invalidf("a cap must be at least the item's points")
+	case it.BlackList && it.Category != Penalty:
+		return RuleItem{}, fault.Invalidf("only a penalty item puts a household on the black list")
 	}
 	it.Approval = ByCommittee
 	if it.Category == Honour {

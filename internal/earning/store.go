@@ -8,6 +8,10 @@ import (
 // Store keeps rule books, entries, meetings and objections. Writes are audited by the
 // implementation in the transaction that makes them.
 type Store interface {
+	// Lists returns the red list (the size households with the most net points posted in months,
+	// with their honours) and the black list (households with a black-list penalty posted in
+	// months, not corrected), by points.
+	Lists(ctx context.Context, villageID int64, months []string, size int) (red, black []ListLine, err error)
 	// CreateRuleBook writes a new draft version (the next version number of the village).
 	CreateRuleBook(ctx context.Context, b RuleBook) (RuleBook, error)
 	// AddItem adds an item to a draft; ErrNotDraft otherwise.

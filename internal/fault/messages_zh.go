@@ -292,4 +292,8 @@ var zhCN = map[string]string{
 	"items[%d].code must be 1 to 32 lower-case letters, digits or _":                   "第 %d 项的代码应为 1 到 32 个小写字母、数字或下划线",
 	"award_bands[%d].amount_fen must be a positive number of fen":                      "第 %d 个奖励档次的金额（分）应为正数",
 	"to must be a month from from to two years after it":                               "结束月份应在开始月份之后两年以内",
+	"quarter must be like 2026-Q3":                                                     "季度应如 2026-Q3",
+	"quarter is required: a quarter like 2026-Q3":                                      "请填写季度，如 2026-Q3",
+	"red_list_size must be from 1 to 100":                                              "红榜户数应为 1 到 100",
+	"only a penalty item puts a household on the black list":                           "只有扣分项目才能让农户上黑榜",
 }

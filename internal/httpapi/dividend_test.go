@@ -201,8 +201,9 @@ func TestDividendByPoints(t *testing.T) {
 
 // postBasePoints takes a month's base points of a village through the whole flow: the meeting,
 // each entry approved (the committee member's own household by the township), the month
-// approved, the notice closed (as if its days had passed) and the entries posted.
-func (e *env) postBasePoints(village int64, month string, now time.Time) {
+// approved, the notice closed (as if its days had passed) and the entries posted. more registers
+// further entries of the month before the meeting decides.
+func (e *env) postBasePoints(village int64, month string, now time.Time, more ...func(clerk string)) {
 	e.t.Helper()
 	clerk, committee, township := e.login("13800000001"), e.login("13800000012"), e.login("13800000000")
 	must := func(step string, r reply, status int) {
@@ -213,6 +214,9 @@ func (e *env) postBasePoints(village int64, month string, now time.Time) {
 	}
 	must("open the meeting", e.call("POST", fmt.Sprintf("/api/v1/villages/%d/meetings", village), clerk, map[string]any{"month": month, "held_on": now.Format("2006-01-02")}), 201)
 	must("register base points", e.call("POST", fmt.Sprintf("/api/v1/villages/%d/base-points", village), clerk, map[string]any{"period": month}), 200)
+	for _, fn := range more {
+		fn(clerk)
+	}
 	var ids []int64
 	if err := e.app.DB.SelectContext(e.t.Context(), &ids, `SELECT id FROM point_entries WHERE village_id = ? AND period = ? AND status = 'registered'`, village, month); err != nil || len(ids) == 0 {
 		e.t.Fatalf("base entries of %s: %d %v", month, len(ids), err)

@@ -115,6 +115,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.GET("/villages/:id/notice", handle(s.notice))
 	a.GET("/villages/:id/entries", handle(s.villageEntries))
 	a.GET("/villages/:id/objections", handle(s.villageObjections))
+	a.GET("/villages/:id/lists", handle(s.lists))
 	a.POST("/objections/:id/answer", handle(withIDBody(http.StatusOK, s.deps.Earning.Answer)))
 	a.POST("/objections/:id/rating", handle(withIDBody(http.StatusOK, s.deps.Earning.RateAnswer)))
 	a.GET("/me/objections", handle(s.myObjections))
@@ -154,4 +155,5 @@ func (s *server) routes(api *gin.RouterGroup) {
 	api.GET("/public/villages", handle(s.directory))
 	api.GET("/public/villages/:id/board", handle(s.board))
 	api.GET("/public/counties/:id/ranking", handle(s.publicRanking))
+	api.GET("/public/villages/:id/lists", handle(s.publicLists))
 }

@@ -57,9 +57,10 @@ func (db *DB) DividendTx() write.InTx[dividend.Tx] {
 // entry posts into the months while the shares are computed.
 func (t *Tx) Earned(ctx context.Context, villageID int64, from, to string) ([]dividend.Earned, error) {
 	out := []dividend.Earned{}
-	err := t.tx.SelectContext(ctx, &out, `SELECT household_id, SUM(points) AS points FROM point_entries
-		WHERE village_id = ? AND status = 'posted' AND period BETWEEN ? AND ? AND household_id IS NOT NULL AND person_id IS NULL
-		GROUP BY household_id HAVING SUM(points) > 0 ORDER BY household_id LOCK IN SHARE MODE`, villageID, from, to)
+	err := t.tx.SelectContext(ctx, &out, `SELECT e.household_id, SUM(`+netPoints+`) AS points
+		FROM point_entries e JOIN rule_items i ON i.id = e.rule_item_id
+		WHERE e.village_id = ? AND e.status = 'posted' AND e.period BETWEEN ? AND ? AND e.household_id IS NOT NULL AND e.person_id IS NULL
+		GROUP BY e.household_id HAVING points > 0 ORDER BY e.household_id LOCK IN SHARE MODE`, villageID, from, to)
 	return out, err
 }
 
