@@ -33,7 +33,8 @@ func (s *seeder) rulesFor(ctx context.Context, v org.Village, clerkID int64) err
 		return err
 	}
 	clerk := audit.WithActor(ctx, audit.Actor{PersonID: clerkID, Role: "clerk", RequestID: "seed --demo"})
-	b, err := s.Earning.CreateRuleBook(clerk, earning.RuleBook{VillageID: v.ID, Title: v.Name + "积分制管理细则", Status: earning.Draft, CreatedBy: clerkID, RedListSize: 5})
+	b, err := s.Earning.CreateRuleBook(clerk, earning.RuleBook{VillageID: v.ID, Title: v.Name + "积分制管理细则", Status: earning.Draft, CreatedBy: clerkID, RedListSize: 5,
+		StarCriteria: earning.StarCriteria{StarMinPoints: ptr(100), StarCleanRecord: true}})
 	if err != nil {
 		return err
 	}

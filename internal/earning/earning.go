@@ -72,8 +72,9 @@ type RuleBook struct {
 	CreatedAt       time.Time  `json:"created_at" db:"created_at"`
 	AdoptedAt       *time.Time `json:"adopted_at" db:"adopted_at"`
 	// RedListSize is how many households the quarter's red list names.
-	RedListSize int        `json:"red_list_size" db:"red_list_size"`
-	Items       []RuleItem `json:"items" db:"-"`
+	RedListSize int `json:"red_list_size" db:"red_list_size"`
+	StarCriteria
+	Items []RuleItem `json:"items" db:"-"`
 }
 
 // RuleItem is an item of a rule book.

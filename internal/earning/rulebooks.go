@@ -18,6 +18,7 @@ type BookInput struct {
 	Title string `json:"title"`
 	// RedListSize is how many households the red list names (default 10).
 	RedListSize *int `json:"red_list_size"`
+	StarCriteria
 }
 
 // CreateRuleBook starts a new draft version of a village's rule book (clerk).
@@ -40,7 +41,11 @@ func (s *Service) CreateRuleBook(ctx context.Context, p auth.Principal, villageI
 	if red < 1 || red > 100 {
 		return RuleBook{}, fault.Invalidf("red_list_size must be from 1 to 100")
 	}
-	return s.Store.CreateRuleBook(ctx, RuleBook{VillageID: villageID, Title: title, Status: Draft, CreatedBy: p.PersonID, RedListSize: red})
+	if in.StarMinPoints != nil && (*in.StarMinPoints < 1 || *in.StarMinPoints > ledger.MaxAmount) {
+		return RuleBook{}, fault.Invalidf("star_min_points must be a whole number from 1 to %d, or null for no stars", ledger.MaxAmount)
+	}
+	return s.Store.CreateRuleBook(ctx, RuleBook{VillageID: villageID, Title: title, Status: Draft, CreatedBy: p.PersonID, RedListSize: red,
+		StarCriteria: in.StarCriteria})
 }
 
 func (s *Service) managedBook(ctx context.Context, p auth.Principal, bookID int64) (RuleBook, error) {

@@ -8,6 +8,7 @@ import (
 // Store keeps rule books, entries, meetings and objections. Writes are audited by the
 // implementation in the transaction that makes them.
 type Store interface {
+	StarStore
 	// Lists returns the red list (the size households with the most net points posted in months,
 	// with their honours) and the black list (households with a black-list penalty posted in
 	// months, not corrected), by points.

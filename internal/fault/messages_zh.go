@@ -296,4 +296,12 @@ var zhCN = map[string]string{
 	"quarter is required: a quarter like 2026-Q3":                                      "请填写季度，如 2026-Q3",
 	"red_list_size must be from 1 to 100":                                              "红榜户数应为 1 到 100",
 	"only a penalty item puts a household on the black list":                           "只有扣分项目才能让农户上黑榜",
+	"star_min_points must be a whole number from 1 to %d, or null for no stars":        "星级文明户的积分标准应为 1 到 %d 的整数；不评星请填 null",
+	"year must be from 2000 to this year":                                              "年份应在 2000 年到今年之间",
+	"the village's rule book in force states no criteria for star households":          "本村现行村规民约没有星级文明户评定标准",
+	"the village's stars of that year were already proposed":                           "本村该年度的星级文明户已经评定",
+	"no such star household":                                                           "没有这个星级文明户",
+	"the star is not at this step":                                                     "该星级文明户不在这一步",
+	"the star's public notice has closed":                                              "该星级文明户的公示期已结束",
+	"upheld is required: true or false":                                                "请说明异议是否成立（true 或 false）",
 }

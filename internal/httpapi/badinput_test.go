@@ -44,7 +44,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		"county": e.id(`SELECT id FROM counties WHERE name = '示范县'`), "event": e.id(`SELECT MAX(id) FROM assessment_events`),
 		"task": num(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/assessment-tasks", gc), tok["assessor"],
 			map[string]any{"title": "排查危房", "due_on": calendar.Today(time.Now()).AddDate(0, 0, 7).Format(time.DateOnly)}).body["id"]),
-		"objection": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
+		"star": 1, "objection": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
 	}
 	type route struct {
 		method, path, who string
@@ -123,6 +123,9 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"POST", "/assessment-events/{event}/answer", "admin", map[string]any{"upheld": false, "answer": "维持"}},
 		{"POST", "/villages/{village}/assessment-tasks", "assessor", map[string]any{"title": "排查", "due_on": "2026-12-20"}},
 		{"POST", "/assessment-tasks/{task}/completion", "clerk", map[string]any{"note": "已完成"}},
+		{"POST", "/villages/{village}/stars", "clerk", map[string]any{"year": 2026}},
+		{"POST", "/stars/{star}/objections", "villager", map[string]any{"reason": "不属实"}},
+		{"POST", "/stars/{star}/answer", "sup", map[string]any{"upheld": false, "answer": "属实"}},
 		{"POST", "/auth/logout", "admin", map[string]any{}},
 	}
 	strs := []string{strings.Repeat("\u3000", 300) + "值" + strings.Repeat("\u3000", 300), strings.Repeat("长", 5000), "\x00\x01",

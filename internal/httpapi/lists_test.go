@@ -96,3 +96,89 @@ func TestRedAndBlackLists(t *testing.T) {
 		}
 	}
 }
+
+// Star households of a year: the clerk proposes those who meet the rule book's criteria (100
+// points, no black-list penalty: 杨光明 with his reward, not 陈永红 with his penalty), they go on
+// the notice, a villager of another household objects, the supervision answers, and after the
+// notice they stand confirmed; nobody objects to their own household's star.
+func TestStarHouseholds(t *testing.T) {
+	t.Parallel()
+	var back atomic.Int64
+	back.Store(int64(time.Since(time.Now().AddDate(0, -1, 0))))
+	e := newEnv(t, app.Options{Clock: func() time.Time { return time.Now().Add(-time.Duration(back.Load())) }})
+	gc := e.village("国茶村")
+	now := e.app.Now().In(calendar.Zone())
+	month := now.Format("2006-01")
+	item := func(code string) int64 {
+		return e.id(`SELECT i.id FROM rule_items i JOIN rule_books b ON b.id = i.rule_book_id WHERE b.village_id = ? AND b.status = 'adopted' AND i.code = ?`, gc, code)
+	}
+	chen, yang := e.householdOf("13800000013"), e.householdOf("13800000014")
+	e.postBasePoints(gc, month, e.app.Now(), func(clerk string) {
+		for _, c := range []struct {
+			item      string
+			household int64
+		}{{"P01", chen}, {"R03", yang}, {"R03", chen}} {
+			e.call("POST", "/api/v1/entries", clerk, map[string]any{"rule_item_id": item(c.item), "household_id": c.household, "reason": "第三组", "evidence": "照片"})
+		}
+	})
+	back.Store(0)
+	year := now.Year()
+	clerk := e.login("13800000001")
+	path := fmt.Sprintf("/api/v1/villages/%d/stars", gc)
+	if r := e.call("POST", path, e.login("13800000010"), map[string]any{"year": year}); r.status != http.StatusForbidden {
+		t.Errorf("a villager proposed stars: %d %s", r.status, r.raw)
+	}
+	if r := e.call("POST", path, clerk, map[string]any{"year": 1999}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("year 1999: %d %s", r.status, r.raw)
+	}
+	proposed := e.call("POST", path, clerk, map[string]any{"year": year})
+	stars, _ := proposed.body["stars"].([]any)
+	if proposed.status != http.StatusCreated || len(stars) != 1 || num(stars[0].(map[string]any)["household_id"]) != yang {
+		t.Fatalf("stars proposed: %d %s (only 杨光明: 陈永红 has a black-list penalty)", proposed.status, proposed.raw)
+	}
+	if r := e.call("POST", path, clerk, map[string]any{"year": year}); r.status != http.StatusConflict || r.code() != "stars_already_evaluated" {
+		t.Errorf("a second evaluation: %d %s", r.status, r.raw)
+	}
+	star := num(stars[0].(map[string]any)["id"])
+	object := func(phone string) reply {
+		return e.call("POST", fmt.Sprintf("/api/v1/stars/%d/objections", star), e.login(phone), map[string]any{"reason": "门前乱堆放"})
+	}
+	if r := object("13800000014"); r.status != http.StatusForbidden {
+		t.Errorf("his own household objected: %d %s", r.status, r.raw)
+	}
+	if r := object("13800000210"); r.status != http.StatusForbidden {
+		t.Errorf("another village's villager objected: %d %s", r.status, r.raw)
+	}
+	if r := object("13800000013"); r.status != http.StatusOK || r.body["status"] != "objected" {
+		t.Fatalf("object: %d %s", r.status, r.raw)
+	}
+	answer := func(tok string) reply {
+		return e.call("POST", fmt.Sprintf("/api/v1/stars/%d/answer", star), tok, map[string]any{"upheld": false, "answer": "已核实，属实整改"})
+	}
+	if r := answer(clerk); r.status != http.StatusForbidden {
+		t.Errorf("the clerk answered: %d %s", r.status, r.raw)
+	}
+	if r := answer(e.login("13800000003")); r.status != http.StatusOK || r.body["status"] != "noticed" {
+		t.Fatalf("the supervisor answers: %d %s", r.status, r.raw)
+	}
+	public := func() map[string]any {
+		r := e.call("GET", fmt.Sprintf("/api/v1/public/villages/%d/stars?year=%d", gc, year), "", nil)
+		list, _ := r.body["stars"].([]any)
+		if r.status != http.StatusOK || len(list) != 1 {
+			t.Fatalf("public stars: %d %s", r.status, r.raw)
+		}
+		return list[0].(map[string]any)
+	}
+	if s := public(); s["status"] != "noticed" || s["head"] != "杨光明" {
+		t.Errorf("on notice: %v", s)
+	}
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE star_households SET notice_until = ? WHERE id = ?`, time.Now().Add(-time.Minute), star); err != nil {
+		t.Fatal(err)
+	}
+	if s := public(); s["status"] != "confirmed" {
+		t.Errorf("after the notice: %v", s)
+	}
+	if r := object("13800000013"); r.status != http.StatusConflict {
+		t.Errorf("an objection after the notice: %d %s", r.status, r.raw)
+	}
+}

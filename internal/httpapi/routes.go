@@ -116,6 +116,9 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.GET("/villages/:id/entries", handle(s.villageEntries))
 	a.GET("/villages/:id/objections", handle(s.villageObjections))
 	a.GET("/villages/:id/lists", handle(s.lists))
+	a.POST("/villages/:id/stars", handle(withIDBody(http.StatusCreated, s.proposeStars)))
+	a.POST("/stars/:id/objections", handle(withIDBody(http.StatusOK, s.deps.Earning.ObjectToStar)))
+	a.POST("/stars/:id/answer", handle(withIDBody(http.StatusOK, s.deps.Earning.AnswerStarObjection)))
 	a.POST("/objections/:id/answer", handle(withIDBody(http.StatusOK, s.deps.Earning.Answer)))
 	a.POST("/objections/:id/rating", handle(withIDBody(http.StatusOK, s.deps.Earning.RateAnswer)))
 	a.GET("/me/objections", handle(s.myObjections))
@@ -156,4 +159,5 @@ func (s *server) routes(api *gin.RouterGroup) {
 	api.GET("/public/villages/:id/board", handle(s.board))
 	api.GET("/public/counties/:id/ranking", handle(s.publicRanking))
 	api.GET("/public/villages/:id/lists", handle(s.publicLists))
+	api.GET("/public/villages/:id/stars", handle(s.stars))
 }

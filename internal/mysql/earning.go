@@ -24,7 +24,7 @@ func NewEarningStore(db *DB, ledger *LedgerStore) *EarningStore {
 }
 
 const (
-	bookColumns  = `id, village_id, version, title, status, assembly_date, votes_for, votes_against, votes_abstain, attendance, assembly_body, assembly_members, created_by, created_at, adopted_at, red_list_size`
+	bookColumns  = `id, village_id, version, title, status, assembly_date, votes_for, votes_against, votes_abstain, attendance, assembly_body, assembly_members, created_by, created_at, adopted_at, red_list_size, star_min_points, star_clean_record, star_honour`
 	itemColumns2 = `id, rule_book_id, code, name, category, points, applies_to, cap_month, cap_year, evidence_required, approval, black_list`
 	entryColumns = `id, village_id, rule_item_id, household_id, person_id, account_id, points, period, reason, evidence, source, status,
 		registered_by, registered_at, meeting_id, decided_by, decided_at, decision_note, notice_from, notice_until, posted_transfer_id, reverses_entry_id, base_for, post_failure`
@@ -44,8 +44,9 @@ func (s *EarningStore) CreateRuleBook(ctx context.Context, b earning.RuleBook) (
 		if err := tx.GetContext(ctx, &b.Version, `SELECT COALESCE(MAX(version), 0) + 1 FROM rule_books WHERE village_id = ? FOR UPDATE`, b.VillageID); err != nil {
 			return nil, err
 		}
-		res, err := tx.NamedExecContext(ctx, `INSERT INTO rule_books (village_id, version, title, status, created_by, created_at, red_list_size)
-			VALUES (:village_id, :version, :title, :status, :created_by, :created_at, :red_list_size)`, b)
+		res, err := tx.NamedExecContext(ctx, `INSERT INTO rule_books (village_id, version, title, status, created_by, created_at, red_list_size,
+			star_min_points, star_clean_record, star_honour) VALUES (:village_id, :version, :title, :status, :created_by, :created_at,
+			:red_list_size, :star_min_points, :star_clean_record, :star_honour)`, b)
 		if err != nil {
 			return nil, err
 		}

@@ -77,3 +77,17 @@ test('the dashboard sets the villages side by side, sorts, fills the office scre
   await county.locator('[data-test=dashboard-row]').nth(4).waitFor()
   assert.equal(await county.locator('[data-test=dashboard-row]').count(), 5, 'the county sees its five villages')
 })
+
+test('a villager finds the red and black lists from the home page; the board prints without a login', async () => {
+  const villager = await newPage()
+  await login(villager, '13800000013')
+  await villager.goto('/home')
+  await villager.click('[data-test=lists-link]')
+  await villager.waitForURL(/\/lists\/\d+$/)
+  await villager.locator('[data-test=lists]').waitFor()
+  assert.match(await villager.locator('h1').innerText(), /红黑榜/)
+  const visitor = await newPage()
+  await visitor.goto(new URL(villager.url()).pathname)
+  await visitor.locator('[data-test=lists]').waitFor()
+  await visitor.screenshot({ path: join(shots, '33-red-black-lists.png') })
+})

@@ -8,6 +8,7 @@ import { useSession } from './stores/session'
 const routes = [
   { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true } },
   { path: '/board/:id', component: () => import('./views/Board.vue'), meta: { public: true } },
+  { path: '/lists/:id', component: () => import('./views/Lists.vue'), meta: { public: true } },
   { path: '/county-board/:id', component: () => import('./views/CountyBoard.vue'), meta: { public: true } },
   { path: '/', redirect: () => useSession().home },
   { path: '/home', component: () => import('./views/Home.vue') },
