@@ -124,7 +124,8 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Settlement = settlement.NewService(settlement.Deps{Store: settlements, InTx: db.SettlementTx(), Places: a.stores.org, Shops: a.stores.catalog, Now: a.Now})
 	a.Dividends = dividend.NewService(dividend.Deps{Store: mysql.NewDividendStore(db), InTx: db.DividendTx(), Places: a.stores.org,
 		Villages: a.stores.org, Assemblies: a.Earning, Now: a.Now})
-	a.Assessment = assessment.NewService(assessment.Deps{Store: mysql.NewAssessmentStore(db), InTx: db.AssessmentTx(), Now: a.Now})
+	a.Assessment = assessment.NewService(assessment.Deps{Store: mysql.NewAssessmentStore(db), InTx: db.AssessmentTx(),
+		Plans: mysql.NewProjectStore(db), ProjectTx: db.ProjectTx(), Now: a.Now})
 	a.Dashboards = dashboard.NewService(dashboard.Deps{Store: mysql.NewDashboardStore(db), Scores: a.Assessment.Scores, Now: a.Now})
 	a.Board = board.NewService(board.Deps{Store: mysql.NewBoardStore(db), Villages: a.stores.org, Notice: a.Earning.PublicNotice,
 		Settlements: settlements.Statements, Checkpoint: a.stores.audit.LatestCheckpoint, Places: a.stores.org,

@@ -19,7 +19,10 @@ import (
 type Deps struct {
 	Store Store
 	InTx  write.InTx[Tx]
-	Now   func() time.Time
+	// Plans and ProjectTx keep the villages' project plans.
+	Plans     ProjectStore
+	ProjectTx write.InTx[ProjectTx]
+	Now       func() time.Time
 }
 
 // Service applies the assessment's workflow and its access rules.

@@ -61,3 +61,11 @@ func (s *server) publicRanking(c *gin.Context) (int, any, error) {
 }
 
 func same[T any](v T) any { return v }
+
+func (s *server) projects(ctx context.Context, p auth.Principal, villageID int64) (gin.H, error) {
+	ps, err := s.deps.Assessment.Projects(ctx, p, villageID)
+	if err != nil {
+		return nil, err
+	}
+	return gin.H{"projects": ps}, nil
+}

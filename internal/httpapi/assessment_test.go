@@ -373,3 +373,80 @@ func TestCountySchemeVersions(t *testing.T) {
 		t.Errorf("the county admin's counties: %d %s", r.status, r.raw)
 	}
 }
+
+// A village's project plan gathers the villagers' needs by urgency; the county ties the village's
+// award of a published half-year to it, once; the clerk records spending (never beyond the award
+// and the villagers' money), progress (never backwards) and the labour and money contributed,
+// until it is completed.
+func TestProjectPlansAndAwards(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	gc, mt := e.village("国茶村"), e.village("米塔村")
+	clerk, countyAdmin := e.login("13800000001"), e.login("13800000500")
+	plan := func(tok string, village int64) reply {
+		return e.call("POST", fmt.Sprintf("/api/v1/villages/%d/projects", village), tok, map[string]any{"title": "村道硬化及路灯",
+			"budget_fen": 600_000_00, "needs": []map[string]any{{"text": "修通第三组村道", "urgency": 3, "households": 40},
+				{"text": "村口路灯", "urgency": 5, "households": 12}}})
+	}
+	p := plan(clerk, gc)
+	if p.status != http.StatusCreated || p.body["status"] != "planned" || p.body["needs"].([]any)[0].(map[string]any)["text"] != "村口路灯" {
+		t.Fatalf("plan (the most urgent need first): %d %s", p.status, p.raw)
+	}
+	id := num(p.body["id"])
+	if r := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/projects", gc), e.login("13800000013"), nil); r.status != http.StatusOK || len(r.body["projects"].([]any)) != 1 {
+		t.Errorf("a villager reads the village's projects: %d %s", r.status, r.raw)
+	}
+	award := func(tok string, project int64, period string) reply {
+		return e.call("POST", fmt.Sprintf("/api/v1/projects/%d/award", project), tok, map[string]any{"period": period})
+	}
+	if r := award(e.login("13800000000"), id, "2026-H1"); r.status != http.StatusForbidden {
+		t.Errorf("the township admin tied an award: %d %s", r.status, r.raw)
+	}
+	if r := award(countyAdmin, id, "2026-H2"); r.status != http.StatusConflict || r.code() != "no_award" {
+		t.Errorf("an unpublished half-year's award: %d %s", r.status, r.raw)
+	}
+	a := award(countyAdmin, id, "2026-H1")
+	if a.status != http.StatusOK || a.body["status"] != "awarded" || num(a.body["award_fen"]) != 5_000_000_00 {
+		t.Fatalf("award: %d %s", a.status, a.raw)
+	}
+	if r := award(countyAdmin, num(plan(clerk, gc).body["id"]), "2026-H1"); r.status != http.StatusConflict || r.code() != "award_already_tied" {
+		t.Errorf("one award tied twice: %d %s", r.status, r.raw)
+	}
+	if r := award(countyAdmin, num(plan(e.login("13800000201"), mt).body["id"]), "2026-H1"); r.status != http.StatusConflict || r.code() != "no_award" {
+		t.Errorf("米塔村 was not awarded in 2026-H1: %d %s", r.status, r.raw)
+	}
+	progress := func(tok string, spent int64, pct int, money int64) reply {
+		return e.call("POST", fmt.Sprintf("/api/v1/projects/%d/progress", id), tok, map[string]any{"on_date": "2026-11-20",
+			"spent_fen": spent, "progress_pct": pct, "labour_days": 120, "money_fen": money, "note": "路基完成"})
+	}
+	if r := progress(countyAdmin, 1, 10, 0); r.status != http.StatusForbidden {
+		t.Errorf("the county recorded the village's progress: %d %s", r.status, r.raw)
+	}
+	first := progress(clerk, 1_000_000_00, 30, 20_000_00)
+	if first.status != http.StatusOK || num(first.body["spent_fen"]) != 1_000_000_00 || num(first.body["labour_days"]) != 120 || num(first.body["money_fen"]) != 20_000_00 {
+		t.Fatalf("progress: %d %s", first.status, first.raw)
+	}
+	if r := progress(clerk, 0, 20, 0); r.status != http.StatusUnprocessableEntity || r.code() != "progress_goes_back" {
+		t.Errorf("progress went back: %d %s", r.status, r.raw)
+	}
+	if r := progress(clerk, 4_020_000_01, 40, 0); r.status != http.StatusConflict || r.code() != "over_project_funds" {
+		t.Errorf("spent beyond the award and the villagers' money: %d %s", r.status, r.raw)
+	}
+	if r := progress(clerk, 4_020_000_00, 100, 0); r.status != http.StatusOK || r.body["status"] != "completed" {
+		t.Fatalf("complete: %d %s", r.status, r.raw)
+	}
+	if r := progress(clerk, 0, 100, 0); r.status != http.StatusConflict || r.code() != "project_wrong_step" {
+		t.Errorf("progress after completion: %d %s", r.status, r.raw)
+	}
+	if r := e.call("GET", fmt.Sprintf("/api/v1/projects/%d", id), e.login("13800000500"), nil); r.status != http.StatusOK || len(r.body["progress"].([]any)) != 2 {
+		t.Errorf("the project with its progress: %d %s", r.status, r.raw)
+	}
+	dbtest.MustVerify(t, e.app)
+	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE projects SET award_fen = award_fen * 2, spent_fen = spent_fen - 100 WHERE id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := e.app.Verify(dbtest.SystemCtx(), audit.Full)
+	if err != nil || !strings.Contains(strings.Join(rep.Breaches, "\n"), fmt.Sprintf("project %d: award differs", id)) {
+		t.Errorf("a doubled award is not a breach: %v %v", rep.Breaches, err)
+	}
+}

@@ -44,7 +44,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		"county": e.id(`SELECT id FROM counties WHERE name = '示范县'`), "event": e.id(`SELECT MAX(id) FROM assessment_events`),
 		"task": num(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/assessment-tasks", gc), tok["assessor"],
 			map[string]any{"title": "排查危房", "due_on": calendar.Today(time.Now()).AddDate(0, 0, 7).Format(time.DateOnly)}).body["id"]),
-		"star": 1, "objection": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
+		"star": 1, "project": 1, "objection": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
 	}
 	type route struct {
 		method, path, who string
@@ -126,6 +126,10 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"POST", "/villages/{village}/stars", "clerk", map[string]any{"year": 2026}},
 		{"POST", "/stars/{star}/objections", "villager", map[string]any{"reason": "不属实"}},
 		{"POST", "/stars/{star}/answer", "sup", map[string]any{"upheld": false, "answer": "属实"}},
+		{"POST", "/villages/{village}/projects", "clerk", map[string]any{"title": "修路", "budget_fen": 100,
+			"needs": []map[string]any{{"text": "修路", "urgency": 3, "households": 4}}}},
+		{"POST", "/projects/{project}/award", "county", map[string]any{"period": "2026-H1"}},
+		{"POST", "/projects/{project}/progress", "clerk", map[string]any{"on_date": "2026-11-20", "spent_fen": 1, "progress_pct": 10, "labour_days": 1, "money_fen": 0, "note": "进展"}},
 		{"POST", "/auth/logout", "admin", map[string]any{}},
 	}
 	strs := []string{strings.Repeat("\u3000", 300) + "值" + strings.Repeat("\u3000", 300), strings.Repeat("长", 5000), "\x00\x01",

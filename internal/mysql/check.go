@@ -341,7 +341,19 @@ func checkAssessment(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
 			' without points posted then') FROM household_months hm
 		WHERE NOT EXISTS (SELECT 1 FROM point_entries e WHERE e.village_id = hm.village_id AND e.status = 'posted'
 			AND e.period = hm.period AND e.household_id = hm.household_id)`
-	return eachProblem(ctx, tx, months, func(id int64, problem string) { breach(r, "village %d: %s", id, problem) })
+	if err := eachProblem(ctx, tx, months, func(id int64, problem string) { breach(r, "village %d: %s", id, problem) }); err != nil {
+		return err
+	}
+	// A project's totals are its progress records', and its award is the published ranking's.
+	const projects = `SELECT p.id, CASE WHEN p.award_period IS NOT NULL AND (k.award_fen IS NULL OR k.award_fen <> p.award_fen)
+			THEN 'award differs from the published ranking' ELSE 'totals differ from its progress records' END
+		FROM projects p JOIN villages v ON v.id = p.village_id JOIN townships t ON t.id = v.township_id
+		LEFT JOIN village_rankings k ON k.county_id = t.county_id AND k.period = p.award_period AND k.village_id = p.village_id
+		LEFT JOIN (SELECT project_id, SUM(spent_fen) AS spent, SUM(labour_days) AS labour, SUM(money_fen) AS money
+			FROM project_progress GROUP BY project_id) g ON g.project_id = p.id
+		WHERE (p.award_period IS NOT NULL AND (k.award_fen IS NULL OR k.award_fen <> p.award_fen))
+			OR p.spent_fen <> COALESCE(g.spent, 0) OR p.labour_days <> COALESCE(g.labour, 0) OR p.money_fen <> COALESCE(g.money, 0)`
+	return eachProblem(ctx, tx, projects, func(id int64, problem string) { breach(r, "project %d: %s", id, problem) })
 }
 
 func eachProblem(ctx context.Context, tx *sqlx.Tx, q string, fn func(id int64, problem string)) error {
