@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"pointsmarket/internal/dbtest"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,6 +54,7 @@ var answered sync.Map
 // test happened to call.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	dbtest.DropDemoTemplate()
 	if code != 0 || flag.Lookup("test.run").Value.String() != "" || testing.Short() {
 		os.Exit(code)
 	}

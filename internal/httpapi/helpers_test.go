@@ -25,10 +25,7 @@ type env struct {
 
 func newEnv(t *testing.T, opt app.Options) *env {
 	t.Helper()
-	a := dbtest.New(t, opt)
-	if err := a.SeedDemo(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	a := dbtest.NewDemo(t, opt)
 	h, err := a.Handler()
 	if err != nil {
 		t.Fatal(err)
