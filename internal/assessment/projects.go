@@ -219,12 +219,9 @@ type ProgressInput struct {
 // RecordProgress records a project's work (its village's clerk): the spending never exceeds the
 // award and the villagers' contributed money, progress never goes back, and 100% completes it.
 func (s *Service) RecordProgress(ctx context.Context, p auth.Principal, id int64, in ProgressInput) (Project, error) {
-	day, err := text.Date("on_date", in.OnDate)
+	day, err := text.DateUpTo("on_date", in.OnDate, calendar.Today(s.Now()))
 	if err != nil {
 		return Project{}, err
-	}
-	if day.After(calendar.Today(s.Now())) {
-		return Project{}, fault.Invalidf("on_date cannot be in the future")
 	}
 	note, err := text.CleanLines("note", in.Note, 1, 1000)
 	if err != nil {

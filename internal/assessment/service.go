@@ -149,12 +149,9 @@ func (s *Service) RecordEvent(ctx context.Context, p auth.Principal, villageID i
 	if ofVillage(p, villageID) {
 		return Event{}, ErrOwnVillage
 	}
-	day, err := text.Date("occurred_on", in.OccurredOn)
+	day, err := text.DateUpTo("occurred_on", in.OccurredOn, calendar.Today(s.Now()))
 	if err != nil {
 		return Event{}, err
-	}
-	if day.After(calendar.Today(s.Now())) {
-		return Event{}, fault.Invalidf("occurred_on cannot be in the future")
 	}
 	desc, err := text.CleanLines("description", in.Description, 1, 500)
 	if err != nil {

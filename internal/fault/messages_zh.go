@@ -270,7 +270,6 @@ var zhCN = map[string]string{
 	"no such county":                     "没有这个县",
 	"items must list from 1 to %d items": "指标应有 1 到 %d 项",
 	"the county has adopted no assessment scheme for that half-year yet":                 "县里尚未制定该半年的考核方案",
-	"occurred_on cannot be in the future":                                                "发生日期不能晚于今天",
 	"upheld is required: true withdraws the event, false confirms it":                    "请说明异议是否成立：true 撤销该事件，false 维持",
 	"award_bands must list at most 100 bands":                                            "奖励档次最多 100 档",
 	"the county has adopted no assessment scheme for that half-year":                     "县里没有该半年的考核方案",
@@ -313,8 +312,8 @@ var zhCN = map[string]string{
 	"needs must list from 1 to 50 needs gathered from the villagers":                     "请列出 1 到 50 条群众提出的需求",
 	"needs[%d]: urgency must be from 1 to 5 and households from 0":                       "第 %d 条需求：紧迫程度应为 1 到 5，户数不能为负",
 	"budget_fen must be a positive number of fen":                                        "预算（分）应为正数",
-	"on_date cannot be in the future":                                                    "日期不能晚于今天",
 	"spent_fen and money_fen must be whole numbers of fen from 0":                        "支出和筹资金额（分）应为不小于 0 的整数",
 	"labour_days must be from 0 to 1000000":                                              "投工天数应在 0 到 1000000 之间",
 	"progress_pct must be from 0 to 100":                                                 "进度应在 0 到 100 之间",
+	"%s cannot be in the future":                                                         "%s 不能晚于今天",
 }

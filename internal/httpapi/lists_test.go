@@ -18,28 +18,8 @@ import (
 // penalty against the household too.
 func TestRedAndBlackLists(t *testing.T) {
 	t.Parallel()
-	var back atomic.Int64
-	back.Store(int64(time.Since(time.Now().AddDate(0, -1, 0))))
-	e := newEnv(t, app.Options{Clock: func() time.Time { return time.Now().Add(-time.Duration(back.Load())) }})
-	gc := e.village("国茶村")
-	month := e.app.Now().In(calendar.Zone()).Format("2006-01")
-	item := func(code string) int64 {
-		return e.id(`SELECT i.id FROM rule_items i JOIN rule_books b ON b.id = i.rule_book_id WHERE b.village_id = ? AND b.status = 'adopted' AND i.code = ?`, gc, code)
-	}
+	e, gc, month, item := postedMonth(t, "P01", "R03")
 	chen, yang := e.householdOf("13800000013"), e.householdOf("13800000014")
-	e.postBasePoints(gc, month, e.app.Now(), func(clerk string) {
-		for _, c := range []struct {
-			item      string
-			household int64
-		}{{"P01", chen}, {"R03", yang}} {
-			r := e.call("POST", "/api/v1/entries", clerk, map[string]any{"rule_item_id": item(c.item), "household_id": c.household,
-				"reason": "第三组", "evidence": "现场照片"})
-			if r.status != http.StatusCreated {
-				t.Fatalf("register %s: %d %s", c.item, r.status, r.raw)
-			}
-		}
-	})
-	back.Store(0)
 	m, _ := time.Parse("2006-01", month)
 	quarter := fmt.Sprintf("%d-Q%d", m.Year(), (int(m.Month())+2)/3)
 
@@ -103,25 +83,9 @@ func TestRedAndBlackLists(t *testing.T) {
 // notice they stand confirmed; nobody objects to their own household's star.
 func TestStarHouseholds(t *testing.T) {
 	t.Parallel()
-	var back atomic.Int64
-	back.Store(int64(time.Since(time.Now().AddDate(0, -1, 0))))
-	e := newEnv(t, app.Options{Clock: func() time.Time { return time.Now().Add(-time.Duration(back.Load())) }})
-	gc := e.village("国茶村")
+	e, gc, _, _ := postedMonth(t, "P01", "R03", "R03")
+	yang := e.householdOf("13800000014")
 	now := e.app.Now().In(calendar.Zone())
-	month := now.Format("2006-01")
-	item := func(code string) int64 {
-		return e.id(`SELECT i.id FROM rule_items i JOIN rule_books b ON b.id = i.rule_book_id WHERE b.village_id = ? AND b.status = 'adopted' AND i.code = ?`, gc, code)
-	}
-	chen, yang := e.householdOf("13800000013"), e.householdOf("13800000014")
-	e.postBasePoints(gc, month, e.app.Now(), func(clerk string) {
-		for _, c := range []struct {
-			item      string
-			household int64
-		}{{"P01", chen}, {"R03", yang}, {"R03", chen}} {
-			e.call("POST", "/api/v1/entries", clerk, map[string]any{"rule_item_id": item(c.item), "household_id": c.household, "reason": "第三组", "evidence": "照片"})
-		}
-	})
-	back.Store(0)
 	year := now.Year()
 	clerk := e.login("13800000001")
 	path := fmt.Sprintf("/api/v1/villages/%d/stars", gc)
@@ -181,4 +145,31 @@ func TestStarHouseholds(t *testing.T) {
 	if r := object("13800000013"); r.status != http.StatusConflict {
 		t.Errorf("an objection after the notice: %d %s", r.status, r.raw)
 	}
+}
+
+// postedMonth posts last month's base points in 国茶村 with the items given registered in turn
+// for 陈永红 (13) and 杨光明 (14) — P01, R03 gives 陈永红 a black-list penalty and 杨光明 a reward —
+// and returns the service (its clock back at now), the village, the month and the items by code.
+func postedMonth(t *testing.T, codes ...string) (*env, int64, string, func(string) int64) {
+	t.Helper()
+	var back atomic.Int64
+	back.Store(int64(time.Since(time.Now().AddDate(0, -1, 0))))
+	e := newEnv(t, app.Options{Clock: func() time.Time { return time.Now().Add(-time.Duration(back.Load())) }})
+	gc := e.village("国茶村")
+	month := e.app.Now().In(calendar.Zone()).Format("2006-01")
+	item := func(code string) int64 {
+		return e.id(`SELECT i.id FROM rule_items i JOIN rule_books b ON b.id = i.rule_book_id WHERE b.village_id = ? AND b.status = 'adopted' AND i.code = ?`, gc, code)
+	}
+	who := []int64{e.householdOf("13800000013"), e.householdOf("13800000014")}
+	e.postBasePoints(gc, month, e.app.Now(), func(clerk string) {
+		for i, code := range codes {
+			r := e.call("POST", "/api/v1/entries", clerk, map[string]any{"rule_item_id": item(code), "household_id": who[i%2],
+				"reason": "第三组", "evidence": "现场照片"})
+			if r.status != http.StatusCreated {
+				t.Fatalf("register %s: %d %s", code, r.status, r.raw)
+			}
+		}
+	})
+	back.Store(0)
+	return e, gc, month, item
 }

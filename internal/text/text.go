@@ -85,6 +85,16 @@ func Date(field, s string) (time.Time, error) {
 	return t, nil
 }
 
+// DateUpTo parses a date like Date that is not after today (a date as Date reads it: the China day
+// at midnight UTC, calendar.Today): when something happened.
+func DateUpTo(field, s string, today time.Time) (time.Time, error) {
+	t, err := Date(field, s)
+	if err == nil && t.After(today) {
+		err = ErrInvalid.WithMessage("%s cannot be in the future", field)
+	}
+	return t, err
+}
+
 // Month parses a YYYY-MM month between 2000 and 2100, starting at midnight in loc.
 func Month(field, s string, loc *time.Location) (time.Time, error) {
 	t, err := time.ParseInLocation("2006-01", strings.TrimSpace(s), loc)
