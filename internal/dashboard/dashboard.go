@@ -54,6 +54,15 @@ type Dashboard struct {
 	Period   assessment.Period `json:"period"`
 	Villages []Row             `json:"villages"`
 	Totals   Row               `json:"totals"`
+	// Months are the scope's points earned and spent by month, oldest first, for the chart.
+	Months []Month `json:"months"`
+}
+
+// Month is the scope's points earned and spent in one month.
+type Month struct {
+	Month  string `json:"month" db:"month"`
+	Earned int64  `json:"earned" db:"earned"`
+	Spent  int64  `json:"spent" db:"spent"`
 }
 
 // Store reads the figures.
@@ -62,6 +71,9 @@ type Store interface {
 	Scope(ctx context.Context, countyID, townshipID int64) (Scope, error)
 	// Rows returns the figures of the scope's villages over [from, to), by township and village.
 	Rows(ctx context.Context, s Scope, from, to time.Time) ([]Row, error)
+	// Months returns the scope's points earned and spent by China month over [from, to), for the
+	// months that have any.
+	Months(ctx context.Context, s Scope, from, to time.Time) ([]Month, error)
 }
 
 // Scores ranks a county's villages for a half-year as it stands (nil without a scheme).
@@ -132,7 +144,12 @@ func (s *Service) dashboard(ctx context.Context, p auth.Principal, countyID, tow
 	if err != nil {
 		return Dashboard{}, err
 	}
-	rows, err := s.Store.Rows(ctx, scope, from, to.In(calendar.Zone()).AddDate(0, 1, 0).UTC())
+	end := to.In(calendar.Zone()).AddDate(0, 1, 0).UTC()
+	rows, err := s.Store.Rows(ctx, scope, from, end)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	had, err := s.Store.Months(ctx, scope, from, end)
 	if err != nil {
 		return Dashboard{}, err
 	}
@@ -156,6 +173,13 @@ func (s *Service) dashboard(ctx context.Context, p auth.Principal, countyID, tow
 		t.Rated, t.Satisfied = t.Rated+r.Rated, t.Satisfied+r.Satisfied
 	}
 	d.Totals.Rates = d.Totals.RateCounts.Rates()
+	for m := from.In(calendar.Zone()); m.Before(end); m = m.AddDate(0, 1, 0) {
+		month := Month{Month: m.Format("2006-01")}
+		if k := slices.IndexFunc(had, func(h Month) bool { return h.Month == month.Month }); k >= 0 {
+			month = had[k]
+		}
+		d.Months = append(d.Months, month)
+	}
 	d.Totals.Name = scope.Township
 	if d.Totals.Name == "" {
 		d.Totals.Name = scope.County

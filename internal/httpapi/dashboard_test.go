@@ -49,6 +49,10 @@ func TestDashboards(t *testing.T) {
 	if gc["score"] != 80.0 || num(gc["rank"]) != 1 || rows["青山村"]["score"] != 75.0 || gc["township"] != "葫芦镇" {
 		t.Errorf("scores so far: 国茶村 %v, 青山村 %v", gc, rows["青山村"])
 	}
+	months := d.body["months"].([]any)
+	if len(months) != 6 || months[0].(map[string]any)["month"] != "2026-07" || num(months[5].(map[string]any)["spent"]) != num(redeemed.body["points"]) {
+		t.Errorf("months: %v", months)
+	}
 	totals := d.body["totals"].(map[string]any)
 	if num(totals["households"]) != households || num(totals["redemptions"]) != 1 || totals["name"] != "示范县" {
 		t.Errorf("totals: %v (households %d)", totals, households)

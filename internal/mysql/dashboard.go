@@ -62,3 +62,17 @@ func (s *DashboardStore) Rows(ctx context.Context, sc dashboard.Scope, from, to 
 		sc.CountyID, sc.TownshipID, sc.TownshipID)
 	return out, wrap(err, "dashboard of county %d", sc.CountyID)
 }
+
+// Months implements dashboard.Store: the public board's count of points earned and spent, by
+// China month, over the scope's villages.
+func (s *DashboardStore) Months(ctx context.Context, sc dashboard.Scope, from, to time.Time) ([]dashboard.Month, error) {
+	out := []dashboard.Month{}
+	err := s.db.list(ctx, &out, `SELECT DATE_FORMAT(x.created_at + INTERVAL 8 HOUR, '%Y-%m') AS month,
+		COALESCE(SUM(CASE WHEN x.earning AND c.derived_totals = 0 THEN x.amount WHEN x.earning AND d.derived_totals = 0 THEN -x.amount ELSE 0 END), 0) AS earned,
+		COALESCE(SUM(CASE WHEN x.kind = 'redeem' THEN x.amount WHEN x.kind = 'reversal' AND NOT x.earning AND c.derived_totals = 0 THEN -x.amount ELSE 0 END), 0) AS spent
+		FROM transfers x JOIN accounts c ON c.id = x.credit_account_id JOIN accounts d ON d.id = x.debit_account_id
+		WHERE x.village_id IN (SELECT v.id FROM villages v JOIN townships t ON t.id = v.township_id WHERE t.county_id = ? AND (? = 0 OR t.id = ?))
+			AND x.created_at >= ? AND x.created_at < ? GROUP BY month ORDER BY month`,
+		sc.CountyID, sc.TownshipID, sc.TownshipID, from, to)
+	return out, wrap(err, "months of county %d", sc.CountyID)
+}

@@ -67,6 +67,7 @@ test('the dashboard sets the villages side by side, sorts, fills the office scre
   const href = await admin.getAttribute('[data-test=export]', 'href')
   const xlsx = await admin.evaluate(async (h) => { const r = await fetch(h); return [r.status, r.headers.get('content-type')] }, href)
   assert.deepEqual(xlsx, [200, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'])
+  await admin.locator('[data-test=dashboard] svg').first().waitFor() // the chart by month
   await admin.click('[data-test=full-screen]')
   await admin.locator('.screen [data-test=dashboard]').waitFor()
   await admin.screenshot({ path: join(shots, '32-dashboard-screen.png') })
