@@ -10,6 +10,7 @@ import (
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/write"
+	"time"
 )
 
 // VillageAssessment is a village's score of a half-year with what it comes from: the items, the
@@ -177,14 +178,9 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, countyID int64,
 		return Ranking{}, ErrPeriodOpen.WithDetails(map[string]any{"ends_at": period.End()})
 	}
 	return write.Run(ctx, s.InTx, write.Key{}, nil, func(tx Tx) (write.Done[Ranking], error) {
-		sc, published, err := tx.LockPeriod(ctx, countyID, period, true)
-		switch {
-		case errors.Is(err, ErrNoScheme):
-			return write.Done[Ranking]{}, ErrNoSchemeInForce.WithDetails(map[string]any{"period": period})
-		case err != nil:
+		sc, err := lockOpen(ctx, tx, countyID, period, true)
+		if err != nil {
 			return write.Done[Ranking]{}, err
-		case published:
-			return write.Done[Ranking]{}, ErrPublished
 		}
 		open, err := tx.OpenObjections(ctx, countyID, period, now.AddDate(0, 0, -sc.ObjectionDays))
 		if err != nil {
@@ -193,27 +189,35 @@ func (s *Service) Publish(ctx context.Context, p auth.Principal, countyID int64,
 		if open > 0 {
 			return write.Done[Ranking]{}, ErrObjectionsOpen.WithDetails(map[string]any{"events": open})
 		}
-		previous, err := tx.Warned(ctx, countyID, period.Previous())
-		if err != nil {
-			return write.Done[Ranking]{}, err
-		}
-		standings, err := tx.Standings(ctx, countyID, 0, period, period.Months(now))
-		if err != nil {
-			return write.Done[Ranking]{}, err
-		}
-		r := Ranking{CountyID: countyID, County: name, Period: period, SchemeID: sc.ID, Version: sc.Version, TieRule: sc.TieRule,
-			Published: true, PublishedBy: &p.PersonID, PublishedAt: &now, Villages: Rank(sc, standings, previous)}
-		if err := tx.InsertRanking(ctx, r); err != nil {
-			return write.Done[Ranking]{}, err
-		}
-		summary := r
-		summary.Villages = make([]Row, len(r.Villages))
-		for i, row := range r.Villages {
-			row.Items = nil
-			summary.Villages[i] = row
-		}
-		events, err := countyEvents(ctx, tx, countyID, audit.Event{Action: "assessment.ranking_publish",
-			ObjectType: "county", ObjectID: countyID, After: summary})
+		r, events, err := WriteRanking(ctx, tx, sc, name, p.PersonID, now)
 		return write.Done[Ranking]{Value: r, ID: countyID, Events: events}, err
 	})
+}
+
+// WriteRanking ranks a scheme's half-year as it stands, writes it as published by `by` at `at`,
+// and returns it with its audit events (one per township of the county), for the caller's
+// transaction to append: the county admin's publication, and the demo's.
+func WriteRanking(ctx context.Context, tx Tx, sc Scheme, county string, by int64, at time.Time) (Ranking, []audit.Event, error) {
+	previous, err := tx.Warned(ctx, sc.CountyID, sc.Period.Previous())
+	if err != nil {
+		return Ranking{}, nil, err
+	}
+	standings, err := tx.Standings(ctx, sc.CountyID, 0, sc.Period, sc.Period.Months(at))
+	if err != nil {
+		return Ranking{}, nil, err
+	}
+	r := Ranking{CountyID: sc.CountyID, County: county, Period: sc.Period, SchemeID: sc.ID, Version: sc.Version, TieRule: sc.TieRule,
+		Published: true, PublishedBy: &by, PublishedAt: &at, Villages: Rank(sc, standings, previous)}
+	if err := tx.InsertRanking(ctx, r); err != nil {
+		return Ranking{}, nil, err
+	}
+	summary := r
+	summary.Villages = make([]Row, len(r.Villages))
+	for i, row := range r.Villages {
+		row.Items = nil
+		summary.Villages[i] = row
+	}
+	events, err := CountyEvents(ctx, tx, sc.CountyID, audit.Event{Action: "assessment.ranking_publish",
+		ObjectType: "county", ObjectID: sc.CountyID, After: summary})
+	return r, events, err
 }

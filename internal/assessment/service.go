@@ -46,9 +46,9 @@ func (s *Service) county(ctx context.Context, id int64) (string, error) {
 	return s.Store.County(ctx, id)
 }
 
-// countyEvents is an audit event of a county-level act, once per township of the county, so that
+// CountyEvents is an audit event of a county-level act, once per township of the county, so that
 // each township's supervisors read what the county did to its villages.
-func countyEvents(ctx context.Context, tx Tx, countyID int64, e audit.Event) ([]audit.Event, error) {
+func CountyEvents(ctx context.Context, tx Tx, countyID int64, e audit.Event) ([]audit.Event, error) {
 	places, err := tx.Townships(ctx, countyID)
 	if err != nil {
 		return nil, err
@@ -101,7 +101,7 @@ func (s *Service) AdoptScheme(ctx context.Context, p auth.Principal, countyID in
 		if err := tx.InsertScheme(ctx, &sc); err != nil {
 			return write.Done[Scheme]{}, err
 		}
-		events, err := countyEvents(ctx, tx, countyID, audit.Event{Action: "assessment.scheme_adopt",
+		events, err := CountyEvents(ctx, tx, countyID, audit.Event{Action: "assessment.scheme_adopt",
 			ObjectType: "assessment_scheme", ObjectID: sc.ID, After: sc})
 		return write.Done[Scheme]{Value: sc, ID: sc.ID, Events: events}, err
 	})
@@ -164,7 +164,7 @@ func (s *Service) RecordEvent(ctx context.Context, p auth.Principal, villageID i
 	e := Event{CountyID: v.CountyID, VillageID: v.ID, Period: PeriodOf(calendar.StartOf(day)), OccurredOn: day,
 		Description: desc, Evidence: evidence, Status: Recorded, RecordedBy: p.PersonID, RecordedAt: s.Now()}
 	return write.Run(ctx, s.InTx, write.Key{}, nil, func(tx Tx) (write.Done[Event], error) {
-		sc, err := lockOpen(ctx, tx, v.CountyID, e.Period)
+		sc, err := lockOpen(ctx, tx, v.CountyID, e.Period, false)
 		if err != nil {
 			return write.Done[Event]{}, err
 		}
@@ -185,10 +185,10 @@ func (s *Service) RecordEvent(ctx context.Context, p auth.Principal, villageID i
 	})
 }
 
-// lockOpen takes the half-year's shared lock for a change to its scores and returns its scheme:
-// ErrNoSchemeInForce without one, ErrPublished once its ranking is published.
-func lockOpen(ctx context.Context, tx Tx, countyID int64, period Period) (Scheme, error) {
-	sc, published, err := tx.LockPeriod(ctx, countyID, period, false)
+// lockOpen takes the half-year's lock (shared for a change to its scores, exclusive to publish)
+// and returns its scheme: ErrNoSchemeInForce without one, ErrPublished once it is published.
+func lockOpen(ctx context.Context, tx Tx, countyID int64, period Period, exclusive bool) (Scheme, error) {
+	sc, published, err := tx.LockPeriod(ctx, countyID, period, exclusive)
 	switch {
 	case errors.Is(err, ErrNoScheme):
 		return sc, ErrNoSchemeInForce.WithDetails(map[string]any{"period": period})
@@ -281,7 +281,7 @@ func (s *Service) onEvent(ctx context.Context, id int64, allowed func(Located) b
 		if err != nil {
 			return write.Done[Event]{}, err
 		}
-		sc, err := lockOpen(ctx, tx, e.CountyID, e.Period)
+		sc, err := lockOpen(ctx, tx, e.CountyID, e.Period, false)
 		if err != nil {
 			return write.Done[Event]{}, err
 		}
@@ -329,7 +329,7 @@ func (s *Service) GiveTask(ctx context.Context, p auth.Principal, villageID int6
 	t := Task{CountyID: v.CountyID, VillageID: v.ID, Period: PeriodOf(calendar.StartOf(due)), Title: title, DueOn: due,
 		GivenBy: p.PersonID, GivenAt: s.Now()}
 	return write.Run(ctx, s.InTx, write.Key{}, nil, func(tx Tx) (write.Done[Task], error) {
-		if _, err := lockOpen(ctx, tx, v.CountyID, t.Period); err != nil {
+		if _, err := lockOpen(ctx, tx, v.CountyID, t.Period, false); err != nil {
 			return write.Done[Task]{}, err
 		}
 		if err := tx.InsertTask(ctx, &t); err != nil {
@@ -364,7 +364,7 @@ func (s *Service) CompleteTask(ctx context.Context, p auth.Principal, id int64, 
 		if t.DoneOn != nil {
 			return write.Done[Task]{}, ErrTaskDone
 		}
-		if _, err := lockOpen(ctx, tx, t.CountyID, t.Period); err != nil {
+		if _, err := lockOpen(ctx, tx, t.CountyID, t.Period, false); err != nil {
 			return write.Done[Task]{}, err
 		}
 		before := t

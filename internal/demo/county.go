@@ -77,15 +77,13 @@ func (s *seeder) county(ctx context.Context, countyID int64, homes map[string]or
 			if err := tx.InsertScheme(ctx, &sc); err != nil {
 				return err
 			}
-			places, err := tx.Townships(ctx, countyID)
+			events, err := assessment.CountyEvents(ctx, tx, countyID, audit.Event{Action: "assessment.scheme_adopt",
+				ObjectType: "assessment_scheme", ObjectID: sc.ID, After: sc})
 			if err != nil {
 				return err
 			}
-			for _, pl := range places {
-				if err := tx.Audit(ctx, audit.Event{Place: pl, Action: "assessment.scheme_adopt", ObjectType: "assessment_scheme",
-					ObjectID: sc.ID, After: sc}); err != nil {
-					return err
-				}
+			if err := tx.Audit(ctx, events...); err != nil {
+				return err
 			}
 			for _, de := range demoEvents {
 				if de.period != period {
@@ -107,37 +105,13 @@ func (s *seeder) county(ctx context.Context, countyID int64, homes map[string]or
 			if period != "2026-H1" {
 				return nil
 			}
-			return publish(ctx, tx, sc, admin, period.End().Add(72*time.Hour))
+			_, events, err = assessment.WriteRanking(ctx, tx, sc, "示范县", admin, period.End().Add(72*time.Hour))
+			if err != nil {
+				return err
+			}
+			return tx.Audit(ctx, events...)
 		})
 		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// publish ranks the half-year as the county admin would and writes it.
-func publish(ctx context.Context, tx assessment.Tx, sc assessment.Scheme, by int64, at time.Time) error {
-	standings, err := tx.Standings(ctx, sc.CountyID, 0, sc.Period, sc.Period.Months(at))
-	if err != nil {
-		return err
-	}
-	previous, err := tx.Warned(ctx, sc.CountyID, sc.Period.Previous())
-	if err != nil {
-		return err
-	}
-	r := assessment.Ranking{CountyID: sc.CountyID, Period: sc.Period, SchemeID: sc.ID, Version: sc.Version, TieRule: sc.TieRule,
-		Published: true, PublishedBy: &by, PublishedAt: &at, Villages: assessment.Rank(sc, standings, previous)}
-	if err := tx.InsertRanking(ctx, r); err != nil {
-		return err
-	}
-	places, err := tx.Townships(ctx, sc.CountyID)
-	if err != nil {
-		return err
-	}
-	for _, pl := range places {
-		if err := tx.Audit(ctx, audit.Event{Place: pl, Action: "assessment.ranking_publish", ObjectType: "county",
-			ObjectID: sc.CountyID, After: r}); err != nil {
 			return err
 		}
 	}

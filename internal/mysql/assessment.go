@@ -229,8 +229,7 @@ func (s *AssessmentStore) Published(ctx context.Context, countyID int64, period 
 
 // Townships implements assessment.Tx.
 func (t *Tx) Townships(ctx context.Context, countyID int64) ([]auth.Place, error) {
-	var out []auth.Place
-	err := classify(t.tx.SelectContext(ctx, &out, `SELECT id AS township_id FROM townships WHERE county_id = ? ORDER BY id`, countyID))
+	out, err := countyPlaces(ctx, t.tx, countyID)
 	return out, wrap(err, "townships of county %d", countyID)
 }
 

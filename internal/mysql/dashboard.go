@@ -27,11 +27,15 @@ func (s *DashboardStore) Scope(ctx context.Context, countyID, townshipID int64) 
 	return sc, wrap(err, "county %d", countyID)
 }
 
+// scopeVillages selects the villages of a county (and of one township, when the second and third
+// arguments are not 0).
+const scopeVillages = `SELECT v2.id FROM villages v2 JOIN townships t2 ON t2.id = v2.township_id WHERE t2.county_id = ? AND (? = 0 OR t2.id = ?)`
+
 // Rows implements dashboard.Store: the scope's villages, each figure read through its village's
 // index (grouped over the scope's villages, or a subquery per village). Points earned and spent
 // are counted as the public board counts them (BoardStore.MonthTotals).
 func (s *DashboardStore) Rows(ctx context.Context, sc dashboard.Scope, from, to time.Time) ([]dashboard.Row, error) {
-	const scope = `SELECT v2.id FROM villages v2 JOIN townships t2 ON t2.id = v2.township_id WHERE t2.county_id = ? AND (? = 0 OR t2.id = ?)`
+	const scope = scopeVillages
 	fromDay, toDay := calendar.Date(from).Format(time.DateOnly), calendar.Date(to).Format(time.DateOnly)
 	out := []dashboard.Row{}
 	err := s.db.list(ctx, &out, `SELECT v.id AS village_id, v.name, v.township_id, t.name AS township,
@@ -46,11 +50,9 @@ func (s *DashboardStore) Rows(ctx context.Context, sc dashboard.Scope, from, to 
 		COALESCE(o.rated, 0) AS rated, COALESCE(o.satisfied, 0) AS satisfied,
 		(SELECT COUNT(*) FROM alerts a WHERE a.village_id = v.id AND a.status <> 'resolved') AS open_alerts
 		FROM villages v JOIN townships t ON t.id = v.township_id
-		LEFT JOIN (SELECT x.village_id,
-			SUM(CASE WHEN x.earning AND c.derived_totals = 0 THEN x.amount WHEN x.earning AND d.derived_totals = 0 THEN -x.amount ELSE 0 END) AS earned,
-			SUM(CASE WHEN x.kind = 'redeem' THEN x.amount WHEN x.kind = 'reversal' AND NOT x.earning AND c.derived_totals = 0 THEN -x.amount ELSE 0 END) AS spent
-			FROM transfers x JOIN accounts c ON c.id = x.credit_account_id JOIN accounts d ON d.id = x.debit_account_id
-			WHERE x.village_id IN (`+scope+`) AND x.created_at >= ? AND x.created_at < ? GROUP BY x.village_id) m ON m.village_id = v.id
+		LEFT JOIN (SELECT t.village_id, `+earnedSpent+`
+			FROM transfers t JOIN accounts c ON c.id = t.credit_account_id JOIN accounts d ON d.id = t.debit_account_id
+			WHERE t.village_id IN (`+scope+`) AND t.created_at >= ? AND t.created_at < ? GROUP BY t.village_id) m ON m.village_id = v.id
 		LEFT JOIN (SELECT ob.village_id, COUNT(*) AS objections, SUM(ob.answered_at IS NOT NULL) AS answered,
 			SUM(ob.answered_at <= ob.due_at) AS in_time, SUM(ob.satisfied IS NOT NULL) AS rated, SUM(ob.satisfied = TRUE) AS satisfied
 			FROM objections ob WHERE ob.village_id IN (`+scope+`) AND ob.created_at >= ? AND ob.created_at < ? GROUP BY ob.village_id) o
@@ -67,12 +69,9 @@ func (s *DashboardStore) Rows(ctx context.Context, sc dashboard.Scope, from, to 
 // China month, over the scope's villages.
 func (s *DashboardStore) Months(ctx context.Context, sc dashboard.Scope, from, to time.Time) ([]dashboard.Month, error) {
 	out := []dashboard.Month{}
-	err := s.db.list(ctx, &out, `SELECT DATE_FORMAT(x.created_at + INTERVAL 8 HOUR, '%Y-%m') AS month,
-		COALESCE(SUM(CASE WHEN x.earning AND c.derived_totals = 0 THEN x.amount WHEN x.earning AND d.derived_totals = 0 THEN -x.amount ELSE 0 END), 0) AS earned,
-		COALESCE(SUM(CASE WHEN x.kind = 'redeem' THEN x.amount WHEN x.kind = 'reversal' AND NOT x.earning AND c.derived_totals = 0 THEN -x.amount ELSE 0 END), 0) AS spent
-		FROM transfers x JOIN accounts c ON c.id = x.credit_account_id JOIN accounts d ON d.id = x.debit_account_id
-		WHERE x.village_id IN (SELECT v.id FROM villages v JOIN townships t ON t.id = v.township_id WHERE t.county_id = ? AND (? = 0 OR t.id = ?))
-			AND x.created_at >= ? AND x.created_at < ? GROUP BY month ORDER BY month`,
+	err := s.db.list(ctx, &out, `SELECT DATE_FORMAT(t.created_at + INTERVAL 8 HOUR, '%Y-%m') AS month, `+earnedSpent+`
+		FROM transfers t JOIN accounts c ON c.id = t.credit_account_id JOIN accounts d ON d.id = t.debit_account_id
+		WHERE t.village_id IN (`+scopeVillages+`) AND t.created_at >= ? AND t.created_at < ? GROUP BY month ORDER BY month`,
 		sc.CountyID, sc.TownshipID, sc.TownshipID, from, to)
 	return out, wrap(err, "months of county %d", sc.CountyID)
 }

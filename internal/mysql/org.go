@@ -382,10 +382,10 @@ func grantPlace(g auth.Grant) auth.Place {
 
 // countyPlaces are the places a county-level grant is audited in: each of its townships, whose
 // supervisors read who holds power over their villages.
-func countyPlaces(ctx context.Context, tx *sqlx.Tx, countyID int64) ([]auth.Place, error) {
+func countyPlaces(ctx context.Context, q sqlx.QueryerContext, countyID int64) ([]auth.Place, error) {
 	var out []auth.Place
-	err := tx.SelectContext(ctx, &out, `SELECT id AS township_id FROM townships WHERE county_id = ? ORDER BY id`, countyID)
-	return out, err
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT id AS township_id FROM townships WHERE county_id = ? ORDER BY id`, countyID)
+	return out, classify(err)
 }
 
 // countyGrant writes (or, with revoke, removes) a county-level grant, audited in each township.
