@@ -146,10 +146,10 @@ type Task struct {
 	DoneOn    *time.Time `json:"done_on" db:"done_on"`
 	DoneBy    *int64     `json:"done_by" db:"done_by"`
 	DoneNote  string     `json:"done_note" db:"done_note"`
+	// ConfirmedBy is the assessor who confirmed the village's report: until then it does not count.
+	ConfirmedBy *int64     `json:"confirmed_by" db:"confirmed_by"`
+	ConfirmedAt *time.Time `json:"confirmed_at" db:"confirmed_at"`
 }
-
-// OnTime reports whether the task was completed by its deadline.
-func (t Task) OnTime() bool { return t.DoneOn != nil && !t.DoneOn.After(t.DueOn) }
 
 // Located is a village with where it is: its place and county.
 type Located struct {

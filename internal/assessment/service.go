@@ -345,8 +345,8 @@ type CompletionInput struct {
 	Note string `json:"note"`
 }
 
-// CompleteTask records that the village completed a task (its clerk), dated today: late when
-// after the deadline.
+// CompleteTask records the village's report that it completed a task (its clerk), dated today:
+// late when after the deadline; it counts once an assessor confirms it (ConfirmTask).
 func (s *Service) CompleteTask(ctx context.Context, p auth.Principal, id int64, in CompletionInput) (Task, error) {
 	note, err := text.CleanLines("note", in.Note, 1, 1000)
 	if err != nil {
@@ -374,6 +374,38 @@ func (s *Service) CompleteTask(ctx context.Context, p auth.Principal, id int64, 
 			return write.Done[Task]{}, err
 		}
 		return write.Done[Task]{Value: t, ID: t.ID, Events: []audit.Event{{Place: v.Place, Action: "assessment.task_complete",
+			ObjectType: "assessment_task", ObjectID: t.ID, Before: before, After: t}}}, nil
+	})
+}
+
+// ConfirmTask confirms a village's report that a task is done (an assessor of its township or
+// county who is not of the village): only a confirmed task counts, so that the clerk alone cannot
+// raise the village's score.
+func (s *Service) ConfirmTask(ctx context.Context, p auth.Principal, id int64) (Task, error) {
+	return write.Run(ctx, s.InTx, write.Key{}, nil, func(tx Tx) (write.Done[Task], error) {
+		t, err := tx.TaskLocked(ctx, id)
+		if err != nil {
+			return write.Done[Task]{}, err
+		}
+		v, err := s.locate(ctx, t.VillageID, func(v Located) bool { return p.Assesses(v.Place, v.CountyID) })
+		if err != nil {
+			return write.Done[Task]{}, err
+		}
+		if ofVillage(p, v.ID) {
+			return write.Done[Task]{}, ErrOwnVillage
+		}
+		if t.DoneOn == nil || t.ConfirmedBy != nil {
+			return write.Done[Task]{}, ErrWrongStep
+		}
+		if _, err := lockOpen(ctx, tx, t.CountyID, t.Period, false); err != nil {
+			return write.Done[Task]{}, err
+		}
+		before, now := t, s.Now()
+		t.ConfirmedBy, t.ConfirmedAt = &p.PersonID, &now
+		if err := tx.SaveTask(ctx, t); err != nil {
+			return write.Done[Task]{}, err
+		}
+		return write.Done[Task]{Value: t, ID: t.ID, Events: []audit.Event{{Place: v.Place, Action: "assessment.task_confirm",
 			ObjectType: "assessment_task", ObjectID: t.ID, Before: before, After: t}}}, nil
 	})
 }

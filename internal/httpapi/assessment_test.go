@@ -247,6 +247,25 @@ func TestPointsForProjectsHalfYear(t *testing.T) {
 		t.Fatalf("complete a task late: %d %s", r.status, r.raw)
 	}
 	clerk = e.login("13800000001")
+	// The clerk's reports count only once an assessor, not of the village, confirms them.
+	if s := score(); s.body["score"] != 60.0 {
+		t.Errorf("unconfirmed reports counted: %s", s.raw)
+	}
+	confirm := func(tok string, id int64) reply {
+		return e.call("POST", fmt.Sprintf("/api/v1/assessment-tasks/%d/confirmation", id), tok, nil)
+	}
+	if r := confirm(clerk, onTime); r.status != http.StatusForbidden {
+		t.Errorf("the clerk confirmed the village's own task: %d %s", r.status, r.raw)
+	}
+	huluAssessor = e.login("13800000106")
+	for _, id := range []int64{onTime, late} {
+		if r := confirm(huluAssessor, id); r.status != http.StatusOK || r.body["confirmed_by"] == nil {
+			t.Fatalf("confirm task %d: %d %s", id, r.status, r.raw)
+		}
+	}
+	if r := confirm(huluAssessor, late); r.status != http.StatusConflict {
+		t.Errorf("confirmed twice: %d %s", r.status, r.raw)
+	}
 	if s := score(); s.body["score"] != 70.0 {
 		t.Errorf("one task of two on time should leave 70: %s", s.raw)
 	}

@@ -123,6 +123,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"POST", "/assessment-events/{event}/answer", "admin", map[string]any{"upheld": false, "answer": "维持"}},
 		{"POST", "/villages/{village}/assessment-tasks", "assessor", map[string]any{"title": "排查", "due_on": "2026-12-20"}},
 		{"POST", "/assessment-tasks/{task}/completion", "clerk", map[string]any{"note": "已完成"}},
+		{"POST", "/assessment-tasks/{task}/confirmation", "assessor", map[string]any{}},
 		{"POST", "/villages/{village}/stars", "clerk", map[string]any{"year": 2026}},
 		{"POST", "/stars/{star}/objections", "villager", map[string]any{"reason": "不属实"}},
 		{"POST", "/stars/{star}/answer", "sup", map[string]any{"upheld": false, "answer": "属实"}},

@@ -35,6 +35,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/projects/:id/award", handle(withIDBody(http.StatusOK, s.deps.Assessment.AwardProject)))
 	a.POST("/projects/:id/progress", handle(withIDBody(http.StatusOK, s.deps.Assessment.RecordProgress)))
 	a.POST("/assessment-tasks/:id/completion", handle(withIDBody(http.StatusOK, s.deps.Assessment.CompleteTask)))
+	a.POST("/assessment-tasks/:id/confirmation", handle(withID(http.StatusOK, s.deps.Assessment.ConfirmTask)))
 	a.GET("/villages", handle(s.villages))
 	a.GET("/villages/:id/groups", handle(s.groups))
 	a.POST("/villages/:id/groups", handle(s.createGroup))

@@ -95,7 +95,7 @@ func (s *AssessmentStore) Events(ctx context.Context, villageID int64, period as
 	return out, wrap(err, "events of village %d", villageID)
 }
 
-const taskColumns = `id, county_id, village_id, period, title, due_on, given_by, given_at, done_on, done_by, done_note`
+const taskColumns = `id, county_id, village_id, period, title, due_on, given_by, given_at, done_on, done_by, done_note, confirmed_by, confirmed_at`
 
 // Tasks implements assessment.Store.
 func (s *AssessmentStore) Tasks(ctx context.Context, villageID int64, period assessment.Period) ([]assessment.Task, error) {
@@ -161,7 +161,7 @@ func standings(ctx context.Context, q sqlx.QueryerContext, countyID, villageID i
 		OnTime    int   `db:"on_time"`
 	}
 	err = sqlx.SelectContext(ctx, q, &tasks, `SELECT village_id, COUNT(*) AS given,
-		COALESCE(SUM(done_on IS NOT NULL AND done_on <= due_on), 0) AS on_time FROM assessment_tasks
+		COALESCE(SUM(done_on IS NOT NULL AND done_on <= due_on AND confirmed_by IS NOT NULL), 0) AS on_time FROM assessment_tasks
 		WHERE county_id = ? AND period = ? AND (? = 0 OR village_id = ?) GROUP BY village_id`,
 		countyID, period, villageID, villageID)
 	if err != nil {
@@ -328,7 +328,7 @@ func (t *Tx) TaskLocked(ctx context.Context, id int64) (assessment.Task, error) 
 // SaveTask implements assessment.Tx.
 func (t *Tx) SaveTask(ctx context.Context, task assessment.Task) error {
 	_, err := t.tx.NamedExecContext(ctx, `UPDATE assessment_tasks SET done_on = :done_on, done_by = :done_by,
-		done_note = :done_note WHERE id = :id`, task)
+		done_note = :done_note, confirmed_by = :confirmed_by, confirmed_at = :confirmed_at WHERE id = :id`, task)
 	return wrap(classify(err), "save assessment task %d", task.ID)
 }
 

@@ -90,9 +90,10 @@ func countyOfVillages(b testing.TB, a *app.App, villages, households int) int64 
 		SELECT ?, v.id, ?, ELT(1 + (v.id + n.i) % 6, 'zero_accident', 'zero_petition', 'zero_case', 'zero_building', 'zero_pollution',
 			'zero_epidemic'), ?, '事件', '材料', IF((v.id + n.i) % 7 = 0, 'withdrawn', 'recorded'), 1, NOW()
 		FROM villages v JOIN n WHERE v.name LIKE '压测村%' AND (v.id + n.i) % 3 > 0`, county, string(period), day)
-	mustExec(b, a, `INSERT INTO assessment_tasks (county_id, village_id, period, title, due_on, given_by, given_at, done_on)
+	mustExec(b, a, `INSERT INTO assessment_tasks (county_id, village_id, period, title, due_on, given_by, given_at, done_on, confirmed_by)
 		WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3)
-		SELECT ?, v.id, ?, '排查', ?, 1, NOW(), IF((v.id + n.i) % 4 = 0, NULL, ?) FROM villages v JOIN n WHERE v.name LIKE '压测村%'`,
+		SELECT ?, v.id, ?, '排查', ?, 1, NOW(), IF((v.id + n.i) % 4 = 0, NULL, ?), IF((v.id + n.i) % 4 = 0, NULL, 1)
+		FROM villages v JOIN n WHERE v.name LIKE '压测村%'`,
 		county, string(period), day, day)
 	mustExec(b, a, `ANALYZE TABLE village_months, households, assessment_events, assessment_tasks, villages`)
 	return county
