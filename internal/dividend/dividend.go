@@ -16,39 +16,42 @@ import (
 	"pointsmarket/internal/write"
 )
 
-// Status is where a dividend is: proposed, adopted (and on notice), paid (every share).
+// Status is where a dividend is: proposed, adopted (and on notice), paid (every share), or
+// withdrawn (an objection upheld).
 type Status string
 
 // Statuses of a dividend.
 const (
-	Proposed Status = "proposed"
-	Adopted  Status = "adopted"
-	Paid     Status = "paid"
+	Proposed  Status = "proposed"
+	Adopted   Status = "adopted"
+	Paid      Status = "paid"
+	Withdrawn Status = "withdrawn"
 )
 
 // Dividend is one distribution of a village's collective income.
 type Dividend struct {
-	ID              int64      `json:"id" db:"id"`
-	VillageID       int64      `json:"village_id" db:"village_id"`
-	Title           string     `json:"title" db:"title"`
-	AmountFen       int64      `json:"amount_fen" db:"amount_fen"`
-	From            string     `json:"from" db:"from_month"`
-	To              string     `json:"to" db:"to_month"`
-	TotalPoints     int64      `json:"total_points" db:"total_points"`
-	Status          Status     `json:"status" db:"status"`
-	ProposedBy      int64      `json:"proposed_by" db:"proposed_by"`
-	ProposedAt      time.Time  `json:"proposed_at" db:"proposed_at"`
-	AssemblyDate    *time.Time `json:"assembly_date" db:"assembly_date"`
-	AssemblyBody    string     `json:"assembly_body" db:"assembly_body"`
-	AssemblyMembers int        `json:"assembly_members" db:"assembly_members"`
-	Attendance      int        `json:"attendance" db:"attendance"`
-	VotesFor        int        `json:"votes_for" db:"votes_for"`
-	VotesAgainst    int        `json:"votes_against" db:"votes_against"`
-	VotesAbstain    int        `json:"votes_abstain" db:"votes_abstain"`
-	AdoptedBy       *int64     `json:"adopted_by" db:"adopted_by"`
-	AdoptedAt       *time.Time `json:"adopted_at" db:"adopted_at"`
-	NoticeUntil     *time.Time `json:"notice_until" db:"notice_until"`
-	Shares          []Share    `json:"shares" db:"-"`
+	ID              int64       `json:"id" db:"id"`
+	VillageID       int64       `json:"village_id" db:"village_id"`
+	Title           string      `json:"title" db:"title"`
+	AmountFen       int64       `json:"amount_fen" db:"amount_fen"`
+	From            string      `json:"from" db:"from_month"`
+	To              string      `json:"to" db:"to_month"`
+	TotalPoints     int64       `json:"total_points" db:"total_points"`
+	Status          Status      `json:"status" db:"status"`
+	ProposedBy      int64       `json:"proposed_by" db:"proposed_by"`
+	ProposedAt      time.Time   `json:"proposed_at" db:"proposed_at"`
+	AssemblyDate    *time.Time  `json:"assembly_date" db:"assembly_date"`
+	AssemblyBody    string      `json:"assembly_body" db:"assembly_body"`
+	AssemblyMembers int         `json:"assembly_members" db:"assembly_members"`
+	Attendance      int         `json:"attendance" db:"attendance"`
+	VotesFor        int         `json:"votes_for" db:"votes_for"`
+	VotesAgainst    int         `json:"votes_against" db:"votes_against"`
+	VotesAbstain    int         `json:"votes_abstain" db:"votes_abstain"`
+	AdoptedBy       *int64      `json:"adopted_by" db:"adopted_by"`
+	AdoptedAt       *time.Time  `json:"adopted_at" db:"adopted_at"`
+	NoticeUntil     *time.Time  `json:"notice_until" db:"notice_until"`
+	Shares          []Share     `json:"shares" db:"-"`
+	Objections      []Objection `json:"objections" db:"-"`
 }
 
 // Share is what one household receives.
@@ -83,10 +86,12 @@ var (
 
 // Store reads dividends; their writes are this package's workflows, run in a Tx.
 type Store interface {
-	// Dividend returns a dividend with its shares, or ErrNotFound.
+	// Dividend returns a dividend with its shares and objections, or ErrNotFound.
 	Dividend(ctx context.Context, id int64) (Dividend, error)
 	// Dividends returns a village's dividends, newest first, without their shares.
 	Dividends(ctx context.Context, villageID int64) ([]Dividend, error)
+	// Objection returns an objection to a dividend, or ErrObjectionNotFound.
+	Objection(ctx context.Context, id int64) (Objection, error)
 }
 
 // Tx is what the workflows need of their transaction.
@@ -97,12 +102,18 @@ type Tx interface {
 	Earned(ctx context.Context, villageID int64, from, to string) ([]Earned, error)
 	// InsertDividend writes a dividend and its shares and sets its id.
 	InsertDividend(ctx context.Context, d *Dividend) error
-	// DividendLocked reads a dividend with its shares under a row lock, or ErrNotFound.
+	// DividendLocked reads a dividend with its shares and objections under a row lock, or ErrNotFound.
 	DividendLocked(ctx context.Context, id int64) (Dividend, error)
 	// SaveAdoption records a dividend's status and assembly.
 	SaveAdoption(ctx context.Context, d Dividend) error
 	// SavePayment records one share's payment, and the dividend's status.
 	SavePayment(ctx context.Context, d Dividend, s Share) error
+	// InsertObjection writes an objection and sets its id.
+	InsertObjection(ctx context.Context, o *Objection) error
+	// SaveAnswer records an objection's answer.
+	SaveAnswer(ctx context.Context, o Objection) error
+	// SaveStatus records a dividend's status.
+	SaveStatus(ctx context.Context, id int64, st Status) error
 }
 
 // Assemblies checks an assembly's vote against the village's register and rules: the earning

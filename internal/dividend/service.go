@@ -148,7 +148,7 @@ func (s *Service) Adopt(ctx context.Context, p auth.Principal, id int64, a earni
 		}
 		// The shares do not change: the audit entry keeps the decision, the answer the whole dividend.
 		decided := d
-		before.Shares, decided.Shares = nil, nil
+		before.Shares, decided.Shares, before.Objections, decided.Objections = nil, nil, nil, nil
 		return write.Done[Dividend]{Value: d, ID: id, Events: []audit.Event{{Place: pl, Action: "dividend.adopt",
 			ObjectType: "dividend", ObjectID: id, Before: before, After: decided}}}, nil
 	})
@@ -190,6 +190,9 @@ func (s *Service) Pay(ctx context.Context, p auth.Principal, id int64, in Paymen
 		}
 		if d.NoticeUntil != nil && s.Now().Before(*d.NoticeUntil) {
 			return write.Done[Dividend]{}, ErrNoticeOpen.WithDetails(map[string]any{"notice_until": d.NoticeUntil})
+		}
+		if n := open(d.Objections, 0); n > 0 {
+			return write.Done[Dividend]{}, ErrObjectionOpen.WithDetails(map[string]any{"open_objections": n})
 		}
 		i := shareOf(d, in.HouseholdID)
 		if i < 0 {
@@ -279,5 +282,13 @@ func (s *Service) Dividend(ctx context.Context, p auth.Principal, id int64) (Div
 	for i := range d.Shares {
 		d.Shares[i].Head = org.MaskName(d.Shares[i].Head)
 	}
+	// A villager's objection is between their household and the supervision: others see none.
+	own := []Objection{}
+	for _, o := range d.Objections {
+		if o.HouseholdID == p.HouseholdID {
+			own = append(own, o)
+		}
+	}
+	d.Objections = own
 	return d, nil
 }

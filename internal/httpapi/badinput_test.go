@@ -44,7 +44,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		"county": e.id(`SELECT id FROM counties WHERE name = '示范县'`), "event": e.id(`SELECT MAX(id) FROM assessment_events`),
 		"task": num(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/assessment-tasks", gc), tok["assessor"],
 			map[string]any{"title": "排查危房", "due_on": calendar.Today(time.Now()).AddDate(0, 0, 7).Format(time.DateOnly)}).body["id"]),
-		"star": 1, "project": 1, "objection": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
+		"star": 1, "project": 1, "objection": 1, "dividendobjection": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
 	}
 	type route struct {
 		method, path, who string
@@ -113,6 +113,8 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"POST", "/villages/{village}/dividends", "clerk", map[string]any{"title": "分红", "amount_fen": 100000, "from": from, "to": to}},
 		{"POST", "/dividends/{dividend}/adoption", "committee", map[string]any{"date": "2026-11-01", "body": "villagers", "members": 160, "attendance": 120, "votes_for": 100}},
 		{"POST", "/dividends/{dividend}/payments", "clerk", map[string]any{"household_id": e.householdOf("13800000013"), "paid_on": "2026-11-05", "reference": "BANK-2"}},
+		{"POST", "/dividends/{dividend}/objections", "villager", map[string]any{"reason": "少算了"}},
+		{"POST", "/dividend-objections/{dividendobjection}/answer", "sup", map[string]any{"upheld": false, "answer": "无误"}},
 		{"POST", "/counties/{county}/schemes", "county", map[string]any{"period": "2027-H1", "title": "方案", "budget_fen": 100,
 			"warn_bottom": 1, "tie_rule": "fewer_events", "objection_days": 7, "award_bands": []map[string]any{{"to_rank": 1, "amount_fen": 100}},
 			"items": []map[string]any{{"code": "zero_case", "name": "零发案", "kind": "zero", "points": 10, "deduction": 5}}}},

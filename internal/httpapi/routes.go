@@ -148,6 +148,8 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.GET("/dividends/:id", handle(withID(http.StatusOK, s.deps.Dividends.Dividend)))
 	a.POST("/dividends/:id/adoption", handle(withIDBody(http.StatusOK, s.deps.Dividends.Adopt)))
 	a.POST("/dividends/:id/payments", handle(withIDBody(http.StatusOK, s.deps.Dividends.Pay)))
+	a.POST("/dividends/:id/objections", handle(withIDBody(http.StatusCreated, s.deps.Dividends.Object)))
+	a.POST("/dividend-objections/:id/answer", handle(withIDBody(http.StatusOK, s.deps.Dividends.Answer)))
 
 	a.GET("/villages/:id/exports/:kind", s.export)
 

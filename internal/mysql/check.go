@@ -298,7 +298,31 @@ func checkDividends(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
 			OR (sh.paid_on IS NOT NULL AND NOT EXISTS (SELECT 1 FROM audit_log p WHERE p.object_type = 'dividend'
 				AND p.object_id = sh.dividend_id AND p.action = 'dividend.pay'
 				AND CAST(JSON_VALUE(p.after_data, '$.household_id') AS SIGNED) = sh.household_id))`
-	return eachProblem(ctx, tx, shares, func(id int64, problem string) { breach(r, "dividend %d: %s", id, problem) })
+	if err := eachProblem(ctx, tx, shares, func(id int64, problem string) { breach(r, "dividend %d: %s", id, problem) }); err != nil {
+		return err
+	}
+	// An objection is as its dividend.object entry wrote it and, once answered, as its
+	// dividend.answer entry decided; a withdrawn dividend was withdrawn by an upheld answer.
+	// (MariaDB's JSON_VALUE answers a boolean as 1 or 0, MySQL's as true or false.)
+	const objections = `SELECT o.dividend_id, CONCAT('objection ', o.id, CASE
+			WHEN a.id IS NULL THEN ' has no audit entry'
+			WHEN o.answered_at IS NOT NULL AND b.id IS NULL THEN ' is answered without an answer in the audit log'
+			ELSE ' differs from its audit entry (household, reason or answer changed)' END) AS problem
+		FROM dividend_objections o
+		LEFT JOIN audit_log a ON a.object_type = 'dividend' AND a.object_id = o.dividend_id AND a.action = 'dividend.object'
+			AND CAST(JSON_VALUE(a.after_data, '$.id') AS SIGNED) = o.id
+		LEFT JOIN audit_log b ON b.object_type = 'dividend' AND b.object_id = o.dividend_id AND b.action = 'dividend.answer'
+			AND CAST(JSON_VALUE(b.after_data, '$.id') AS SIGNED) = o.id
+		WHERE a.id IS NULL OR CAST(JSON_VALUE(a.after_data, '$.household_id') AS SIGNED) <> o.household_id
+			OR JSON_VALUE(a.after_data, '$.reason') <> o.reason
+			OR (o.answered_at IS NOT NULL AND (b.id IS NULL OR JSON_VALUE(b.after_data, '$.answer') <> o.answer
+				OR (JSON_VALUE(b.after_data, '$.upheld') IN ('true', '1')) <> (o.upheld = 1)))
+			OR (o.answered_at IS NULL AND b.id IS NOT NULL)
+		UNION ALL
+		SELECT d.id, 'is withdrawn without an upheld objection in the audit log' FROM dividends d
+		WHERE d.status = 'withdrawn' AND NOT EXISTS (SELECT 1 FROM audit_log w WHERE w.object_type = 'dividend'
+			AND w.object_id = d.id AND w.action = 'dividend.withdraw')`
+	return eachProblem(ctx, tx, objections, func(id int64, problem string) { breach(r, "dividend %d: %s", id, problem) })
 }
 
 // checkAssessment: each assessment event is as its last audit entry left it (status, item,

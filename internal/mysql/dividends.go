@@ -28,14 +28,27 @@ func (s *DividendStore) Dividend(ctx context.Context, id int64) (dividend.Divide
 	return readDividend(ctx, s.db, id, "")
 }
 
+const objectionQuery = `SELECT o.id, o.dividend_id, o.household_id, h.number AS household, o.objected_by, o.reason, o.objected_at,
+	o.upheld, o.answer, o.answered_by, o.answered_at FROM dividend_objections o JOIN households h ON h.id = o.household_id`
+
 func readDividend(ctx context.Context, q sqlx.QueryerContext, id int64, lock string) (dividend.Dividend, error) {
 	var d dividend.Dividend
 	if err := getRow(ctx, q, &d, dividend.ErrNotFound, `SELECT `+dividendColumns+` FROM dividends WHERE id = ?`+lock, id); err != nil {
 		return d, wrap(err, "dividend %d", id)
 	}
-	d.Shares = []dividend.Share{}
-	err := classify(sqlx.SelectContext(ctx, q, &d.Shares, shareQuery+lock, id))
-	return d, wrap(err, "shares of dividend %d", id)
+	d.Shares, d.Objections = []dividend.Share{}, []dividend.Objection{}
+	if err := classify(sqlx.SelectContext(ctx, q, &d.Shares, shareQuery+lock, id)); err != nil {
+		return d, wrap(err, "shares of dividend %d", id)
+	}
+	err := classify(sqlx.SelectContext(ctx, q, &d.Objections, objectionQuery+` WHERE o.dividend_id = ? ORDER BY o.id`+lock, id))
+	return d, wrap(err, "objections to dividend %d", id)
+}
+
+// Objection implements dividend.Store.
+func (s *DividendStore) Objection(ctx context.Context, id int64) (dividend.Objection, error) {
+	var o dividend.Objection
+	err := getRow(ctx, s.db, &o, dividend.ErrObjectionNotFound, objectionQuery+` WHERE o.id = ?`, id)
+	return o, wrap(err, "dividend objection %d", id)
 }
 
 // Dividends implements dividend.Store.
@@ -105,5 +118,31 @@ func (t *Tx) SavePayment(ctx context.Context, d dividend.Dividend, sh dividend.S
 		return err
 	}
 	_, err := t.tx.ExecContext(ctx, `UPDATE dividends SET status = ? WHERE id = ?`, d.Status, d.ID)
+	return err
+}
+
+// InsertObjection implements dividend.Tx.
+func (t *Tx) InsertObjection(ctx context.Context, o *dividend.Objection) error {
+	res, err := t.tx.NamedExecContext(ctx, `INSERT INTO dividend_objections (dividend_id, household_id, objected_by, reason, objected_at)
+		VALUES (:dividend_id, :household_id, :objected_by, :reason, :objected_at)`, o)
+	if err != nil {
+		return err
+	}
+	if o.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	return t.tx.GetContext(ctx, &o.Household, `SELECT number FROM households WHERE id = ?`, o.HouseholdID)
+}
+
+// SaveAnswer implements dividend.Tx.
+func (t *Tx) SaveAnswer(ctx context.Context, o dividend.Objection) error {
+	_, err := t.tx.NamedExecContext(ctx, `UPDATE dividend_objections SET upheld = :upheld, answer = :answer,
+		answered_by = :answered_by, answered_at = :answered_at WHERE id = :id AND answered_at IS NULL`, o)
+	return err
+}
+
+// SaveStatus implements dividend.Tx.
+func (t *Tx) SaveStatus(ctx context.Context, id int64, st dividend.Status) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE dividends SET status = ? WHERE id = ?`, st, id)
 	return err
 }
