@@ -19,6 +19,7 @@ const routes = [
   { path: '/password', component: () => import('./views/Password.vue') },
   { path: '/notice', component: () => import('./views/Notice.vue') },
   { path: '/objections', component: () => import('./views/MyObjections.vue') },
+  { path: '/dividends', component: () => import('./views/Dividends.vue'), meta: { villageMember: true } },
   { path: '/village', component: () => import('./views/Village.vue'), meta: { official: true } },
   { path: '/village/meetings/:month', component: () => import('./views/MeetingRecord.vue'), meta: { official: true } },
   { path: '/supervision', component: () => import('./views/Supervision.vue'), meta: { official: true } },
@@ -50,6 +51,7 @@ export function makeRouter() {
     if (to.meta.villager && !session.isVillager) return session.home
     if (to.meta.official && !session.isOfficial) return session.home
     if (to.meta.countyStaff && !session.isCountyStaff) return session.home
+    if (to.meta.villageMember && !session.user.village_id) return session.home
     return true
   })
   router.onError((err, to) => {
