@@ -43,6 +43,7 @@ async function concrete(page, route) {
   if (route === '/board/:id') return '/board/1'
   if (route === '/county-board/:id') return '/county-board/1' // the last half-year that has ended
   if (route === '/lists/:id') return '/lists/1'
+  if (route === '/assessment/:id' || route === '/projects/:id') return route.replace(':id', '1')
   if (route === '/village/meetings/:month') return `/village/meetings/${new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 7)}`
   if (route === '/vouchers/:id') {
     const id = await page.evaluate(async () => {
