@@ -4,19 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
-	"pointsmarket/internal/dbtest"
 	"pointsmarket/internal/mysql"
 )
 
@@ -42,38 +36,10 @@ func post(t *testing.T, url, token string, body any) (int, map[string]any) {
 // process with SIGKILL while they are in flight: every voucher ends either redeemed (points
 // captured, stock moved, redemption recorded) or still issued with its hold, and check passes.
 func TestKillMidRedemption(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "pointsmarket")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	dsn := dbtest.DSN(t)
-	prefix := fmt.Sprintf("pmkill%d", time.Now().UnixNano())
-	getenv := env(dsn, prefix)
-	var sink bytes.Buffer
-	if err := run(context.Background(), []string{"seed", "--demo"}, getenv, &sink, &sink); err != nil {
-		t.Fatal(err)
-	}
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "PM_MYSQL_DSN="+dsn, "PM_REDIS_ADDR="+dbtest.RedisAddr(), "PM_REDIS_PREFIX="+prefix,
-		"PM_HTTP_ADDR="+addr, "PM_SECRET=kill-test-secret-0123456789abcdef0123", "PM_LOG_LEVEL=error")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-	base := "http://" + addr + "/api/v1"
-	for i := 0; ; i++ {
-		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil && resp.StatusCode == 200 {
-			resp.Body.Close()
-			break
-		}
-		if i > 100 {
-			t.Fatal("the service did not become ready")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	in := startInstance(t)
+	getenv, sink := in.getenv, in.log
+	base := in.url("/api/v1")
+	dsn := getenv("PM_MYSQL_DSN")
 	login := func(phone string) string {
 		_, body := post(t, base+"/auth/login", "", map[string]string{"phone": phone, "password": "demo-pass-2026"})
 		return body["token"].(string)
@@ -119,11 +85,11 @@ func TestKillMidRedemption(t *testing.T) {
 	for ok.Load() < 30 {
 		time.Sleep(2 * time.Millisecond)
 	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := in.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	wg.Wait()
-	_, _ = cmd.Process.Wait()
+	_, _ = in.cmd.Process.Wait()
 
 	var redeemed, issued, other int
 	rows, err := db.Query(`SELECT v.status, h.status, (SELECT COUNT(*) FROM redemptions r WHERE r.voucher_id = v.id)
@@ -155,7 +121,7 @@ func TestKillMidRedemption(t *testing.T) {
 		t.Fatal("the kill came after every redemption: nothing was in flight")
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"check"}, getenv, &out, &sink); err != nil {
+	if err := run(context.Background(), []string{"check"}, getenv, &out, sink); err != nil {
 		t.Fatalf("check after SIGKILL: %v\n%s", err, out.String())
 	}
 	t.Logf("killed with %d redeemed (%d answered), %d still issued", redeemed, ok.Load(), issued)

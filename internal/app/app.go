@@ -65,6 +65,7 @@ type App struct {
 	demoPasswordCost int
 	boardCache       *redis.BoardCache
 	migrated         atomic.Bool
+	draining         atomic.Bool // set on SIGTERM: /readyz answers 503 while the instance finishes its work
 	up               *prometheus.GaugeVec
 }
 
@@ -178,14 +179,14 @@ func (a *App) Migrate(ctx context.Context) error {
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
 		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Dividends: a.Dividends, Assessment: a.Assessment, Dashboards: a.Dashboards, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
-		Check: a.Check, Migrated: a.migrated.Load, Logger: a.Log, Registry: a.Registry,
+		Check: a.Check, Migrated: a.migrated.Load, Draining: a.draining.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})
 }
 
 // Check pings the dependencies and records the result in the dependency_up metric.
 func (a *App) Check(ctx context.Context) httpapi.Readiness {
-	r := httpapi.Readiness{MySQL: a.DB.Ping(ctx), Redis: a.Redis.Ping(ctx), Migrated: a.migrated.Load()}
+	r := httpapi.Readiness{MySQL: a.DB.Ping(ctx), Redis: a.Redis.Ping(ctx), Migrated: a.migrated.Load(), Draining: a.draining.Load()}
 	a.up.WithLabelValues("mysql").Set(boolGauge(r.MySQL == nil))
 	a.up.WithLabelValues("redis").Set(boolGauge(r.Redis == nil))
 	return r
@@ -198,7 +199,10 @@ func boolGauge(ok bool) float64 {
 	return 0
 }
 
-// Serve serves HTTP on the configured address until ctx ends, then drains in-flight requests.
+// Serve serves HTTP on the configured address until ctx ends, then drains: /readyz answers 503
+// at once so that the load balancer stops sending, every answer for DrainFor says Connection:
+// close so that kept-alive clients move to another instance between requests rather than in
+// the middle of one, and then the server shuts down, finishing what is in flight.
 // When MySQL is not reachable at start it keeps serving /healthz and /readyz (and 503 on the API)
 // while it retries the migration in the background.
 func (a *App) Serve(ctx context.Context) error {
@@ -227,6 +231,13 @@ func (a *App) Serve(ctx context.Context) error {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
+	}
+	a.draining.Store(true)
+	a.Log.Info("draining: /readyz answers 503, connections close after each answer", "for", a.Config.DrainFor)
+	select {
+	case <-time.After(a.Config.DrainFor):
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
 	}
 	a.Log.Info("shutting down: finishing in-flight requests")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -33,6 +33,7 @@ type Config struct {
 	TrustedProxies []string      // PM_TRUSTED_PROXIES: comma-separated load balancer addresses
 	CheckpointEach time.Duration // PM_CHECKPOINT_INTERVAL: how often audit checkpoints are published
 	LogLevel       slog.Level    // PM_LOG_LEVEL: debug, info, warn, error
+	DrainFor       time.Duration // PM_DRAIN_SECONDS: how long a stopping instance keeps serving after /readyz turns 503
 	// SecretGenerated is set when no PM_SECRET was given outside production.
 	SecretGenerated bool
 }
@@ -75,6 +76,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return cfg, fmt.Errorf("PM_CHECKPOINT_INTERVAL: want a duration of at least 1s, like 1h")
 	}
 	cfg.CheckpointEach = every
+	drain, err := strconv.Atoi(get("PM_DRAIN_SECONDS", "5"))
+	if err != nil || drain < 0 || drain > 300 {
+		return cfg, fmt.Errorf("PM_DRAIN_SECONDS: want whole seconds from 0 to 300")
+	}
+	cfg.DrainFor = time.Duration(drain) * time.Second
 	if err := cfg.LogLevel.UnmarshalText([]byte(get("PM_LOG_LEVEL", "info"))); err != nil {
 		return cfg, fmt.Errorf("PM_LOG_LEVEL: %w", err)
 	}

@@ -30,6 +30,11 @@ var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 // it, and the audit actor that stores record; it logs one line per request.
 func (s *server) requestContext(c *gin.Context) {
 	start := time.Now()
+	if s.deps.Draining != nil && s.deps.Draining() {
+		// net/http closes the connection after this answer: the client's next request opens
+		// a new one, which the load balancer sends to an instance that is not stopping.
+		c.Header("Connection", "close")
+	}
 	id := c.GetHeader("X-Request-ID")
 	if !requestIDPattern.MatchString(id) {
 		b := make([]byte, 8)

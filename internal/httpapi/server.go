@@ -35,6 +35,7 @@ type Readiness struct {
 	MySQL    error
 	Redis    error
 	Migrated bool
+	Draining bool // the instance is stopping: it finishes its work but takes no new clients
 }
 
 // Deps are what the API serves.
@@ -59,6 +60,9 @@ type Deps struct {
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.
 	Migrated func() bool
+	// Draining reports whether the instance is stopping: /readyz answers 503 and every answer
+	// closes its connection. Nil: never.
+	Draining func() bool
 	Logger   *slog.Logger
 	Registry *prometheus.Registry
 	// CookieSecure marks cookies Secure; set it whenever the service is reached over HTTPS.
@@ -114,6 +118,12 @@ func (s *server) readyz(c *gin.Context) {
 		return "ok"
 	}
 	body := gin.H{"mysql": state(r.MySQL), "redis": state(r.Redis), "migrated": r.Migrated}
+	if r.Draining {
+		body["status"] = "draining"
+		body["error"] = errorDetail{Code: "draining", Message: "实例正在停止，请改用其他实例 / this instance is stopping: use another"}
+		c.JSON(http.StatusServiceUnavailable, body)
+		return
+	}
 	if r.MySQL != nil || !r.Migrated {
 		body["status"] = "not_ready"
 		body["error"] = errorDetail{Code: "not_ready", Message: "数据库不可用或尚未就绪 / MySQL is unreachable or the schema is not migrated yet"}
