@@ -15,6 +15,7 @@ import (
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/earning"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/rates"
 	"pointsmarket/internal/text"
 )
 
@@ -39,7 +40,7 @@ type Row struct {
 	Redemptions int   `json:"redemptions" db:"redemptions"`
 	SettledFen  int64 `json:"settled_fen" db:"settled_fen"`
 	FundFen     int64 `json:"fund_fen" db:"fund_fen"`
-	earning.RateCounts
+	rates.Counts
 	earning.Rates `db:"-"`
 	OpenAlerts    int      `json:"open_alerts" db:"open_alerts"`
 	Score         *float64 `json:"score" db:"-"`
@@ -161,7 +162,7 @@ func (s *Service) dashboard(ctx context.Context, p auth.Principal, countyID, tow
 	d := Dashboard{Scope: scope, From: calendar.Period(from), To: calendar.Period(to), Period: period, Villages: rows}
 	for i := range d.Villages {
 		r := &d.Villages[i]
-		r.Rates = r.RateCounts.Rates()
+		r.Rates = earning.RatesFrom(r.Counts)
 		if k := slices.IndexFunc(scores, func(sr assessment.Row) bool { return sr.VillageID == r.VillageID }); k >= 0 {
 			r.Score, r.Rank = &scores[k].Score, &scores[k].Rank
 		}
@@ -169,10 +170,9 @@ func (s *Service) dashboard(ctx context.Context, p auth.Principal, countyID, tow
 		t.Households += r.Households
 		t.Earned, t.Spent, t.Redemptions = t.Earned+r.Earned, t.Spent+r.Spent, t.Redemptions+r.Redemptions
 		t.SettledFen, t.FundFen, t.OpenAlerts = t.SettledFen+r.SettledFen, t.FundFen+r.FundFen, t.OpenAlerts+r.OpenAlerts
-		t.All, t.Answered, t.InTime = t.All+r.All, t.Answered+r.Answered, t.InTime+r.InTime
-		t.Rated, t.Satisfied = t.Rated+r.Rated, t.Satisfied+r.Satisfied
+		t.Counts = t.Counts.Add(r.Counts)
 	}
-	d.Totals.Rates = d.Totals.RateCounts.Rates()
+	d.Totals.Rates = earning.RatesFrom(d.Totals.Counts)
 	for m := from.In(calendar.Zone()); m.Before(end); m = m.AddDate(0, 1, 0) {
 		month := Month{Month: m.Format("2006-01")}
 		if k := slices.IndexFunc(had, func(h Month) bool { return h.Month == month.Month }); k >= 0 {

@@ -8,6 +8,7 @@ import (
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/rates"
 	"pointsmarket/internal/text"
 )
 
@@ -119,13 +120,10 @@ func mayAnswer(p auth.Principal, pl auth.Place, e Entry, o Objection, official b
 	return fault.ErrForbidden
 }
 
-// Rates are a village's objection figures: how many were answered, answered in time, and left the
-// objector satisfied.
+// Rates are a village's objection figures: how many, and their three rates (package rates).
 type Rates struct {
-	Objections   int     `json:"objections"`
-	Response     float64 `json:"response_rate"`
-	Resolution   float64 `json:"resolution_rate"`
-	Satisfaction float64 `json:"satisfaction_rate"`
+	Objections int `json:"objections"`
+	rates.Rates
 }
 
 // ObjectionRates reports a village's objection rates to those who read the village.
@@ -144,35 +142,13 @@ func (s *Service) ObjectionRates(ctx context.Context, p auth.Principal, villageI
 	return RatesOf(os), os, nil
 }
 
-// RateCounts are what the rates are computed from: objections, how many were answered, answered
-// by their due time, rated by the objector, and rated satisfied.
-type RateCounts struct {
-	All       int `json:"-" db:"objections"`
-	Answered  int `json:"-" db:"answered"`
-	InTime    int `json:"-" db:"in_time"`
-	Rated     int `json:"-" db:"rated"`
-	Satisfied int `json:"-" db:"satisfied"`
-}
-
-// Rates computes the rates: response (answered of all), resolution (answered in time of all) and
-// satisfaction (satisfied of rated). One definition, shared by the village and the dashboards.
-func (c RateCounts) Rates() Rates {
-	ratio := func(a, b int) float64 {
-		if b == 0 {
-			return 0
-		}
-		return float64(a) / float64(b)
-	}
-	return Rates{Objections: c.All, Response: ratio(c.Answered, c.All), Resolution: ratio(c.InTime, c.All),
-		Satisfaction: ratio(c.Satisfied, c.Rated)}
-}
-
-// RatesOf computes objection rates.
+// RatesOf computes objection rates: an objection is resolved once answered (upheld or not), in
+// time when answered by its due time.
 func RatesOf(os []Objection) Rates {
-	c := RateCounts{All: len(os)}
+	c := rates.Counts{All: len(os)}
 	for _, o := range os {
 		if o.AnsweredAt != nil {
-			c.Answered++
+			c.Resolved++
 			if !o.AnsweredAt.After(o.DueAt) {
 				c.InTime++
 			}
@@ -184,8 +160,11 @@ func RatesOf(os []Objection) Rates {
 			}
 		}
 	}
-	return c.Rates()
+	return RatesFrom(c)
 }
+
+// RatesFrom returns the objection rates of counts.
+func RatesFrom(c rates.Counts) Rates { return Rates{Objections: c.All, Rates: c.Rates()} }
 
 // MyObjections lists p's objections and their answers.
 func (s *Service) MyObjections(ctx context.Context, p auth.Principal) ([]Objection, error) {

@@ -46,7 +46,7 @@ func (s *DashboardStore) Rows(ctx context.Context, sc dashboard.Scope, from, to 
 			AND st.paid_on >= ? AND st.paid_on < ?) AS settled_fen,
 		(SELECT COALESCE(SUM(amount_fen), 0) FROM village_fund f WHERE f.village_id = v.id) -
 			(SELECT COALESCE(SUM(paid_fen), 0) FROM settlements st WHERE st.village_id = v.id AND st.status = 'paid') AS fund_fen,
-		COALESCE(o.objections, 0) AS objections, COALESCE(o.answered, 0) AS answered, COALESCE(o.in_time, 0) AS in_time,
+		COALESCE(o.objections, 0) AS total, COALESCE(o.answered, 0) AS resolved, COALESCE(o.in_time, 0) AS in_time,
 		COALESCE(o.rated, 0) AS rated, COALESCE(o.satisfied, 0) AS satisfied,
 		(SELECT COUNT(*) FROM alerts a WHERE a.village_id = v.id AND a.status <> 'resolved') AS open_alerts
 		FROM villages v JOIN townships t ON t.id = v.township_id
