@@ -35,6 +35,7 @@ const (
 	PostingFailed      = "posting_failed"      // an entry due for posting could not post
 	OfficialHousehold  = "official_household"  // an official's household created or resized
 	PasswordReset      = "password_reset"      // an office reset a person's password (it could log in as them)
+	RequestOverdue     = "request_overdue"     // a villager's request passed its deadline unanswered
 )
 
 // Defaults are the thresholds of a village that set none.
@@ -312,6 +313,18 @@ func (s *Service) OnOfficeChange(ctx context.Context, c OfficeChange) {
 			SubjectType: "household", SubjectID: c.Household, Message: "干部家庭户信息变动 / the household of an official was created or resized"},
 			map[string]any{"change": c.Kind, "by": c.By})
 	}
+}
+
+// OnRequestOverdue raises an alert for a villager's request whose deadline passed unanswered at
+// a level (once per handling): the village's went up to the township, a township's or
+// department's is flagged where it is.
+func (s *Service) OnRequestOverdue(ctx context.Context, villageID, requestID, handlingID int64, level string, escalated bool) {
+	msg := "村民诉求超期未答复，已转乡镇办理 / a villager's request passed its deadline at the village: the township has it now"
+	if !escalated {
+		msg = "村民诉求在乡镇或县直部门超期未答复 / a villager's request passed its deadline at the township or a county department"
+	}
+	s.raise(ctx, Alert{VillageID: villageID, Rule: RequestOverdue, DedupeKey: fmt.Sprintf("request:%d:%d", requestID, handlingID),
+		SubjectType: "request", SubjectID: requestID, Message: msg}, map[string]any{"level": level, "handling_id": handlingID})
 }
 
 // OnPostFailure raises an alert for an entry that could not post when due (once per entry).

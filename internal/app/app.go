@@ -29,6 +29,7 @@ import (
 	"pointsmarket/internal/mysql"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/redis"
+	"pointsmarket/internal/request"
 	"pointsmarket/internal/settlement"
 	"pointsmarket/internal/voucher"
 )
@@ -59,6 +60,7 @@ type App struct {
 	Boards     board.Reader
 	Exports    *export.Service
 	Alerts     *alert.Service
+	Requests   *request.Service
 
 	clock calendar.Clock
 	// demoPasswordCost is Options.DemoPasswordCost.
@@ -137,6 +139,8 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Exports = export.NewService(export.Deps{Store: mysql.NewExportStore(db), Places: a.stores.org, Names: a.stores.org})
 	a.Alerts = alert.NewService(alert.Deps{Store: mysql.NewAlertStore(db), Counters: redis.NewCounters(a.Redis), Places: a.stores.org,
 		Log: log, Now: a.Now})
+	a.Requests = request.NewService(request.Deps{Store: mysql.NewRequestStore(db), InTx: db.RequestTx(), Org: a.stores.org,
+		Alerts: a.Alerts, Now: a.Now})
 	a.stores.voucher = mysql.NewVoucherStore(db)
 	a.Vouchers = voucher.NewService(voucher.Deps{
 		Store: a.stores.voucher, InTx: db.VoucherTx(), Ceilings: a.stores.voucher, Accounts: a.stores.ledger, Places: a.stores.org, Locks: redis.NewLocks(a.Redis),
@@ -179,7 +183,7 @@ func (a *App) Migrate(ctx context.Context) error {
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
 		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Dividends: a.Dividends, Assessment: a.Assessment, Dashboards: a.Dashboards, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
-		Check: a.Check, Migrated: a.migrated.Load, Draining: a.draining.Load, Logger: a.Log, Registry: a.Registry,
+		Requests: a.Requests, Check: a.Check, Migrated: a.migrated.Load, Draining: a.draining.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})
 }
@@ -304,6 +308,11 @@ func (a *App) background(ctx context.Context) {
 			} else if n > 0 {
 				a.Log.Info("scheduled rule books adopted", "books", n)
 			}
+			if n, err := a.Requests.EscalateDue(sweeper); err != nil {
+				a.Log.Warn("escalating overdue requests failed", "err", err)
+			} else if n > 0 {
+				a.Log.Info("overdue requests escalated or flagged", "requests", n)
+			}
 			if n, err := a.Earning.PostDue(sweeper); err != nil {
 				a.Log.Warn("posting points after public notice failed", "err", err)
 			} else if n > 0 {
@@ -327,7 +336,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	if err := a.Migrate(ctx); err != nil {
 		return err
 	}
-	if err := demo.Seed(ctx, demo.Stores{Org: a.stores.org, Ledger: a.stores.ledger, Postings: a.Ledger, Catalog: a.stores.catalogCache, Earning: a.stores.earning, Assessment: a.DB.AssessmentTx()}, a.Log, a.demoPasswordCost); err != nil {
+	if err := demo.Seed(ctx, demo.Stores{Org: a.stores.org, Ledger: a.stores.ledger, Postings: a.Ledger, Catalog: a.stores.catalogCache, Earning: a.stores.earning, Assessment: a.DB.AssessmentTx(), Requests: a.Requests}, a.Log, a.demoPasswordCost); err != nil {
 		return err
 	}
 	// The seeded log is anchored at once, so that a later check sees no stretch without a checkpoint.

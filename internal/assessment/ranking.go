@@ -217,7 +217,7 @@ func WriteRanking(ctx context.Context, tx Tx, sc Scheme, county string, by int64
 		row.Items = nil
 		summary.Villages[i] = row
 	}
-	events, err := CountyEvents(ctx, tx, sc.CountyID, audit.Event{Action: "assessment.ranking_publish",
+	events, err := audit.CountyEvents(ctx, tx, sc.CountyID, audit.Event{Action: "assessment.ranking_publish",
 		ObjectType: "county", ObjectID: sc.CountyID, After: summary})
 	return r, events, err
 }

@@ -46,21 +46,6 @@ func (s *Service) county(ctx context.Context, id int64) (string, error) {
 	return s.Store.County(ctx, id)
 }
 
-// CountyEvents is an audit event of a county-level act, once per township of the county, so that
-// each township's supervisors read what the county did to its villages.
-func CountyEvents(ctx context.Context, tx Tx, countyID int64, e audit.Event) ([]audit.Event, error) {
-	places, err := tx.Townships(ctx, countyID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]audit.Event, len(places))
-	for i, pl := range places {
-		out[i] = e
-		out[i].Place = pl
-	}
-	return out, nil
-}
-
 // AdoptScheme records a new version of the county's scheme for a half-year (the county admin),
 // until the half-year's ranking is published.
 func (s *Service) AdoptScheme(ctx context.Context, p auth.Principal, countyID int64, in SchemeInput) (Scheme, error) {
@@ -101,7 +86,7 @@ func (s *Service) AdoptScheme(ctx context.Context, p auth.Principal, countyID in
 		if err := tx.InsertScheme(ctx, &sc); err != nil {
 			return write.Done[Scheme]{}, err
 		}
-		events, err := CountyEvents(ctx, tx, countyID, audit.Event{Action: "assessment.scheme_adopt",
+		events, err := audit.CountyEvents(ctx, tx, countyID, audit.Event{Action: "assessment.scheme_adopt",
 			ObjectType: "assessment_scheme", ObjectID: sc.ID, After: sc})
 		return write.Done[Scheme]{Value: sc, ID: sc.ID, Events: events}, err
 	})

@@ -181,3 +181,23 @@ func (e Entry) ComputeHash() []byte {
 
 // GenesisHash is the previous hash of every chain's first entry.
 var GenesisHash = make([]byte, sha256.Size)
+
+// Townships lists a county's townships as places (the org store, in a transaction).
+type Townships interface {
+	Townships(ctx context.Context, countyID int64) ([]auth.Place, error)
+}
+
+// CountyEvents is an audit event of a county-level act, once per township of the county, so that
+// each township's supervisors read what the county did to its villages.
+func CountyEvents(ctx context.Context, t Townships, countyID int64, e Event) ([]Event, error) {
+	places, err := t.Townships(ctx, countyID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Event, len(places))
+	for i, pl := range places {
+		out[i] = e
+		out[i].Place = pl
+	}
+	return out, nil
+}

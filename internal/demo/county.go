@@ -63,6 +63,9 @@ func (s *seeder) county(ctx context.Context, countyID int64, homes map[string]or
 		}
 	}
 	admin, assessor := people[countyStaff[0].phone], people[countyStaff[1].phone]
+	if err := s.departments(ctx, countyID, admin, homes); err != nil {
+		return err
+	}
 	hulu := homes[townships[0].villages[0].name].TownshipID
 	for _, period := range []assessment.Period{"2026-H1", "2026-H2"} {
 		err := s.Assessment(ctx, func(tx assessment.Tx) error {
@@ -77,7 +80,7 @@ func (s *seeder) county(ctx context.Context, countyID int64, homes map[string]or
 			if err := tx.InsertScheme(ctx, &sc); err != nil {
 				return err
 			}
-			events, err := assessment.CountyEvents(ctx, tx, countyID, audit.Event{Action: "assessment.scheme_adopt",
+			events, err := audit.CountyEvents(ctx, tx, countyID, audit.Event{Action: "assessment.scheme_adopt",
 				ObjectType: "assessment_scheme", ObjectID: sc.ID, After: sc})
 			if err != nil {
 				return err

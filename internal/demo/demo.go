@@ -21,6 +21,7 @@ import (
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/mysql"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/request"
 	"pointsmarket/internal/write"
 )
 
@@ -36,6 +37,8 @@ type Stores struct {
 	Earning  earning.Store
 	// Assessment runs the county's seeding in one transaction per half-year.
 	Assessment write.InTx[assessment.Tx]
+	// Requests creates the county's departments, as its county admin would.
+	Requests *request.Service
 }
 
 type seeder struct {

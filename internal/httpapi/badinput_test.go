@@ -44,7 +44,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		"county": e.id(`SELECT id FROM counties WHERE name = '示范县'`), "event": e.id(`SELECT MAX(id) FROM assessment_events`),
 		"task": num(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/assessment-tasks", gc), tok["assessor"],
 			map[string]any{"title": "排查危房", "due_on": calendar.Today(time.Now()).AddDate(0, 0, 7).Format(time.DateOnly)}).body["id"]),
-		"star": 1, "project": 1, "objection": 1, "dividendobjection": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
+		"star": 1, "project": 1, "objection": 1, "dividendobjection": 1, "request": 1, "department": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
 	}
 	type route struct {
 		method, path, who string
@@ -114,6 +114,13 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"POST", "/dividends/{dividend}/adoption", "committee", map[string]any{"date": "2026-11-01", "body": "villagers", "members": 160, "attendance": 120, "votes_for": 100}},
 		{"POST", "/dividends/{dividend}/payments", "clerk", map[string]any{"household_id": e.householdOf("13800000013"), "paid_on": "2026-11-05", "reference": "BANK-2"}},
 		{"POST", "/dividends/{dividend}/objections", "villager", map[string]any{"reason": "少算了"}},
+		{"POST", "/villages/{village}/requests", "villager", map[string]any{"category": "help", "text": "路灯坏了"}},
+		{"POST", "/requests/{request}/referral", "clerk", map[string]any{"to": "township", "note": "转乡镇"}},
+		{"POST", "/requests/{request}/answer", "clerk", map[string]any{"answer": "已修好", "resolved": true}},
+		{"POST", "/requests/{request}/rating", "villager", map[string]any{"rating": "satisfied"}},
+		{"POST", "/counties/{county}/departments", "county", map[string]any{"name": "县信访局"}},
+		{"POST", "/departments/{department}/staff", "county", map[string]any{"person_id": 1}},
+		{"PUT", "/counties/{county}/request-deadlines", "county", map[string]any{"category": "help", "difficulty": "simple", "working_days": 4}},
 		{"POST", "/dividend-objections/{dividendobjection}/answer", "sup", map[string]any{"upheld": false, "answer": "无误"}},
 		{"POST", "/counties/{county}/schemes", "county", map[string]any{"period": "2027-H1", "title": "方案", "budget_fen": 100,
 			"warn_bottom": 1, "tie_rule": "fewer_events", "objection_days": 7, "award_bands": []map[string]any{{"to_rank": 1, "amount_fen": 100}},

@@ -75,7 +75,6 @@ func queryOneOf[T ~string](c *gin.Context, name string, allowed ...T) (T, error)
 	return "", errInvalidQuery.WithMessage("%s must be one of %v", name, allowed)
 }
 
-// queryInt parses an optional non-negative integer query parameter.
 // pageOf reads a paged list's path id and its before_id and limit (both optional).
 func pageOf(c *gin.Context) (id, before int64, limit int, err error) {
 	if id, err = pathID(c, "id"); err != nil {
@@ -88,6 +87,7 @@ func pageOf(c *gin.Context) (id, before int64, limit int, err error) {
 	return id, before, int(n), err
 }
 
+// queryInt parses an optional non-negative integer query parameter.
 func queryInt(c *gin.Context, name string) (int64, error) {
 	s := c.Query(name)
 	if s == "" {

@@ -153,6 +153,21 @@ func (s *server) routes(api *gin.RouterGroup) {
 
 	a.GET("/villages/:id/exports/:kind", s.export)
 
+	a.POST("/villages/:id/requests", handle(s.fileRequest))
+	a.GET("/villages/:id/requests", handle(desk(s.deps.Requests.VillageDesk)))
+	a.GET("/townships/:id/requests", handle(desk(s.deps.Requests.TownshipDesk)))
+	a.GET("/departments/:id/requests", handle(desk(s.deps.Requests.DepartmentDesk)))
+	a.GET("/me/requests", handle(s.myRequests))
+	a.GET("/requests/:id", handle(withID(http.StatusOK, s.deps.Requests.Request)))
+	a.POST("/requests/:id/referral", handle(withIDBody(http.StatusOK, s.deps.Requests.Refer)))
+	a.POST("/requests/:id/answer", handle(withIDBody(http.StatusOK, s.deps.Requests.Answer)))
+	a.POST("/requests/:id/rating", handle(withIDBody(http.StatusOK, s.deps.Requests.Rate)))
+	a.GET("/counties/:id/departments", handle(withID(http.StatusOK, s.departments)))
+	a.POST("/counties/:id/departments", handle(withIDBody(http.StatusCreated, s.deps.Requests.CreateDepartment)))
+	a.POST("/departments/:id/staff", handle(withIDBody(http.StatusOK, s.deps.Requests.AddStaff)))
+	a.GET("/counties/:id/request-deadlines", handle(withID(http.StatusOK, s.deps.Requests.CountyDeadlines)))
+	a.PUT("/counties/:id/request-deadlines", handle(withIDBody(http.StatusOK, s.deps.Requests.SetDeadline)))
+
 	a.GET("/villages/:id/alerts", handle(s.alerts))
 	a.POST("/alerts/:id/acknowledgement", handle(withIDBody(http.StatusOK, s.deps.Alerts.Acknowledge)))
 	a.POST("/alerts/:id/resolution", handle(withIDBody(http.StatusOK, s.deps.Alerts.Resolve)))
@@ -168,4 +183,6 @@ func (s *server) routes(api *gin.RouterGroup) {
 	api.GET("/public/counties/:id/ranking", handle(s.publicRanking))
 	api.GET("/public/villages/:id/lists", handle(s.publicLists))
 	api.GET("/public/villages/:id/stars", handle(s.stars))
+	api.GET("/public/villages/:id/requests", handle(s.publicRequests))
+	api.GET("/public/request-rates", handle(s.requestRates))
 }

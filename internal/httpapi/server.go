@@ -25,6 +25,7 @@ import (
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/request"
 	"pointsmarket/internal/settlement"
 	"pointsmarket/internal/voucher"
 	"pointsmarket/internal/web"
@@ -56,6 +57,8 @@ type Deps struct {
 	Boards  board.Reader
 	Exports *export.Service
 	Alerts  *alert.Service
+	// Requests is the villagers' requests (民情诉求).
+	Requests *request.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.

@@ -40,6 +40,7 @@ func (s *LedgerStore) Verify(ctx context.Context) (ledger.Report, error) {
 		{"exchange standards against audit", checkStandardsAudited},
 		{"dividends and their shares", checkDividends},
 		{"assessment events and published rankings", checkAssessment},
+		{"requests' handlings (the three rates)", checkRequestHandlings},
 	}
 	for _, c := range checks {
 		if err := c.fn(ctx, tx, &r); err != nil {
@@ -303,8 +304,7 @@ func checkDividends(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
 	}
 	// An objection is as its dividend.object entry wrote it and, once answered, as its
 	// dividend.answer entry decided; a withdrawn dividend was withdrawn by an upheld answer.
-	// (MariaDB's JSON_VALUE answers a boolean as 1 or 0, MySQL's as true or false.)
-	const objections = `SELECT o.dividend_id, CONCAT('objection ', o.id, CASE
+	objections := `SELECT o.dividend_id, CONCAT('objection ', o.id, CASE
 			WHEN a.id IS NULL THEN ' has no audit entry'
 			WHEN o.answered_at IS NOT NULL AND b.id IS NULL THEN ' is answered without an answer in the audit log'
 			ELSE ' differs from its audit entry (household, reason or answer changed)' END) AS problem
@@ -316,13 +316,37 @@ func checkDividends(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
 		WHERE a.id IS NULL OR CAST(JSON_VALUE(a.after_data, '$.household_id') AS SIGNED) <> o.household_id
 			OR JSON_VALUE(a.after_data, '$.reason') <> o.reason
 			OR (o.answered_at IS NOT NULL AND (b.id IS NULL OR JSON_VALUE(b.after_data, '$.answer') <> o.answer
-				OR (JSON_VALUE(b.after_data, '$.upheld') IN ('true', '1')) <> (o.upheld = 1)))
+				OR NOT (`+jsonBool("b.after_data", "$.upheld")+` <=> o.upheld)))
 			OR (o.answered_at IS NULL AND b.id IS NOT NULL)
 		UNION ALL
 		SELECT d.id, 'is withdrawn without an upheld objection in the audit log' FROM dividends d
 		WHERE d.status = 'withdrawn' AND NOT EXISTS (SELECT 1 FROM audit_log w WHERE w.object_type = 'dividend'
 			AND w.object_id = d.id AND w.action = 'dividend.withdraw')`
 	return eachProblem(ctx, tx, objections, func(id int64, problem string) { breach(r, "dividend %d: %s", id, problem) })
+}
+
+// jsonBool reads a JSON boolean (or null) at path of col as 1, 0 or NULL: MariaDB's JSON_VALUE
+// answers a boolean as 1 or 0, MySQL's as true or false.
+func jsonBool(col, path string) string {
+	v := "JSON_VALUE(" + col + ", '" + path + "')"
+	return "(CASE WHEN " + v + " IN ('true', '1') THEN 1 WHEN " + v + " IN ('false', '0') THEN 0 END)"
+}
+
+// checkRequestHandlings: each ended handling of a request — what the three rates are counted
+// from — is as its last audit entry left it (outcome, in time, resolved, rating): a late answer
+// marked in time or a rating raised by hand shows.
+func checkRequestHandlings(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
+	q := `SELECT x.request_id, CONCAT('handling ', x.id, CASE WHEN a.id IS NULL THEN ' ended without an audit entry'
+			ELSE ' differs from its last audit entry (outcome, in time, resolved or rating changed)' END) AS problem
+		FROM request_handlings x
+		LEFT JOIN audit_log a ON a.id = (SELECT MAX(b.id) FROM audit_log b WHERE b.object_type = 'request' AND b.object_id = x.request_id
+			AND CAST(JSON_VALUE(b.after_data, '$.handling.id') AS SIGNED) = x.id)
+		WHERE x.closed_at IS NOT NULL AND (a.id IS NULL
+			OR NOT (JSON_VALUE(a.after_data, '$.handling.outcome') <=> x.outcome)
+			OR NOT (` + jsonBool("a.after_data", "$.handling.in_time") + ` <=> x.in_time)
+			OR NOT (` + jsonBool("a.after_data", "$.handling.resolved") + ` <=> x.resolved)
+			OR NOT (NULLIF(JSON_VALUE(a.after_data, '$.handling.rating'), 'null') <=> x.rating))`
+	return eachProblem(ctx, tx, q, func(id int64, problem string) { breach(r, "request %d: %s", id, problem) })
 }
 
 // checkAssessment: each assessment event is as its last audit entry left it (status, item,
