@@ -186,9 +186,9 @@ func TestRequestsFromFilingToRating(t *testing.T) {
 		handlings                     int64
 		response, resolution, satisfy float64
 	}{
-		{"village", gc, 4, 0.75, 0.25, 1},  // answered in time ×2, referred in time, escalated; one resolved; one rated satisfied
+		{"village", gc, 4, 0.75, 0.25, 1}, // answered in time ×2, referred in time, escalated; one resolved; one rated satisfied
 		{"township", e.id(`SELECT township_id FROM villages WHERE id = ?`, gc), 2, 0.5, 0, 0}, // referred in time; overdue
-		{"department", civilID, 2, 1, 0.5, 0}, // answered in time twice, resolved once; rated not, then basic
+		{"department", civilID, 2, 1, 0.5, 0},                                                 // answered in time twice, resolved once; rated not, then basic
 	} {
 		got := rates(c.level, c.unit)
 		if num(got["handlings"]) != c.handlings || got["response_rate"] != c.response || got["resolution_rate"] != c.resolution || got["satisfaction_rate"] != c.satisfy {

@@ -316,7 +316,7 @@ func checkDividends(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
 		WHERE a.id IS NULL OR CAST(JSON_VALUE(a.after_data, '$.household_id') AS SIGNED) <> o.household_id
 			OR JSON_VALUE(a.after_data, '$.reason') <> o.reason
 			OR (o.answered_at IS NOT NULL AND (b.id IS NULL OR JSON_VALUE(b.after_data, '$.answer') <> o.answer
-				OR NOT (`+jsonBool("b.after_data", "$.upheld")+` <=> o.upheld)))
+				OR NOT (` + jsonBool("b.after_data", "$.upheld") + ` <=> o.upheld)))
 			OR (o.answered_at IS NULL AND b.id IS NOT NULL)
 		UNION ALL
 		SELECT d.id, 'is withdrawn without an upheld objection in the audit log' FROM dividends d

@@ -69,7 +69,7 @@ type DeadlineInput struct {
 
 // Deadlines is a county's table of working days, its own where it set them.
 type Deadlines struct {
-	CountyID  int64                             `json:"county_id"`
+	CountyID  int64                           `json:"county_id"`
 	Deadlines map[Category]map[Difficulty]int `json:"deadlines"`
 }
 

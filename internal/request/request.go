@@ -189,9 +189,9 @@ type Store interface {
 // Filter selects requests.
 type Filter struct {
 	VillageID, TownshipID, DepartmentID, HouseholdID, FiledBy int64
-	Status                                                   Status
-	Public                                                   bool
-	Limit                                                    int
+	Status                                                    Status
+	Public                                                    bool
+	Limit                                                     int
 }
 
 // Tx is what the workflows need of their transaction.
@@ -220,7 +220,9 @@ type Tx interface {
 
 // Place is the village a request is from: its audit entries go to that village's chain, where
 // its supervisors read them.
-func (r Request) Place() auth.Place { return auth.Place{TownshipID: r.TownshipID, VillageID: r.VillageID} }
+func (r Request) Place() auth.Place {
+	return auth.Place{TownshipID: r.TownshipID, VillageID: r.VillageID}
+}
 
 // event is one of a request's audit entries.
 func event(r Request, action string, before, after any) audit.Event {
