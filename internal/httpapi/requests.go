@@ -93,3 +93,11 @@ func (s *server) requestRates(c *gin.Context) (int, any, error) {
 	}
 	return http.StatusOK, r, nil
 }
+
+func (s *server) myDepartments(c *gin.Context) (int, any, error) {
+	ds, err := s.deps.Requests.MyDepartments(c.Request.Context(), principal(c))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"departments": ds}, nil
+}

@@ -116,6 +116,9 @@ func TestRequestsFromFilingToRating(t *testing.T) {
 		}
 	}
 	must("the township refers", act(township, "referral", two, map[string]any{"to": "department", "department_id": civilID, "difficulty": "complex", "note": "危房改造归民政"}), 200)
+	if r := must("my departments", e.call("GET", "/api/v1/me/departments", civil, nil), 200); !strings.Contains(r.raw, "县民政局") {
+		t.Errorf("the staff's departments: %s", r.raw)
+	}
 	if r := act(land, "answer", two, map[string]any{"answer": "已列入计划", "resolved": true}); r.code() != "not_assigned" {
 		t.Errorf("another department answered: %d %s", r.status, r.raw)
 	}

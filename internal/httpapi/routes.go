@@ -158,6 +158,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.GET("/townships/:id/requests", handle(desk(s.deps.Requests.TownshipDesk)))
 	a.GET("/departments/:id/requests", handle(desk(s.deps.Requests.DepartmentDesk)))
 	a.GET("/me/requests", handle(s.myRequests))
+	a.GET("/me/departments", handle(s.myDepartments))
 	a.GET("/requests/:id", handle(withID(http.StatusOK, s.deps.Requests.Request)))
 	a.POST("/requests/:id/referral", handle(withIDBody(http.StatusOK, s.deps.Requests.Refer)))
 	a.POST("/requests/:id/answer", handle(withIDBody(http.StatusOK, s.deps.Requests.Answer)))

@@ -103,6 +103,14 @@ func (s *RequestStore) Departments(ctx context.Context, countyID int64) ([]reque
 	return out, wrap(err, "departments of county %d", countyID)
 }
 
+// StaffOf implements request.Store.
+func (s *RequestStore) StaffOf(ctx context.Context, personID int64) ([]request.Department, error) {
+	out := []request.Department{}
+	err := s.db.list(ctx, &out, `SELECT d.id, d.county_id, d.name FROM department_staff st JOIN departments d ON d.id = st.department_id
+		WHERE st.person_id = ? ORDER BY d.name`, personID)
+	return out, wrap(err, "departments of person %d", personID)
+}
+
 // IsStaff implements request.Store.
 func (s *RequestStore) IsStaff(ctx context.Context, departmentID, personID int64) (bool, error) {
 	var n int

@@ -75,3 +75,8 @@ func (s *Service) AddStaff(ctx context.Context, p auth.Principal, departmentID i
 		return write.Done[Department]{Value: d, ID: d.ID, Events: events}, err
 	})
 }
+
+// MyDepartments lists the departments p is on the staff of (their desks).
+func (s *Service) MyDepartments(ctx context.Context, p auth.Principal) ([]Department, error) {
+	return s.Store.StaffOf(ctx, p.PersonID)
+}

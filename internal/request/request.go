@@ -177,6 +177,8 @@ type Store interface {
 	Department(ctx context.Context, id int64) (Department, error)
 	// Departments lists a county's departments by name.
 	Departments(ctx context.Context, countyID int64) ([]Department, error)
+	// StaffOf lists the departments a person is on the staff of.
+	StaffOf(ctx context.Context, personID int64) ([]Department, error)
 	// IsStaff reports whether a person is on a department's staff.
 	IsStaff(ctx context.Context, departmentID, personID int64) (bool, error)
 	// Deadlines returns a county's own working days by category and difficulty.

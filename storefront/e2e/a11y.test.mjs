@@ -44,6 +44,23 @@ async function concrete(page, route) {
   if (route === '/county-board/:id') return '/county-board/1' // the last half-year that has ended
   if (route === '/lists/:id') return '/lists/1'
   if (route === '/assessment/:id' || route === '/projects/:id') return route.replace(':id', '1')
+  if (route === '/requests/:id') {
+    const id = await page.evaluate(async () => {
+      const res = await fetch('/api/v1/me/requests')
+      if (!res.ok) return 0
+      const mine = (await res.json()).requests
+      if (mine.length) return mine[0].id
+      const me = (await (await fetch('/api/v1/me')).json()).user
+      if (!me.household_id) return 0
+      const csrf = decodeURIComponent((document.cookie.match(/(?:^|; )pm_csrf=([^;]*)/) || [])[1] || '')
+      const r = await fetch(`/api/v1/villages/${me.village_id}/requests`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+        body: JSON.stringify({ category: 'consultation', text: '低保怎么申请？', public: true }),
+      })
+      return (await r.json()).id
+    })
+    return id ? `/requests/${id}` : null
+  }
   if (route === '/village/meetings/:month') return `/village/meetings/${new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 7)}`
   if (route === '/vouchers/:id') {
     const id = await page.evaluate(async () => {
