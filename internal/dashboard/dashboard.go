@@ -42,9 +42,22 @@ type Row struct {
 	FundFen     int64 `json:"fund_fen" db:"fund_fen"`
 	rates.Counts
 	earning.Rates `db:"-"`
-	OpenAlerts    int      `json:"open_alerts" db:"open_alerts"`
-	Score         *float64 `json:"score" db:"-"`
-	Rank          *int     `json:"rank" db:"-"`
+	// RequestCounts are the villagers' requests the village itself handled (the handlings judged:
+	// ended, or past their deadline), and their three rates.
+	RequestCounts       rates.Counts `json:"-" db:"req"`
+	Requests            int          `json:"requests" db:"-"`
+	RequestResponse     float64      `json:"request_response_rate" db:"-"`
+	RequestResolution   float64      `json:"request_resolution_rate" db:"-"`
+	RequestSatisfaction float64      `json:"request_satisfaction_rate" db:"-"`
+	OpenAlerts          int          `json:"open_alerts" db:"open_alerts"`
+	Score               *float64     `json:"score" db:"-"`
+	Rank                *int         `json:"rank" db:"-"`
+}
+
+// withRequestRates fills the request figures from their counts.
+func (r *Row) withRequestRates() {
+	rr := r.RequestCounts.Rates()
+	r.Requests, r.RequestResponse, r.RequestResolution, r.RequestSatisfaction = r.RequestCounts.All, rr.Response, rr.Resolution, rr.Satisfaction
 }
 
 // Dashboard is the villages of a scope side by side, with their totals.
@@ -71,7 +84,7 @@ type Store interface {
 	// Scope returns a county's scope (townshipID 0) or a township's, or fault.ErrNotFound.
 	Scope(ctx context.Context, countyID, townshipID int64) (Scope, error)
 	// Rows returns the figures of the scope's villages over [from, to), by township and village.
-	Rows(ctx context.Context, s Scope, from, to time.Time) ([]Row, error)
+	Rows(ctx context.Context, s Scope, from, to, now time.Time) ([]Row, error)
 	// Months returns the scope's points earned and spent by China month over [from, to), for the
 	// months that have any.
 	Months(ctx context.Context, s Scope, from, to time.Time) ([]Month, error)
@@ -146,7 +159,7 @@ func (s *Service) dashboard(ctx context.Context, p auth.Principal, countyID, tow
 		return Dashboard{}, err
 	}
 	end := to.In(calendar.Zone()).AddDate(0, 1, 0).UTC()
-	rows, err := s.Store.Rows(ctx, scope, from, end)
+	rows, err := s.Store.Rows(ctx, scope, from, end, s.Now())
 	if err != nil {
 		return Dashboard{}, err
 	}
@@ -163,6 +176,7 @@ func (s *Service) dashboard(ctx context.Context, p auth.Principal, countyID, tow
 	for i := range d.Villages {
 		r := &d.Villages[i]
 		r.Rates = earning.RatesFrom(r.Counts)
+		r.withRequestRates()
 		if k := slices.IndexFunc(scores, func(sr assessment.Row) bool { return sr.VillageID == r.VillageID }); k >= 0 {
 			r.Score, r.Rank = &scores[k].Score, &scores[k].Rank
 		}
@@ -170,9 +184,10 @@ func (s *Service) dashboard(ctx context.Context, p auth.Principal, countyID, tow
 		t.Households += r.Households
 		t.Earned, t.Spent, t.Redemptions = t.Earned+r.Earned, t.Spent+r.Spent, t.Redemptions+r.Redemptions
 		t.SettledFen, t.FundFen, t.OpenAlerts = t.SettledFen+r.SettledFen, t.FundFen+r.FundFen, t.OpenAlerts+r.OpenAlerts
-		t.Counts = t.Counts.Add(r.Counts)
+		t.Counts, t.RequestCounts = t.Counts.Add(r.Counts), t.RequestCounts.Add(r.RequestCounts)
 	}
 	d.Totals.Rates = earning.RatesFrom(d.Totals.Counts)
+	d.Totals.withRequestRates()
 	for m := from.In(calendar.Zone()); m.Before(end); m = m.AddDate(0, 1, 0) {
 		month := Month{Month: m.Format("2006-01")}
 		if k := slices.IndexFunc(had, func(h Month) bool { return h.Month == month.Month }); k >= 0 {
@@ -201,7 +216,7 @@ func reads(p auth.Principal, s Scope) bool {
 
 // tableHeader names the columns of a dashboard's spreadsheet.
 var tableHeader = []string{"乡镇", "村", "户数", "获得积分", "兑换积分", "兑换笔数", "已支付报账（元）", "村级基金余额（元）",
-	"异议件数", "答复率", "按时答复率", "满意率", "未处理预警", "考核得分", "考核排名"}
+	"异议件数", "异议响应率", "异议解决率", "异议满意率", "诉求件数", "诉求响应率", "诉求解决率", "诉求满意率", "未处理预警", "考核得分", "考核排名"}
 
 // Table is the dashboard as a spreadsheet's rows, its totals last.
 func (d Dashboard) Table() ([]string, [][]any) {
@@ -211,7 +226,8 @@ func (d Dashboard) Table() ([]string, [][]any) {
 			score, rank = *r.Score, *r.Rank
 		}
 		return []any{r.Township, r.Name, r.Households, r.Earned, r.Spent, r.Redemptions, float64(r.SettledFen) / 100,
-			float64(r.FundFen) / 100, r.Objections, r.Response, r.Resolution, r.Satisfaction, r.OpenAlerts, score, rank}
+			float64(r.FundFen) / 100, r.Objections, r.Response, r.Resolution, r.Satisfaction,
+			r.Requests, r.RequestResponse, r.RequestResolution, r.RequestSatisfaction, r.OpenAlerts, score, rank}
 	}
 	rows := make([][]any, 0, len(d.Villages)+1)
 	for _, r := range d.Villages {

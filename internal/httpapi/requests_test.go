@@ -198,6 +198,13 @@ func TestRequestsFromFilingToRating(t *testing.T) {
 			t.Errorf("%s rates: %v, want %d handlings, %v / %v / %v", c.level, got, c.handlings, c.response, c.resolution, c.satisfy)
 		}
 	}
+	// The township's dashboard sets the village's request figures beside its objections'.
+	dash := must("dashboard", e.call("GET", fmt.Sprintf("/api/v1/townships/%d/dashboard?from=2026-12&to=2027-01", e.id(`SELECT township_id FROM villages WHERE id = ?`, gc)), township, nil), 200)
+	for _, v := range dash.body["villages"].([]any) {
+		if v := v.(map[string]any); num(v["village_id"]) == gc && (num(v["requests"]) != 4 || v["request_response_rate"] != 0.75 || v["request_satisfaction_rate"] != 1.0) {
+			t.Errorf("the dashboard's row of 国茶村: %v", v)
+		}
+	}
 	if r := e.call("GET", "/api/v1/public/request-rates?level=county&unit_id=1", "", nil); r.status != 400 {
 		t.Errorf("rates of a level that is none: %d %s", r.status, r.raw)
 	}

@@ -34,7 +34,7 @@ const scopeVillages = `SELECT v2.id FROM villages v2 JOIN townships t2 ON t2.id 
 // Rows implements dashboard.Store: the scope's villages, each figure read through its village's
 // index (grouped over the scope's villages, or a subquery per village). Points earned and spent
 // are counted as the public board counts them (BoardStore.MonthTotals).
-func (s *DashboardStore) Rows(ctx context.Context, sc dashboard.Scope, from, to time.Time) ([]dashboard.Row, error) {
+func (s *DashboardStore) Rows(ctx context.Context, sc dashboard.Scope, from, to, now time.Time) ([]dashboard.Row, error) {
 	const scope = scopeVillages
 	fromDay, toDay := calendar.Date(from).Format(time.DateOnly), calendar.Date(to).Format(time.DateOnly)
 	out := []dashboard.Row{}
@@ -48,6 +48,9 @@ func (s *DashboardStore) Rows(ctx context.Context, sc dashboard.Scope, from, to 
 			(SELECT COALESCE(SUM(paid_fen), 0) FROM settlements st WHERE st.village_id = v.id AND st.status = 'paid') AS fund_fen,
 		COALESCE(o.objections, 0) AS total, COALESCE(o.answered, 0) AS resolved, COALESCE(o.in_time, 0) AS in_time,
 		COALESCE(o.rated, 0) AS rated, COALESCE(o.satisfied, 0) AS satisfied,
+		COALESCE(q.total, 0) AS `+"`req.total`"+`, COALESCE(q.in_time, 0) AS `+"`req.in_time`"+`,
+		COALESCE(q.resolved, 0) AS `+"`req.resolved`"+`, COALESCE(q.rated, 0) AS `+"`req.rated`"+`,
+		COALESCE(q.satisfied, 0) AS `+"`req.satisfied`"+`,
 		(SELECT COUNT(*) FROM alerts a WHERE a.village_id = v.id AND a.status <> 'resolved') AS open_alerts
 		FROM villages v JOIN townships t ON t.id = v.township_id
 		LEFT JOIN (SELECT t.village_id, `+earnedSpent+`
@@ -57,10 +60,16 @@ func (s *DashboardStore) Rows(ctx context.Context, sc dashboard.Scope, from, to 
 			SUM(ob.answered_at <= ob.due_at) AS in_time, SUM(ob.satisfied IS NOT NULL) AS rated, SUM(ob.satisfied = TRUE) AS satisfied
 			FROM objections ob WHERE ob.village_id IN (`+scope+`) AND ob.created_at >= ? AND ob.created_at < ? GROUP BY ob.village_id) o
 			ON o.village_id = v.id
+		LEFT JOIN (SELECT x.unit_id, COUNT(*) AS total, SUM(x.in_time = TRUE) AS in_time,
+			SUM(x.outcome = 'answered' AND x.resolved = TRUE) AS resolved, SUM(x.rating IS NOT NULL) AS rated,
+			SUM(x.rating = 'satisfied') AS satisfied
+			FROM request_handlings x WHERE x.level = 'village' AND x.unit_id IN (`+scope+`) AND x.assigned_at >= ? AND x.assigned_at < ?
+				AND (x.closed_at IS NOT NULL OR x.due_at < ?) GROUP BY x.unit_id) q ON q.unit_id = v.id
 		WHERE t.county_id = ? AND (? = 0 OR t.id = ?) ORDER BY t.id, v.id`,
 		from, to, fromDay, toDay,
 		sc.CountyID, sc.TownshipID, sc.TownshipID, from, to,
 		sc.CountyID, sc.TownshipID, sc.TownshipID, from, to,
+		sc.CountyID, sc.TownshipID, sc.TownshipID, from, to, now,
 		sc.CountyID, sc.TownshipID, sc.TownshipID)
 	return out, wrap(err, "dashboard of county %d", sc.CountyID)
 }
