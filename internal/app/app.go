@@ -27,6 +27,7 @@ import (
 	"pointsmarket/internal/httpapi"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/mysql"
+	"pointsmarket/internal/notify"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/redis"
 	"pointsmarket/internal/request"
@@ -61,6 +62,7 @@ type App struct {
 	Exports    *export.Service
 	Alerts     *alert.Service
 	Requests   *request.Service
+	Notify     *notify.Service
 
 	clock calendar.Clock
 	// demoPasswordCost is Options.DemoPasswordCost.
@@ -90,6 +92,8 @@ type Options struct {
 	Clock calendar.Clock
 	// DemoPasswordCost is the bcrypt work factor of the demo data's password (0: the production one).
 	DemoPasswordCost int
+	// Sender delivers notifications beyond the app (nil: by the configuration, the log by default).
+	Sender notify.Sender
 }
 
 // New wires the service. It connects lazily: New succeeds while MySQL or Redis are down.
@@ -139,6 +143,14 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Exports = export.NewService(export.Deps{Store: mysql.NewExportStore(db), Places: a.stores.org, Names: a.stores.org})
 	a.Alerts = alert.NewService(alert.Deps{Store: mysql.NewAlertStore(db), Counters: redis.NewCounters(a.Redis), Places: a.stores.org,
 		Log: log, Now: a.Now})
+	var sender notify.Sender = notify.LogSender{Log: log}
+	switch {
+	case opt.Sender != nil:
+		sender = opt.Sender
+	case a.Config.NotifyWebhook != "":
+		sender = notify.WebhookSender{URL: a.Config.NotifyWebhook, Secret: a.Config.NotifySecret, Client: &http.Client{Timeout: 10 * time.Second}}
+	}
+	a.Notify = notify.NewService(notify.Deps{Store: mysql.NewNotifyStore(db), Sender: sender, Log: log, Now: a.Now})
 	a.Requests = request.NewService(request.Deps{Store: mysql.NewRequestStore(db), InTx: db.RequestTx(), Org: a.stores.org,
 		Alerts: a.Alerts, Now: a.Now})
 	a.stores.voucher = mysql.NewVoucherStore(db)
@@ -183,7 +195,7 @@ func (a *App) Migrate(ctx context.Context) error {
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
 		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Dividends: a.Dividends, Assessment: a.Assessment, Dashboards: a.Dashboards, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
-		Requests: a.Requests, Check: a.Check, Migrated: a.migrated.Load, Draining: a.draining.Load, Logger: a.Log, Registry: a.Registry,
+		Requests: a.Requests, Notify: a.Notify, Check: a.Check, Migrated: a.migrated.Load, Draining: a.draining.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})
 }
@@ -279,6 +291,8 @@ func (a *App) background(ctx context.Context) {
 	health := time.NewTicker(5 * time.Second)
 	checkpoint := time.NewTicker(a.Config.CheckpointEach)
 	sweep := time.NewTicker(30 * time.Second)
+	deliver := time.NewTicker(5 * time.Second)
+	defer deliver.Stop()
 	defer health.Stop()
 	defer checkpoint.Stop()
 	defer sweep.Stop()
@@ -289,6 +303,13 @@ func (a *App) background(ctx context.Context) {
 			return
 		case <-health.C:
 			a.Check(ctx)
+		case <-deliver.C:
+			if !a.migrated.Load() {
+				continue
+			}
+			if _, err := a.Notify.Deliver(ctx); err != nil {
+				a.Log.Warn("delivering notifications failed", "err", err)
+			}
 		case <-sweep.C:
 			if !a.migrated.Load() {
 				continue

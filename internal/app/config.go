@@ -34,6 +34,8 @@ type Config struct {
 	CheckpointEach time.Duration // PM_CHECKPOINT_INTERVAL: how often audit checkpoints are published
 	LogLevel       slog.Level    // PM_LOG_LEVEL: debug, info, warn, error
 	DrainFor       time.Duration // PM_DRAIN_SECONDS: how long a stopping instance keeps serving after /readyz turns 503
+	NotifyWebhook  string        // PM_NOTIFY_WEBHOOK: where notifications are posted beyond the app ("" : the log)
+	NotifySecret   string        // PM_NOTIFY_SECRET: signs the webhook's bodies (HMAC-SHA256)
 	// SecretGenerated is set when no PM_SECRET was given outside production.
 	SecretGenerated bool
 }
@@ -81,6 +83,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return cfg, fmt.Errorf("PM_DRAIN_SECONDS: want whole seconds from 0 to 300")
 	}
 	cfg.DrainFor = time.Duration(drain) * time.Second
+	cfg.NotifyWebhook, cfg.NotifySecret = get("PM_NOTIFY_WEBHOOK", ""), getenv("PM_NOTIFY_SECRET")
+	if cfg.NotifyWebhook != "" && !strings.HasPrefix(cfg.NotifyWebhook, "http://") && !strings.HasPrefix(cfg.NotifyWebhook, "https://") {
+		return cfg, fmt.Errorf("PM_NOTIFY_WEBHOOK: want an http:// or https:// URL")
+	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(get("PM_LOG_LEVEL", "info"))); err != nil {
 		return cfg, fmt.Errorf("PM_LOG_LEVEL: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/notify"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/rates"
 	"pointsmarket/internal/text"
@@ -73,7 +74,13 @@ func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, in Ans
 	if answer, err = text.CleanLines("answer", answer, 1, 255); err != nil {
 		return o, err
 	}
-	return s.Store.Answer(ctx, id, upheld, answer)
+	verdict := "异议不成立"
+	if upheld {
+		verdict = "异议成立，这笔积分已撤销"
+	}
+	told := notify.Notice{To: []notify.To{{PersonID: o.ObjectorID}}, Kind: notify.ObjectionAnswered, Title: "您的异议有了答复",
+		Body: verdict + "：" + answer, Link: "/objections", Key: fmt.Sprintf("objection:%d:answered", id), Except: p.PersonID}
+	return s.Store.Answer(ctx, id, upheld, answer, told)
 }
 
 // Rating is the objector's verdict on an answer.

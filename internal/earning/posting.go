@@ -9,6 +9,7 @@ import (
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/notify"
 	"pointsmarket/internal/write"
 )
 
@@ -150,7 +151,8 @@ func (s *Service) post(ctx context.Context, id int64, now time.Time) (Entry, err
 		e.Status, e.PostedTransferID = Posted, &t.ID
 		place, err := tx.VillagePlace(ctx, e.VillageID)
 		return write.Done[Entry]{Value: e, ID: e.ID, Events: []audit.Event{
-			{Place: place, Action: "entry.post", ObjectType: "entry", ObjectID: id, After: e}, ledger.TransferEvent(t, place)}}, err
+			{Place: place, Action: "entry.post", ObjectType: "entry", ObjectID: id, After: e}, ledger.TransferEvent(t, place)},
+			Notices: []notify.Notice{postedNotice(e, f.Category, t.Reason, t.Amount)}}, err
 	})
 	if err != nil {
 		return Entry{}, fmt.Errorf("post entry %d: %w", id, err)
@@ -247,4 +249,29 @@ func failureText(err error) string {
 		msg = string(r[:250])
 	}
 	return msg
+}
+
+// postedNotice tells the household (or the representative) that an entry posted: the item, the
+// meeting, and the points.
+func postedNotice(e Entry, c Category, reason string, amount int64) notify.Notice {
+	to := notify.To{PersonID: derefOr(e.PersonID)}
+	if e.HouseholdID != nil {
+		to = notify.To{HouseholdID: *e.HouseholdID}
+	}
+	title, sign := "积分已入账", "+"
+	switch {
+	case e.ReversesEntryID != nil:
+		title, sign = "积分更正", ""
+	case c == Penalty:
+		title, sign = "扣分已执行", "-"
+	}
+	return notify.Notice{To: []notify.To{to}, Kind: notify.PointsPosted, Title: title, Body: fmt.Sprintf("%s %s%d 分", reason, sign, amount),
+		Link: "/home", Key: fmt.Sprintf("entry:%d:posted", e.ID)}
+}
+
+func derefOr(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }

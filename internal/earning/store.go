@@ -2,6 +2,7 @@ package earning
 
 import (
 	"context"
+	"pointsmarket/internal/notify"
 	"time"
 )
 
@@ -54,7 +55,7 @@ type Store interface {
 	// Object records an objection to an entry under notice (ErrNoticeClosed otherwise).
 	Object(ctx context.Context, o Objection) (Objection, error)
 	// Answer answers an objection; upheld revokes the entry. ErrObjectionAnswered.
-	Answer(ctx context.Context, id int64, upheld bool, answer string) (Objection, error)
+	Answer(ctx context.Context, id int64, upheld bool, answer string, told notify.Notice) (Objection, error)
 	Objection(ctx context.Context, id int64) (Objection, error)
 	Objections(ctx context.Context, villageID, objectorID int64) ([]Objection, error)
 	// Rate sets whether the objector is satisfied with the answer.

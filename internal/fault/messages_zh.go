@@ -49,6 +49,7 @@ var zhCN = map[string]string{
 	"rating must be one of satisfied, basic, not":                                                         "评价只能是满意、基本满意、不满意之一",
 	"a department answers the request: there is no level above it":                                        "县直部门须答复诉求，已无上级可转",
 	"level (village, township or department) and unit_id are required":                                    "请提供层级（村、乡镇或部门）和单位编号",
+	"ids must list notification ids, or all must be true":                                                 "请列出要标为已读的通知（ids），或设 all 为 true",
 	"no such objection to a dividend":                                                                     "没有这条分红异议",
 	"the dividend's public notice has closed: objections were taken while it was on notice":               "分红公示期已结束，异议须在公示期内提出",
 	"an objection to the dividend is still open: it is answered before anything else is done":             "这笔分红还有未答复的异议，须先答复",

@@ -44,3 +44,18 @@ func withIDBody[In, Out any](status int, fn func(context.Context, auth.Principal
 		return status, out, nil
 	}
 }
+
+// withBody answers status with fn's result for the JSON body (a call on the caller's own things).
+func withBody[In, Out any](status int, fn func(context.Context, auth.Principal, In) (Out, error)) handlerFunc {
+	return func(c *gin.Context) (int, any, error) {
+		var in In
+		if err := bindJSON(c, &in); err != nil {
+			return 0, nil, err
+		}
+		out, err := fn(c.Request.Context(), principal(c), in)
+		if err != nil {
+			return 0, nil, err
+		}
+		return status, out, nil
+	}
+}

@@ -115,6 +115,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"POST", "/dividends/{dividend}/payments", "clerk", map[string]any{"household_id": e.householdOf("13800000013"), "paid_on": "2026-11-05", "reference": "BANK-2"}},
 		{"POST", "/dividends/{dividend}/objections", "villager", map[string]any{"reason": "少算了"}},
 		{"POST", "/villages/{village}/requests", "villager", map[string]any{"category": "help", "text": "路灯坏了"}},
+		{"POST", "/me/notifications/read", "villager", map[string]any{"ids": []int64{1}}},
 		{"POST", "/requests/{request}/referral", "clerk", map[string]any{"to": "township", "note": "转乡镇"}},
 		{"POST", "/requests/{request}/answer", "clerk", map[string]any{"answer": "已修好", "resolved": true}},
 		{"POST", "/requests/{request}/rating", "villager", map[string]any{"rating": "satisfied"}},

@@ -213,6 +213,9 @@ func TestRequestsFromFilingToRating(t *testing.T) {
 	if r := must("village desk", e.call("GET", fmt.Sprintf("/api/v1/villages/%d/requests?status=all", gc), clerk, nil), 200); len(r.body["requests"].([]any)) != 4 {
 		t.Errorf("the village desk: %s", r.raw)
 	}
+	if r := must("township desk", e.call("GET", fmt.Sprintf("/api/v1/townships/%d/requests?status=open", e.id(`SELECT township_id FROM villages WHERE id = ?`, gc)), township, nil), 200); len(r.body["requests"].([]any)) != 1 {
+		t.Errorf("the township desk's open requests (the overdue complaint): %s", r.raw)
+	}
 	if r := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/requests", gc), villager, nil); r.status != 403 {
 		t.Errorf("a villager read the village desk: %d", r.status)
 	}
@@ -295,6 +298,9 @@ func TestDepartmentsAndDeadlines(t *testing.T) {
 	}
 	if r := e.call("PUT", deadlines, township, map[string]any{"category": "help", "difficulty": "simple", "working_days": 4}); r.status != 403 {
 		t.Errorf("a township admin set the county's deadlines: %d", r.status)
+	}
+	if r := e.call("GET", deadlines, township, nil); r.status != 200 || !strings.Contains(r.raw, `"consultation":{"complex":3,"normal":3,"simple":3}`) {
+		t.Errorf("the default deadlines: %d %s", r.status, r.raw)
 	}
 	r := e.call("PUT", deadlines, county, map[string]any{"category": "help", "difficulty": "simple", "working_days": 4})
 	if r.status != 200 || !strings.Contains(r.raw, `"help":{"complex":20,"normal":10,"simple":4}`) {

@@ -24,6 +24,7 @@ import (
 	"pointsmarket/internal/export"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/notify"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/request"
 	"pointsmarket/internal/settlement"
@@ -59,6 +60,8 @@ type Deps struct {
 	Alerts  *alert.Service
 	// Requests is the villagers' requests (民情诉求).
 	Requests *request.Service
+	// Notify is every person's inbox.
+	Notify *notify.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.

@@ -7,6 +7,7 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/notify"
 	"pointsmarket/internal/write"
 )
 
@@ -34,6 +35,7 @@ func (m *memTx) Audit(_ context.Context, ev ...audit.Event) error {
 	m.events = append(m.events, ev...)
 	return nil
 }
+func (m *memTx) Notify(context.Context, ...notify.Notice) error { return nil }
 func (m *memTx) VillagePlace(_ context.Context, v int64) (auth.Place, error) {
 	return auth.Place{VillageID: v}, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/earning"
+	"pointsmarket/internal/notify"
 	"pointsmarket/internal/org"
 )
 
@@ -341,7 +342,7 @@ func (s *EarningStore) Object(ctx context.Context, o earning.Objection) (earning
 }
 
 // Answer implements earning.Store.
-func (s *EarningStore) Answer(ctx context.Context, id int64, upheld bool, answer string) (earning.Objection, error) {
+func (s *EarningStore) Answer(ctx context.Context, id int64, upheld bool, answer string, told notify.Notice) (earning.Objection, error) {
 	var o earning.Objection
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
 		if err := getRow(ctx, tx, &o, earning.ErrObjectionNotFound, `SELECT `+objectionColumns+` FROM objections WHERE id = ? FOR UPDATE`, id); err != nil {
@@ -363,7 +364,10 @@ func (s *EarningStore) Answer(ctx context.Context, id int64, upheld bool, answer
 			return nil, err
 		}
 		ev, err := s.event(ctx, tx, o.VillageID, "objection."+string(o.Status), "objection", id, nil, o)
-		return []audit.Event{ev}, err
+		if err != nil {
+			return nil, err
+		}
+		return []audit.Event{ev}, (&Tx{tx: tx, db: s.db}).Notify(ctx, told)
 	})
 	return o, wrap(err, "answer objection %d", id)
 }

@@ -2,8 +2,11 @@ package request
 
 import (
 	"context"
+	"fmt"
 
 	"pointsmarket/internal/audit"
+	"pointsmarket/internal/auth"
+	"pointsmarket/internal/notify"
 	"pointsmarket/internal/write"
 )
 
@@ -57,8 +60,9 @@ func (s *Service) escalate(ctx context.Context, due Handling) (Request, bool, bo
 			if err := s.nextTurn(ctx, tx, &r, AtTownship, r.TownshipID); err != nil {
 				return write.Done[Request]{}, err
 			}
+			next, _ := current(r)
 			return write.Done[Request]{Value: r, ID: r.ID, Events: []audit.Event{event(r, "request.escalate", before,
-				map[string]any{"level": AtTownship, "unit_id": r.TownshipID, "handling": h})}}, nil
+				map[string]any{"level": AtTownship, "unit_id": r.TownshipID, "handling": h})}, Notices: []notify.Notice{assigned(r, next, 0)}}, nil
 		}
 		if err := tx.FlagHandling(ctx, h.ID); err != nil {
 			return write.Done[Request]{}, err
@@ -67,8 +71,11 @@ func (s *Service) escalate(ctx context.Context, due Handling) (Request, bool, bo
 		if err := tx.SaveRequest(ctx, r); err != nil {
 			return write.Done[Request]{}, err
 		}
+		overdue := notify.Notice{To: append(holders(r, h), notify.To{Role: auth.RoleTownshipAdmin, Place: auth.Place{TownshipID: r.TownshipID}}),
+			Kind: notify.RequestOverdue, Title: "村民诉求已超期", Body: fmt.Sprintf("%s：%s", categoryName[r.Category], clip(r.Text, 60)),
+			Link: fmt.Sprintf("/requests/%d", r.ID), Key: fmt.Sprintf("request:%d:overdue:%d", r.ID, h.ID)}
 		return write.Done[Request]{Value: r, ID: r.ID, Events: []audit.Event{event(r, "request.overdue", before,
-			map[string]any{"level": h.Level, "unit_id": h.UnitID, "due_at": h.DueAt, "handling": h})}}, nil
+			map[string]any{"level": h.Level, "unit_id": h.UnitID, "due_at": h.DueAt, "handling": h})}, Notices: []notify.Notice{overdue}}, nil
 	})
 	return r, escalated, acted, err
 }

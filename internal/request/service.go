@@ -8,7 +8,9 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/notify"
 	"pointsmarket/internal/org"
 	"pointsmarket/internal/text"
 	"pointsmarket/internal/write"
@@ -115,7 +117,8 @@ func (s *Service) File(ctx context.Context, p auth.Principal, villageID int64, i
 				return write.Done[Request]{}, err
 			}
 			r.Handlings = []Handling{h}
-			return write.Done[Request]{Value: r, ID: r.ID, Events: []audit.Event{event(r, "request.file", nil, r)}}, nil
+			return write.Done[Request]{Value: r, ID: r.ID, Events: []audit.Event{event(r, "request.file", nil, r)},
+				Notices: []notify.Notice{assigned(r, h, p.PersonID)}}, nil
 		})
 }
 
@@ -144,7 +147,7 @@ func current(r Request) (Handling, int) {
 
 // handle runs an act of the unit holding an open request: it must hold it, and not be of the
 // requesting household.
-func (s *Service) handle(ctx context.Context, p auth.Principal, id int64, act func(tx Tx, r *Request, h *Handling) ([]audit.Event, error)) (Request, error) {
+func (s *Service) handle(ctx context.Context, p auth.Principal, id int64, act func(tx Tx, r *Request, h *Handling, notices *[]notify.Notice) ([]audit.Event, error)) (Request, error) {
 	r, err := s.Store.Request(ctx, id)
 	if err != nil {
 		return r, err
@@ -169,11 +172,12 @@ func (s *Service) handle(ctx context.Context, p auth.Principal, id int64, act fu
 		if r.Status != Open || i < 0 || h.ClosedAt != nil || h.ID != r.HandlingID {
 			return write.Done[Request]{}, ErrWrongStep
 		}
-		events, err := act(tx, &r, &h)
+		var notices []notify.Notice
+		events, err := act(tx, &r, &h, &notices)
 		if err != nil {
 			return write.Done[Request]{}, err
 		}
-		return write.Done[Request]{Value: r, ID: r.ID, Events: events}, nil
+		return write.Done[Request]{Value: r, ID: r.ID, Events: events, Notices: notices}, nil
 	})
 }
 
@@ -230,7 +234,7 @@ func (s *Service) Refer(ctx context.Context, p auth.Principal, id int64, in Refe
 			return Request{}, err
 		}
 	}
-	return s.handle(ctx, p, id, func(tx Tx, r *Request, h *Handling) ([]audit.Event, error) {
+	return s.handle(ctx, p, id, func(tx Tx, r *Request, h *Handling, notices *[]notify.Notice) ([]audit.Event, error) {
 		before := *r
 		before.Handlings = nil
 		var level Level
@@ -261,6 +265,8 @@ func (s *Service) Refer(ctx context.Context, p auth.Principal, id int64, in Refe
 		if err := s.nextTurn(ctx, tx, r, level, unit); err != nil {
 			return nil, err
 		}
+		next, _ := current(*r)
+		*notices = append(*notices, assigned(*r, next, p.PersonID))
 		return []audit.Event{event(*r, "request.refer", before, map[string]any{"level": level, "unit_id": unit, "difficulty": r.Difficulty, "note": note, "handling": *h})}, nil
 	})
 }
@@ -280,7 +286,7 @@ func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, in Ans
 	if err != nil {
 		return Request{}, err
 	}
-	return s.handle(ctx, p, id, func(tx Tx, r *Request, h *Handling) ([]audit.Event, error) {
+	return s.handle(ctx, p, id, func(tx Tx, r *Request, h *Handling, notices *[]notify.Notice) ([]audit.Event, error) {
 		before := *r
 		before.Handlings = nil
 		h.Resolved = in.Resolved
@@ -294,6 +300,9 @@ func (s *Service) Answer(ctx context.Context, p auth.Principal, id int64, in Ans
 		}
 		after := *r
 		after.Handlings = nil
+		*notices = append(*notices, notify.Notice{To: []notify.To{{HouseholdID: r.HouseholdID}, {PersonID: r.FiledBy}}, Kind: notify.RequestAnswered,
+			Title: "您的诉求有了答复", Body: fmt.Sprintf("%s：%s", categoryName[r.Category], clip(answer, 60)), Link: fmt.Sprintf("/requests/%d", r.ID),
+			Key: fmt.Sprintf("request:%d:answer:%d", r.ID, h.ID), Except: p.PersonID})
 		return []audit.Event{event(*r, "request.answer", before, map[string]any{"request": after, "handling": *h})}, nil
 	})
 }
@@ -355,4 +364,33 @@ func (s *Service) Rate(ctx context.Context, p auth.Principal, id int64, in Ratin
 		after.Handlings = nil
 		return write.Done[Request]{Value: r, ID: r.ID, Events: []audit.Event{event(r, "request.rate", before, map[string]any{"request": after, "handling": h})}}, nil
 	})
+}
+
+// categoryName is a category as the notices say it.
+var categoryName = map[Category]string{Consultation: "咨询", Help: "求助", Complaint: "投诉", Dispute: "纠纷", Suggestion: "建议"}
+
+// holders names who acts for the unit of a handling.
+func holders(r Request, h Handling) []notify.To {
+	switch h.Level {
+	case AtVillage:
+		return []notify.To{{Role: auth.RoleClerk, Place: r.Place()}, {Role: auth.RoleBranchCommittee, Place: r.Place()}}
+	case AtTownship:
+		return []notify.To{{Role: auth.RoleTownshipAdmin, Place: auth.Place{TownshipID: r.TownshipID}}}
+	}
+	return []notify.To{{DepartmentID: h.UnitID}}
+}
+
+// assigned is the notice to the unit a request came to.
+func assigned(r Request, h Handling, actor int64) notify.Notice {
+	return notify.Notice{To: holders(r, h), Kind: notify.RequestAssigned, Title: "有一件村民诉求待您办理",
+		Body: fmt.Sprintf("%s：%s（%s 前答复）", categoryName[r.Category], clip(r.Text, 60), h.DueAt.In(calendar.Zone()).Format("1月2日 15:04")),
+		Link: fmt.Sprintf("/requests/%d", r.ID), Key: fmt.Sprintf("request:%d:assigned:%d", r.ID, h.ID), Except: actor}
+}
+
+// clip cuts s to n characters.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

@@ -12,6 +12,7 @@ import (
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/notify"
 	"pointsmarket/internal/write"
 )
 
@@ -128,7 +129,7 @@ func (s *Service) CaptureVoucher(ctx context.Context, r RedeemRequest, k write.K
 			place := audit.Place{TownshipID: v.TownshipID, VillageID: v.VillageID}
 			return write.Done[Redemption]{Value: out, ID: out.ID, Events: []audit.Event{
 				redemptionEvent(out, place, "counter.redeem"), ledger.TransferEvent(t, place),
-				ledger.HoldEvent(h, "ledger.capture", place)}}, nil
+				ledger.HoldEvent(h, "ledger.capture", place)}, Notices: []notify.Notice{redeemedNotice(out)}}, nil
 		})
 }
 
@@ -194,7 +195,7 @@ func (s *Service) checkout(ctx context.Context, r CheckoutRequest, k write.Key) 
 			}
 			place, err := tx.VillagePlace(ctx, acct.VillageID)
 			return write.Done[Redemption]{Value: out, ID: out.ID, Events: []audit.Event{
-				redemptionEvent(out, place, "counter.checkout"), ledger.TransferEvent(t, place)}}, err
+				redemptionEvent(out, place, "counter.checkout"), ledger.TransferEvent(t, place)}, Notices: []notify.Notice{redeemedNotice(out)}}, err
 		})
 }
 
@@ -446,4 +447,10 @@ func wrapf(err error, format string, args ...any) error {
 		return nil
 	}
 	return fmt.Errorf(format+": %w", append(args, err)...)
+}
+
+// redeemedNotice tells the account's household what was redeemed (never the voucher's code).
+func redeemedNotice(r Redemption) notify.Notice {
+	return notify.Notice{To: []notify.To{{AccountID: r.AccountID}}, Kind: notify.VoucherRedeemed, Title: "兑换成功",
+		Body: fmt.Sprintf("兑换 %s，用去 %d 分", ItemsText(r.Items), r.Points), Link: "/home", Key: fmt.Sprintf("redemption:%d", r.ID)}
 }

@@ -14,6 +14,7 @@ import (
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/notify"
 )
 
 // Key identifies a repeatable write: the caller's key and the hash of its request. An empty Key
@@ -64,6 +65,8 @@ type Tx interface {
 	SettleKey(ctx context.Context, k Key, resultID int64) error
 	// Audit appends entries for events to the audit log, in this transaction.
 	Audit(ctx context.Context, events ...audit.Event) error
+	// Notify puts notices in the inboxes and the outbox, in this transaction.
+	Notify(ctx context.Context, notices ...notify.Notice) error
 }
 
 // InTx runs fn in one transaction of the store, committing when fn returns nil and rolling back
@@ -77,6 +80,8 @@ type Done[T any] struct {
 	Value  T
 	ID     int64
 	Events []audit.Event
+	// Notices are the act's news for the people it concerns (a replay sends none again).
+	Notices []notify.Notice
 }
 
 // Once runs one idempotent, audited write inside tx: claim k, replay (reading the first result
@@ -104,6 +109,11 @@ func Once[T any](ctx context.Context, tx Tx, k Key, load func(id int64) (T, erro
 	}
 	if err := tx.Audit(ctx, d.Events...); err != nil {
 		return zero, err
+	}
+	if len(d.Notices) > 0 {
+		if err := tx.Notify(ctx, d.Notices...); err != nil {
+			return zero, fmt.Errorf("notify: %w", err)
+		}
 	}
 	return d.Value, nil
 }
