@@ -2,7 +2,7 @@
 // request for help from the home page; the village's clerk finds it on his desk and passes it to
 // the township, the township admin to the county's civil affairs bureau, whose staff — who holds
 // no role in any village — finds it on the department's desk and answers it; the villager reads
-// how it went and rates it.
+// the answer in his inbox, how it went, and rates it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -49,7 +49,12 @@ test('a request goes from the villager through the village, township and departm
   await staff.click('[data-test=send-answer]')
   await staff.locator('[data-test=request-status]', { hasText: '已答复' }).waitFor()
 
-  await villager.locator('[data-test=my-request]', { hasText: '桥栏杆' }).click()
+  // The answer is in the villager's inbox: the badge on the home page, the message, its page.
+  await villager.goto('/home')
+  await villager.locator('[data-test=unread-badge]').waitFor()
+  await villager.click('[data-test=inbox-link]')
+  await villager.waitForURL(/\/inbox$/)
+  await villager.locator('[data-test=notification]', { hasText: '您的诉求有了答复' }).click()
   await villager.waitForURL(/\/requests\/\d+$/)
   await villager.locator('[data-test=request-answer]', { hasText: '本周内修复' }).waitFor()
   assert.equal(await villager.locator('[data-test=handling]').count(), 3, 'the village, the township and the bureau each had it')

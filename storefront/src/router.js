@@ -19,6 +19,7 @@ const routes = [
   { path: '/password', component: () => import('./views/Password.vue') },
   { path: '/notice', component: () => import('./views/Notice.vue') },
   { path: '/objections', component: () => import('./views/MyObjections.vue') },
+  { path: '/inbox', component: () => import('./views/Inbox.vue') },
   { path: '/requests', component: () => import('./views/Requests.vue') },
   { path: '/requests/:id', component: () => import('./views/RequestDetail.vue') },
   { path: '/request-desk', component: () => import('./views/RequestDesk.vue') },
