@@ -24,6 +24,7 @@ import (
 	"pointsmarket/internal/dividend"
 	"pointsmarket/internal/earning"
 	"pointsmarket/internal/export"
+	"pointsmarket/internal/grid"
 	"pointsmarket/internal/httpapi"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/mysql"
@@ -63,6 +64,7 @@ type App struct {
 	Alerts     *alert.Service
 	Requests   *request.Service
 	Notify     *notify.Service
+	Grid       *grid.Service
 
 	clock calendar.Clock
 	// demoPasswordCost is Options.DemoPasswordCost.
@@ -151,6 +153,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 		sender = notify.WebhookSender{URL: a.Config.NotifyWebhook, Secret: a.Config.NotifySecret, Client: &http.Client{Timeout: 10 * time.Second}}
 	}
 	a.Notify = notify.NewService(notify.Deps{Store: mysql.NewNotifyStore(db), Sender: sender, Log: log, Now: a.Now})
+	a.Grid = grid.NewService(grid.Deps{Store: mysql.NewGridStore(db), InTx: db.GridTx(), Org: a.stores.org, Now: a.Now})
 	a.Requests = request.NewService(request.Deps{Store: mysql.NewRequestStore(db), InTx: db.RequestTx(), Org: a.stores.org,
 		Alerts: a.Alerts, Now: a.Now})
 	a.stores.voucher = mysql.NewVoucherStore(db)
@@ -195,7 +198,7 @@ func (a *App) Migrate(ctx context.Context) error {
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
 		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Dividends: a.Dividends, Assessment: a.Assessment, Dashboards: a.Dashboards, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
-		Requests: a.Requests, Notify: a.Notify, Check: a.Check, Migrated: a.migrated.Load, Draining: a.draining.Load, Logger: a.Log, Registry: a.Registry,
+		Requests: a.Requests, Notify: a.Notify, Grid: a.Grid, Check: a.Check, Migrated: a.migrated.Load, Draining: a.draining.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})
 }

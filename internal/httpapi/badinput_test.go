@@ -116,6 +116,8 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"POST", "/dividends/{dividend}/objections", "villager", map[string]any{"reason": "少算了"}},
 		{"POST", "/villages/{village}/requests", "villager", map[string]any{"category": "help", "text": "路灯坏了"}},
 		{"POST", "/me/notifications/read", "villager", map[string]any{"ids": []int64{1}}},
+		{"PUT", "/households/{household}/grid-head", "clerk", map[string]any{"person_id": e.id(`SELECT id FROM people WHERE phone = '13800000011'`)}},
+		{"POST", "/visits", "villager", map[string]any{"kind": "meeting", "on": "2026-11-02", "what": "民情分析会", "attendance": 5}},
 		{"POST", "/requests/{request}/referral", "clerk", map[string]any{"to": "township", "note": "转乡镇"}},
 		{"POST", "/requests/{request}/answer", "clerk", map[string]any{"answer": "已修好", "resolved": true}},
 		{"POST", "/requests/{request}/rating", "villager", map[string]any{"rating": "satisfied"}},

@@ -23,6 +23,7 @@ import (
 	"pointsmarket/internal/earning"
 	"pointsmarket/internal/export"
 	"pointsmarket/internal/fault"
+	"pointsmarket/internal/grid"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/notify"
 	"pointsmarket/internal/org"
@@ -62,6 +63,8 @@ type Deps struct {
 	Requests *request.Service
 	// Notify is every person's inbox.
 	Notify *notify.Service
+	// Grid is the households representatives serve (联户).
+	Grid *grid.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.
