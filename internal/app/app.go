@@ -154,7 +154,8 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	}
 	a.Notify = notify.NewService(notify.Deps{Store: mysql.NewNotifyStore(db), Sender: sender, Log: log, Now: a.Now})
 	a.Grid = grid.NewService(grid.Deps{Store: mysql.NewGridStore(db), InTx: db.GridTx(), Org: a.stores.org, Now: a.Now})
-	a.Requests = request.NewService(request.Deps{Store: mysql.NewRequestStore(db), InTx: db.RequestTx(), Org: a.stores.org,
+	requests := mysql.NewRequestStore(db)
+	a.Requests = request.NewService(request.Deps{Store: requests, Meets: requests, InTx: db.RequestTx(), Org: a.stores.org,
 		Alerts: a.Alerts, Now: a.Now})
 	a.stores.voucher = mysql.NewVoucherStore(db)
 	a.Vouchers = voucher.NewService(voucher.Deps{

@@ -101,3 +101,30 @@ func (s *server) myDepartments(c *gin.Context) (int, any, error) {
 	}
 	return http.StatusOK, gin.H{"departments": ds}, nil
 }
+
+func (s *server) courtyardMeetings(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	p := principal(c)
+	ms, err := s.deps.Requests.Meetings(c.Request.Context(), &p, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"meetings": ms}, nil
+}
+
+// publicMeetings are a village's courtyard meetings on its board: who came (heads masked), the
+// problems raised and what became of them.
+func (s *server) publicMeetings(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	ms, err := s.deps.Requests.Meetings(c.Request.Context(), nil, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"meetings": ms}, nil
+}

@@ -173,6 +173,9 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/requests/:id/referral", handle(withIDBody(http.StatusOK, s.deps.Requests.Refer)))
 	a.POST("/requests/:id/answer", handle(withIDBody(http.StatusOK, s.deps.Requests.Answer)))
 	a.POST("/requests/:id/rating", handle(withIDBody(http.StatusOK, s.deps.Requests.Rate)))
+	a.POST("/villages/:id/courtyard-meetings", handle(withIDBody(http.StatusCreated, s.deps.Requests.RecordMeeting)))
+	a.GET("/villages/:id/courtyard-meetings", handle(s.courtyardMeetings))
+	a.POST("/courtyard-problems/:id/follow-up", handle(withIDBody(http.StatusOK, s.deps.Requests.FollowUp)))
 	a.GET("/counties/:id/departments", handle(withID(http.StatusOK, s.departments)))
 	a.POST("/counties/:id/departments", handle(withIDBody(http.StatusCreated, s.deps.Requests.CreateDepartment)))
 	a.POST("/departments/:id/staff", handle(withIDBody(http.StatusOK, s.deps.Requests.AddStaff)))
@@ -196,4 +199,5 @@ func (s *server) routes(api *gin.RouterGroup) {
 	api.GET("/public/villages/:id/stars", handle(s.stars))
 	api.GET("/public/villages/:id/requests", handle(s.publicRequests))
 	api.GET("/public/request-rates", handle(s.requestRates))
+	api.GET("/public/villages/:id/courtyard-meetings", handle(s.publicMeetings))
 }

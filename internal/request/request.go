@@ -200,6 +200,7 @@ type Filter struct {
 type Tx interface {
 	write.Tx
 	audit.Townships
+	MeetingTx
 	// InsertRequest writes a request and its first handling, setting their ids.
 	InsertRequest(ctx context.Context, r *Request, h *Handling) error
 	// RequestLocked reads a request with its handlings under a row lock, or ErrNotFound.

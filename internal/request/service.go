@@ -33,6 +33,7 @@ type Alerts interface {
 // Deps are what the Service needs.
 type Deps struct {
 	Store  Store
+	Meets  MeetingStore
 	InTx   write.InTx[Tx]
 	Org    Org
 	Alerts Alerts
