@@ -19,6 +19,7 @@ const routes = [
   { path: '/password', component: () => import('./views/Password.vue') },
   { path: '/notice', component: () => import('./views/Notice.vue') },
   { path: '/objections', component: () => import('./views/MyObjections.vue') },
+  { path: '/courtyard', component: () => import('./views/Courtyard.vue'), meta: { official: true } },
   { path: '/grid', component: () => import('./views/Grid.vue'), meta: { official: true } },
   { path: '/served', component: () => import('./views/Served.vue'), meta: { official: true } },
   { path: '/inbox', component: () => import('./views/Inbox.vue') },
