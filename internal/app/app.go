@@ -301,6 +301,7 @@ func (a *App) background(ctx context.Context) {
 	defer checkpoint.Stop()
 	defer sweep.Stop()
 	sweeper := audit.WithActor(ctx, audit.SystemActor("sweeper: voucher expiry, points posting"))
+	warnedOn := "" // the China day the households whose points expire soon were last told
 	for {
 		select {
 		case <-ctx.Done():
@@ -332,6 +333,16 @@ func (a *App) background(ctx context.Context) {
 				a.Log.Warn("activating scheduled rule books failed", "err", err)
 			} else if n > 0 {
 				a.Log.Info("scheduled rule books adopted", "books", n)
+			}
+			if today := calendar.Local(a.Now()).Format(time.DateOnly); today != warnedOn {
+				if n, err := a.Earning.WarnExpiring(sweeper); err != nil {
+					a.Log.Warn("warning of expiring points failed", "err", err)
+				} else {
+					warnedOn = today
+					if n > 0 {
+						a.Log.Info("households told their points expire soon", "notices", n)
+					}
+				}
 			}
 			if n, err := a.Requests.EscalateDue(sweeper); err != nil {
 				a.Log.Warn("escalating overdue requests failed", "err", err)

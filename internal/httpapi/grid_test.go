@@ -47,6 +47,9 @@ func TestHouseholdsServed(t *testing.T) {
 	if r := e.call("GET", "/api/v1/me/grid-head", neighbour, nil); r.status != 200 || num(r.body["grid_head"].(map[string]any)["person_id"]) != repID {
 		t.Errorf("the household's grid head: %s", r.raw)
 	}
+	if r := e.call("GET", fmt.Sprintf("/api/v1/households/%d/grid-head", theirs), clerk, nil); r.status != 200 || len(r.body["history"].([]any)) != 1 {
+		t.Errorf("the office reads a household's grid head: %d %s", r.status, r.raw)
+	}
 	if r := e.call("GET", fmt.Sprintf("/api/v1/households/%d/grid-head", theirs), villager, nil); r.status != 403 {
 		t.Errorf("a villager read another household's grid head: %d", r.status)
 	}

@@ -182,3 +182,37 @@ func TestNotifications(t *testing.T) {
 		t.Errorf("unread: %s", r.raw)
 	}
 }
+
+// A month before a village clears spendable points, and again a week before, each household with
+// points is told how many will go and when — once, however often the sweeper runs.
+func TestExpiringPointsWarned(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	gc := e.village("国茶村")
+	day := calendar.Local(e.app.Now()).AddDate(0, 0, 30)
+	if r := e.call("PUT", fmt.Sprintf("/api/v1/villages/%d/expiry-date", gc), e.login("13800000001"), map[string]any{"date": day.Format("01-02")}); r.status != 200 {
+		t.Fatalf("set the expiry day: %d %s", r.status, r.raw)
+	}
+	for range 2 {
+		if n, err := e.app.Earning.WarnExpiring(dbtest.SystemCtx()); err != nil || n == 0 {
+			t.Fatalf("warned %d accounts: %v", n, err)
+		}
+	}
+	villager := e.login("13800000010")
+	me := e.call("GET", "/api/v1/me", villager, nil)
+	var available int64
+	for _, a := range me.body["accounts"].([]any) {
+		if a := a.(map[string]any); a["kind"] == "household" {
+			available = num(a["available"])
+		}
+	}
+	var warned []string
+	for _, n := range e.call("GET", "/api/v1/me/notifications", villager, nil).body["notifications"].([]any) {
+		if n := n.(map[string]any); n["kind"] == "points_expiring" {
+			warned = append(warned, n["body"].(string))
+		}
+	}
+	if want := fmt.Sprintf("%d 分将于 %d月%d日 清零", available, day.Month(), day.Day()); len(warned) != 1 || !strings.HasPrefix(warned[0], want) {
+		t.Errorf("warnings %q, want one saying %q", warned, want)
+	}
+}

@@ -21,6 +21,7 @@ type Kind string
 // Kinds of notices.
 const (
 	PointsPosted      Kind = "points_posted"      // points posted to my household after the notice
+	PointsExpiring    Kind = "points_expiring"    // my household's spendable points are cleared soon
 	VoucherRedeemed   Kind = "voucher_redeemed"   // my household's voucher was redeemed at a shop
 	ObjectionAnswered Kind = "objection_answered" // my objection was answered
 	RequestAnswered   Kind = "request_answered"   // my household's request was answered
