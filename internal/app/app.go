@@ -128,7 +128,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.Catalog = catalog.NewService(catalog.Deps{Store: a.stores.catalogCache, Places: a.stores.org, Now: a.Now})
 	a.stores.earning = mysql.NewEarningStore(db, a.stores.ledger)
 	a.Earning = earning.NewService(earning.Deps{Store: a.stores.earning, People: a.stores.org, Places: a.stores.org, Accounts: a.stores.ledger,
-		Ledger: a.Ledger, InTx: db.EarningTx(), Now: a.Now})
+		Ledger: a.Ledger, InTx: db.EarningTx(), Visits: mysql.NewGridStore(db), Now: a.Now})
 	settlements := mysql.NewSettlementStore(db)
 	a.Settlement = settlement.NewService(settlement.Deps{Store: settlements, InTx: db.SettlementTx(), Places: a.stores.org, Shops: a.stores.catalog, Now: a.Now})
 	a.Dividends = dividend.NewService(dividend.Deps{Store: mysql.NewDividendStore(db), InTx: db.DividendTx(), Places: a.stores.org,

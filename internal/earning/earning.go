@@ -92,6 +92,9 @@ type RuleItem struct {
 	Approval         Approval  `json:"approval" db:"approval"`
 	// BlackList puts a household with this penalty in a quarter on the village's black list.
 	BlackList bool `json:"black_list" db:"black_list"`
+	// VisitsRequired is, for a representative's item, how many visits or meetings (联户) the
+	// representative must have recorded in the entry's month for it to be registered.
+	VisitsRequired int `json:"visits_required" db:"visits_required"`
 }
 
 // EntryStatus is where an entry is in the flow.
@@ -205,6 +208,7 @@ var (
 	ErrVoteFailed        = fault.New(fault.Unprocessable, "assembly_vote_failed", "the assembly did not vote it through")
 	ErrOverCap           = fault.New(fault.Unprocessable, "over_cap", "over the item's cap")
 	ErrEvidenceRequired  = fault.New(fault.Unprocessable, "evidence_required", "this item needs evidence")
+	ErrVisitsRequired    = fault.New(fault.Unprocessable, "visits_required", "this item needs the representative's visits or meetings of the month recorded first")
 	ErrOtherVillage      = fault.New(fault.Unprocessable, "other_village", "belongs to another village")
 	ErrOwnHousehold      = fault.New(fault.Forbidden, "own_household", "nobody reviews points for their own household")
 	ErrSameAsRegistrar   = fault.New(fault.Forbidden, "reviewer_is_registrar", "the reviewer must differ from the registrar")

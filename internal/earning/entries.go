@@ -120,6 +120,11 @@ func (s *Service) Register(ctx context.Context, p auth.Principal, in RegisterInp
 		}
 		e.PersonID, e.AccountID = &person.ID, acct.ID
 		e.HouseholdID = person.HouseholdID
+		if item.VisitsRequired > 0 && orig.ID == 0 {
+			if err := s.checkVisits(ctx, person.ID, period, item.VisitsRequired); err != nil {
+				return Entry{}, err
+			}
+		}
 	}
 	switch {
 	case p.CanManageVillage(pl):
@@ -168,4 +173,21 @@ func NextPeriod(period string) string {
 		return period
 	}
 	return t.AddDate(0, 1, 0).Format("2006-01")
+}
+
+// checkVisits refuses a representative's entry whose item requires visits or meetings recorded in
+// the entry's month when fewer are.
+func (s *Service) checkVisits(ctx context.Context, personID int64, period string, required int) error {
+	start, err := calendar.ParsePeriod(period)
+	if err != nil {
+		return err
+	}
+	n, err := s.Visits.CountVisits(ctx, personID, start, start.In(calendar.Zone()).AddDate(0, 1, 0).UTC())
+	if err != nil {
+		return err
+	}
+	if n < required {
+		return ErrVisitsRequired.WithDetails(map[string]any{"recorded": n, "required": required, "period": period})
+	}
+	return nil
 }

@@ -86,6 +86,8 @@ func (s *Service) AddItem(ctx context.Context, p auth.Principal, bookID int64, i
 		return RuleItem{}, fault.Invalidf("a cap must be at least the item's points")
 	case it.BlackList && it.Category != Penalty:
 		return RuleItem{}, fault.Invalidf("only a penalty item puts a household on the black list")
+	case it.VisitsRequired < 0 || it.VisitsRequired > 31, it.VisitsRequired > 0 && it.AppliesTo != ToRepresentative:
+		return RuleItem{}, fault.Invalidf("visits_required is from 0 to 31, and only for a representative's item")
 	}
 	it.Approval = ByCommittee
 	if it.Category == Honour {

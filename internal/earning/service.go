@@ -48,7 +48,14 @@ type Deps struct {
 	Ledger   *ledger.Service
 	// InTx runs the posting of an entry in one transaction with its transfer.
 	InTx write.InTx[Tx]
-	Now  func() time.Time
+	// Visits counts a representative's recorded visits and meetings (联户) over a span.
+	Visits Visits
+	Now    func() time.Time
+}
+
+// Visits counts a grid head's recorded visits and meetings.
+type Visits interface {
+	CountVisits(ctx context.Context, personID int64, from, to time.Time) (int, error)
 }
 
 // Service runs the earning workflow with its access rules.

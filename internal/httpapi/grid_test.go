@@ -116,3 +116,43 @@ func TestHouseholdsServed(t *testing.T) {
 	}
 	dbtest.MustVerify(t, e.app)
 }
+
+// A representative's item may require visits or meetings of the month recorded (联户): the points
+// are registered only once they are.
+func TestRepresentativeItemNeedsVisits(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	gc := e.village("国茶村")
+	clerk, rep := e.login("13800000001"), e.login("13800000011")
+	repID := e.id(`SELECT id FROM people WHERE phone = '13800000011'`)
+	book := num(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/rule-books", gc), clerk, map[string]string{"title": "联户细则"}).body["id"])
+	items := fmt.Sprintf("/api/v1/rule-books/%d/items", book)
+	if r := e.call("POST", items, clerk, map[string]any{"code": "R10", "name": "清理河道", "category": "reward", "points": 15, "applies_to": "household", "visits_required": 1}); r.status != 422 {
+		t.Errorf("a household item requiring visits: %d %s", r.status, r.raw)
+	}
+	item := e.call("POST", items, clerk, map[string]any{"code": "D09", "name": "联户走访", "category": "reward", "points": 20, "applies_to": "representative", "visits_required": 2})
+	if item.status != 201 || num(item.body["visits_required"]) != 2 {
+		t.Fatalf("add the item: %d %s", item.status, item.raw)
+	}
+	if r := e.call("POST", fmt.Sprintf("/api/v1/rule-books/%d/adoption", book), clerk, map[string]any{"date": calendar.Today(time.Now()).Format(time.DateOnly),
+		"body": "villagers", "members": 160, "attendance": 100, "votes_for": 90, "votes_against": 4}); r.status != 200 {
+		t.Fatalf("adopt: %d %s", r.status, r.raw)
+	}
+	register := func() reply {
+		return e.call("POST", "/api/v1/entries", clerk, map[string]any{"rule_item_id": num(item.body["id"]), "person_id": repID, "reason": "本月联户走访"})
+	}
+	if r := register(); r.code() != "visits_required" {
+		t.Fatalf("registered without visits: %d %s", r.status, r.raw)
+	}
+	household := e.householdOf("13800000013")
+	e.call("PUT", fmt.Sprintf("/api/v1/households/%d/grid-head", household), clerk, map[string]any{"person_id": repID})
+	today := calendar.Today(time.Now()).Format(time.DateOnly)
+	e.call("POST", "/api/v1/visits", rep, map[string]any{"kind": "visit", "household_id": household, "on": today, "what": "走访"})
+	if r := register(); r.code() != "visits_required" || num(r.body["error"].(map[string]any)["details"].(map[string]any)["recorded"]) != 1 {
+		t.Errorf("registered with one visit of two: %d %s", r.status, r.raw)
+	}
+	e.call("POST", "/api/v1/visits", rep, map[string]any{"kind": "meeting", "on": today, "what": "联系户会议", "attendance": 8})
+	if r := register(); r.status != 201 {
+		t.Errorf("registered with the visits recorded: %d %s", r.status, r.raw)
+	}
+}

@@ -26,7 +26,8 @@ func NewEarningStore(db *DB, ledger *LedgerStore) *EarningStore {
 
 const (
 	bookColumns  = `id, village_id, version, title, status, assembly_date, votes_for, votes_against, votes_abstain, attendance, assembly_body, assembly_members, created_by, created_at, adopted_at, red_list_size, star_min_points, star_clean_record, star_honour`
-	itemColumns2 = `id, rule_book_id, code, name, category, points, applies_to, cap_month, cap_year, evidence_required, approval, black_list`
+	itemColumns2 = `id, rule_book_id, code, name, category, points, applies_to, cap_month, cap_year, evidence_required, approval, black_list,
+		visits_required`
 	entryColumns = `id, village_id, rule_item_id, household_id, person_id, account_id, points, period, reason, evidence, source, status,
 		registered_by, registered_at, meeting_id, decided_by, decided_at, decision_note, notice_from, notice_until, posted_transfer_id, reverses_entry_id, base_for, post_failure`
 	meetingColumns   = `id, village_id, month, status, held_on, attendance, opened_by, approved_by, approved_at, created_at`
@@ -71,8 +72,8 @@ func (s *EarningStore) AddItem(ctx context.Context, bookID int64, it earning.Rul
 			return nil, earning.ErrNotDraft
 		}
 		res, err := tx.NamedExecContext(ctx, `INSERT INTO rule_items (rule_book_id, code, name, category, points, applies_to, cap_month,
-			cap_year, evidence_required, approval, black_list) VALUES (:rule_book_id, :code, :name, :category, :points, :applies_to, :cap_month,
-			:cap_year, :evidence_required, :approval, :black_list)`, it)
+			cap_year, evidence_required, approval, black_list, visits_required) VALUES (:rule_book_id, :code, :name, :category, :points,
+			:applies_to, :cap_month, :cap_year, :evidence_required, :approval, :black_list, :visits_required)`, it)
 		if isDuplicate(err) {
 			return nil, earning.ErrNotDraft.WithMessage("the rule book already has an item %s", it.Code)
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/grid"
 	"pointsmarket/internal/write"
 )
@@ -126,4 +127,13 @@ func (t *Tx) InsertVisit(ctx context.Context, v *grid.Visit) error {
 	}
 	v.ID, err = res.LastInsertId()
 	return err
+}
+
+// CountVisits implements earning.Visits: the visits and meetings a person recorded on days in
+// [from, to).
+func (s *GridStore) CountVisits(ctx context.Context, personID int64, from, to time.Time) (int, error) {
+	var n int
+	err := classify(sqlx.GetContext(ctx, s.db, &n, `SELECT COUNT(*) FROM grid_visits WHERE person_id = ? AND visited_on >= ? AND visited_on < ?`,
+		personID, calendar.Date(from), calendar.Date(to)))
+	return n, wrap(err, "visits of %d", personID)
 }
