@@ -3,13 +3,11 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"pointsmarket/internal/app"
-	"pointsmarket/internal/audit"
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/dbtest"
 )
@@ -314,24 +312,10 @@ func TestPointsForProjectsHalfYear(t *testing.T) {
 
 	// Whoever holds the database password withdraws 青山村's confirmed event and lifts it in the
 	// published ranking: check names both.
-	for _, q := range []string{
+	e.handEdited([]string{
 		fmt.Sprintf(`UPDATE assessment_events SET status = 'withdrawn' WHERE id = %d`, num(own.body["id"])),
 		fmt.Sprintf("UPDATE village_rankings SET `rank` = 1, band = 'award', flagged = FALSE WHERE village_id = %d AND period = '2026-H2'", qs),
-	} {
-		if _, err := e.app.DB.ExecContext(t.Context(), q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rep, err := e.app.Verify(dbtest.SystemCtx(), audit.Full)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Join(rep.Breaches, "\n")
-	for _, want := range []string{fmt.Sprintf("assessment event %d: differs", num(own.body["id"])), fmt.Sprintf("village %d: ranking of 2026-H2 differs", qs)} {
-		if !strings.Contains(got, want) {
-			t.Errorf("breaches do not name %q:\n%s", want, got)
-		}
-	}
+	}, fmt.Sprintf("assessment event %d: differs", num(own.body["id"])), fmt.Sprintf("village %d: ranking of 2026-H2 differs", qs))
 }
 
 // The county admin adopts a scheme and versions of it; a scheme that breaks its own rules is
@@ -461,11 +445,6 @@ func TestProjectPlansAndAwards(t *testing.T) {
 		t.Errorf("the project with its progress: %d %s", r.status, r.raw)
 	}
 	dbtest.MustVerify(t, e.app)
-	if _, err := e.app.DB.ExecContext(t.Context(), `UPDATE projects SET award_fen = award_fen * 2, spent_fen = spent_fen - 100 WHERE id = ?`, id); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := e.app.Verify(dbtest.SystemCtx(), audit.Full)
-	if err != nil || !strings.Contains(strings.Join(rep.Breaches, "\n"), fmt.Sprintf("project %d: award differs", id)) {
-		t.Errorf("a doubled award is not a breach: %v %v", rep.Breaches, err)
-	}
+	e.handEdited([]string{fmt.Sprintf(`UPDATE projects SET award_fen = award_fen * 2, spent_fen = spent_fen - 100 WHERE id = %d`, id)},
+		fmt.Sprintf("project %d: award differs", id))
 }

@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
+	"strings"
 	"testing"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/audit"
 	"pointsmarket/internal/dbtest"
 	"pointsmarket/internal/demo"
 )
@@ -208,4 +210,25 @@ func (e *env) approveMonth(village int64, month string) reply {
 		return first
 	}
 	return e.call("POST", path, e.login("13800000010"), nil)
+}
+
+// handEdited runs edits as whoever holds the database password would, then a full check, and
+// fails unless its breaches name each of wants.
+func (e *env) handEdited(edits []string, wants ...string) {
+	e.t.Helper()
+	for _, q := range edits {
+		if _, err := e.app.DB.ExecContext(e.t.Context(), q); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	rep, err := e.app.Verify(dbtest.SystemCtx(), audit.Full)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	got := strings.Join(rep.Breaches, "\n")
+	for _, want := range wants {
+		if !strings.Contains(got, want) {
+			e.t.Errorf("breaches do not name %q:\n%s", want, got)
+		}
+	}
 }
