@@ -106,10 +106,18 @@ async function check(role, locale, big, reached) {
   const settled = settler(page)
   await page.addInitScript(([l, b]) => { localStorage.setItem('pm.locale', l); localStorage.setItem('pm.big', b ? '1' : '0') }, [locale, big])
   if (role.phone) await login(page, role.phone)
+  // The app is loaded once; every route after is reached the way its links reach it, by the
+  // router (a full load per route parsed the app and axe again each time: minutes of the run).
+  await page.goto('/')
+  await settled()
   for (const route of routes) {
     const path = await concrete(page, route)
     if (!path) continue
-    await page.goto(path)
+    await page.evaluate((p) => new Promise((done) => {
+      history.pushState(null, '', p)
+      window.dispatchEvent(new PopStateEvent('popstate', { state: null }))
+      requestAnimationFrame(() => requestAnimationFrame(done)) // the router has resolved and rendered
+    }), path)
     await settled()
     // A page this role may not open sends it elsewhere; that page is checked under its own route.
     if (new URL(page.url()).pathname !== path) continue
@@ -124,6 +132,7 @@ async function check(role, locale, big, reached) {
       if (count) {
         where += ` [${(await tabs.nth(i).innerText()).trim()}]`
         await tabs.nth(i).click()
+        await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))))
         await settled()
       }
       for (const v of await violations(page)) problems.push(`${role.name} ${where}: ${v}`)
