@@ -30,6 +30,7 @@ import (
 	"pointsmarket/internal/mysql"
 	"pointsmarket/internal/notify"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/proxy"
 	"pointsmarket/internal/redis"
 	"pointsmarket/internal/request"
 	"pointsmarket/internal/settlement"
@@ -65,6 +66,7 @@ type App struct {
 	Requests   *request.Service
 	Notify     *notify.Service
 	Grid       *grid.Service
+	Proxies    *proxy.Service
 
 	clock calendar.Clock
 	// demoPasswordCost is Options.DemoPasswordCost.
@@ -153,6 +155,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 		sender = notify.WebhookSender{URL: a.Config.NotifyWebhook, Secret: a.Config.NotifySecret, Client: &http.Client{Timeout: 10 * time.Second}}
 	}
 	a.Notify = notify.NewService(notify.Deps{Store: mysql.NewNotifyStore(db), Sender: sender, Log: log, Now: a.Now})
+	a.Proxies = proxy.NewService(proxy.Deps{Store: mysql.NewProxyStore(db), InTx: db.ProxyTx(), Org: a.stores.org, Now: a.Now})
 	a.Grid = grid.NewService(grid.Deps{Store: mysql.NewGridStore(db), InTx: db.GridTx(), Org: a.stores.org, Now: a.Now})
 	requests := mysql.NewRequestStore(db)
 	a.Requests = request.NewService(request.Deps{Store: requests, Meets: requests, InTx: db.RequestTx(), Org: a.stores.org,
@@ -160,7 +163,8 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	a.stores.voucher = mysql.NewVoucherStore(db)
 	a.Vouchers = voucher.NewService(voucher.Deps{
 		Store: a.stores.voucher, InTx: db.VoucherTx(), Ceilings: a.stores.voucher, Accounts: a.stores.ledger, Places: a.stores.org, Locks: redis.NewLocks(a.Redis),
-		Codes: voucher.NewCodes(cfg.Secret), Invalidate: a.stores.catalogCache.Invalidate, Observer: newCounterMetrics(a.Registry),
+		Proxies: mysql.NewProxyStore(db),
+		Codes:   voucher.NewCodes(cfg.Secret), Invalidate: a.stores.catalogCache.Invalidate, Observer: newCounterMetrics(a.Registry),
 		Throttle: redis.NewLimiter(a.Redis), Misses: redis.NewLockout(a.Redis), ShortCodes: opt.ShortCodes,
 		MemberShortCodes: redis.NewMemberShortCodes(a.Redis),
 		Log:              log, Now: a.Now,
@@ -199,7 +203,7 @@ func (a *App) Migrate(ctx context.Context) error {
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
 		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Dividends: a.Dividends, Assessment: a.Assessment, Dashboards: a.Dashboards, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
-		Requests: a.Requests, Notify: a.Notify, Grid: a.Grid, Check: a.Check, Migrated: a.migrated.Load, Draining: a.draining.Load, Logger: a.Log, Registry: a.Registry,
+		Requests: a.Requests, Notify: a.Notify, Grid: a.Grid, Proxies: a.Proxies, Check: a.Check, Migrated: a.migrated.Load, Draining: a.draining.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})
 }

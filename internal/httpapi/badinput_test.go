@@ -44,7 +44,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		"county": e.id(`SELECT id FROM counties WHERE name = '示范县'`), "event": e.id(`SELECT MAX(id) FROM assessment_events`),
 		"task": num(e.call("POST", fmt.Sprintf("/api/v1/villages/%d/assessment-tasks", gc), tok["assessor"],
 			map[string]any{"title": "排查危房", "due_on": calendar.Today(time.Now()).AddDate(0, 0, 7).Format(time.DateOnly)}).body["id"]),
-		"star": 1, "project": 1, "objection": 1, "dividendobjection": 1, "request": 1, "department": 1, "problem": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
+		"star": 1, "project": 1, "objection": 1, "dividendobjection": 1, "request": 1, "department": 1, "problem": 1, "proxy": 1, "settlement": 1, "alert": 1, "suggestion": 1, "size": 1, "sizeobjection": 1,
 	}
 	type route struct {
 		method, path, who string
@@ -119,6 +119,8 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		{"PUT", "/households/{household}/grid-head", "clerk", map[string]any{"person_id": e.id(`SELECT id FROM people WHERE phone = '13800000011'`)}},
 		{"POST", "/villages/{village}/courtyard-meetings", "clerk", map[string]any{"place": "晒谷坪", "held_on": "2026-11-02", "households": []int64{e.householdOf("13800000010")}}},
 		{"POST", "/courtyard-problems/{problem}/follow-up", "clerk", map[string]any{"visited_on": "2026-11-03", "note": "已回访"}},
+		{"POST", "/households/{household}/proxies", "villager", map[string]any{"person_id": e.id(`SELECT id FROM people WHERE phone = '13800000013'`), "monthly_ceiling": 100}},
+		{"POST", "/proxies/{proxy}/revocation", "villager", map[string]any{}},
 		{"POST", "/visits", "villager", map[string]any{"kind": "meeting", "on": "2026-11-02", "what": "民情分析会", "attendance": 5}},
 		{"POST", "/requests/{request}/referral", "clerk", map[string]any{"to": "township", "note": "转乡镇"}},
 		{"POST", "/requests/{request}/answer", "clerk", map[string]any{"answer": "已修好", "resolved": true}},

@@ -66,3 +66,24 @@ func (s *server) villageGrid(c *gin.Context) (int, any, error) {
 	}
 	return http.StatusOK, gin.H{"grid_heads": heads, "assignments": in}, nil
 }
+
+func (s *server) proxies(c *gin.Context) (int, any, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	ps, err := s.deps.Proxies.Of(c.Request.Context(), principal(c), id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"proxies": ps}, nil
+}
+
+// proxyFor is the households I may redeem for, with their spendable points.
+func (s *server) proxyFor(c *gin.Context) (int, any, error) {
+	ps, err := s.deps.Proxies.For(c.Request.Context(), principal(c))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"households": ps}, nil
+}

@@ -27,6 +27,7 @@ import (
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/notify"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/proxy"
 	"pointsmarket/internal/request"
 	"pointsmarket/internal/settlement"
 	"pointsmarket/internal/voucher"
@@ -65,6 +66,8 @@ type Deps struct {
 	Notify *notify.Service
 	// Grid is the households representatives serve (联户).
 	Grid *grid.Service
+	// Proxies is who may redeem for a household (代办).
+	Proxies *proxy.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.

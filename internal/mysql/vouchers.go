@@ -82,8 +82,8 @@ func insertVoucher(ctx context.Context, tx *sqlx.Tx, v *voucher.Voucher) error {
 	for range 5 {
 		v.ShortCode = voucher.NewShortCode()
 		res, err := tx.NamedExecContext(ctx, `INSERT INTO vouchers (village_id, shop_id, account_id, holder_id, points, status,
-			nonce, short_code, hold_id, fence, expires_at, created_at) VALUES (:village_id, :shop_id, :account_id, :holder_id,
-			:points, :status, :nonce, :short_code, NULL, 0, :expires_at, :created_at)`, v)
+			nonce, short_code, hold_id, fence, expires_at, created_at, proxy) VALUES (:village_id, :shop_id, :account_id, :holder_id,
+			:points, :status, :nonce, :short_code, NULL, 0, :expires_at, :created_at, :proxy)`, v)
 		if isDuplicate(err) {
 			continue
 		}
@@ -155,7 +155,7 @@ func voucherByID(ctx context.Context, q sqlx.QueryerContext, id int64, shown boo
 	}
 	err := getRow(ctx, q, &row, voucher.ErrVoucherNotFound, `SELECT v.id, v.village_id, vi.township_id, v.shop_id, v.account_id,
 		v.holder_id, v.points, v.status, v.nonce, v.short_code, v.hold_id, v.fence, v.expires_at, v.created_at, v.resolved_at,
-		p.name AS holder_name`+cols+`
+		v.proxy, p.name AS holder_name`+cols+`
 		FROM vouchers v JOIN people p ON p.id = v.holder_id JOIN villages vi ON vi.id = v.village_id`+joins+` WHERE v.id = ?`, id)
 	if err != nil {
 		return voucher.Voucher{}, "", err

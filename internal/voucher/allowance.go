@@ -35,7 +35,7 @@ func (s *Service) Allowance(ctx context.Context, p auth.Principal) (Allowance, e
 	if p.HouseholdID == 0 {
 		return out, fmt.Errorf("allowance: no household: %w", fault.ErrForbidden)
 	}
-	acct, err := s.spendingAccount(ctx, p, nil)
+	acct, _, err := s.spendingAccount(ctx, p, nil)
 	if err != nil {
 		return out, err
 	}

@@ -167,9 +167,12 @@ func (s *Service) observe(kind Kind, err error) {
 // MemberCode returns a fresh member code for p's household account (or another of p's accounts),
 // and the 8 digits that stand for it at a counter ("" when they could not be kept).
 func (s *Service) MemberCode(ctx context.Context, p auth.Principal, accountID *int64) (code, digits string, mc MemberCode, err error) {
-	acct, err := s.spendingAccount(ctx, p, accountID)
+	acct, proxy, err := s.spendingAccount(ctx, p, accountID)
 	if err != nil {
 		return "", "", MemberCode{}, err
+	}
+	if proxy != nil { // a proxy redeems by voucher, which the household is told of and can see
+		return "", "", MemberCode{}, fmt.Errorf("member code of account %d: %w", acct.ID, fault.ErrForbidden)
 	}
 	code, mc = s.Codes.NewMemberCode(acct.ID, s.Now())
 	return code, s.memberDigits(ctx, code, mc.ExpiresAt), mc, nil

@@ -15,6 +15,22 @@ import (
 )
 
 // Accounts reads points accounts; the ledger store implements it.
+// Proxies says whether a person may redeem for a household (代办).
+type Proxies interface {
+	// ProxyOf returns the person's proxy grant for the household, or nil when it named them not.
+	ProxyOf(ctx context.Context, personID, householdID int64) (*ProxyGrant, error)
+}
+
+// ProxyGrant is a person's leave to redeem for a household, with its monthly ceiling (nil: none).
+type ProxyGrant struct {
+	ID      int64  `db:"id"`
+	Name    string `db:"name"`
+	Ceiling *int64 `db:"monthly_ceiling"`
+}
+
+// ErrProxyCeiling refuses a proxy voucher above what the household lets the proxy take a month.
+var ErrProxyCeiling = fault.New(fault.Unprocessable, "proxy_ceiling_exceeded", "the household lets you take no more points for it this month")
+
 type Accounts interface {
 	Account(ctx context.Context, id int64) (ledger.Account, error)
 	AccountOf(ctx context.Context, villageID int64, kind ledger.AccountKind, ownerID int64) (ledger.Account, error)
@@ -27,9 +43,11 @@ type Deps struct {
 	InTx     write.InTx[Tx]
 	Ceilings CeilingStore
 	Accounts Accounts
-	Places   auth.Places
-	Locks    Locker
-	Codes    Codes
+	// Proxies says who may redeem for a household (nil: nobody but its members).
+	Proxies Proxies
+	Places  auth.Places
+	Locks   Locker
+	Codes   Codes
 	// Invalidate drops cached catalog reads of shops whose stock a redemption moved.
 	Invalidate func(ctx context.Context, shopIDs ...int64)
 	Observer   Observer
@@ -74,24 +92,35 @@ type IssueInput struct {
 }
 
 // spendingAccount returns the account p spends from: their household's, or one they name that is
-// theirs (the household's or their representative account).
-func (s *Service) spendingAccount(ctx context.Context, p auth.Principal, id *int64) (ledger.Account, error) {
+// theirs (the household's or their representative account), or the account of a household that
+// named them its proxy (with that grant).
+func (s *Service) spendingAccount(ctx context.Context, p auth.Principal, id *int64) (ledger.Account, *ProxyGrant, error) {
 	if id == nil {
 		if p.HouseholdID == 0 {
-			return ledger.Account{}, fault.Invalidf("you belong to no household: give account_id")
+			return ledger.Account{}, nil, fault.Invalidf("you belong to no household: give account_id")
 		}
-		return s.Accounts.AccountOf(ctx, p.Home.VillageID, ledger.Household, p.HouseholdID)
+		a, err := s.Accounts.AccountOf(ctx, p.Home.VillageID, ledger.Household, p.HouseholdID)
+		return a, nil, err
 	}
 	a, err := s.Accounts.Account(ctx, *id)
 	if err != nil {
-		return a, err
+		return a, nil, err
 	}
 	mine := (a.Kind == ledger.Household && a.OwnerID == p.HouseholdID && p.HouseholdID != 0) ||
 		(a.Kind == ledger.Representative && a.OwnerID == p.PersonID)
-	if !mine {
-		return a, fmt.Errorf("account %d: %w", a.ID, fault.ErrForbidden)
+	if mine {
+		return a, nil, nil
 	}
-	return a, nil
+	if a.Kind == ledger.Household && s.Proxies != nil {
+		g, err := s.Proxies.ProxyOf(ctx, p.PersonID, a.OwnerID)
+		if err != nil {
+			return a, nil, err
+		}
+		if g != nil {
+			return a, g, nil
+		}
+	}
+	return a, nil, fmt.Errorf("account %d: %w", a.ID, fault.ErrForbidden)
 }
 
 // Issue holds the points for goods of a shop and issues a voucher. See Store.Issue for the errors.
@@ -105,12 +134,12 @@ func (s *Service) Issue(ctx context.Context, p auth.Principal, in IssueInput, ke
 	if err := CheckLines(in.Items); err != nil {
 		return Voucher{}, err
 	}
-	acct, err := s.spendingAccount(ctx, p, in.AccountID)
+	acct, proxy, err := s.spendingAccount(ctx, p, in.AccountID)
 	if err != nil {
 		return Voucher{}, err
 	}
 	k := write.NewKey(key, "voucher.issue", []any{acct.ID, in.ShopID, in.Items})
-	v, err := s.IssueVoucher(ctx, IssueRequest{AccountID: acct.ID, HolderID: p.PersonID, ShopID: in.ShopID, Lines: in.Items,
+	v, err := s.IssueVoucher(ctx, IssueRequest{AccountID: acct.ID, HolderID: p.PersonID, Proxy: proxy, ShopID: in.ShopID, Lines: in.Items,
 		Nonce: NewNonce(), Now: s.Now()}, k)
 	return v, wrapf(err, "issue voucher")
 }

@@ -44,10 +44,12 @@ type Fence int64
 type IssueRequest struct {
 	AccountID int64
 	HolderID  int64
-	ShopID    int64
-	Lines     []Line
-	Nonce     []byte
-	Now       time.Time
+	// Proxy is set when the holder redeems for a household that named them (代办).
+	Proxy  *ProxyGrant
+	ShopID int64
+	Lines  []Line
+	Nonce  []byte
+	Now    time.Time
 }
 
 // RedeemRequest is a voucher presented at its shop's counter. Nonce is nil when the voucher was

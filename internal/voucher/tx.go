@@ -49,6 +49,9 @@ const (
 // Tx is the part of one transaction the counter's workflows need; the store implements it bound
 // to the transaction. It moves points (ledger.Tx) and stock (catalog.StockTx) besides its own rows.
 type Tx interface {
+	// ProxySpent is the points of the vouchers (issued or redeemed) a proxy took for an account
+	// since a moment (the month's start).
+	ProxySpent(ctx context.Context, accountID, proxyID int64, since time.Time) (int64, error)
 	ledger.Tx
 	catalog.StockTx
 	// Spending returns the account's village, kind and clearing account. ledger.ErrAccountNotFound.

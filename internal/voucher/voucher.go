@@ -53,7 +53,9 @@ type Voucher struct {
 	ExpiresAt  time.Time  `json:"expires_at" db:"expires_at"`
 	CreatedAt  time.Time  `json:"created_at" db:"created_at"`
 	ResolvedAt *time.Time `json:"resolved_at" db:"resolved_at"`
-	Items      []Item     `json:"items" db:"-"`
+	// Proxy marks a voucher its holder took for a household that named them (代办).
+	Proxy bool   `json:"proxy" db:"proxy"`
+	Items []Item `json:"items" db:"-"`
 	// ShopName and ReversedAt say where it was redeemed and whether the goods came back, for its
 	// holder's pages; they are read with the voucher, never written with it.
 	ShopName   string     `json:"shop_name,omitempty" db:"shop_name"`

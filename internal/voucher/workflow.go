@@ -42,10 +42,24 @@ func (s *Service) IssueVoucher(ctx context.Context, r IssueRequest, k write.Key)
 			if err != nil {
 				return none, err
 			}
+			reason := "兑换券：" + ItemsText(items)
+			if r.Proxy != nil {
+				reason = "代办（" + r.Proxy.Name + "）" + reason
+			}
 			h, err := ledger.Reserve(ctx, tx, ledger.HoldRequest{DebitAccountID: r.AccountID, CreditAccountID: acct.Clearing,
-				Amount: points, Kind: ledger.Redeem, Reason: "兑换券：" + ItemsText(items), RefType: "voucher"})
+				Amount: points, Kind: ledger.Redeem, Reason: reason, RefType: "voucher"})
 			if err != nil {
 				return none, err
+			}
+			// The hold took the account's row: two proxy vouchers at once take turns at the ceiling.
+			if r.Proxy != nil && r.Proxy.Ceiling != nil {
+				spent, err := tx.ProxySpent(ctx, r.AccountID, r.HolderID, calendar.MonthStart(r.Now))
+				if err != nil {
+					return none, err
+				}
+				if spent+points > *r.Proxy.Ceiling {
+					return none, ErrProxyCeiling.WithDetails(map[string]any{"monthly_ceiling": *r.Proxy.Ceiling, "taken": spent, "asked": points})
+				}
 			}
 			if hasLimits(goods) {
 				if err := checkLimits(ctx, tx, r.AccountID, nil, 0, items, goods, r.Now); err != nil {
@@ -53,7 +67,7 @@ func (s *Service) IssueVoucher(ctx context.Context, r IssueRequest, k write.Key)
 				}
 			}
 			v := Voucher{VillageID: acct.VillageID, ShopID: r.ShopID, AccountID: r.AccountID, HolderID: r.HolderID,
-				Points: points, Status: Issued, Nonce: r.Nonce, Items: items,
+				Points: points, Status: Issued, Nonce: r.Nonce, Items: items, Proxy: r.Proxy != nil,
 				ExpiresAt: r.Now.Add(time.Duration(acct.VoucherDays) * 24 * time.Hour).UTC().Truncate(time.Microsecond)}
 			if err := tx.InsertVoucher(ctx, &v); err != nil {
 				return none, err
@@ -70,9 +84,15 @@ func (s *Service) IssueVoucher(ctx context.Context, r IssueRequest, k write.Key)
 				return none, err
 			}
 			place, err := tx.VillagePlace(ctx, v.VillageID)
+			var notices []notify.Notice
+			if r.Proxy != nil {
+				notices = append(notices, notify.Notice{To: []notify.To{{AccountID: r.AccountID}}, Kind: notify.VoucherRedeemed,
+					Title: "代办人为您家开了兑换券", Body: fmt.Sprintf("%s 代办：%s，%d 分", r.Proxy.Name, ItemsText(items), points),
+					Link: "/home", Key: fmt.Sprintf("voucher:%d:proxy", v.ID), Except: r.HolderID})
+			}
 			return write.Done[Voucher]{Value: v, ID: v.ID, Events: []audit.Event{
 				{Place: place, Action: "voucher.issue", ObjectType: "voucher", ObjectID: v.ID, After: v},
-				ledger.HoldEvent(h, "ledger.hold", place)}}, err
+				ledger.HoldEvent(h, "ledger.hold", place)}, Notices: notices}, err
 		})
 }
 
