@@ -47,9 +47,12 @@ func TestProxies(t *testing.T) {
 		}
 	}
 	towelPoints := e.id(`SELECT points FROM goods WHERE id = ?`, towel)
-	named := e.call("POST", base, villager, map[string]any{"person_id": neighbourID, "monthly_ceiling": towelPoints * 2})
-	if named.status != 201 {
-		t.Fatalf("name: %d %s", named.status, named.raw)
+	if r := e.call("POST", base, villager, map[string]any{"phone": "13800000999"}); r.code() != "person_not_found" {
+		t.Errorf("a phone nobody logs in with: %d %s", r.status, r.raw)
+	}
+	named := e.call("POST", base, villager, map[string]any{"phone": "138 0000 0013", "monthly_ceiling": towelPoints * 2})
+	if named.status != 201 || num(named.body["person_id"]) != neighbourID || !strings.Contains(named.body["name"].(string), "*") {
+		t.Fatalf("name by phone (the name masked): %d %s", named.status, named.raw)
 	}
 	if r := e.call("POST", base, villager, map[string]any{"person_id": neighbourID}); r.code() != "proxy_exists" {
 		t.Errorf("named twice: %d %s", r.status, r.raw)

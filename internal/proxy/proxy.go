@@ -7,6 +7,7 @@ package proxy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/org"
+	"pointsmarket/internal/phone"
 	"pointsmarket/internal/write"
 )
 
@@ -42,6 +44,7 @@ var (
 	ErrNotFound    = fault.New(fault.NotFound, "proxy_not_found", "no such proxy")
 	ErrOwnMember   = fault.New(fault.Unprocessable, "proxy_of_household", "a proxy is someone outside the household: its members redeem for it themselves")
 	ErrNamedBefore = fault.New(fault.Conflict, "proxy_exists", "that person is already a proxy of the household")
+	ErrNoSuchLogin = fault.New(fault.NotFound, "person_not_found", "nobody logs in with that phone: the proxy needs an account of their own (the village office opens one)")
 )
 
 // Store reads proxies.
@@ -66,6 +69,7 @@ type Org interface {
 	VillagePlace(ctx context.Context, villageID int64) (auth.Place, error)
 	Household(ctx context.Context, id int64) (org.Household, error)
 	Person(ctx context.Context, id int64) (org.Person, error)
+	PersonByPhone(ctx context.Context, phone string) (org.Person, error)
 }
 
 // Deps are what the Service needs.
@@ -82,9 +86,11 @@ type Service struct{ Deps }
 // NewService returns a Service.
 func NewService(d Deps) *Service { return &Service{Deps: d} }
 
-// Input names a proxy.
+// Input names a proxy: by person id, or by the phone they log in with (how a household knows
+// them).
 type Input struct {
 	PersonID       int64  `json:"person_id"`
+	Phone          string `json:"phone"`
 	MonthlyCeiling *int64 `json:"monthly_ceiling"`
 }
 
@@ -107,12 +113,12 @@ func (s *Service) Name(ctx context.Context, p auth.Principal, householdID int64,
 	if !speaksFor(p, h, pl) {
 		return Proxy{}, fmt.Errorf("name a proxy of household %d: %w", householdID, fault.ErrForbidden)
 	}
-	if in.PersonID == p.PersonID && p.HouseholdID != householdID {
-		return Proxy{}, auth.ErrSelfAct // an official never makes themselves the proxy of a household
-	}
-	who, err := s.Org.Person(ctx, in.PersonID)
+	who, err := s.person(ctx, in)
 	if err != nil {
 		return Proxy{}, err
+	}
+	if who.ID == p.PersonID && p.HouseholdID != householdID {
+		return Proxy{}, auth.ErrSelfAct // an official never makes themselves the proxy of a household
 	}
 	if who.HouseholdID != nil && *who.HouseholdID == householdID {
 		return Proxy{}, ErrOwnMember
@@ -135,7 +141,33 @@ func (s *Service) Name(ctx context.Context, p auth.Principal, householdID int64,
 	if err != nil {
 		return x, err
 	}
-	return s.Store.Proxy(ctx, x.ID) // with the household's account and points
+	x, err = s.Store.Proxy(ctx, x.ID) // with the household's account and points
+	return shown(p, pl, x), err
+}
+
+// shown masks the proxy's name for anyone but the village office: a phone typed in reveals no
+// more than 张*国 of whoever logs in with it.
+func shown(p auth.Principal, pl auth.Place, x Proxy) Proxy {
+	if !p.CanManageVillage(pl) {
+		x.Name = org.MaskName(x.Name)
+	}
+	return x
+}
+
+// person finds the person an Input names.
+func (s *Service) person(ctx context.Context, in Input) (org.Person, error) {
+	if in.PersonID != 0 {
+		return s.Org.Person(ctx, in.PersonID)
+	}
+	ph, err := phone.Canonical(in.Phone)
+	if err != nil {
+		return org.Person{}, fault.Invalidf("person_id or phone is required: the phone the proxy logs in with")
+	}
+	who, err := s.Org.PersonByPhone(ctx, ph)
+	if errors.Is(err, fault.ErrNotFound) {
+		return who, ErrNoSuchLogin
+	}
+	return who, err
 }
 
 // Revoke ends a proxy (the household's members, or the village office).
@@ -184,7 +216,11 @@ func (s *Service) Of(ctx context.Context, p auth.Principal, householdID int64) (
 	if !speaksFor(p, h, pl) && !p.CanReadVillage(pl) {
 		return nil, fmt.Errorf("proxies of household %d: %w", householdID, fault.ErrForbidden)
 	}
-	return s.Store.Of(ctx, householdID, calendar.MonthStart(s.Now()))
+	xs, err := s.Store.Of(ctx, householdID, calendar.MonthStart(s.Now()))
+	for i := range xs {
+		xs[i] = shown(p, pl, xs[i])
+	}
+	return xs, err
 }
 
 // For lists the households p may redeem for, with their spendable points.

@@ -22,6 +22,7 @@ const routes = [
   { path: '/courtyard', component: () => import('./views/Courtyard.vue'), meta: { official: true } },
   { path: '/grid', component: () => import('./views/Grid.vue'), meta: { official: true } },
   { path: '/served', component: () => import('./views/Served.vue'), meta: { official: true } },
+  { path: '/proxies', component: () => import('./views/Proxies.vue'), meta: { villager: true } },
   { path: '/inbox', component: () => import('./views/Inbox.vue') },
   { path: '/requests', component: () => import('./views/Requests.vue') },
   { path: '/requests/:id', component: () => import('./views/RequestDetail.vue') },
