@@ -77,6 +77,10 @@ func TestProxies(t *testing.T) {
 	if r := e.call("POST", "/api/v1/counter/redeem", e.login("13800000002"), map[string]string{"code": v.body["code"].(string)}); r.status != 200 {
 		t.Fatalf("the counter redeems the proxy's voucher: %d %s", r.status, r.raw)
 	}
+	feed := e.call("GET", fmt.Sprintf("/api/v1/villages/%d/feed", e.village("国茶村")), e.login("13800000003"), nil)
+	if !strings.Contains(feed.raw, `\"proxy\":true`) && !strings.Contains(feed.raw, `"proxy":true`) {
+		t.Errorf("the supervision feed does not mark the proxy's redemption: %.600s", feed.raw)
+	}
 	hist := e.call("GET", fmt.Sprintf("/api/v1/accounts/%d/history", account), villager, nil)
 	if !strings.Contains(hist.raw, "代办") {
 		t.Errorf("the household's history does not say a proxy took it: %.400s", hist.raw)

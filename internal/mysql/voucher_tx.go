@@ -134,8 +134,8 @@ func (t *Tx) InsertRedemption(ctx context.Context, r *voucher.Redemption) error 
 		transfer = &r.TransferID
 	}
 	res, err := t.tx.ExecContext(ctx, `INSERT INTO redemptions (village_id, shop_id, account_id, kind, voucher_id, member_code_id,
-		points, price_fen, transfer_id, redeemed_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.VillageID, r.ShopID, r.AccountID, r.Kind, r.VoucherID, r.MemberCodeID, r.Points, r.PriceFen, transfer, r.RedeemedBy, r.CreatedAt)
+		points, price_fen, transfer_id, redeemed_by, created_at, proxy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.VillageID, r.ShopID, r.AccountID, r.Kind, r.VoucherID, r.MemberCodeID, r.Points, r.PriceFen, transfer, r.RedeemedBy, r.CreatedAt, r.Proxy)
 	if isDuplicate(err) {
 		return voucher.ErrAlreadyRedeemed
 	}

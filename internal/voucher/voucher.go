@@ -89,6 +89,8 @@ type Redemption struct {
 	ReversedBy         *int64     `json:"reversed_by" db:"reversed_by"`
 	ReversalTransferID *int64     `json:"reversal_transfer_id" db:"reversal_transfer_id"`
 	ReversalReason     string     `json:"reversal_reason" db:"reversal_reason"`
+	// Proxy marks the redemption of a voucher a proxy took for the household (代办).
+	Proxy bool `json:"proxy" db:"proxy"`
 	// Holder names the account's holder in lists of redemptions (masked at the counter), ShopName
 	// the shop; they are read with the list, never written.
 	Holder   string `json:"holder,omitempty" db:"holder"`

@@ -139,7 +139,7 @@ func (s *Service) CaptureVoucher(ctx context.Context, r RedeemRequest, k write.K
 				return none, err
 			}
 			out := Redemption{VillageID: v.VillageID, ShopID: v.ShopID, AccountID: v.AccountID, Kind: ByVoucher,
-				VoucherID: &v.ID, Points: v.Points, TransferID: t.ID, RedeemedBy: r.By, Items: v.Items}
+				VoucherID: &v.ID, Points: v.Points, TransferID: t.ID, RedeemedBy: r.By, Items: v.Items, Proxy: v.Proxy}
 			if err := insertRedemption(ctx, tx, &out); err != nil {
 				return none, err
 			}

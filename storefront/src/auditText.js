@@ -12,6 +12,7 @@ function parse(json) {
 function details(after, t) {
   if (!after || typeof after !== 'object') return ''
   const out = []
+  if (after.proxy === true) out.push(t('audit.proxy'))
   if (Array.isArray(after.items) && after.items.length) out.push(after.items.map((i) => `${i.name}×${i.quantity}`).join('、'))
   if (typeof after.points === 'number') out.push(t('pointsUnit', { n: after.points }))
   for (const k of ['amount_fen', 'total_fen']) if (typeof after[k] === 'number') out.push(`${(after[k] / 100).toFixed(2)} 元`)

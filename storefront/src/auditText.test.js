@@ -14,6 +14,10 @@ describe('describeAudit', () => {
   it('says it in English', () => {
     expect(describeAudit(redeem, t('en'))).toMatchObject({ actor: '张建国 (Shopkeeper)', action: 'Voucher redeemed', object: 'redemption #41' })
   })
+  it('marks a proxy\'s redemption (代办)', () => {
+    const byProxy = { ...redeem, after: JSON.stringify({ points: 12, proxy: true, items: [{ name: '毛巾', quantity: 2 }] }) }
+    expect(describeAudit(byProxy, t('zh-CN')).details).toBe('代办 · 毛巾×2 · 12 分')
+  })
   it('names the system and keeps an unknown action by its code', () => {
     expect(describeAudit({ action: 'new.thing', object_type: 'x', object_id: 1, actor_id: 0, after: 'not json' }, t('zh-CN')))
       .toEqual({ actor: '系统', action: 'new.thing', object: 'x #1', details: '' })

@@ -8,7 +8,7 @@ export const messages = {
     readAloud: '朗读', navFailed: '页面没有下载成功：网络信号不好。请到信号好的地方再点“重试”。', print: '打印', app: '积分超市', loading: '加载中…', retry: '重试', cancel: '取消', confirm: '确认', back: '返回', save: '保存', empty: '暂无记录',
     points: '积分', pointsUnit: '{n} 分', logout: '退出登录', language: 'English', bigText: '大字模式',
     roles: { villager: '村民', representative: '村民代表', clerk: '村务专干', branch_committee: '支委委员', party_member: '党员', group_leader: '村民小组长', supervisor: '监督小组', township_admin: '乡镇管理员', shopkeeper: '超市店主', assessor: '考核员', county_admin: '县考核办' },
-    audit: { system: '系统', actorAs: '{name}（{role}）', actions: {
+    audit: { proxy: '代办', system: '系统', actorAs: '{name}（{role}）', actions: {
       counter_redeem: '兑换券兑换', counter_checkout: '付款码兑换', counter_reverse: '退货', entry_post: '积分入账', entry_post_failed: '积分入账失败', entry_register: '登记积分',
       entry_vote: '党员表决', entry_decide: '支委评议', meeting_open: '召开评议会', meeting_vote: '表决本月结果', meeting_approve: '通过本月结果',
       objection_lodge: '提出异议', objection_answer: '答复异议', objection_rate: '评价答复', role_grant: '授予角色', role_revoke: '撤销角色',
@@ -158,7 +158,7 @@ export const messages = {
     readAloud: 'Read aloud', navFailed: 'The page did not download: the signal is weak. Move to a better signal and tap Retry.', print: 'Print', app: 'Points supermarket', loading: 'Loading…', retry: 'Retry', cancel: 'Cancel', confirm: 'Confirm', back: 'Back', save: 'Save', empty: 'Nothing yet',
     points: 'points', pointsUnit: '{n} pts', logout: 'Log out', language: '中文', bigText: 'Large text',
     roles: { villager: 'Villager', representative: 'Representative', clerk: 'Village clerk', branch_committee: 'Branch committee', party_member: 'Party member', group_leader: 'Group leader', supervisor: 'Supervisor', township_admin: 'Township admin', shopkeeper: 'Shopkeeper', assessor: 'Assessor', county_admin: 'County admin' },
-    audit: { system: 'System', actorAs: '{name} ({role})', actions: {
+    audit: { proxy: 'by proxy', system: 'System', actorAs: '{name} ({role})', actions: {
       counter_redeem: 'Voucher redeemed', counter_checkout: 'Member code sale', counter_reverse: 'Reversal', entry_post: 'Points posted', entry_post_failed: 'Posting failed', entry_register: 'Points registered',
       entry_vote: 'Party vote', entry_decide: 'Committee decision', meeting_open: 'Meeting opened', meeting_vote: 'Vote on the month', meeting_approve: 'Month approved',
       objection_lodge: 'Objection', objection_answer: 'Objection answered', objection_rate: 'Answer rated', role_grant: 'Role granted', role_revoke: 'Role revoked',
