@@ -1,6 +1,7 @@
 // End to end, in Debian's Chromium: 联户. The clerk makes the representative 13800000011 the grid
 // head of household GC-004; that household's head sees on his home page who serves it; the
-// representative finds the household on his page and records a visit to it.
+// representative finds the household on his page and records a visit to it, which the month's
+// review meeting record lists.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -39,4 +40,15 @@ test('the clerk sets a grid head; the household sees him; he records a visit', a
   await rep.fill('[data-test=visit-what] textarea', '入户了解老人就医困难，帮助预约县医院')
   await rep.click('[data-test=record-visit]')
   await rep.locator('[data-test=visit]', { hasText: '预约县医院' }).waitFor()
+
+  // The month's review meeting sees it in its record.
+  const month = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 7)
+  await clerk.evaluate(async (m) => {
+    const csrf = decodeURIComponent((document.cookie.match(/(?:^|; )pm_csrf=([^;]*)/) || [])[1] || '')
+    const me = (await (await fetch('/api/v1/me')).json()).user
+    await fetch(`/api/v1/villages/${me.village_id}/meetings`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ month: m, held_on: new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }) }) })
+  }, month)
+  await clerk.goto(`/village/meetings/${month}`)
+  await clerk.locator('[data-test=record-visit]', { hasText: '预约县医院' }).waitFor()
 })
