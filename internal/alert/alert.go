@@ -36,6 +36,7 @@ const (
 	OfficialHousehold  = "official_household"  // an official's household created or resized
 	PasswordReset      = "password_reset"      // an office reset a person's password (it could log in as them)
 	RequestOverdue     = "request_overdue"     // a villager's request passed its deadline unanswered
+	ProxyByOffice      = "proxy_by_office"     // the village office let someone spend a household's points
 )
 
 // Defaults are the thresholds of a village that set none.
@@ -284,6 +285,15 @@ func (s *Service) OnPasswordReset(ctx context.Context, villageID, personID, by i
 	s.raise(ctx, Alert{VillageID: villageID, Rule: PasswordReset, DedupeKey: fmt.Sprintf("reset:%d:%d", personID, s.Now().UnixNano()),
 		SubjectType: "person", SubjectID: personID, Message: "村里为一人重置了密码 / an office reset a person's password"},
 		map[string]any{"by": by})
+}
+
+// OnProxyByOffice raises an alert for every proxy the village office names for a household (one
+// without a phone, most often): whoever it names may spend the household's points, and the
+// household may never see the notice, so the supervisors see each one, by whom.
+func (s *Service) OnProxyByOffice(ctx context.Context, villageID, householdID, proxyID, by int64) {
+	s.raise(ctx, Alert{VillageID: villageID, Rule: ProxyByOffice, DedupeKey: fmt.Sprintf("proxy:%d", proxyID),
+		SubjectType: "household", SubjectID: householdID, Message: "村里为一户指定了代办人 / the village office named a proxy for a household"},
+		map[string]any{"by": by, "proxy_id": proxyID})
 }
 
 // OfficeChange is a grant, a revoke or a household change, as the rules see it.

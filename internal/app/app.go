@@ -155,7 +155,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 		sender = notify.WebhookSender{URL: a.Config.NotifyWebhook, Secret: a.Config.NotifySecret, Client: &http.Client{Timeout: 10 * time.Second}}
 	}
 	a.Notify = notify.NewService(notify.Deps{Store: mysql.NewNotifyStore(db), Sender: sender, Log: log, Now: a.Now})
-	a.Proxies = proxy.NewService(proxy.Deps{Store: mysql.NewProxyStore(db), InTx: db.ProxyTx(), Org: a.stores.org, Now: a.Now})
+	a.Proxies = proxy.NewService(proxy.Deps{Store: mysql.NewProxyStore(db), InTx: db.ProxyTx(), Org: a.stores.org, Alerts: a.Alerts, Now: a.Now})
 	a.Grid = grid.NewService(grid.Deps{Store: mysql.NewGridStore(db), InTx: db.GridTx(), Org: a.stores.org, Now: a.Now})
 	requests := mysql.NewRequestStore(db)
 	a.Requests = request.NewService(request.Deps{Store: requests, Meets: requests, InTx: db.RequestTx(), Org: a.stores.org,

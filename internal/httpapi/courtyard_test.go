@@ -40,6 +40,8 @@ func TestCourtyardMeetings(t *testing.T) {
 		{"solved without saying how", clerk, []int64{a}, []map[string]any{{"household_id": a, "category": "help", "text": "路灯不亮", "solved": true, "follow_up_on": later}}, 422},
 		{"a follow-up before the meeting", clerk, []int64{a}, []map[string]any{{"household_id": a, "category": "help", "text": "路灯不亮", "follow_up_on": "2001-01-01"}}, 422},
 		{"another village's household", clerk, []int64{e.householdOf("13800000110")}, nil, 422},
+		{"a committee member settling his own household's problem", e.login("13800000012"), []int64{e.householdOf("13800000012")},
+			[]map[string]any{{"household_id": e.householdOf("13800000012"), "category": "help", "text": "我家门口路灯坏了", "solved": true, "answer": "我自己修了", "follow_up_on": later}}, 403},
 	} {
 		if r := meeting(c.token, c.households, c.problems); r.status != c.status {
 			t.Errorf("%s: %d %s, want %d", c.name, r.status, r.raw, c.status)

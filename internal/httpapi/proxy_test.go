@@ -103,5 +103,17 @@ func TestProxies(t *testing.T) {
 	if n := e.id(`SELECT COUNT(*) FROM audit_log WHERE action IN ('proxy.name', 'proxy.revoke')`); n != 2 {
 		t.Errorf("%d proxy audit entries, want 2", n)
 	}
+	if n := e.id(`SELECT COUNT(*) FROM alerts WHERE rule = 'proxy_by_office'`); n != 0 {
+		t.Errorf("%d alerts for a proxy the household named itself", n)
+	}
+	// The clerk, acting alone, lets a neighbour spend another household's points: allowed (a
+	// household without a phone has only the office), and the supervisors are alerted at once.
+	other := e.householdOf("13800000013")
+	if r := e.call("POST", fmt.Sprintf("/api/v1/households/%d/proxies", other), clerk, map[string]any{"phone": "13800000014"}); r.status != 201 {
+		t.Fatalf("the office names a proxy: %d %s", r.status, r.raw)
+	}
+	if n := e.id(`SELECT COUNT(*) FROM alerts WHERE rule = 'proxy_by_office' AND subject_id = ?`, other); n != 1 {
+		t.Errorf("%d alerts for a proxy the office named, want 1", n)
+	}
 	dbtest.MustVerify(t, e.app)
 }

@@ -72,12 +72,18 @@ type Org interface {
 	PersonByPhone(ctx context.Context, phone string) (org.Person, error)
 }
 
+// Alerts is told of each proxy the village office names (not the household itself).
+type Alerts interface {
+	OnProxyByOffice(ctx context.Context, villageID, householdID, proxyID, by int64)
+}
+
 // Deps are what the Service needs.
 type Deps struct {
-	Store Store
-	InTx  write.InTx[Tx]
-	Org   Org
-	Now   func() time.Time
+	Store  Store
+	InTx   write.InTx[Tx]
+	Org    Org
+	Alerts Alerts
+	Now    func() time.Time
 }
 
 // Service applies the proxies' rules.
@@ -140,6 +146,9 @@ func (s *Service) Name(ctx context.Context, p auth.Principal, householdID int64,
 	})
 	if err != nil {
 		return x, err
+	}
+	if p.HouseholdID != householdID {
+		s.Alerts.OnProxyByOffice(ctx, h.VillageID, householdID, x.ID, p.PersonID)
 	}
 	x, err = s.Store.Proxy(ctx, x.ID) // with the household's account and points
 	return shown(p, pl, x), err

@@ -161,6 +161,9 @@ func (s *Service) RecordMeeting(ctx context.Context, p auth.Principal, villageID
 			return Meeting{}, fault.Invalidf("problems[%d]: the follow-up visit comes on or after the meeting", i)
 		}
 		var answer string
+		if pi.Solved && pi.HouseholdID == p.HouseholdID {
+			return Meeting{}, ErrOwnHousehold // nobody settles their own household's problem: it stays open for another
+		}
 		if pi.Solved {
 			if answer, err = text.CleanLines("problems.answer", pi.Answer, 1, 2000); err != nil {
 				return Meeting{}, fault.Invalidf("problems[%d]: a problem solved on the spot says how (answer)", i)
