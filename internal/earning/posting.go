@@ -10,6 +10,7 @@ import (
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/ledger"
 	"pointsmarket/internal/notify"
+	"pointsmarket/internal/text"
 	"pointsmarket/internal/write"
 )
 
@@ -245,19 +246,13 @@ func failureText(err error) string {
 	if fe := fault.From(err); fe != nil {
 		msg = fe.Code + ": " + fe.Message
 	}
-	if r := []rune(msg); len(r) > 250 {
-		msg = string(r[:250])
-	}
-	return msg
+	return text.Clip(msg, 250)
 }
 
 // postedNotice tells the household (or the representative) that an entry posted: the item, the
-// meeting, and the points.
+// meeting, and the points. A representative's own points are theirs, not their household's.
 func postedNotice(e Entry, c Category, reason string, amount int64) notify.Notice {
-	to := notify.To{PersonID: derefOr(e.PersonID)}
-	if e.HouseholdID != nil {
-		to = notify.To{HouseholdID: *e.HouseholdID}
-	}
+	to := notify.To{AccountID: e.AccountID}
 	title, sign := "积分已入账", "+"
 	switch {
 	case e.ReversesEntryID != nil:
@@ -267,11 +262,4 @@ func postedNotice(e Entry, c Category, reason string, amount int64) notify.Notic
 	}
 	return notify.Notice{To: []notify.To{to}, Kind: notify.PointsPosted, Title: title, Body: fmt.Sprintf("%s %s%d 分", reason, sign, amount),
 		Link: "/home", Key: fmt.Sprintf("entry:%d:posted", e.ID)}
-}
-
-func derefOr(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

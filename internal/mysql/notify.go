@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"pointsmarket/internal/notify"
+	"pointsmarket/internal/text"
 )
 
 // Notify implements write.Tx: each notice becomes an inbox line for every person it names (the
@@ -34,7 +35,7 @@ func (t *Tx) Notify(ctx context.Context, notices ...notify.Notice) error {
 		q := `INSERT IGNORE INTO notifications (person_id, kind, title, body, link, dedupe_key, created_at)
 			SELECT DISTINCT r.person_id, ?, ?, ?, ?, ?, ? FROM (` + strings.Join(who, " UNION ") + `) r
 			JOIN people p ON p.id = r.person_id AND p.disabled = FALSE WHERE r.person_id <> ?`
-		all := append(append([]any{n.Kind, clip(n.Title, 200), clip(n.Body, 1000), n.Link, n.Key, now}, args...), n.Except)
+		all := append(append([]any{n.Kind, text.Clip(n.Title, 200), text.Clip(n.Body, 1000), n.Link, n.Key, now}, args...), n.Except)
 		if _, err := t.tx.ExecContext(ctx, q, all...); err != nil {
 			return err
 		}
@@ -65,14 +66,6 @@ func recipients(to notify.To) (string, []any, error) {
 		return `SELECT person_id FROM role_grants WHERE role = ? AND township_id = ? AND village_id = 0`, []any{to.Role, to.Place.TownshipID}, nil
 	}
 	return "", nil, fmt.Errorf("a notice's recipient names nobody: %+v", to)
-}
-
-// clip cuts s to n characters (not bytes).
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
 }
 
 // NotifyStore implements notify.Store.
@@ -156,9 +149,9 @@ func (s *NotifyStore) Sent(ctx context.Context, id int64, at time.Time) error {
 func (s *NotifyStore) Retry(ctx context.Context, id int64, next *time.Time, why string) error {
 	var err error
 	if next == nil {
-		_, err = s.db.ExecContext(ctx, `UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, clip(why, 500), id)
+		_, err = s.db.ExecContext(ctx, `UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, text.Clip(why, 500), id)
 	} else {
-		_, err = s.db.ExecContext(ctx, `UPDATE outbox SET next_at = ?, last_error = ? WHERE id = ?`, *next, clip(why, 500), id)
+		_, err = s.db.ExecContext(ctx, `UPDATE outbox SET next_at = ?, last_error = ? WHERE id = ?`, *next, text.Clip(why, 500), id)
 	}
 	return wrap(classify(err), "outbox %d retry", id)
 }

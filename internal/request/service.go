@@ -388,10 +388,10 @@ func assigned(r Request, h Handling, actor int64) notify.Notice {
 		Link: fmt.Sprintf("/requests/%d", r.ID), Key: fmt.Sprintf("request:%d:assigned:%d", r.ID, h.ID), Except: actor}
 }
 
-// clip cuts s to n characters.
+// clip cuts s to n characters for a notice, saying so.
 func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
+	if c := text.Clip(s, n); c != s {
+		return c + "…"
 	}
 	return s
 }

@@ -115,7 +115,7 @@ func (s *Service) advance(ctx context.Context, id int64, from Status, withFund b
 		if st.Status == Approved { // the supervision group countersigns it next
 			notices = append(notices, notify.Notice{To: []notify.To{{Role: auth.RoleSupervisor, Place: place}}, Kind: notify.ToCountersign,
 				Title: "有一份超市报账单待您会签", Body: fmt.Sprintf("%s 报账单，共 %d 分，%.2f 元", st.Period, st.TotalPoints, float64(st.TotalFen)/100),
-				Link: "/supervision", Key: fmt.Sprintf("settlement:%d:approved", st.ID), Except: derefID(st.ApprovedBy)})
+				Link: "/supervision", Key: fmt.Sprintf("settlement:%d:approved", st.ID), Except: *st.ApprovedBy}) // Approve has just set it
 		}
 		return write.Done[Statement]{Value: st, ID: st.ID, Events: []audit.Event{
 			{Place: place, Action: "settlement." + string(st.Status), ObjectType: "settlement", ObjectID: id,
@@ -142,11 +142,4 @@ func (s *Service) deposit(ctx context.Context, villageID, amountFen int64, note 
 		return fmt.Errorf("deposit into the fund of village %d: %w", villageID, err)
 	}
 	return nil
-}
-
-func derefID(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

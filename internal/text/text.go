@@ -111,3 +111,11 @@ func CheckDate(field string, t time.Time) error {
 	}
 	return ErrInvalid.WithMessage("%s must lie between 2000 and 2100", field)
 }
+
+// Clip cuts s to at most n characters (not bytes: a Chinese character is never split).
+func Clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
