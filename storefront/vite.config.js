@@ -12,5 +12,5 @@ export default defineConfig({
     chunkSizeWarningLimit: 300,
   },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
-  test: { environment: 'jsdom', include: ['src/**/*.test.js'] },
+  test: { environment: 'jsdom', include: ['src/**/*.test.js'], setupFiles: ['src/testSetup.js'] },
 })
