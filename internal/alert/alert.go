@@ -37,6 +37,8 @@ const (
 	PasswordReset      = "password_reset"      // an office reset a person's password (it could log in as them)
 	RequestOverdue     = "request_overdue"     // a villager's request passed its deadline unanswered
 	ProxyByOffice      = "proxy_by_office"     // the village office let someone spend a household's points
+	CardPINByOffice    = "card_pin_by_office"  // the village office set a household card's PIN (it could spend the points)
+	CardPINFailures    = "card_pin_failures"   // wrong PINs in a row locked a household card at a shop
 )
 
 // Defaults are the thresholds of a village that set none.
@@ -294,6 +296,22 @@ func (s *Service) OnProxyByOffice(ctx context.Context, villageID, householdID, p
 	s.raise(ctx, Alert{VillageID: villageID, Rule: ProxyByOffice, DedupeKey: fmt.Sprintf("proxy:%d", proxyID),
 		SubjectType: "household", SubjectID: householdID, Message: "村里为一户指定了代办人 / the village office named a proxy for a household"},
 		map[string]any{"by": by, "proxy_id": proxyID})
+}
+
+// OnCardPINByOffice raises an alert for every household card PIN the village office sets: whoever
+// keyed it in could spend the household's points, so the supervisors see each one, by whom.
+func (s *Service) OnCardPINByOffice(ctx context.Context, villageID, householdID, cardID, by int64) {
+	s.raise(ctx, Alert{VillageID: villageID, Rule: CardPINByOffice, DedupeKey: fmt.Sprintf("card-pin:%d:%d", cardID, s.Now().UnixNano()),
+		SubjectType: "household", SubjectID: householdID, Message: "村里为一户设置了户卡密码 / the village office set a household card's PIN"},
+		map[string]any{"by": by, "card_id": cardID})
+}
+
+// OnCardPINFailures raises an alert when wrong PINs in a row lock a household card: someone may be
+// guessing the PIN of a card that is not theirs, at that shop.
+func (s *Service) OnCardPINFailures(ctx context.Context, villageID, householdID, cardID, shopID int64, failures int) {
+	s.raise(ctx, Alert{VillageID: villageID, Rule: CardPINFailures, DedupeKey: fmt.Sprintf("card-failures:%d:%d", cardID, s.Now().UnixNano()),
+		SubjectType: "household", SubjectID: householdID, Message: "户卡密码连续输错，已锁定 / wrong PINs in a row locked a household card"},
+		map[string]any{"card_id": cardID, "shop_id": shopID, "failures": failures})
 }
 
 // OfficeChange is a grant, a revoke or a household change, as the rules see it.

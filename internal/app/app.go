@@ -18,6 +18,7 @@ import (
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/board"
 	"pointsmarket/internal/calendar"
+	"pointsmarket/internal/card"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/dashboard"
 	"pointsmarket/internal/demo"
@@ -67,6 +68,7 @@ type App struct {
 	Notify     *notify.Service
 	Grid       *grid.Service
 	Proxies    *proxy.Service
+	Cards      *card.Service
 
 	clock calendar.Clock
 	// demoPasswordCost is Options.DemoPasswordCost.
@@ -96,6 +98,8 @@ type Options struct {
 	Clock calendar.Clock
 	// DemoPasswordCost is the bcrypt work factor of the demo data's password (0: the production one).
 	DemoPasswordCost int
+	// PINCost is the bcrypt work factor of household cards' PINs (0: the production one).
+	PINCost int
 	// Sender delivers notifications beyond the app (nil: by the configuration, the log by default).
 	Sender notify.Sender
 }
@@ -160,11 +164,14 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	requests := mysql.NewRequestStore(db)
 	a.Requests = request.NewService(request.Deps{Store: requests, Meets: requests, InTx: db.RequestTx(), Org: a.stores.org,
 		Alerts: a.Alerts, Now: a.Now})
+	codes := voucher.NewCodes(cfg.Secret)
+	a.Cards = card.NewService(card.Deps{Store: mysql.NewCardStore(db), InTx: db.CardTx(), Org: a.stores.org, Alerts: a.Alerts,
+		Hasher: card.Bcrypt{Cost: opt.PINCost}, Codes: codes, Now: a.Now})
 	a.stores.voucher = mysql.NewVoucherStore(db)
 	a.Vouchers = voucher.NewService(voucher.Deps{
 		Store: a.stores.voucher, InTx: db.VoucherTx(), Ceilings: a.stores.voucher, Accounts: a.stores.ledger, Places: a.stores.org, Locks: redis.NewLocks(a.Redis),
-		Proxies: mysql.NewProxyStore(db),
-		Codes:   voucher.NewCodes(cfg.Secret), Invalidate: a.stores.catalogCache.Invalidate, Observer: newCounterMetrics(a.Registry),
+		Proxies: mysql.NewProxyStore(db), Cards: a.Cards,
+		Codes: codes, Invalidate: a.stores.catalogCache.Invalidate, Observer: newCounterMetrics(a.Registry),
 		Throttle: redis.NewLimiter(a.Redis), Misses: redis.NewLockout(a.Redis), ShortCodes: opt.ShortCodes,
 		MemberShortCodes: redis.NewMemberShortCodes(a.Redis),
 		Log:              log, Now: a.Now,
@@ -203,7 +210,7 @@ func (a *App) Migrate(ctx context.Context) error {
 func (a *App) Handler() (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
 		Auth: a.Auth, Org: a.Org, Ledger: a.Ledger, Audit: a.Audit, Catalog: a.Catalog, Vouchers: a.Vouchers, Earning: a.Earning, Settlement: a.Settlement, Dividends: a.Dividends, Assessment: a.Assessment, Dashboards: a.Dashboards, Board: a.Board, Boards: a.Boards, Exports: a.Exports, Alerts: a.Alerts,
-		Requests: a.Requests, Notify: a.Notify, Grid: a.Grid, Proxies: a.Proxies, Check: a.Check, Migrated: a.migrated.Load, Draining: a.draining.Load, Logger: a.Log, Registry: a.Registry,
+		Requests: a.Requests, Notify: a.Notify, Grid: a.Grid, Proxies: a.Proxies, Cards: a.Cards, Check: a.Check, Migrated: a.migrated.Load, Draining: a.draining.Load, Logger: a.Log, Registry: a.Registry,
 		CookieSecure: a.Config.CookieSecure, TrustedProxies: a.Config.TrustedProxies,
 	})
 }

@@ -206,9 +206,11 @@ func (s *Service) Checkpoint(ctx context.Context, now time.Time) (cp Checkpoint,
 }
 
 // FeedActions are what the supervisors' feed shows: every redemption, reversal and posted grant,
-// every change of who holds a role or of a household, and every refused act.
-var FeedActions = []string{"counter.redeem", "counter.checkout", "counter.reverse", "entry.post",
-	"role.grant", "role.revoke", "household.create", "household.update", "access.refused"}
+// every change of who holds a role or of a household, every refused act, and what concerns
+// household cards (a PIN set, wrong PINs, a card issued or blocked).
+var FeedActions = []string{"counter.redeem", "counter.checkout", "counter.card_checkout", "counter.reverse", "entry.post",
+	"role.grant", "role.revoke", "household.create", "household.update", "access.refused",
+	"card.issue", "card.pin_set", "card.pin_wrong", "card.block"}
 
 // Feed returns the newest redemptions, reversals and posted grants of at least minGrant points of a
 // village, newest first, after afterID (poll with the newest id seen), for those who may audit it.

@@ -92,6 +92,9 @@ func NewWith(t testing.TB, cfg app.Config, opt app.Options) *app.App {
 	if opt.DemoPasswordCost == 0 {
 		opt.DemoPasswordCost = bcrypt.MinCost // every test logs in, most of them often
 	}
+	if opt.PINCost == 0 {
+		opt.PINCost = bcrypt.MinCost
+	}
 	a, err := app.New(cfg, Logger(), opt)
 	if err != nil {
 		t.Fatalf("wire app: %v", err)

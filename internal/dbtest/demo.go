@@ -60,6 +60,9 @@ func seedTemplate(opt app.Options) (string, error) {
 	if opt.DemoPasswordCost == 0 {
 		opt.DemoPasswordCost = bcrypt.MinCost
 	}
+	if opt.PINCost == 0 {
+		opt.PINCost = bcrypt.MinCost
+	}
 	a, err := app.New(cfg, Logger(), opt)
 	if err != nil {
 		return "", err

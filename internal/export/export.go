@@ -55,7 +55,7 @@ var labels = map[string]map[int]map[string]string{
 	"ledger": {2: transferKinds, 3: ledgerAccounts, 5: ledgerAccounts},
 	"entries": {2: {"registered": "待评议", "approved": "已同意", "rejected": "未通过", "noticed": "公示中", "posted": "已入账",
 		"revoked": "已撤销"}},
-	"redemptions": {3: {"voucher": "兑换券", "member_code": "付款码"}},
+	"redemptions": {3: {"voucher": "兑换券", "member_code": "付款码", "card": "户卡"}},
 	"settlements": {3: {"generated": "待审批", "approved": "已审批", "countersigned": "已会签", "paid": "已付款"}},
 }
 

@@ -17,6 +17,7 @@ import (
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/board"
+	"pointsmarket/internal/card"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/dashboard"
 	"pointsmarket/internal/dividend"
@@ -68,6 +69,8 @@ type Deps struct {
 	Grid *grid.Service
 	// Proxies is who may redeem for a household (代办).
 	Proxies *proxy.Service
+	// Cards is the household cards and their PINs (户卡).
+	Cards *card.Service
 	// Check pings MySQL and Redis for /readyz.
 	Check func(ctx context.Context) Readiness
 	// Migrated reports whether the schema is in place; until then the API answers 503.

@@ -194,7 +194,7 @@ func checkLinks(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
 	}
 	const rq = `SELECT x.id, CASE WHEN x.transfer_id IS NULL THEN 'has no transfer'
 			WHEN t.amount <> x.points OR t.debit_account_id <> x.account_id THEN 'its transfer differs from it'
-			WHEN x.kind = 'member_code' AND (t.ref_type NOT IN ('redemption', 'member_code') OR t.ref_id <> x.id) THEN 'its transfer is for something else'
+			WHEN x.kind IN ('member_code', 'card') AND (t.ref_type NOT IN ('redemption', 'member_code') OR t.ref_id <> x.id) THEN 'its transfer is for something else'
 			ELSE NULL END AS problem
 		FROM redemptions x LEFT JOIN transfers t ON t.id = x.transfer_id HAVING problem IS NOT NULL`
 	return eachProblem(ctx, tx, rq, func(id int64, problem string) { breach(r, "redemption %d: %s", id, problem) })
@@ -256,7 +256,7 @@ func checkRedemptionItemsAudited(ctx context.Context, tx *sqlx.Tx, r *ledger.Rep
 			ELSE ' differs from its audit entry (quantity, points or agreed price changed)' END) AS problem
 		FROM redemption_items ri
 		LEFT JOIN audit_log a ON a.object_type = 'redemption' AND a.object_id = ri.redemption_id
-			AND a.action IN ('counter.redeem', 'counter.checkout')
+			AND a.action IN ('counter.redeem', 'counter.checkout', 'counter.card_checkout')
 		LEFT JOIN JSON_TABLE(a.after_data, '$.items[*]' COLUMNS (
 			goods_id BIGINT PATH '$.goods_id', quantity BIGINT PATH '$.quantity',
 			points_each BIGINT PATH '$.points_each', price_fen BIGINT PATH '$.price_fen')) j ON j.goods_id = ri.goods_id

@@ -22,7 +22,7 @@ const (
 
 const (
 	voucherColumns    = `id, village_id, shop_id, account_id, holder_id, points, status, nonce, short_code, hold_id, fence, expires_at, created_at, resolved_at`
-	redemptionColumns = `id, village_id, shop_id, account_id, kind, voucher_id, member_code_id, points, price_fen, transfer_id, redeemed_by, created_at, reversed_at, reversed_by, reversal_transfer_id, reversal_reason, proxy`
+	redemptionColumns = `id, village_id, shop_id, account_id, kind, voucher_id, member_code_id, points, price_fen, transfer_id, redeemed_by, created_at, reversed_at, reversed_by, reversal_transfer_id, reversal_reason, proxy, card_id`
 	itemColumns       = `goods_id, name, unit, quantity, points_each, price_fen`
 )
 

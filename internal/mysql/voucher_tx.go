@@ -55,7 +55,7 @@ func (t *Tx) CeilingsInForce(ctx context.Context, villageID int64) (voucher.Ceil
 
 // MemberCodePointsSince implements voucher.Tx.
 func (t *Tx) MemberCodePointsSince(ctx context.Context, accounts []int64, since time.Time) (int64, error) {
-	q, args, err := sqlx.In(`SELECT COALESCE(SUM(points), 0) FROM redemptions WHERE account_id IN (?) AND kind = 'member_code'
+	q, args, err := sqlx.In(`SELECT COALESCE(SUM(points), 0) FROM redemptions WHERE account_id IN (?) AND kind IN ('member_code', 'card')
 		AND created_at >= ? AND reversed_at IS NULL`, accounts, since)
 	if err != nil {
 		return 0, err
@@ -134,8 +134,8 @@ func (t *Tx) InsertRedemption(ctx context.Context, r *voucher.Redemption) error 
 		transfer = &r.TransferID
 	}
 	res, err := t.tx.ExecContext(ctx, `INSERT INTO redemptions (village_id, shop_id, account_id, kind, voucher_id, member_code_id,
-		points, price_fen, transfer_id, redeemed_by, created_at, proxy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.VillageID, r.ShopID, r.AccountID, r.Kind, r.VoucherID, r.MemberCodeID, r.Points, r.PriceFen, transfer, r.RedeemedBy, r.CreatedAt, r.Proxy)
+		points, price_fen, transfer_id, redeemed_by, created_at, proxy, card_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.VillageID, r.ShopID, r.AccountID, r.Kind, r.VoucherID, r.MemberCodeID, r.Points, r.PriceFen, transfer, r.RedeemedBy, r.CreatedAt, r.Proxy, r.CardID)
 	if isDuplicate(err) {
 		return voucher.ErrAlreadyRedeemed
 	}

@@ -28,6 +28,7 @@ const (
 	RequestAssigned   Kind = "request_assigned"   // a request came to my unit
 	RequestOverdue    Kind = "request_overdue"    // a request my unit holds passed its deadline
 	ToCountersign     Kind = "to_countersign"     // a statement waits for my countersignature
+	CardChanged       Kind = "card_changed"       // my household's card was issued, blocked or given a PIN
 )
 
 // To names who a notice is for: exactly one of a person, a household's members, the owners of a

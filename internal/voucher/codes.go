@@ -12,16 +12,17 @@ import (
 	"time"
 )
 
-// Codes signs and checks the codes shown as QR: voucher codes and member codes. They are written
+// Codes signs and checks the codes shown as QR: voucher codes, member codes and household cards. They are written
 // in upper-case base32 and dots only, so that a QR code can use its compact alphanumeric mode: a
 // smaller code is scanned more reliably from a cheap phone's screen.
 //
 //	voucher: PMV<id>.<nonce>.<mac>     member code: PMM<account, expiry, id>.<mac>
+//	household card: PMK<id>.<nonce>.<mac>
 //
 // The nonce (80 random bits, also stored with the voucher) makes a code unguessable; the HMAC
 // (80 bits, keyed by PM_SECRET) makes a tampered code fail before any database lookup.
 type Codes struct {
-	voucherKey, memberKey []byte
+	voucherKey, memberKey, cardKey []byte
 }
 
 // NewCodes derives the signing keys from the service secret.
@@ -31,7 +32,8 @@ func NewCodes(secret string) Codes {
 		m.Write([]byte(purpose))
 		return m.Sum(nil)
 	}
-	return Codes{voucherKey: derive("pointsmarket voucher code v1"), memberKey: derive("pointsmarket member code v1")}
+	return Codes{voucherKey: derive("pointsmarket voucher code v1"), memberKey: derive("pointsmarket member code v1"),
+		cardKey: derive("pointsmarket household card v1")}
 }
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -77,15 +79,31 @@ func NewShortCode() string {
 }
 
 // Voucher returns the code of a voucher.
-func (c Codes) Voucher(id int64, nonce []byte) string {
-	idb := binary.AppendUvarint(nil, uint64(id))
-	return "PMV" + b32.EncodeToString(idb) + "." + b32.EncodeToString(nonce) + "." + b32.EncodeToString(mac(c.voucherKey, idb, nonce))
-}
+func (c Codes) Voucher(id int64, nonce []byte) string { return signed("PMV", c.voucherKey, id, nonce) }
 
 // ParseVoucher checks a voucher code and returns its id and nonce, or ErrInvalidCode.
 func (c Codes) ParseVoucher(code string) (id int64, nonce []byte, err error) {
+	return parseSigned("PMV", c.voucherKey, code)
+}
+
+// Card returns the code printed as the QR of a household card.
+func (c Codes) Card(id int64, nonce []byte) string { return signed("PMK", c.cardKey, id, nonce) }
+
+// ParseCard checks a household card's code and returns its id and nonce, or ErrInvalidCode.
+func (c Codes) ParseCard(code string) (id int64, nonce []byte, err error) {
+	return parseSigned("PMK", c.cardKey, code)
+}
+
+// signed writes prefix<id>.<nonce>.<mac>.
+func signed(prefix string, key []byte, id int64, nonce []byte) string {
+	idb := binary.AppendUvarint(nil, uint64(id))
+	return prefix + b32.EncodeToString(idb) + "." + b32.EncodeToString(nonce) + "." + b32.EncodeToString(mac(key, idb, nonce))
+}
+
+// parseSigned checks a code written by signed and returns its id and nonce, or ErrInvalidCode.
+func parseSigned(prefix string, key []byte, code string) (id int64, nonce []byte, err error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
-	rest, ok := strings.CutPrefix(code, "PMV")
+	rest, ok := strings.CutPrefix(code, prefix)
 	if !ok || len(code) > 128 {
 		return 0, nil, ErrInvalidCode
 	}
@@ -99,7 +117,7 @@ func (c Codes) ParseVoucher(code string) (id int64, nonce []byte, err error) {
 	if err1 != nil || err2 != nil || err3 != nil || len(nonce) != nonceLen || len(sig) != macLen {
 		return 0, nil, ErrInvalidCode
 	}
-	if subtle.ConstantTimeCompare(sig, mac(c.voucherKey, idb, nonce)) != 1 {
+	if subtle.ConstantTimeCompare(sig, mac(key, idb, nonce)) != 1 {
 		return 0, nil, ErrInvalidCode
 	}
 	v, n := binary.Uvarint(idb)

@@ -14,7 +14,6 @@ import (
 	"pointsmarket/internal/write"
 )
 
-// Accounts reads points accounts; the ledger store implements it.
 // Proxies says whether a person may redeem for a household (代办).
 type Proxies interface {
 	// ProxyOf returns the person's proxy grant for the household, or nil when it named them not.
@@ -31,6 +30,7 @@ type ProxyGrant struct {
 // ErrProxyCeiling refuses a proxy voucher above what the household lets the proxy take a month.
 var ErrProxyCeiling = fault.New(fault.Unprocessable, "proxy_ceiling_exceeded", "the household lets you take no more points for it this month")
 
+// Accounts reads points accounts; the ledger store implements it.
 type Accounts interface {
 	Account(ctx context.Context, id int64) (ledger.Account, error)
 	AccountOf(ctx context.Context, villageID int64, kind ledger.AccountKind, ownerID int64) (ledger.Account, error)
@@ -45,9 +45,11 @@ type Deps struct {
 	Accounts Accounts
 	// Proxies says who may redeem for a household (nil: nobody but its members).
 	Proxies Proxies
-	Places  auth.Places
-	Locks   Locker
-	Codes   Codes
+	// Cards checks household cards and their PINs (nil: no cards at the counter).
+	Cards  Cards
+	Places auth.Places
+	Locks  Locker
+	Codes  Codes
 	// Invalidate drops cached catalog reads of shops whose stock a redemption moved.
 	Invalidate func(ctx context.Context, shopIDs ...int64)
 	Observer   Observer

@@ -65,9 +65,11 @@ type RedeemRequest struct {
 	Now       time.Time
 }
 
-// CheckoutRequest is goods rung up against a member code.
+// CheckoutRequest is goods rung up against a member code, or against a household card whose PIN
+// was keyed in (Card set; Code is then empty).
 type CheckoutRequest struct {
 	Code   MemberCode
+	Card   *CardHolder
 	ShopID int64
 	Lines  []Line
 	By     int64

@@ -69,7 +69,8 @@ type Tx interface {
 	TakenSince(ctx context.Context, accounts []int64, since time.Time, except int64) (map[int64]int64, error)
 	// CeilingsInForce returns the village's approved member-code ceilings. ErrCeilingNotFound.
 	CeilingsInForce(ctx context.Context, villageID int64) (Ceilings, error)
-	// MemberCodePointsSince sums the points the accounts spent by member code since a time.
+	// MemberCodePointsSince sums the points the accounts spent at once (member code, household card)
+	// since a time: what counts against the member-code ceilings.
 	MemberCodePointsSince(ctx context.Context, accounts []int64, since time.Time) (int64, error)
 	// InsertVoucher writes a voucher row (without its hold and items) with a fresh short code.
 	InsertVoucher(ctx context.Context, v *Voucher) error

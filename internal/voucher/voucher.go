@@ -69,6 +69,7 @@ type Kind string
 const (
 	ByVoucher    Kind = "voucher"
 	ByMemberCode Kind = "member_code"
+	ByCard       Kind = "card" // a household card and its PIN (户卡)
 )
 
 // Redemption is goods handed out for points at a counter.
@@ -91,6 +92,8 @@ type Redemption struct {
 	ReversalReason     string     `json:"reversal_reason" db:"reversal_reason"`
 	// Proxy marks the redemption of a voucher a proxy took for the household (代办).
 	Proxy bool `json:"proxy" db:"proxy"`
+	// CardID names the household card a redemption by card was made with.
+	CardID *int64 `json:"card_id" db:"card_id"`
 	// Holder names the account's holder in lists of redemptions (masked at the counter), ShopName
 	// the shop; they are read with the list, never written.
 	Holder   string `json:"holder,omitempty" db:"holder"`

@@ -159,14 +159,16 @@ func (s *Service) checkout(ctx context.Context, r CheckoutRequest, k write.Key) 
 	return write.Run(ctx, s.InTx, k, func(tx Tx, id int64) (Redemption, error) { return tx.RedemptionByID(ctx, id) },
 		func(tx Tx) (write.Done[Redemption], error) {
 			var none write.Done[Redemption]
-			used, err := tx.MemberCodeUsed(ctx, r.Code.ID)
-			if err != nil {
+			accountID, kind, how, action := r.Code.AccountID, ByMemberCode, "付款码兑换：", "counter.checkout"
+			var cardID *int64
+			if r.Card != nil {
+				accountID, kind, how, action, cardID = r.Card.AccountID, ByCard, "户卡兑换：", "counter.card_checkout", &r.Card.CardID
+			} else if used, err := tx.MemberCodeUsed(ctx, r.Code.ID); err != nil {
 				return none, err
-			}
-			if used {
+			} else if used {
 				return none, ErrMemberCodeUsed
 			}
-			acct, err := tx.Spending(ctx, r.Code.AccountID)
+			acct, err := tx.Spending(ctx, accountID)
 			if errors.Is(err, ledger.ErrAccountNotFound) || (err == nil && acct.Kind.IsSystem()) {
 				return none, ErrInvalidCode
 			}
@@ -180,24 +182,24 @@ func (s *Service) checkout(ctx context.Context, r CheckoutRequest, k write.Key) 
 			if err != nil {
 				return none, err
 			}
-			m, err := ledger.Prepare(ctx, tx, ledger.Movement{DebitAccountID: r.Code.AccountID, CreditAccountID: acct.Clearing,
-				Amount: points, Kind: ledger.Redeem, Reason: "付款码兑换：" + ItemsText(items), RefType: "redemption"})
+			m, err := ledger.Prepare(ctx, tx, ledger.Movement{DebitAccountID: accountID, CreditAccountID: acct.Clearing,
+				Amount: points, Kind: ledger.Redeem, Reason: how + ItemsText(items), RefType: "redemption"})
 			if err != nil {
 				return none, err
 			}
 			// The household's accounts (and its row lock) serve both the monthly limits and the ceilings.
-			accounts, err := tx.HouseholdAccounts(ctx, r.Code.AccountID)
+			accounts, err := tx.HouseholdAccounts(ctx, accountID)
 			if err != nil {
 				return none, err
 			}
-			if err := checkLimits(ctx, tx, r.Code.AccountID, accounts, 0, items, nil, r.Now); err != nil {
+			if err := checkLimits(ctx, tx, accountID, accounts, 0, items, nil, r.Now); err != nil {
 				return none, err
 			}
 			if err := checkCeilings(ctx, tx, acct.VillageID, accounts, points, r.Now); err != nil {
 				return none, err
 			}
-			out := Redemption{VillageID: acct.VillageID, ShopID: r.ShopID, AccountID: r.Code.AccountID, Kind: ByMemberCode,
-				MemberCodeID: r.Code.ID, Points: points, RedeemedBy: r.By, Items: items}
+			out := Redemption{VillageID: acct.VillageID, ShopID: r.ShopID, AccountID: accountID, Kind: kind,
+				MemberCodeID: r.Code.ID, CardID: cardID, Points: points, RedeemedBy: r.By, Items: items}
 			if err := insertRedemption(ctx, tx, &out); err != nil {
 				return none, err
 			}
@@ -215,7 +217,7 @@ func (s *Service) checkout(ctx context.Context, r CheckoutRequest, k write.Key) 
 			}
 			place, err := tx.VillagePlace(ctx, acct.VillageID)
 			return write.Done[Redemption]{Value: out, ID: out.ID, Events: []audit.Event{
-				redemptionEvent(out, place, "counter.checkout"), ledger.TransferEvent(t, place)}, Notices: []notify.Notice{redeemedNotice(out)}}, err
+				redemptionEvent(out, place, action), ledger.TransferEvent(t, place)}, Notices: []notify.Notice{redeemedNotice(out)}}, err
 		})
 }
 
