@@ -244,6 +244,23 @@ func (s *Service) Of(ctx context.Context, p auth.Principal, householdID int64) (
 	return cs, err
 }
 
+// Card returns a card for its household's members, the village office and those who read the
+// village.
+func (s *Service) Card(ctx context.Context, p auth.Principal, cardID int64) (Card, error) {
+	c, err := s.read(ctx, cardID)
+	if err != nil {
+		return Card{}, err
+	}
+	pl, err := s.Org.VillagePlace(ctx, c.VillageID)
+	if err != nil {
+		return Card{}, err
+	}
+	if !speaksFor(p, c.HouseholdID, pl) && !p.CanReadVillage(pl) {
+		return Card{}, fmt.Errorf("card %d: %w", cardID, fault.ErrForbidden)
+	}
+	return c, nil
+}
+
 // Printable returns an active card and the text of its QR, for printing (the village office and
 // the household's members).
 func (s *Service) Printable(ctx context.Context, p auth.Principal, cardID int64) (Card, string, error) {

@@ -49,6 +49,12 @@ func TestHouseholdCardAndPIN(t *testing.T) {
 	}
 	cardID, number := num(issued.body["id"]), issued.body["number"].(string)
 	typed := number[:4] + " " + number[4:8] + " " + number[8:] // as a shopkeeper types it from the card
+	if r := e.call("GET", fmt.Sprintf("/api/v1/cards/%d", cardID), villager, nil); r.status != 200 || r.body["number"] != number {
+		t.Errorf("the household reads its card: %d %s", r.status, r.raw)
+	}
+	if r := e.call("GET", fmt.Sprintf("/api/v1/cards/%d", cardID), e.login("13800000101"), nil); r.status != http.StatusForbidden {
+		t.Errorf("another village's clerk read the card: %d", r.status)
+	}
 	qr := e.call("GET", fmt.Sprintf("/api/v1/cards/%d/qr.png", cardID), clerk, nil)
 	if qr.status != 200 || qr.header.Get("Content-Type") != "image/png" {
 		t.Errorf("the card's QR: %d %s", qr.status, qr.header.Get("Content-Type"))

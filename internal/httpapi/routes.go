@@ -174,6 +174,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.GET("/me/proxy-for", handle(s.proxyFor))
 	a.POST("/households/:id/cards", handle(withID(http.StatusCreated, s.deps.Cards.Issue)))
 	a.GET("/households/:id/cards", handle(s.householdCards))
+	a.GET("/cards/:id", handle(withID(http.StatusOK, s.deps.Cards.Card)))
 	a.PUT("/cards/:id/pin", handle(withIDBody(http.StatusOK, s.deps.Cards.SetPIN)))
 	a.POST("/cards/:id/block", handle(withIDBody(http.StatusOK, s.deps.Cards.Block)))
 	a.GET("/cards/:id/qr.png", s.cardQR)

@@ -80,6 +80,20 @@ async function concrete(page, route) {
     })
     return id ? `/vouchers/${id}` : null
   }
+  if (route === '/cards/:id/print') { // the clerk prints the card of household GC-002 (made when it has none)
+    const id = await page.evaluate(async () => {
+      const me = (await (await fetch('/api/v1/me')).json()).user
+      if (!me.roles.includes('clerk')) return 0
+      const csrf = decodeURIComponent((document.cookie.match(/(?:^|; )pm_csrf=([^;]*)/) || [])[1] || '')
+      const households = (await (await fetch(`/api/v1/villages/${me.village_id}/households?limit=500`)).json()).households
+      const h = households.find((x) => x.number === 'GC-002')
+      const active = (await (await fetch(`/api/v1/households/${h.id}/cards`)).json()).cards.find((c) => c.status === 'active')
+      if (active) return active.id
+      const r = await fetch(`/api/v1/households/${h.id}/cards`, { method: 'POST', headers: { 'X-CSRF-Token': csrf } })
+      return (await r.json()).id
+    })
+    return id ? `/cards/${id}/print` : null
+  }
   throw new Error(`route ${route} has a parameter this test cannot fill: teach concrete() about it`)
 }
 
