@@ -58,6 +58,10 @@ type Card struct {
 	BlockedBy   *int64     `json:"blocked_by" db:"blocked_by"`
 	BlockedAt   *time.Time `json:"blocked_at" db:"blocked_at"`
 	BlockReason string     `json:"block_reason" db:"block_reason"`
+	// Available and CashTopUp are the household's spendable points and whether its village takes
+	// cash for points that fall short: what a counter shows before the PIN.
+	Available int64 `json:"-" db:"available"`
+	CashTopUp bool  `json:"-" db:"cash_top_up"`
 }
 
 // shown is a card as its readers see it: whether it has a PIN, and the head's name masked.

@@ -65,6 +65,9 @@ type Preview struct {
 	AccountID   int64      `json:"account_id"`
 	PINSet      bool       `json:"pin_set"`
 	LockedUntil *time.Time `json:"locked_until"`
+	Available   int64      `json:"available"`
+	// CashTopUp says whether the counter may take cash for points that fall short.
+	CashTopUp bool `json:"cash_top_up"`
 }
 
 // Scan shows whose card a counter presented. It changes nothing.
@@ -73,7 +76,8 @@ func (s *Service) Scan(ctx context.Context, shopID int64, code string) (Preview,
 	if err != nil {
 		return Preview{}, err
 	}
-	out := Preview{CardID: c.ID, Household: c.Household, Holder: c.Head, Village: c.Village, AccountID: c.AccountID, PINSet: c.PINSet}
+	out := Preview{CardID: c.ID, Household: c.Household, Holder: c.Head, Village: c.Village, AccountID: c.AccountID, PINSet: c.PINSet,
+		Available: c.Available, CashTopUp: c.CashTopUp}
 	if c.LockedUntil != nil && c.LockedUntil.After(s.Now()) {
 		out.LockedUntil = c.LockedUntil
 	}

@@ -41,7 +41,7 @@ type Store interface {
 var headers = map[string][]string{
 	"ledger":      {"编号", "时间", "类型", "转出账户", "转出账户编号", "转入账户", "转入账户编号", "积分", "事由"},
 	"entries":     {"编号", "月份", "状态", "户号", "户主", "项目", "积分", "事由", "登记时间"},
-	"redemptions": {"编号", "时间", "超市", "方式", "兑换账户", "账户编号", "积分", "金额（元）", "退货时间", "退货原因"},
+	"redemptions": {"编号", "时间", "超市", "方式", "兑换账户", "账户编号", "积分", "金额（元）", "现金补差（元）", "退货时间", "退货原因"},
 	"settlements": {"编号", "月份", "超市", "状态", "积分", "金额（元）", "付款日期", "付款凭证"},
 	// The audit log carries every field its hashes cover, exactly, and the hashes: a supervision
 	// group re-verifies it with scripts/verify-audit-export.py (README, "Verifying an export").

@@ -64,6 +64,8 @@ var zhCN = map[string]string{
 	"visits_required is from 0 to 31, and only for a representative's item":               "走访次数要求应为0到31，且只适用于村民代表的项目",
 	"the household lets you take no more points for it this month":                        "这户本月允许您代办的积分已用完",
 	"no such card": "没有这张户卡",
+	"this village does not let its shops take cash for points that fall short":             "本村不允许积分不足时用现金补差",
+	"allowed is required: true or false":                                                   "请填写 allowed：true 或 false",
 	"this is not a card of a village this shop serves: check the number":                   "不是本店服务的村的户卡，请核对卡号",
 	"the card is of a village this shop does not serve":                                    "这是本店不服务的村的户卡",
 	"the card is blocked (reported lost or replaced): the village office issues a new one": "这张户卡已停用（挂失或换卡），请到村委会补办新卡",

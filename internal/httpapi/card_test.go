@@ -7,8 +7,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/dbtest"
 	"pointsmarket/internal/voucher"
 )
@@ -105,6 +107,19 @@ func TestHouseholdCardAndPIN(t *testing.T) {
 	}
 	if r := e.cardCheckout(keeper, code, "358214", towel, 1); r.status != 200 {
 		t.Errorf("checkout by the card's QR: %d %s", r.status, r.raw)
+	}
+	// Its receipt: the shop and the supervisor read it masked, the household in full; others not.
+	receipt := fmt.Sprintf("/api/v1/redemptions/%d", num(paid.body["redemption_id"]))
+	for _, c := range []struct {
+		who, token string
+		status     int
+		masked     bool
+	}{{"the shop", keeper, 200, true}, {"the supervisor", supervisor, 200, true}, {"the household", villager, 200, false},
+		{"another village's shop", e.login("13800000102"), 403, false}, {"a neighbour", e.login("13800000014"), 403, false}} {
+		r := e.call("GET", receipt, c.token, nil)
+		if r.status != c.status || (c.status == 200 && (r.body["kind"] != "card" || r.body["shop_name"] == "" || strings.Contains(r.body["holder"].(string), "*") != c.masked)) {
+			t.Errorf("the receipt for %s: %d %s", c.who, r.status, r.raw)
+		}
 	}
 
 	// Wrong PINs: two are free, the third locks the card and alerts; a locked card's PIN is not
@@ -225,6 +240,92 @@ func TestCardAtTwoCountersAtOnce(t *testing.T) {
 	after, heldAfter := e.available(villager, "household")
 	if ok != 1 || after != before-100 || heldAfter != held || after < 0 {
 		t.Fatalf("%d checkouts won; available %d → %d: want exactly one of 100", ok, before, after)
+	}
+	dbtest.MustVerify(t, e.app)
+}
+
+// 积分+现金: where the township allows it, a household short of points pays the rest in cash at
+// the agreed price; the cash stays with the shop, so the month's statement reimburses the agreed
+// price less the cash, and a reversal hands the cash back out of the statement too.
+func TestPointsPlusCashThroughSettlement(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, app.Options{})
+	villager, clerk, keeper, township := e.login("13800000010"), e.login("13800000001"), e.login("13800000002"), e.login("13800000000")
+	gc, shop, household := e.village("国茶村"), e.shopOf("国茶村"), e.householdOf("13800000010")
+	paper := e.goodsNamed(shop, "卫生纸（10卷）") // 25 points
+	card := e.call("POST", fmt.Sprintf("/api/v1/households/%d/cards", household), clerk, nil)
+	if r := e.call("PUT", fmt.Sprintf("/api/v1/cards/%d/pin", num(card.body["id"])), villager, map[string]string{"pin": "470913"}); r.status != 200 {
+		t.Fatalf("set the PIN: %d %s", r.status, r.raw)
+	}
+	number := card.body["number"].(string)
+	for available, _ := e.available(villager, "household"); available >= 150; available, _ = e.available(villager, "household") {
+		if r := e.order(villager, shop, paper, min(40, (available-125)/25)); r.status != http.StatusCreated {
+			t.Fatalf("hold: %d %s", r.status, r.raw)
+		}
+	}
+	pay := func(key string) reply {
+		return e.call("POST", "/api/v1/counter/card/checkout", keeper, map[string]any{"card": number, "pin": "470913", "top_up": true,
+			"items": []map[string]any{{"goods_id": paper, "quantity": 8}}}, "Idempotency-Key", key)
+	}
+	if r := pay("cash-0"); r.code() != "cash_not_allowed" {
+		t.Fatalf("cash where the village does not allow it: %d %s", r.status, r.raw)
+	}
+	cashRule := fmt.Sprintf("/api/v1/villages/%d/cash-top-up", gc)
+	if r := e.call("PUT", cashRule, clerk, map[string]any{"allowed": true}); r.status != http.StatusForbidden {
+		t.Errorf("the clerk allowed cash himself: %d", r.status)
+	}
+	if r := e.call("PUT", cashRule, township, map[string]any{}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("no decision: %d %s", r.status, r.raw)
+	}
+	if r := e.call("PUT", cashRule, township, map[string]any{"allowed": true}); r.status != 200 || r.body["cash_top_up"] != true {
+		t.Fatalf("the township allows cash: %d %s", r.status, r.raw)
+	}
+
+	before, _ := e.available(villager, "household")
+	a := pay("cash-a")
+	price := num(a.body["price_fen"])
+	if a.status != 200 || num(a.body["points"]) != before || num(a.body["cash_fen"]) != (int64(200-before)*price+199)/200 {
+		t.Fatalf("%d points of 200 and the rest in cash at %d fen: %d %s", before, price, a.status, a.raw)
+	}
+	if after, _ := e.available(villager, "household"); after != 0 {
+		t.Errorf("available after points plus cash: %d", after)
+	}
+	if r := e.call("POST", fmt.Sprintf("/api/v1/counter/redemptions/%d/reverse", num(a.body["redemption_id"])), keeper, map[string]string{"reason": "拿错了"}); r.status != 200 {
+		t.Fatalf("reverse: %d %s", r.status, r.raw)
+	}
+	b := pay("cash-b")
+	if b.status != 200 || num(b.body["points"]) != before {
+		t.Fatalf("again: %d %s", b.status, b.raw)
+	}
+	today := e.call("GET", "/api/v1/counter/today", keeper, nil)
+	if num(today.body["cash_fen"]) != num(b.body["cash_fen"]) {
+		t.Errorf("today's cash: %s", today.raw)
+	}
+
+	cst := calendar.Zone()
+	now := time.Now().In(cst)
+	m1 := time.Date(now.Year(), now.Month()-1, 10, 10, 0, 0, 0, cst)
+	for q, args := range map[string][]any{
+		`UPDATE redemptions SET created_at = ? WHERE id IN (?, ?)`: {m1.UTC(), num(a.body["redemption_id"]), num(b.body["redemption_id"])},
+		`UPDATE redemptions SET reversed_at = ? WHERE id = ?`:       {m1.Add(time.Hour).UTC(), num(a.body["redemption_id"])},
+	} {
+		if _, err := e.app.DB.ExecContext(t.Context(), q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := fmt.Sprintf("/api/v1/villages/%d", gc)
+	if r := e.call("POST", base+"/fund", clerk, map[string]any{"amount_fen": 1_000_000, "note": "村集体经济拨付"}); r.status != 201 && r.status != 200 {
+		t.Fatalf("deposit: %d %s", r.status, r.raw)
+	}
+	st := e.call("POST", base+"/settlements", clerk, map[string]any{"shop_id": shop, "period": m1.Format("2006-01")})
+	if st.status != http.StatusCreated || num(st.body["total_fen"]) != price-num(b.body["cash_fen"]) || num(st.body["total_points"]) != before {
+		t.Fatalf("the statement pays the agreed price %d less the cash %d for %d points: %d %s", price, num(b.body["cash_fen"]), before, st.status, st.raw)
+	}
+	if !strings.Contains(st.raw, `"kind":"cash"`) || !strings.Contains(st.raw, `"kind":"cash_back"`) {
+		t.Errorf("the statement's lines do not show the cash: %.800s", st.raw)
+	}
+	if n := e.id(`SELECT COUNT(*) FROM alerts WHERE rule = 'settlement_mismatch'`); n != 0 {
+		t.Errorf("the statement was taken for a mismatch")
 	}
 	dbtest.MustVerify(t, e.app)
 }

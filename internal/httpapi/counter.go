@@ -63,7 +63,7 @@ func (s *server) counterRedeem(c *gin.Context) (int, any, error) {
 
 func redemptionBody(r voucher.Redemption) gin.H {
 	return gin.H{"redemption_id": r.ID, "voucher_id": r.VoucherID, "points": r.Points, "price_fen": r.PriceFen,
-		"items": r.Items, "shop_id": r.ShopID, "created_at": r.CreatedAt, "kind": r.Kind, "card_id": r.CardID, "holder": r.Holder}
+		"items": r.Items, "shop_id": r.ShopID, "created_at": r.CreatedAt, "kind": r.Kind, "card_id": r.CardID, "holder": r.Holder, "cash_fen": r.CashFen}
 }
 
 func (s *server) counterScanMember(c *gin.Context) (int, any, error) {

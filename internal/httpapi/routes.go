@@ -98,6 +98,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.POST("/counter/card/checkout", handle(s.counterCardCheckout))
 	a.GET("/counter/today", handle(s.counterToday))
 	a.POST("/counter/redemptions/:id/reverse", handle(s.counterReverse))
+	a.GET("/redemptions/:id", handle(withID(http.StatusOK, s.deps.Vouchers.Receipt)))
 	a.GET("/villages/:id/redemptions", handle(s.villageRedemptions))
 	a.GET("/villages/:id/checkout-ceilings", handle(withID(http.StatusOK, s.deps.Vouchers.CheckoutCeilings)))
 	a.POST("/villages/:id/checkout-ceilings", handle(withIDBody(http.StatusCreated, s.deps.Vouchers.ProposeCeilings)))
@@ -134,6 +135,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.PUT("/villages/:id/expiry-date", handle(withIDBody(http.StatusOK, s.deps.Earning.SetExpiryDate)))
 	a.PUT("/villages/:id/vote-rules", handle(withIDBody(http.StatusOK, s.deps.Earning.SetVoteRules)))
 	a.PUT("/villages/:id/supervision-phone", handle(withIDBody(http.StatusOK, s.deps.Org.SetSupervisionPhone)))
+	a.PUT("/villages/:id/cash-top-up", handle(withIDBody(http.StatusOK, s.deps.Org.SetCashTopUp)))
 
 	a.GET("/villages/:id/settlements", handle(s.settlements))
 	a.POST("/villages/:id/settlements", handle(withIDBody(http.StatusCreated, s.deps.Settlement.Generate)))

@@ -132,6 +132,9 @@ func (s *AlertStore) SettlementTotals(ctx context.Context, settlementID int64) (
 	err := s.db.get(ctx, &r, settlement.ErrNotFound, `SELECT st.total_fen AS statement, COALESCE((
 		SELECT SUM(CASE WHEN l.kind = 'redemption' THEN i.quantity * i.price_fen ELSE -i.quantity * i.price_fen END)
 		FROM settlement_lines l JOIN redemption_items i ON i.redemption_id = l.redemption_id AND i.goods_id = l.goods_id
-		WHERE l.settlement_id = st.id), 0) AS redemptions FROM settlements st WHERE st.id = ?`, settlementID)
+		WHERE l.settlement_id = st.id AND l.kind IN ('redemption', 'reversal')), 0) + COALESCE((
+		SELECT SUM(CASE WHEN l.kind = 'cash' THEN -r.cash_fen ELSE r.cash_fen END)
+		FROM settlement_lines l JOIN redemptions r ON r.id = l.redemption_id
+		WHERE l.settlement_id = st.id AND l.kind IN ('cash', 'cash_back')), 0) AS redemptions FROM settlements st WHERE st.id = ?`, settlementID)
 	return r.Statement, r.Redemptions, err
 }

@@ -19,7 +19,7 @@ func NewCardStore(db *DB) *CardStore { return &CardStore{db: db} }
 // cardQuery reads cards with their village, household and household account.
 const cardQuery = `SELECT c.id, c.village_id, v.name AS village, c.household_id, h.number AS household, h.head_name AS head,
 	a.id AS account_id, c.number, c.nonce, c.pin_hash, c.pin_set_at, c.pin_set_by, c.failures, c.locked_until, c.status,
-	c.issued_by, c.issued_at, c.blocked_by, c.blocked_at, c.block_reason
+	c.issued_by, c.issued_at, c.blocked_by, c.blocked_at, c.block_reason, a.credits - a.debits - a.held AS available, v.cash_top_up
 	FROM household_cards c JOIN households h ON h.id = c.household_id JOIN villages v ON v.id = c.village_id
 	JOIN accounts a ON a.kind = 'household' AND a.owner_id = c.household_id AND a.village_id = c.village_id`
 

@@ -10,7 +10,7 @@ const (
 	townshipColumns  = `id, county_id, county, name, created_at`
 	transferColumns  = `id, village_id, debit_account_id, credit_account_id, amount, kind, earning, reason, ref_type, ref_id, hold_id, reverses_id, debit_balance_after, credit_balance_after, created_by, created_at`
 	groupColumns     = `id, village_id, name, created_at`
-	villageColumns   = `id, township_id, name, allow_negative_penalty, notice_days, expiry_date, assembly_quorum_pct, majority_pct, supervision_phone, created_at`
+	villageColumns   = `id, township_id, name, allow_negative_penalty, notice_days, expiry_date, assembly_quorum_pct, majority_pct, supervision_phone, cash_top_up, created_at`
 )
 
 const (
@@ -22,7 +22,7 @@ const (
 
 const (
 	voucherColumns    = `id, village_id, shop_id, account_id, holder_id, points, status, nonce, short_code, hold_id, fence, expires_at, created_at, resolved_at`
-	redemptionColumns = `id, village_id, shop_id, account_id, kind, voucher_id, member_code_id, points, price_fen, transfer_id, redeemed_by, created_at, reversed_at, reversed_by, reversal_transfer_id, reversal_reason, proxy, card_id`
+	redemptionColumns = `id, village_id, shop_id, account_id, kind, voucher_id, member_code_id, points, price_fen, cash_fen, transfer_id, redeemed_by, created_at, reversed_at, reversed_by, reversal_transfer_id, reversal_reason, proxy, card_id`
 	itemColumns       = `goods_id, name, unit, quantity, points_each, price_fen`
 )
 

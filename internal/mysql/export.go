@@ -21,7 +21,7 @@ var exports = map[string]string{
 		FROM point_entries e JOIN rule_items i ON i.id = e.rule_item_id LEFT JOIN households h ON h.id = e.household_id
 		WHERE e.village_id = ? AND e.registered_at >= ? AND e.registered_at < ? ORDER BY e.id`,
 	"redemptions": `
-		SELECT r.id, r.created_at, s.name, r.kind, ` + accountName("a") + `, r.account_id, r.points, r.price_fen / 100, COALESCE(r.reversed_at, ''), r.reversal_reason
+		SELECT r.id, r.created_at, s.name, r.kind, ` + accountName("a") + `, r.account_id, r.points, r.price_fen / 100, r.cash_fen / 100, COALESCE(r.reversed_at, ''), r.reversal_reason
 		FROM redemptions r JOIN shops s ON s.id = r.shop_id JOIN accounts a ON a.id = r.account_id
 		LEFT JOIN households ah ON a.kind = 'household' AND ah.id = a.owner_id LEFT JOIN people ap ON a.kind = 'representative' AND ap.id = a.owner_id
 		WHERE r.village_id = ? AND r.created_at >= ? AND r.created_at < ? ORDER BY r.id`,

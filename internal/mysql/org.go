@@ -527,6 +527,11 @@ func (s *OrgStore) SetSupervisionPhone(ctx context.Context, villageID int64, pho
 	return s.setVillage(ctx, villageID, "village.supervision_phone", map[string]any{"supervision_phone": phone})
 }
 
+// SetCashTopUp implements org.Store.
+func (s *OrgStore) SetCashTopUp(ctx context.Context, villageID int64, allowed bool) (org.Village, error) {
+	return s.setVillage(ctx, villageID, "village.cash_top_up", map[string]any{"cash_top_up": allowed})
+}
+
 // Directory implements org.Store.
 func (s *OrgStore) Directory(ctx context.Context) ([]org.Listed, error) {
 	out := []org.Listed{}

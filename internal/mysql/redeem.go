@@ -30,6 +30,9 @@ func (s *VoucherStore) Redemption(ctx context.Context, id int64) (voucher.Redemp
 func (s *VoucherStore) Redemptions(ctx context.Context, f voucher.RedemptionFilter) ([]voucher.Redemption, error) {
 	var where []string
 	var args []any
+	if f.ID != 0 {
+		where, args = append(where, "id = ?"), append(args, f.ID)
+	}
 	if f.ShopID != 0 {
 		where, args = append(where, "shop_id = ?"), append(args, f.ShopID)
 	}

@@ -16,10 +16,17 @@ var _ voucher.Tx = (*Tx)(nil)
 // Spending implements voucher.Tx.
 func (t *Tx) Spending(ctx context.Context, accountID int64) (voucher.Spending, error) {
 	var s voucher.Spending
-	err := getRow(ctx, t.tx, &s, ledger.ErrAccountNotFound, `SELECT a.village_id, a.kind, v.voucher_days,
+	err := getRow(ctx, t.tx, &s, ledger.ErrAccountNotFound, `SELECT a.village_id, a.kind, v.voucher_days, v.cash_top_up,
 		(SELECT c.id FROM accounts c WHERE c.village_id = a.village_id AND c.kind = 'redemptions' AND c.owner_id = 0) AS clearing
 		FROM accounts a JOIN villages v ON v.id = a.village_id WHERE a.id = ?`, accountID)
 	return s, err
+}
+
+// AvailableForUpdate implements voucher.Tx.
+func (t *Tx) AvailableForUpdate(ctx context.Context, accountID int64) (int64, error) {
+	var available int64
+	err := getRow(ctx, t.tx, &available, ledger.ErrAccountNotFound, `SELECT credits - debits - held FROM accounts WHERE id = ? FOR UPDATE`, accountID)
+	return available, err
 }
 
 // ActiveAgreement implements voucher.Tx.
@@ -134,8 +141,8 @@ func (t *Tx) InsertRedemption(ctx context.Context, r *voucher.Redemption) error 
 		transfer = &r.TransferID
 	}
 	res, err := t.tx.ExecContext(ctx, `INSERT INTO redemptions (village_id, shop_id, account_id, kind, voucher_id, member_code_id,
-		points, price_fen, transfer_id, redeemed_by, created_at, proxy, card_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.VillageID, r.ShopID, r.AccountID, r.Kind, r.VoucherID, r.MemberCodeID, r.Points, r.PriceFen, transfer, r.RedeemedBy, r.CreatedAt, r.Proxy, r.CardID)
+		points, price_fen, cash_fen, transfer_id, redeemed_by, created_at, proxy, card_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.VillageID, r.ShopID, r.AccountID, r.Kind, r.VoucherID, r.MemberCodeID, r.Points, r.PriceFen, r.CashFen, transfer, r.RedeemedBy, r.CreatedAt, r.Proxy, r.CardID)
 	if isDuplicate(err) {
 		return voucher.ErrAlreadyRedeemed
 	}

@@ -39,8 +39,11 @@ type Village struct {
 	MajorityPct       *int `json:"majority_pct" db:"majority_pct"`
 	// SupervisionPhone is the number villagers call to report to the village's supervision
 	// (监督电话), set by the township and printed on the public board.
-	SupervisionPhone *string   `json:"supervision_phone" db:"supervision_phone"`
-	CreatedAt        time.Time `json:"created_at" db:"created_at"`
+	SupervisionPhone *string `json:"supervision_phone" db:"supervision_phone"`
+	// CashTopUp lets the village's shops take cash for points that fall short (积分+现金), at the
+	// goods' agreed price; the township sets it.
+	CashTopUp bool      `json:"cash_top_up" db:"cash_top_up"`
+	CreatedAt time.Time `json:"created_at" db:"created_at"`
 }
 
 // Place returns where the village is.

@@ -24,6 +24,8 @@ type Store interface {
 	Villages(ctx context.Context, places []auth.Place) ([]Village, error)
 	// SetSupervisionPhone records (audited) a village's supervision phone; nil clears it.
 	SetSupervisionPhone(ctx context.Context, villageID int64, phone *string) (Village, error)
+	// SetCashTopUp records (audited) whether a village's shops may take cash for points that fall short.
+	SetCashTopUp(ctx context.Context, villageID int64, allowed bool) (Village, error)
 	// Directory lists every village with its township's name, by township and name.
 	Directory(ctx context.Context) ([]Listed, error)
 	Groups(ctx context.Context, villageID int64) ([]Group, error)
@@ -149,6 +151,25 @@ func (s *Service) SetSupervisionPhone(ctx context.Context, p auth.Principal, vil
 		return v, fault.Invalidf("phone must be a landline like 0739-1234567, a mobile number, or a hotline like 12345")
 	}
 	return s.Store.SetSupervisionPhone(ctx, v.ID, &number)
+}
+
+// CashInput says whether a village's shops may take cash for points that fall short.
+type CashInput struct {
+	Allowed *bool `json:"allowed"` // required: a body without it must not switch cash off (or on)
+}
+
+// SetCashTopUp lets (or stops) a village's partner shops take cash for the points a villager
+// falls short of, at the goods' agreed price: the township's admin only, since it changes what the
+// village's settlements reimburse.
+func (s *Service) SetCashTopUp(ctx context.Context, p auth.Principal, villageID int64, in CashInput) (Village, error) {
+	v, err := s.village(ctx, villageID, func(pl auth.Place) bool { return p.HoldsIn(auth.RoleTownshipAdmin, pl) })
+	if err != nil {
+		return v, err
+	}
+	if in.Allowed == nil {
+		return v, fault.Invalidf("allowed is required: true or false")
+	}
+	return s.Store.SetCashTopUp(ctx, v.ID, *in.Allowed)
 }
 
 // village returns the village and fault.ErrForbidden unless allowed(place) holds.

@@ -58,15 +58,18 @@ type Statement struct {
 
 // Line is one item of a redemption (or, negative, of a reversal) on a statement.
 type Line struct {
-	RedemptionID int64     `json:"redemption_id" db:"redemption_id"`
-	Kind         string    `json:"kind" db:"kind"` // redemption, reversal
-	GoodsID      int64     `json:"goods_id" db:"goods_id"`
-	Name         string    `json:"name" db:"name"`
-	Quantity     int64     `json:"quantity" db:"quantity"`
-	Points       int64     `json:"points" db:"points"`
-	PriceFen     int64     `json:"price_fen" db:"price_fen"`
-	AmountFen    int64     `json:"amount_fen" db:"amount_fen"`
-	HappenedAt   time.Time `json:"happened_at" db:"happened_at"`
+	RedemptionID int64 `json:"redemption_id" db:"redemption_id"`
+	// Kind is redemption or reversal (an item, negative when reversed), or cash (what a shop took in
+	// cash for points that fell short: it keeps it, so the line is negative) and cash_back (the
+	// cash of a reversed redemption, handed back by the shop).
+	Kind       string    `json:"kind" db:"kind"`
+	GoodsID    int64     `json:"goods_id" db:"goods_id"`
+	Name       string    `json:"name" db:"name"`
+	Quantity   int64     `json:"quantity" db:"quantity"`
+	Points     int64     `json:"points" db:"points"`
+	PriceFen   int64     `json:"price_fen" db:"price_fen"`
+	AmountFen  int64     `json:"amount_fen" db:"amount_fen"`
+	HappenedAt time.Time `json:"happened_at" db:"happened_at"`
 }
 
 // Errors of settlement.

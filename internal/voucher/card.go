@@ -45,6 +45,8 @@ type CardInput struct {
 	PIN    string `json:"pin"`
 	ShopID int64  `json:"shop_id"` // optional when the shopkeeper keeps one shop
 	Items  []Line `json:"items"`
+	// TopUp takes cash for the points that fall short (积分+现金).
+	TopUp bool `json:"top_up"`
 }
 
 // CardCheckout takes the points for goods at once from the household of a card whose PIN is
@@ -70,9 +72,9 @@ func (s *Service) CardCheckout(ctx context.Context, p auth.Principal, in CardInp
 	if err != nil {
 		return Redemption{}, err
 	}
-	k := write.NewKey(key, "counter.card_checkout", []any{holder.CardID, shop, in.Items})
+	k := write.NewKey(key, "counter.card_checkout", []any{holder.CardID, shop, in.Items, in.TopUp})
 	err = s.locked(ctx, fmt.Sprintf("account:%d", holder.AccountID), func(Fence) error {
-		r, err = s.checkout(ctx, CheckoutRequest{Card: &holder, ShopID: shop, Lines: in.Items, By: p.PersonID, Now: s.Now()}, k)
+		r, err = s.checkout(ctx, CheckoutRequest{Card: &holder, ShopID: shop, Lines: in.Items, TopUp: in.TopUp, By: p.PersonID, Now: s.Now()}, k)
 		err = wrapf(err, "card checkout")
 		return err
 	})

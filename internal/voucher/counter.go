@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"pointsmarket/internal/auth"
 	"pointsmarket/internal/calendar"
@@ -231,6 +232,8 @@ type CheckoutInput struct {
 	Code   string `json:"code"`
 	ShopID int64  `json:"shop_id"` // optional when the shopkeeper keeps one shop
 	Items  []Line `json:"items"`
+	// TopUp takes cash for the points that fall short, at the goods' agreed price (积分+现金).
+	TopUp bool `json:"top_up"`
 }
 
 // Checkout takes the points for goods at once against a member code, used once.
@@ -260,9 +263,9 @@ func (s *Service) Checkout(ctx context.Context, p auth.Principal, in CheckoutInp
 	if err != nil {
 		return Redemption{}, err
 	}
-	k := write.NewKey(key, "counter.checkout", []any{in.Code, shop, in.Items})
+	k := write.NewKey(key, "counter.checkout", []any{in.Code, shop, in.Items, in.TopUp})
 	err = s.locked(ctx, fmt.Sprintf("account:%d", mc.AccountID), func(Fence) error {
-		r, err = s.checkout(ctx, CheckoutRequest{Code: mc, ShopID: shop, Lines: in.Items, By: p.PersonID, Now: s.Now()}, k)
+		r, err = s.checkout(ctx, CheckoutRequest{Code: mc, ShopID: shop, Lines: in.Items, TopUp: in.TopUp, By: p.PersonID, Now: s.Now()}, k)
 		err = wrapf(err, "checkout")
 		return err
 	})
@@ -280,7 +283,9 @@ type Day struct {
 	Count       int          `json:"count"`
 	Points      int64        `json:"points"`
 	PriceFen    int64        `json:"price_fen"`
-	Reversed    int          `json:"reversed"`
+	// CashFen is the cash taken for points that fell short (it stays in the till, not reimbursed).
+	CashFen  int64 `json:"cash_fen"`
+	Reversed int   `json:"reversed"`
 }
 
 // Today returns the redemptions of p's shop today (China time), reversals included and excluded
@@ -312,6 +317,7 @@ func (s *Service) Today(ctx context.Context, p auth.Principal, shopID int64) (Da
 		d.Count++
 		d.Points += r.Points
 		d.PriceFen += r.PriceFen
+		d.CashFen += r.CashFen
 	}
 	return d, nil
 }
@@ -379,6 +385,36 @@ func (s *Service) myAccounts(ctx context.Context, p auth.Principal) ([]int64, er
 		}
 	}
 	return accounts, nil
+}
+
+// Receipt returns one redemption as its receipt shows it (小票): shop, time, items, points, cash,
+// whether a proxy took it, and the holder — masked but for the holder's own household. The shop
+// that made it, the household whose points it took, and those who read the village may see it.
+func (s *Service) Receipt(ctx context.Context, p auth.Principal, id int64) (Redemption, error) {
+	rs, err := s.Store.Redemptions(ctx, RedemptionFilter{ID: id, Limit: 1})
+	if err != nil {
+		return Redemption{}, err
+	}
+	if len(rs) == 0 {
+		return Redemption{}, ErrRedemptionNone
+	}
+	r := rs[0]
+	mine, err := s.myAccounts(ctx, p)
+	if err != nil {
+		return Redemption{}, err
+	}
+	if slices.Contains(mine, r.AccountID) {
+		return r, nil
+	}
+	place, err := s.Places.VillagePlace(ctx, r.VillageID)
+	if err != nil {
+		return Redemption{}, err
+	}
+	if !p.RunsShop(r.ShopID) && !p.CanReadVillage(place) {
+		return Redemption{}, fmt.Errorf("receipt of redemption %d: %w", id, fault.ErrForbidden)
+	}
+	r.Holder = org.MaskName(r.Holder)
+	return r, nil
 }
 
 // VillageRedemptions lists a village's redemptions in [from, to) for those who may read it.

@@ -68,8 +68,10 @@ type RedeemRequest struct {
 // CheckoutRequest is goods rung up against a member code, or against a household card whose PIN
 // was keyed in (Card set; Code is then empty).
 type CheckoutRequest struct {
-	Code   MemberCode
-	Card   *CardHolder
+	Code MemberCode
+	Card *CardHolder
+	// TopUp takes cash for the points that fall short, where the village allows it.
+	TopUp  bool
 	ShopID int64
 	Lines  []Line
 	By     int64
@@ -78,6 +80,7 @@ type CheckoutRequest struct {
 
 // RedemptionFilter selects redemptions: of a shop or a village, in [From, To).
 type RedemptionFilter struct {
+	ID        int64 // one redemption
 	ShopID    int64
 	VillageID int64
 	// AccountIDs and Kind narrow it to accounts' redemptions of a kind; AfterID to newer ones.

@@ -15,6 +15,8 @@ type Spending struct {
 	// Clearing is the village's redemptions account, the other side of every spend.
 	Clearing    int64 `db:"clearing"`
 	VoucherDays int   `db:"voucher_days"`
+	// CashTopUp says whether the village lets its shops take cash for points that fall short.
+	CashTopUp bool `db:"cash_top_up"`
 }
 
 // Guard is the condition of a voucher's compare-and-set besides being issued: the lock token
@@ -54,6 +56,8 @@ type Tx interface {
 	ProxySpent(ctx context.Context, accountID, proxyID int64, since time.Time) (int64, error)
 	ledger.Tx
 	catalog.StockTx
+	// AvailableForUpdate locks an account's row and returns its available points.
+	AvailableForUpdate(ctx context.Context, accountID int64) (int64, error)
 	// Spending returns the account's village, kind and clearing account. ledger.ErrAccountNotFound.
 	Spending(ctx context.Context, accountID int64) (Spending, error)
 	// ActiveAgreement returns the shop's agreement in force with the village. catalog.ErrNoAgreement.

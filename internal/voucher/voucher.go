@@ -74,15 +74,18 @@ const (
 
 // Redemption is goods handed out for points at a counter.
 type Redemption struct {
-	ID                 int64      `json:"id" db:"id"`
-	VillageID          int64      `json:"village_id" db:"village_id"`
-	ShopID             int64      `json:"shop_id" db:"shop_id"`
-	AccountID          int64      `json:"account_id" db:"account_id"`
-	Kind               Kind       `json:"kind" db:"kind"`
-	VoucherID          *int64     `json:"voucher_id" db:"voucher_id"`
-	MemberCodeID       []byte     `json:"-" db:"member_code_id"`
-	Points             int64      `json:"points" db:"points"`
-	PriceFen           int64      `json:"price_fen" db:"price_fen"`
+	ID           int64  `json:"id" db:"id"`
+	VillageID    int64  `json:"village_id" db:"village_id"`
+	ShopID       int64  `json:"shop_id" db:"shop_id"`
+	AccountID    int64  `json:"account_id" db:"account_id"`
+	Kind         Kind   `json:"kind" db:"kind"`
+	VoucherID    *int64 `json:"voucher_id" db:"voucher_id"`
+	MemberCodeID []byte `json:"-" db:"member_code_id"`
+	Points       int64  `json:"points" db:"points"`
+	PriceFen     int64  `json:"price_fen" db:"price_fen"`
+	// CashFen is what the shop took in cash for points that fell short (积分+现金): it keeps it,
+	// and the settlement reimburses PriceFen less it.
+	CashFen            int64      `json:"cash_fen" db:"cash_fen"`
 	TransferID         int64      `json:"transfer_id" db:"transfer_id"`
 	RedeemedBy         int64      `json:"redeemed_by" db:"redeemed_by"`
 	CreatedAt          time.Time  `json:"created_at" db:"created_at"`

@@ -182,8 +182,25 @@ func (s *Service) checkout(ctx context.Context, r CheckoutRequest, k write.Key) 
 			if err != nil {
 				return none, err
 			}
+			reason, cash := how+ItemsText(items), int64(0)
+			if r.TopUp {
+				if !acct.CashTopUp {
+					return none, ErrCashNotAllowed
+				}
+				available, err := tx.AvailableForUpdate(ctx, accountID)
+				if err != nil {
+					return none, err
+				}
+				full := points
+				if points, cash = TopUp(full, itemsPrice(items), available); points <= 0 || (points < full && cash == 0) {
+					return none, ledger.ErrInsufficientPoints
+				}
+				if cash > 0 {
+					reason += fmt.Sprintf("（现金补差 %d.%02d 元）", cash/100, cash%100)
+				}
+			}
 			m, err := ledger.Prepare(ctx, tx, ledger.Movement{DebitAccountID: accountID, CreditAccountID: acct.Clearing,
-				Amount: points, Kind: ledger.Redeem, Reason: how + ItemsText(items), RefType: "redemption"})
+				Amount: points, Kind: ledger.Redeem, Reason: reason, RefType: "redemption"})
 			if err != nil {
 				return none, err
 			}
@@ -199,7 +216,7 @@ func (s *Service) checkout(ctx context.Context, r CheckoutRequest, k write.Key) 
 				return none, err
 			}
 			out := Redemption{VillageID: acct.VillageID, ShopID: r.ShopID, AccountID: accountID, Kind: kind,
-				MemberCodeID: r.Code.ID, CardID: cardID, Points: points, RedeemedBy: r.By, Items: items}
+				MemberCodeID: r.Code.ID, CardID: cardID, Points: points, CashFen: cash, RedeemedBy: r.By, Items: items}
 			if err := insertRedemption(ctx, tx, &out); err != nil {
 				return none, err
 			}

@@ -82,8 +82,9 @@ async function concrete(page, route) {
   }
   if (route === '/cards/:id/print') { // the clerk prints the card of household GC-002 (made when it has none)
     const id = await page.evaluate(async () => {
-      const me = (await (await fetch('/api/v1/me')).json()).user
-      if (!me.roles.includes('clerk')) return 0
+      const res = await fetch('/api/v1/me')
+      const me = res.ok ? (await res.json()).user : null
+      if (!me || !me.roles.includes('clerk')) return 0
       const csrf = decodeURIComponent((document.cookie.match(/(?:^|; )pm_csrf=([^;]*)/) || [])[1] || '')
       const households = (await (await fetch(`/api/v1/villages/${me.village_id}/households?limit=500`)).json()).households
       const h = households.find((x) => x.number === 'GC-002')
@@ -93,6 +94,29 @@ async function concrete(page, route) {
       return (await r.json()).id
     })
     return id ? `/cards/${id}/print` : null
+  }
+  if (route === '/receipts/:id') { // the shop's newest redemption today (one by member code when there is none)
+    const today = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/counter/today')
+      return r.ok ? (await r.json()).redemptions.map((x) => x.id) : null
+    })
+    if (!today) return null
+    if (today.length) return `/receipts/${today[0]}`
+    const villager = await newPage()
+    await login(villager, '13800000010')
+    const code = await villager.evaluate(async () => (await (await fetch('/api/v1/member-code')).json()).code)
+    await villager.context().close()
+    const id = await page.evaluate(async (code) => {
+      const csrf = decodeURIComponent((document.cookie.match(/(?:^|; )pm_csrf=([^;]*)/) || [])[1] || '')
+      const shop = (await (await fetch('/api/v1/shops')).json()).shops[0]
+      const goods = (await (await fetch(`/api/v1/shops/${shop.id}/goods`)).json()).goods.find((g) => g.stock > 0 && g.points <= 10)
+      const r = await fetch('/api/v1/counter/checkout', {
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, 'Idempotency-Key': crypto.randomUUID() },
+        body: JSON.stringify({ code, items: [{ goods_id: goods.id, quantity: 1 }] }),
+      })
+      return (await r.json()).redemption_id
+    }, code)
+    return id ? `/receipts/${id}` : null
   }
   throw new Error(`route ${route} has a parameter this test cannot fill: teach concrete() about it`)
 }

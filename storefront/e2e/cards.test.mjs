@@ -1,7 +1,7 @@
 // End to end, in Debian's Chromium: 户卡. The clerk makes a card for household GC-001 and its head
 // keys a PIN in at the office; the card prints with its QR and number. At the counter the
 // shopkeeper types the card's number, picks a towel and turns the screen: a wrong PIN is refused,
-// the right one takes the points. The household is told of its card.
+// the right one takes the points, with a receipt to print. The household is told of its card.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -53,6 +53,12 @@ test('the office makes a card with a PIN; the counter takes points with the card
   await keeper.click('[data-test=card-charge]')
   await keeper.locator('[data-test=result]', { hasText: '兑换成功' }).waitFor()
   assert.match(await keeper.locator('[data-test=result]').innerText(), /9 分|扣除 9/)
+  await keeper.click('[data-test=receipt-link]')
+  await keeper.waitForURL(/\/receipts\/\d+$/)
+  const receipt = keeper.locator('[data-test=receipt]')
+  await receipt.waitFor()
+  assert.match(await receipt.innerText(), /国茶村便民超市[\s\S]*户卡[\s\S]*张\*国[\s\S]*毛巾[\s\S]*共 9 分/)
+  await keeper.screenshot({ path: join(shots, '52-receipt.png') })
 
   const head = await newPage()
   await login(head, '13800000010')

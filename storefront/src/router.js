@@ -40,6 +40,7 @@ const routes = [
   { path: '/counter', component: () => import('./views/Counter.vue'), meta: { shopkeeper: true } },
   { path: '/counter/checkout', component: () => import('./views/Checkout.vue'), meta: { shopkeeper: true } },
   { path: '/counter/card', component: () => import('./views/CardCheckout.vue'), meta: { shopkeeper: true } },
+  { path: '/receipts/:id', component: () => import('./views/Receipt.vue') },
   { path: '/counter/today', component: () => import('./views/Today.vue'), meta: { shopkeeper: true } },
   { path: '/counter/goods', component: () => import('./views/Goods.vue'), meta: { shopkeeper: true } },
   { path: '/:rest(.*)*', redirect: '/' },
