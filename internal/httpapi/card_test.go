@@ -307,7 +307,7 @@ func TestPointsPlusCashThroughSettlement(t *testing.T) {
 	m1 := time.Date(now.Year(), now.Month()-1, 10, 10, 0, 0, 0, cst)
 	for q, args := range map[string][]any{
 		`UPDATE redemptions SET created_at = ? WHERE id IN (?, ?)`: {m1.UTC(), num(a.body["redemption_id"]), num(b.body["redemption_id"])},
-		`UPDATE redemptions SET reversed_at = ? WHERE id = ?`:       {m1.Add(time.Hour).UTC(), num(a.body["redemption_id"])},
+		`UPDATE redemptions SET reversed_at = ? WHERE id = ?`:      {m1.Add(time.Hour).UTC(), num(a.body["redemption_id"])},
 	} {
 		if _, err := e.app.DB.ExecContext(t.Context(), q, args...); err != nil {
 			t.Fatal(err)
