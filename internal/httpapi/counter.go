@@ -2,9 +2,11 @@ package httpapi
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"pointsmarket/internal/audit"
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/voucher"
@@ -21,17 +23,24 @@ func unprocessable(err error) error {
 
 type codeInput struct {
 	Code string `json:"code"`
+	// OfflineAt says a counter redeemed the voucher with no link at that time and syncs it now.
+	OfflineAt *time.Time `json:"offline_at"`
 }
 
 func bindCode(c *gin.Context) (string, error) {
+	in, err := bindCodeInput(c)
+	return in.Code, err
+}
+
+func bindCodeInput(c *gin.Context) (codeInput, error) {
 	var in codeInput
 	if err := bindJSON(c, &in); err != nil {
-		return "", err
+		return in, err
 	}
 	if in.Code == "" {
-		return "", voucher.ErrInvalidCode
+		return in, voucher.ErrInvalidCode
 	}
-	return in.Code, nil
+	return in, nil
 }
 
 func (s *server) counterScan(c *gin.Context) (int, any, error) {
@@ -50,15 +59,51 @@ func (s *server) counterScan(c *gin.Context) (int, any, error) {
 }
 
 func (s *server) counterRedeem(c *gin.Context) (int, any, error) {
-	code, err := bindCode(c)
+	in, err := bindCodeInput(c)
 	if err != nil {
 		return 0, nil, err
 	}
-	r, err := s.deps.Vouchers.Redeem(c.Request.Context(), principal(c), code, idempotencyKey(c))
+	r, err := s.deps.Vouchers.Redeem(c.Request.Context(), principal(c), in.Code, idempotencyKey(c))
+	if err != nil && in.OfflineAt != nil {
+		s.traceOfflineSync(c, in, err)
+	}
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, redemptionBody(r), nil
+}
+
+// traceOfflineSync leaves in the audit log, where the supervisors' feed shows it, a redemption a
+// counter made with no link that the service refused at sync: a voucher cancelled or redeemed
+// elsewhere meanwhile (the goods were handed over: the shop and the village settle it by hand), or
+// a code whose signature does not verify (a forgery).
+func (s *server) traceOfflineSync(c *gin.Context, in codeInput, err error) {
+	fe := fault.From(err)
+	if fe == nil || fe.Kind == fault.Internal || fe.Kind == fault.Unavailable {
+		return
+	}
+	r := audit.Refusal{Route: "offline sync " + c.Request.Method + " " + c.FullPath(), Code: fe.Code}
+	if id, ok := fe.Details["voucher_id"].(int64); ok {
+		r.ObjectID = id
+	}
+	if err := s.deps.Audit.RecordRefusal(c.Request.Context(), principal(c), r); err != nil {
+		logger(c).WarnContext(c.Request.Context(), "offline sync refusal not audited", "err", err)
+	}
+}
+
+// offlineKey hands a shop's device its offline key (and never the service's secret), with which
+// it checks the vouchers of its own shop when the link drops.
+func (s *server) offlineKey(c *gin.Context) (int, any, error) {
+	shop, err := queryInt(c, "shop_id")
+	if err != nil {
+		return 0, nil, err
+	}
+	id, key, err := s.deps.Vouchers.OfflineKey(principal(c), shop)
+	if err != nil {
+		return 0, nil, err
+	}
+	c.Header("Cache-Control", "no-store")
+	return http.StatusOK, gin.H{"shop_id": id, "key": key}, nil
 }
 
 func redemptionBody(r voucher.Redemption) gin.H {

@@ -92,6 +92,7 @@ func (s *server) routes(api *gin.RouterGroup) {
 	a.GET("/member-code/qr.png", s.memberCodeQR)
 	a.POST("/counter/scan", handle(s.counterScan))
 	a.POST("/counter/redeem", handle(s.counterRedeem))
+	a.GET("/counter/offline-key", handle(s.offlineKey))
 	a.POST("/counter/member-code/scan", handle(s.counterScanMember))
 	a.POST("/counter/checkout", handle(s.counterCheckout))
 	a.POST("/counter/card/scan", handle(s.counterScanCard))

@@ -24,7 +24,7 @@ func (s *server) issueVoucher(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	codes := s.deps.Vouchers.Codes
-	return http.StatusCreated, gin.H{"id": v.ID, "code": codes.Voucher(v.ID, v.Nonce), "short_code": v.ShortCode,
+	return http.StatusCreated, gin.H{"id": v.ID, "code": codes.VoucherQR(v), "short_code": v.ShortCode,
 		"points": v.Points, "status": v.Status, "expires_at": v.ExpiresAt, "shop_id": v.ShopID, "account_id": v.AccountID,
 		"items": v.Items, "qr_url": "/api/v1/vouchers/" + strconv.FormatInt(v.ID, 10) + "/qr.png"}, nil
 }

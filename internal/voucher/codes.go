@@ -22,7 +22,7 @@ import (
 // The nonce (80 random bits, also stored with the voucher) makes a code unguessable; the HMAC
 // (80 bits, keyed by PM_SECRET) makes a tampered code fail before any database lookup.
 type Codes struct {
-	voucherKey, memberKey, cardKey []byte
+	voucherKey, memberKey, cardKey, shopRoot []byte
 }
 
 // NewCodes derives the signing keys from the service secret.
@@ -33,7 +33,7 @@ func NewCodes(secret string) Codes {
 		return m.Sum(nil)
 	}
 	return Codes{voucherKey: derive("pointsmarket voucher code v1"), memberKey: derive("pointsmarket member code v1"),
-		cardKey: derive("pointsmarket household card v1")}
+		cardKey: derive("pointsmarket household card v1"), shopRoot: derive("pointsmarket offline shop keys v1")}
 }
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -81,9 +81,17 @@ func NewShortCode() string {
 // Voucher returns the code of a voucher.
 func (c Codes) Voucher(id int64, nonce []byte) string { return signed("PMV", c.voucherKey, id, nonce) }
 
-// ParseVoucher checks a voucher code and returns its id and nonce, or ErrInvalidCode.
+// ParseVoucher checks a voucher code (with or without its offline part) and returns its id and
+// nonce, or ErrInvalidCode.
 func (c Codes) ParseVoucher(code string) (id int64, nonce []byte, err error) {
-	return parseSigned("PMV", c.voucherKey, code)
+	code = strings.ToUpper(strings.TrimSpace(code))
+	online, _, offline := strings.Cut(code, "/")
+	if offline {
+		if _, err := c.ParseOffline(code); err != nil {
+			return 0, nil, err
+		}
+	}
+	return parseSigned("PMV", c.voucherKey, online)
 }
 
 // Card returns the code printed as the QR of a household card.

@@ -90,3 +90,51 @@ func FuzzParseCodes(f *testing.F) {
 		_, _ = IsShortCode(s)
 	})
 }
+
+func TestOfflinePartOfAVoucherQR(t *testing.T) {
+	c := NewCodes("test-secret")
+	v := Voucher{ID: 4711, ShopID: 3, Nonce: NewNonce(), Points: 27, ExpiresAt: time.Date(2026, 12, 31, 16, 0, 0, 0, time.UTC),
+		Items: []Item{{GoodsID: 9, Quantity: 2}, {GoodsID: 12, Quantity: 1}}}
+	qr := c.VoucherQR(v)
+	o, err := c.ParseOffline(qr)
+	if err != nil || o.VoucherID != 4711 || o.ShopID != 3 || o.Points != 27 || !o.ExpiresAt.Equal(v.ExpiresAt) || len(o.Lines) != 2 || o.Lines[1] != (Line{12, 1}) {
+		t.Fatalf("ParseOffline(%s) = %+v, %v", qr, o, err)
+	}
+	if id, nonce, err := c.ParseVoucher(qr); err != nil || id != 4711 || string(nonce) != string(v.Nonce) {
+		t.Fatalf("the QR's text does not redeem online: %v", err)
+	}
+	if strings.Trim(qr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567./") != "" {
+		t.Errorf("%s is not in QR's alphanumeric mode", qr)
+	}
+	online, tail, _ := strings.Cut(qr, "/")
+	body, tag, _ := strings.Cut(tail, ".")
+	other := c.VoucherQR(Voucher{ID: 4711, ShopID: 4, Nonce: v.Nonce, Points: 27, ExpiresAt: v.ExpiresAt, Items: v.Items})
+	_, otherTail, _ := strings.Cut(other, "/")
+	otherBody, _, _ := strings.Cut(otherTail, ".")
+	for name, bad := range map[string]string{
+		"points changed":          online + "/" + b32.EncodeToString(append(mustDecode(t, body)[:len(mustDecode(t, body))-1], 3)) + "." + tag,
+		"another shop's payload":  online + "/" + otherBody + "." + tag,
+		"no tag":                  online + "/" + body,
+		"tag of another secret":   NewCodes("other").VoucherQR(v),
+		"another voucher's front": c.Voucher(4712, v.Nonce) + "/" + tail,
+	} {
+		if _, err := c.ParseOffline(bad); err == nil {
+			t.Errorf("%s: accepted offline", name)
+		}
+		if _, _, err := c.ParseVoucher(bad); err == nil {
+			t.Errorf("%s: accepted online", name)
+		}
+	}
+	if c.ShopKey(3) == nil || string(c.ShopKey(3)) == string(c.ShopKey(4)) {
+		t.Error("shops share a key")
+	}
+}
+
+func mustDecode(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := decode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -159,7 +159,7 @@ func (s *Service) view(p auth.Principal, v Voucher, holder HolderName) View {
 	if v.HolderID == p.PersonID {
 		out.Holder = string(holder)
 		if v.Status == Issued {
-			out.Code, out.ShortCode = s.Codes.Voucher(v.ID, v.Nonce), v.ShortCode
+			out.Code, out.ShortCode = s.Codes.VoucherQR(v), v.ShortCode
 		}
 	}
 	return out
@@ -193,7 +193,7 @@ func (s *Service) Code(ctx context.Context, p auth.Principal, id int64) (string,
 	if v.HolderID != p.PersonID {
 		return "", fmt.Errorf("voucher %d: %w", id, ErrVoucherNotFound)
 	}
-	return s.Codes.Voucher(v.ID, v.Nonce), nil
+	return s.Codes.VoucherQR(v), nil
 }
 
 // Mine lists the vouchers of p's accounts, newest first.
