@@ -114,7 +114,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Log: log, DB: db, Redis: redis.Open(cfg.RedisAddr, cfg.RedisPrefix), Registry: prometheus.NewRegistry(),
+	a := &App{Config: cfg, Log: log, DB: db, Redis: redis.Open(cfg.RedisWhere(), cfg.RedisPrefix), Registry: prometheus.NewRegistry(),
 		clock: clock, demoPasswordCost: opt.DemoPasswordCost}
 	a.stores.ledger = mysql.NewLedgerStore(db)
 	a.stores.org = mysql.NewOrgStore(db, a.stores.ledger)

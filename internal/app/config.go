@@ -9,12 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"pointsmarket/internal/mysql"
 	"strconv"
 	"strings"
 	"time"
 
 	mysqldrv "github.com/go-sql-driver/mysql"
+
+	"pointsmarket/internal/mysql"
+	"pointsmarket/internal/redis"
 )
 
 // Config is the service's configuration, read from the environment (the contract's names).
@@ -22,7 +24,10 @@ type Config struct {
 	HTTPAddr       string        // PM_HTTP_ADDR
 	MySQLDSN       string        // PM_MYSQL_DSN
 	MySQLMaxConns  int           // PM_MYSQL_MAX_CONNS: connections per instance (the server's max_connections is shared by all)
-	RedisAddr      string        // PM_REDIS_ADDR
+	RedisAddr      string        // PM_REDIS_ADDR: one Redis server
+	RedisSentinels []string      // PM_REDIS_SENTINELS: comma-separated Sentinels watching PM_REDIS_MASTER (instead of PM_REDIS_ADDR)
+	RedisMaster    string        // PM_REDIS_MASTER: the master's name the Sentinels know
+	RedisCluster   []string      // PM_REDIS_CLUSTER: comma-separated seed nodes of a Redis Cluster (instead of PM_REDIS_ADDR)
 	RedisPrefix    string        // PM_REDIS_PREFIX: key prefix, so deployments and test runs can share a Redis
 	Secret         string        // PM_SECRET: signs voucher and member codes
 	AuditKey       string        // PM_AUDIT_KEY: seals audit checkpoints; kept outside the database
@@ -63,6 +68,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return nil
 		}(),
 		Production: get("PM_ENV", "dev") == "production",
+	}
+	if v := get("PM_REDIS_SENTINELS", ""); v != "" {
+		cfg.RedisSentinels, cfg.RedisMaster = strings.Split(v, ","), get("PM_REDIS_MASTER", "pm")
+	}
+	if v := get("PM_REDIS_CLUSTER", ""); v != "" {
+		cfg.RedisCluster = strings.Split(v, ",")
+	}
+	if len(cfg.RedisSentinels) > 0 && len(cfg.RedisCluster) > 0 {
+		return cfg, errors.New("PM_REDIS_SENTINELS and PM_REDIS_CLUSTER are two ways to reach Redis: set one")
 	}
 	cfg.CookieSecure = get("PM_COOKIE_SECURE", "false") == "true"
 	if p := get("PM_TRUSTED_PROXIES", ""); p != "" {
@@ -122,11 +136,17 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("http_addr", c.HTTPAddr), slog.String("mysql_dsn", mysql.RedactDSN(c.MySQLDSN)),
-		slog.Int("mysql_max_conns", c.MySQLMaxConns), slog.String("redis_addr", c.RedisAddr), slog.String("redis_prefix", c.RedisPrefix),
+		slog.Int("mysql_max_conns", c.MySQLMaxConns), slog.String("redis_addr", c.RedisAddr), slog.Any("redis_sentinels", c.RedisSentinels), slog.String("redis_master", c.RedisMaster),
+		slog.Any("redis_cluster", c.RedisCluster), slog.String("redis_prefix", c.RedisPrefix),
 		slog.String("secret", "****"), slog.Bool("secret_generated", c.SecretGenerated),
 		slog.String("audit_key", "****"), slog.Bool("audit_key_development", c.AuditKeyDev), slog.Int("audit_old_keys", len(c.AuditOldKeys)),
 		slog.Bool("production", c.Production), slog.Bool("cookie_secure", c.CookieSecure),
 		slog.Any("trusted_proxies", c.TrustedProxies), slog.Duration("checkpoint_interval", c.CheckpointEach),
 		slog.String("log_level", c.LogLevel.String()),
 	)
+}
+
+// RedisWhere says which Redis the configuration names.
+func (c Config) RedisWhere() redis.Where {
+	return redis.Where{Addr: c.RedisAddr, Sentinels: c.RedisSentinels, Master: c.RedisMaster, Cluster: c.RedisCluster}
 }

@@ -2,8 +2,11 @@ package redis
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // Counters implements alert.Counters: per-day counts kept by INCR, so that a rule asks "how many
@@ -31,15 +34,19 @@ func (k *Counters) Get(ctx context.Context, names []string) ([]int64, error) {
 	for i, n := range names {
 		keys[i] = k.c.key("count", n)
 	}
-	vals, err := k.c.rdb.MGet(ctx, keys...).Result()
-	if err != nil {
+	// One pipeline of GETs rather than MGET: the counts live in different slots of a cluster,
+	// and a cluster client splits a pipeline by node.
+	pipe := k.c.rdb.Pipeline()
+	gets := make([]*goredis.StringCmd, len(keys))
+	for i, key := range keys {
+		gets[i] = pipe.Get(ctx, key)
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, goredis.Nil) {
 		return nil, unavailable(err)
 	}
-	out := make([]int64, len(vals))
-	for i, v := range vals {
-		if s, ok := v.(string); ok {
-			out[i], _ = strconv.ParseInt(s, 10, 64)
-		}
+	out := make([]int64, len(keys))
+	for i, g := range gets {
+		out[i], _ = strconv.ParseInt(g.Val(), 10, 64)
 	}
 	return out, nil
 }

@@ -32,7 +32,10 @@ func (s *Sessions) Create(ctx context.Context, sess auth.Session, ttl time.Durat
 	if err != nil {
 		return err
 	}
-	pipe := s.c.rdb.TxPipeline()
+	// A pipeline, not MULTI: the session and the person's index live in different slots of a
+	// cluster. Should the index fail after the session was set, the login fails and its token is
+	// never handed out: the session is garbage that expires.
+	pipe := s.c.rdb.Pipeline()
 	pipe.Set(ctx, s.sessionKey(sess.ID), body, ttl)
 	pipe.SAdd(ctx, s.personKey(sess.PersonID), sess.ID)
 	pipe.Expire(ctx, s.personKey(sess.PersonID), 30*24*time.Hour)
@@ -68,7 +71,7 @@ func (s *Sessions) DeleteOthers(ctx context.Context, personID int64, keep string
 	if err != nil {
 		return unavailable(err)
 	}
-	pipe := s.c.rdb.TxPipeline()
+	pipe := s.c.rdb.Pipeline() // sessions in several slots of a cluster; a repeat finishes a partial run
 	for _, id := range ids {
 		if id != keep {
 			pipe.Del(ctx, s.sessionKey(id))
