@@ -55,6 +55,17 @@ func redisProcess(t *testing.T, port int, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// waitUpTo polls ok until it holds, or fails the test after d: a failover takes seconds.
+func waitUpTo(t *testing.T, d time.Duration, ok func() bool) {
+	t.Helper()
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if ok() {
+			return
+		}
+	}
+	t.Fatalf("condition not reached in %v", d)
+}
+
 // sentinelSet is a master, its replica and three Sentinels watching them as "pm", on private ports.
 type sentinelSet struct {
 	master    *exec.Cmd
@@ -157,14 +168,14 @@ func TestRedisSentinelFailover(t *testing.T) {
 	time.Sleep(800 * time.Millisecond)
 	_ = set.master.Process.Kill() // mid-storm
 	wg.Wait()
-	waitFor(t, func() bool { m := set.masterAddr(t); return m != "" && m != oldMaster })
+	waitUpTo(t, 30*time.Second, func() bool { m := set.masterAddr(t); return m != "" && m != oldMaster })
 	for s, n := range statuses {
 		if s >= 500 && s != http.StatusServiceUnavailable || s == 0 {
 			t.Errorf("%d answers %d during the failover", n, s)
 		}
 	}
 	// After the switch: the sessions are there, and every voucher not yet redeemed redeems now.
-	waitFor(t, func() bool { return on.call("GET", "/api/v1/me", villager, nil).status == 200 })
+	waitUpTo(t, 30*time.Second, func() bool { return on.call("GET", "/api/v1/me", villager, nil).status == 200 })
 	for _, code := range codes {
 		if r := on.call("POST", "/api/v1/counter/redeem", keeper, map[string]string{"code": code}); r.status != 200 && r.code() != "voucher_already_redeemed" {
 			t.Errorf("after the failover: %d %s", r.status, r.raw)
@@ -211,7 +222,7 @@ func TestRedisCluster(t *testing.T) {
 		t.Fatalf("cluster create: %v %s", err, out)
 	}
 	cluster := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: nodes})
-	waitFor(t, func() bool {
+	waitUpTo(t, 30*time.Second, func() bool {
 		info, err := cluster.ClusterInfo(context.Background()).Result()
 		return err == nil && strings.Contains(info, "cluster_state:ok")
 	})
