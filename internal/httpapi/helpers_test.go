@@ -184,12 +184,18 @@ func (r *privateRedis) stop() {
 func (e *env) post(path string, body any) int { return e.postAs("", path, body) }
 
 // postAs is post with a bearer token.
-func (e *env) postAs(token, path string, body any) int {
+func (e *env) postAs(token, path string, body any) int { return e.postKeyed(token, path, body, "") }
+
+// postKeyed is postAs with an Idempotency-Key ("" for none).
+func (e *env) postKeyed(token, path string, body any, key string) int {
 	buf, _ := json.Marshal(body)
 	req, _ := http.NewRequest("POST", e.srv.URL+path, bytes.NewReader(buf))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
