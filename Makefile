@@ -6,7 +6,7 @@ GO ?= go
 STATICCHECK_VERSION := v0.8.2
 SERVICES := eval "$$(scripts/services.sh)"
 
-.PHONY: run test lint api-lint bench build clean storefront
+.PHONY: run test test-cluster lint api-lint bench build clean storefront
 
 ## run: build the storefront, start the service with the demo data on :8080 (PM_HTTP_ADDR to change)
 run: storefront
@@ -18,6 +18,12 @@ test: lint storefront api-lint
 	@$(SERVICES) && $(GO) test -race -count=1 -timeout 12m ./...
 	@cd storefront && npx vitest run
 	@$(SERVICES) && scripts/e2e.sh
+
+## test-cluster: only the tests of a cluster and its faults (part of `make test` too): MariaDB Galera
+## (three nodes, scripts/galera.sh), Redis Sentinel failover, Redis Cluster, a MariaDB crashed and hung
+test-cluster:
+	@$(SERVICES) && $(GO) test -race -count=1 -timeout 12m -v -run 'TestGaleraCluster|TestRedisSentinelFailover|TestRedisCluster|TestMariaDBRestartAndOutage' ./internal/httpapi/ 2>&1 \
+		| grep -E '^(=== RUN|--- |PASS|FAIL|ok|galera:)|_test.go:'; test "$${PIPESTATUS[0]}" -eq 0
 
 ## storefront: install the front end's npm packages (the locked versions) and build it into internal/web.
 ## `npm install`, not `npm ci`: with this machine's npm setting omit-lockfile-registry-resolved, npm
