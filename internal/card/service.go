@@ -95,6 +95,23 @@ func (s *Service) household(ctx context.Context, id int64) (org.Household, auth.
 	return h, pl, err
 }
 
+// spokenFor returns a card's household and place when p speaks for it (its members, the village
+// office), else fault.ErrForbidden; act names the act for the error.
+func (s *Service) spokenFor(ctx context.Context, p auth.Principal, cardID int64, act string) (org.Household, auth.Place, error) {
+	c, err := s.Store.Card(ctx, cardID)
+	if err != nil {
+		return org.Household{}, auth.Place{}, err
+	}
+	h, pl, err := s.household(ctx, c.HouseholdID)
+	if err != nil {
+		return h, pl, err
+	}
+	if !speaksFor(p, h.ID, pl) {
+		return h, pl, fmt.Errorf("%s card %d: %w", act, cardID, fault.ErrForbidden)
+	}
+	return h, pl, nil
+}
+
 // Issue prints a new card for a household (the village office): a fresh QR and number; the
 // household's card in use, if any, is blocked as replaced. The PIN is set apart (SetPIN).
 func (s *Service) Issue(ctx context.Context, p auth.Principal, householdID int64) (Card, error) {
@@ -147,16 +164,9 @@ func (s *Service) SetPIN(ctx context.Context, p auth.Principal, cardID int64, in
 	if err := CheckPIN(in.PIN); err != nil {
 		return Card{}, err
 	}
-	c, err := s.Store.Card(ctx, cardID)
+	h, pl, err := s.spokenFor(ctx, p, cardID, "set the PIN of")
 	if err != nil {
 		return Card{}, err
-	}
-	h, pl, err := s.household(ctx, c.HouseholdID)
-	if err != nil {
-		return Card{}, err
-	}
-	if !speaksFor(p, h.ID, pl) {
-		return Card{}, fmt.Errorf("set the PIN of card %d: %w", cardID, fault.ErrForbidden)
 	}
 	hash, err := s.Hasher.Hash(in.PIN)
 	if err != nil {
@@ -199,16 +209,9 @@ func (s *Service) Block(ctx context.Context, p auth.Principal, cardID int64, in 
 	if err != nil {
 		return Card{}, err
 	}
-	c, err := s.Store.Card(ctx, cardID)
+	h, pl, err := s.spokenFor(ctx, p, cardID, "block")
 	if err != nil {
 		return Card{}, err
-	}
-	h, pl, err := s.household(ctx, c.HouseholdID)
-	if err != nil {
-		return Card{}, err
-	}
-	if !speaksFor(p, h.ID, pl) {
-		return Card{}, fmt.Errorf("block card %d: %w", cardID, fault.ErrForbidden)
 	}
 	_, err = write.Run(ctx, s.InTx, write.Key{}, nil, func(tx Tx) (write.Done[int64], error) {
 		ok, err := tx.BlockCard(ctx, cardID, s.Now(), p.PersonID, reason)

@@ -83,13 +83,7 @@ func TestGaleraCluster(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		h, err := a.Handler()
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(h)
-		t.Cleanup(srv.Close)
-		servers, apps = append(servers, srv), append(apps, a)
+		servers, apps = append(servers, serve(t, a).srv), append(apps, a)
 	}
 	e := &env{t: t, app: apps[0], srv: servers[0]}
 	villager, keeper := e.login("13800000010"), e.login("13800000002")

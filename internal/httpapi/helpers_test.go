@@ -37,6 +37,18 @@ func newEnv(t *testing.T, opt app.Options) *env {
 	return &env{t: t, app: a, srv: srv}
 }
 
+// serve runs a wired app behind a test server of its own (another instance) and returns an env on it.
+func serve(t *testing.T, a *app.App) *env {
+	t.Helper()
+	h, err := a.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &env{t: t, app: a, srv: srv}
+}
+
 // reply is a decoded JSON answer.
 type reply struct {
 	status int

@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"sync"
@@ -80,13 +79,8 @@ func TestMariaDBRestartAndOutage(t *testing.T) {
 	if err := a.SeedDemo(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	h, err := a.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	e := &env{t: t, app: a, srv: srv}
+	e := serve(t, a)
+	srv := e.srv
 	villager, keeper := e.login("13800000010"), e.login("13800000002")
 	shop := e.shopOf("国茶村")
 	salt := e.goodsNamed(shop, "食盐（500克）")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,13 +121,7 @@ func TestRedisSentinelFailover(t *testing.T) {
 	cfg := e.app.Config
 	cfg.RedisAddr, cfg.RedisSentinels, cfg.RedisMaster = "", set.sentinels, "pm"
 	a := dbtest.NewWith(t, cfg, app.Options{})
-	h, err := a.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	on := &env{t: t, app: a, srv: srv}
+	on := serve(t, a)
 	villager, keeper := on.login("13800000010"), on.login("13800000002")
 	shop := on.shopOf("国茶村")
 	salt := on.goodsNamed(shop, "食盐（500克）")
@@ -229,13 +222,7 @@ func TestRedisCluster(t *testing.T) {
 	cfg := e.app.Config
 	cfg.RedisAddr, cfg.RedisCluster = "", nodes
 	a := dbtest.NewWith(t, cfg, app.Options{})
-	h, err := a.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	on := &env{t: t, app: a, srv: srv}
+	on := serve(t, a)
 	villager, keeper := on.login("13800000010"), on.login("13800000002")
 	shop := on.shopOf("国茶村")
 	if r := on.call("GET", fmt.Sprintf("/api/v1/shops/%d/goods", shop), villager, nil); r.status != 200 { // the catalog cache's script
