@@ -14,7 +14,8 @@ run: storefront
 
 ## test: vet, gofmt, staticcheck; every Go test with the race detector against real MariaDB and Redis
 ## (the storefront's component tests beside them); end-to-end tests in Debian's Chromium (installed if missing)
-test: lint storefront api-lint
+test:
+	@$(MAKE) --no-print-directory -j2 lint api-lint # the Go checks beside the storefront's build and its checks
 	@cd storefront && npx vitest run >../.vitest.log 2>&1 & vitest=$$!; \
 		$(SERVICES) && $(GO) test -race -count=1 -timeout 12m ./...; status=$$?; \
 		wait $$vitest; v=$$?; cat .vitest.log; rm -f .vitest.log; [ $$status -eq 0 ] && [ $$v -eq 0 ]
