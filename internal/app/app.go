@@ -255,6 +255,9 @@ func (a *App) Serve(ctx context.Context) error {
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 	}
 	go a.background(ctx)
+	if a.Config.PprofAddr != "" {
+		go a.serveProfiles(ctx, a.Config.PprofAddr)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	a.Log.Info("serving", "addr", a.Config.HTTPAddr)

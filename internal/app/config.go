@@ -39,6 +39,7 @@ type Config struct {
 	CheckpointEach time.Duration // PM_CHECKPOINT_INTERVAL: how often audit checkpoints are published
 	LogLevel       slog.Level    // PM_LOG_LEVEL: debug, info, warn, error
 	DrainFor       time.Duration // PM_DRAIN_SECONDS: how long a stopping instance keeps serving after /readyz turns 503
+	PprofAddr      string        // PM_PPROF_ADDR: where Go's profiles are served ("": not at all, the default)
 	NotifyWebhook  string        // PM_NOTIFY_WEBHOOK: where notifications are posted beyond the app ("" : the log)
 	NotifySecret   string        // PM_NOTIFY_SECRET: signs the webhook's bodies (HMAC-SHA256)
 	// SecretGenerated is set when no PM_SECRET was given outside production.
@@ -69,6 +70,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}(),
 		Production: get("PM_ENV", "dev") == "production",
 	}
+	cfg.PprofAddr = get("PM_PPROF_ADDR", "")
 	if v := get("PM_REDIS_SENTINELS", ""); v != "" {
 		cfg.RedisSentinels, cfg.RedisMaster = strings.Split(v, ","), get("PM_REDIS_MASTER", "pm")
 	}
@@ -137,7 +139,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("http_addr", c.HTTPAddr), slog.String("mysql_dsn", mysql.RedactDSN(c.MySQLDSN)),
 		slog.Int("mysql_max_conns", c.MySQLMaxConns), slog.String("redis_addr", c.RedisAddr), slog.Any("redis_sentinels", c.RedisSentinels), slog.String("redis_master", c.RedisMaster),
-		slog.Any("redis_cluster", c.RedisCluster), slog.String("redis_prefix", c.RedisPrefix),
+		slog.Any("redis_cluster", c.RedisCluster), slog.String("pprof_addr", c.PprofAddr), slog.String("redis_prefix", c.RedisPrefix),
 		slog.String("secret", "****"), slog.Bool("secret_generated", c.SecretGenerated),
 		slog.String("audit_key", "****"), slog.Bool("audit_key_development", c.AuditKeyDev), slog.Int("audit_old_keys", len(c.AuditOldKeys)),
 		slog.Bool("production", c.Production), slog.Bool("cookie_secure", c.CookieSecure),
