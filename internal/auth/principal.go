@@ -148,6 +148,13 @@ func (p Principal) CanReadHousehold(householdID int64, place Place) bool {
 	return (householdID != 0 && p.HouseholdID == householdID) || p.CanReadVillage(place)
 }
 
+// SpeaksForHousehold reports whether the principal may act for a household of place (name its
+// proxies, set its card's PIN, block its card): its members, and the village office for a household
+// whose members cannot.
+func (p Principal) SpeaksForHousehold(householdID int64, place Place) bool {
+	return (householdID != 0 && p.HouseholdID == householdID) || p.CanManageVillage(place)
+}
+
 // AuditScopes returns the places whose audit log the principal may read.
 func (p Principal) AuditScopes() []Place {
 	var out []Place

@@ -97,10 +97,6 @@ func (s *Service) Unlock(ctx context.Context, shopID int64, code, pin string) (v
 	if !c.PINSet {
 		return voucher.CardHolder{}, ErrNoPIN
 	}
-	pl, err := s.Org.VillagePlace(ctx, c.VillageID)
-	if err != nil {
-		return voucher.CardHolder{}, err
-	}
 	now := s.Now()
 	var refused error
 	failures, err := write.Run(ctx, s.InTx, write.Key{}, nil, func(tx Tx) (write.Done[int], error) {
@@ -129,6 +125,10 @@ func (s *Service) Unlock(ctx context.Context, shopID int64, code, pin string) (v
 			until = &t
 		}
 		if err := tx.SetFailures(ctx, c.ID, failures, until); err != nil {
+			return write.Done[int]{}, err
+		}
+		pl, err := s.Org.VillagePlace(ctx, c.VillageID) // only a wrong PIN is audited here: the redemption audits itself
+		if err != nil {
 			return write.Done[int]{}, err
 		}
 		refused = ErrWrongPIN.WithDetails(map[string]any{"failures": failures, "free_tries_left": max(FreeTries-failures, 0)})

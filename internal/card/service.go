@@ -80,11 +80,6 @@ type Service struct{ Deps }
 // NewService returns a Service.
 func NewService(d Deps) *Service { return &Service{Deps: d} }
 
-// speaksFor reports whether p may block a household's card: its members, and the village office.
-func speaksFor(p auth.Principal, householdID int64, pl auth.Place) bool {
-	return p.HouseholdID == householdID || p.CanManageVillage(pl)
-}
-
 // household reads a household and its village's place.
 func (s *Service) household(ctx context.Context, id int64) (org.Household, auth.Place, error) {
 	h, err := s.Org.Household(ctx, id)
@@ -106,7 +101,7 @@ func (s *Service) spokenFor(ctx context.Context, p auth.Principal, cardID int64,
 	if err != nil {
 		return h, pl, err
 	}
-	if !speaksFor(p, h.ID, pl) {
+	if !p.SpeaksForHousehold(h.ID, pl) {
 		return h, pl, fmt.Errorf("%s card %d: %w", act, cardID, fault.ErrForbidden)
 	}
 	return h, pl, nil
@@ -237,7 +232,7 @@ func (s *Service) Of(ctx context.Context, p auth.Principal, householdID int64) (
 	if err != nil {
 		return nil, err
 	}
-	if !speaksFor(p, h.ID, pl) && !p.CanReadVillage(pl) {
+	if !p.SpeaksForHousehold(h.ID, pl) && !p.CanReadVillage(pl) {
 		return nil, fmt.Errorf("cards of household %d: %w", householdID, fault.ErrForbidden)
 	}
 	cs, err := s.Store.Of(ctx, householdID)
@@ -258,7 +253,7 @@ func (s *Service) Card(ctx context.Context, p auth.Principal, cardID int64) (Car
 	if err != nil {
 		return Card{}, err
 	}
-	if !speaksFor(p, c.HouseholdID, pl) && !p.CanReadVillage(pl) {
+	if !p.SpeaksForHousehold(c.HouseholdID, pl) && !p.CanReadVillage(pl) {
 		return Card{}, fmt.Errorf("card %d: %w", cardID, fault.ErrForbidden)
 	}
 	return c, nil
@@ -275,7 +270,7 @@ func (s *Service) Printable(ctx context.Context, p auth.Principal, cardID int64)
 	if err != nil {
 		return Card{}, "", err
 	}
-	if !speaksFor(p, c.HouseholdID, pl) {
+	if !p.SpeaksForHousehold(c.HouseholdID, pl) {
 		return Card{}, "", fmt.Errorf("print card %d: %w", cardID, fault.ErrForbidden)
 	}
 	if c.Status != Active {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"pointsmarket/internal/audit"
 	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/fault"
 	"pointsmarket/internal/voucher"
@@ -63,32 +62,16 @@ func (s *server) counterRedeem(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	r, err := s.deps.Vouchers.Redeem(c.Request.Context(), principal(c), in.Code, idempotencyKey(c))
-	if err != nil && in.OfflineAt != nil {
-		s.traceOfflineSync(c, in, err)
+	if in.OfflineAt != nil {
+		// A refusal at sync (cancelled or redeemed elsewhere meanwhile, a forged code) is left in
+		// the audit log, where the supervisors' feed shows it: the goods were handed over already.
+		c.Set(traceAllRefusals, "offline sync")
 	}
+	r, err := s.deps.Vouchers.Redeem(c.Request.Context(), principal(c), in.Code, idempotencyKey(c))
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, redemptionBody(r), nil
-}
-
-// traceOfflineSync leaves in the audit log, where the supervisors' feed shows it, a redemption a
-// counter made with no link that the service refused at sync: a voucher cancelled or redeemed
-// elsewhere meanwhile (the goods were handed over: the shop and the village settle it by hand), or
-// a code whose signature does not verify (a forgery).
-func (s *server) traceOfflineSync(c *gin.Context, in codeInput, err error) {
-	fe := fault.From(err)
-	if fe == nil || fe.Kind == fault.Internal || fe.Kind == fault.Unavailable {
-		return
-	}
-	r := audit.Refusal{Route: "offline sync " + c.Request.Method + " " + c.FullPath(), Code: fe.Code}
-	if id, ok := fe.Details["voucher_id"].(int64); ok {
-		r.ObjectID = id
-	}
-	if err := s.deps.Audit.RecordRefusal(c.Request.Context(), principal(c), r); err != nil {
-		logger(c).WarnContext(c.Request.Context(), "offline sync refusal not audited", "err", err)
-	}
 }
 
 // offlineKey hands a shop's device its offline key (and never the service's secret), with which

@@ -173,19 +173,26 @@ func handle(fn handlerFunc) gin.HandlerFunc {
 // refusedCodes are refusals of an insider's act that are not 403s, yet must be seen.
 var refusedCodes = map[string]bool{"incompatible_roles": true, "supervisor_body_taken": true, "decision_required": true}
 
+// traceAllRefusals, set on a request by its handler, names what the request is (a counter's offline
+// sync): every refusal of it is audited, not only the forbidden ones.
+const traceAllRefusals = "pm.trace_all_refusals"
+
 // traceRefusals audits, after the handler, a write refused to a logged-in person as forbidden (or
-// as one of refusedCodes): who tried what, on which object, and the answer.
+// as one of refusedCodes, or any refusal of a request marked traceAllRefusals): who tried what, on
+// which object, and the answer.
 func (s *server) traceRefusals(c *gin.Context) {
 	c.Next()
 	if safeMethod(c.Request.Method) || len(c.Errors) == 0 {
 		return
 	}
 	fe := fault.From(c.Errors.Last().Err)
-	if fe == nil || fe.Kind != fault.Forbidden && !refusedCodes[fe.Code] {
+	what := c.GetString(traceAllRefusals)
+	all := what != "" && fe != nil && fe.Kind != fault.Internal && fe.Kind != fault.Unavailable
+	if fe == nil || fe.Kind != fault.Forbidden && !refusedCodes[fe.Code] && !all {
 		return
 	}
 	id, _ := pathID(c, "id")
-	r := audit.Refusal{Route: c.Request.Method + " " + c.FullPath(), ObjectID: id, Code: fe.Code}
+	r := audit.Refusal{Route: strings.TrimSpace(what + " " + c.Request.Method + " " + c.FullPath()), ObjectID: id, Code: fe.Code}
 	if err := s.deps.Audit.RecordRefusal(c.Request.Context(), principal(c), r); err != nil {
 		logger(c).WarnContext(c.Request.Context(), "refusal not audited", "err", err)
 	}

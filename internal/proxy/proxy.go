@@ -100,12 +100,6 @@ type Input struct {
 	MonthlyCeiling *int64 `json:"monthly_ceiling"`
 }
 
-// speaksFor reports whether p may name or revoke a household's proxies: its members, and the
-// village office for a household whose members cannot.
-func speaksFor(p auth.Principal, h org.Household, pl auth.Place) bool {
-	return p.HouseholdID == h.ID || p.CanManageVillage(pl)
-}
-
 // Name lets a person redeem for a household.
 func (s *Service) Name(ctx context.Context, p auth.Principal, householdID int64, in Input) (Proxy, error) {
 	h, err := s.Org.Household(ctx, householdID)
@@ -116,7 +110,7 @@ func (s *Service) Name(ctx context.Context, p auth.Principal, householdID int64,
 	if err != nil {
 		return Proxy{}, err
 	}
-	if !speaksFor(p, h, pl) {
+	if !p.SpeaksForHousehold(h.ID, pl) {
 		return Proxy{}, fmt.Errorf("name a proxy of household %d: %w", householdID, fault.ErrForbidden)
 	}
 	who, err := s.person(ctx, in)
@@ -193,7 +187,7 @@ func (s *Service) Revoke(ctx context.Context, p auth.Principal, id int64) (Proxy
 	if err != nil {
 		return Proxy{}, err
 	}
-	if !speaksFor(p, h, pl) {
+	if !p.SpeaksForHousehold(h.ID, pl) {
 		return Proxy{}, fmt.Errorf("revoke proxy %d: %w", id, fault.ErrForbidden)
 	}
 	now := s.Now()
@@ -222,7 +216,7 @@ func (s *Service) Of(ctx context.Context, p auth.Principal, householdID int64) (
 	if err != nil {
 		return nil, err
 	}
-	if !speaksFor(p, h, pl) && !p.CanReadVillage(pl) {
+	if !p.SpeaksForHousehold(h.ID, pl) && !p.CanReadVillage(pl) {
 		return nil, fmt.Errorf("proxies of household %d: %w", householdID, fault.ErrForbidden)
 	}
 	xs, err := s.Store.Of(ctx, householdID, calendar.MonthStart(s.Now()))
