@@ -6,7 +6,7 @@ GO ?= go
 STATICCHECK_VERSION := v0.8.2
 SERVICES := eval "$$(scripts/services.sh)"
 
-.PHONY: run test test-cluster lint api-lint bench build clean storefront
+.PHONY: run test test-cluster lint api-lint bench bench-county build clean storefront
 
 ## run: build the storefront, start the service with the demo data on :8080 (PM_HTTP_ADDR to change)
 run: storefront
@@ -52,6 +52,11 @@ lint:
 ## bench: the ledger benchmarks (service path beside the raw-SQL baseline)
 bench:
 	@$(SERVICES) && $(GO) test -run '^$$' -bench Ledger -benchtime 3000x ./internal/mysql/
+
+## bench-county: generate a county once into its own database (VILLAGES=30 by default; 300 is a
+## full county) and measure every read path against it, with EXPLAIN of every query
+bench-county:
+	@$(SERVICES) && scripts/bench-county.sh
 
 ## build: a static binary in bin/, with the storefront embedded
 build: storefront

@@ -18,6 +18,7 @@ import (
 
 	"pointsmarket/internal/app"
 	"pointsmarket/internal/audit"
+	"pointsmarket/internal/demo"
 	"pointsmarket/internal/mysql"
 )
 
@@ -27,6 +28,9 @@ commands:
   serve          migrate the schema if needed, then serve HTTP (API, /healthz, /readyz, /metrics)
   migrate        apply pending migrations and exit
   seed --demo    load the demo township, villages, people and points (running it twice changes nothing)
+  seed --county  the demo, and a generated county beside it for measurements, written through the
+                 services month by month (--villages 30 --households 330 --months 24 --workers 16;
+                 --relaxed-commits: MariaDB flushes its log once a second while it loads)
   check          verify the ledger invariants and the audit chain; exit 0 clean, 3 on a breach
                  (--checkpoint also publishes an audit checkpoint when clean;
                  --expect-root HASH [--at TIME] proves a root printed earlier)
@@ -126,13 +130,29 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger, args []string)
 func seed(ctx context.Context, cfg app.Config, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	demoData := fs.Bool("demo", false, "load the demo data")
+	county := fs.Bool("county", false, "load the demo data and generate a county beside it")
+	size := demo.DefaultCountySize
+	fs.IntVar(&size.Villages, "villages", size.Villages, "generated villages (in townships of ten)")
+	fs.IntVar(&size.Households, "households", size.Households, "households per generated village")
+	fs.IntVar(&size.Months, "months", size.Months, "months of history")
+	fs.IntVar(&size.Workers, "workers", size.Workers, "villages written at once")
+	relaxed := fs.Bool("relaxed-commits", false, "MariaDB flushes its log once a second while the county loads")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !*demoData {
-		return errors.New("seed loads demo data only: run `pointsmarket seed --demo`")
+	switch {
+	case *county:
+		clock := &demo.SimClock{}
+		a, err := app.New(cfg, log, app.Options{Clock: clock.Now})
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return a.SeedCounty(ctx, clock, size, *relaxed)
+	case *demoData:
+		return withApp(cfg, log, func(a *app.App) error { return a.SeedDemo(ctx) })
 	}
-	return withApp(cfg, log, func(a *app.App) error { return a.SeedDemo(ctx) })
+	return errors.New("run `pointsmarket seed --demo`, or `seed --county` for a generated county")
 }
 
 func check(ctx context.Context, cfg app.Config, log *slog.Logger, args []string, out io.Writer) error {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"pointsmarket/internal/auth"
@@ -137,6 +138,7 @@ type Deps struct {
 type Service struct {
 	Deps
 	cache thresholdCache
+	usual usualDays
 }
 
 // NewService returns a Service.
@@ -251,9 +253,14 @@ func (s *Service) OnRedemption(ctx context.Context, r RedemptionFacts) {
 	}
 }
 
-// usualDay is the shop's average day over the 30 days before day.
+// usualDay is the shop's average day over the 30 days before day. Those days are over, so the
+// average is read once per shop and day and kept: the volume rule runs on every redemption.
 func (s *Service) usualDay(ctx context.Context, shopID int64, at time.Time) float64 {
 	day := calendar.Local(at)
+	key := day.Format("20060102")
+	if avg, ok := s.usual.get(key, shopID); ok {
+		return avg
+	}
 	names := make([]string, 30)
 	for i := range names {
 		names[i] = fmt.Sprintf("shop:%d:%s", shopID, day.AddDate(0, 0, -1-i).Format("20060102"))
@@ -266,7 +273,32 @@ func (s *Service) usualDay(ctx context.Context, shopID int64, at time.Time) floa
 	for _, c := range counts {
 		sum += c
 	}
-	return float64(sum) / 30
+	avg := float64(sum) / 30
+	s.usual.put(key, shopID, avg)
+	return avg
+}
+
+// usualDays keeps the shops' usual days of one day.
+type usualDays struct {
+	mu  sync.Mutex
+	day string
+	avg map[int64]float64
+}
+
+func (u *usualDays) get(day string, shopID int64) (float64, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	avg, ok := u.avg[shopID]
+	return avg, ok && u.day == day
+}
+
+func (u *usualDays) put(day string, shopID int64, avg float64) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.day != day {
+		u.day, u.avg = day, map[int64]float64{}
+	}
+	u.avg[shopID] = avg
 }
 
 // OnShortCodeMisses raises an alert when a shop's typed codes were locked after a burst of

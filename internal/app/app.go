@@ -87,6 +87,7 @@ type stores struct {
 	catalogCache *redis.CatalogCache
 	voucher      *mysql.VoucherStore
 	earning      *mysql.EarningStore
+	auth         *mysql.AuthStore
 }
 
 // Options adjust the wiring; tests use them to loosen login limits.
@@ -94,6 +95,9 @@ type Options struct {
 	Auth *auth.Config
 	// ShortCodes tunes the throttle of typed voucher codes (zero: the default).
 	ShortCodes voucher.ShortCodeLimits
+	// SQLDriver is the database/sql driver name for MySQL ("": go-sql-driver's "mysql"); tests
+	// name one that records the statements the service runs.
+	SQLDriver string
 	// Clock is the service's one clock (nil: the machine's), handed to every part that tells time.
 	Clock calendar.Clock
 	// DemoPasswordCost is the bcrypt work factor of the demo data's password (0: the production one).
@@ -110,7 +114,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	if clock == nil {
 		clock = calendar.System
 	}
-	db, err := mysql.Open(cfg.MySQLDSN, mysql.Options{Logger: log, MaxOpenConns: cfg.MySQLMaxConns, Now: clock})
+	db, err := mysql.Open(cfg.MySQLDSN, mysql.Options{Logger: log, MaxOpenConns: cfg.MySQLMaxConns, Now: clock, Driver: opt.SQLDriver})
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +128,8 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 	if opt.Auth != nil {
 		authCfg = *opt.Auth
 	}
-	a.Auth = auth.NewService(auth.Deps{Store: mysql.NewAuthStore(db), Sessions: redis.NewSessions(a.Redis), Lockout: redis.NewLockout(a.Redis),
+	a.stores.auth = mysql.NewAuthStore(db)
+	a.Auth = auth.NewService(auth.Deps{Store: a.stores.auth, Sessions: redis.NewSessions(a.Redis), Lockout: redis.NewLockout(a.Redis),
 		Config: authCfg, Now: a.Now})
 	a.Org = org.NewService(org.Deps{Store: a.stores.org, Now: a.Now})
 	a.Ledger = ledger.NewService(ledger.Deps{Store: a.stores.ledger, Places: a.stores.org, InTx: db.LedgerTx()})
@@ -381,12 +386,50 @@ func (a *App) background(ctx context.Context) {
 	}
 }
 
+func (a *App) demoStores() demo.Stores {
+	return demo.Stores{Org: a.stores.org, Ledger: a.stores.ledger, Postings: a.Ledger, Catalog: a.stores.catalogCache,
+		Earning: a.stores.earning, Assessment: a.DB.AssessmentTx(), Requests: a.Requests}
+}
+
+// SeedCounty loads the demo data and generates a county of the given size beside it
+// (demo.SeedCounty) with clock, which must be the clock the App was made with. With
+// relaxedCommits, MariaDB flushes its log once a second instead of at every commit while the
+// county is written (a global setting, put back afterwards): several times faster, and only a
+// crash of the database server during the load could lose its last second.
+func (a *App) SeedCounty(ctx context.Context, clock *demo.SimClock, size demo.CountySize, relaxedCommits bool) error {
+	if err := a.SeedDemo(ctx); err != nil {
+		return err
+	}
+	if relaxedCommits {
+		var was int
+		if err := a.DB.QueryRowContext(ctx, `SELECT @@GLOBAL.innodb_flush_log_at_trx_commit`).Scan(&was); err != nil {
+			return err
+		}
+		if _, err := a.DB.ExecContext(ctx, `SET GLOBAL innodb_flush_log_at_trx_commit = 2`); err != nil {
+			a.Log.Warn("commits stay flushed one by one", "err", err)
+		} else {
+			defer func() {
+				if _, err := a.DB.ExecContext(context.WithoutCancel(ctx), `SET GLOBAL innodb_flush_log_at_trx_commit = ?`, was); err != nil {
+					a.Log.Error("could not put innodb_flush_log_at_trx_commit back", "value", was, "err", err)
+				}
+			}()
+		}
+	}
+	err := demo.SeedCounty(ctx, a.demoStores(), demo.CountyDeps{Earning: a.Earning, Vouchers: a.Vouchers, Settlement: a.Settlement,
+		Principals: a.stores.auth, Clock: clock}, a.Log, a.demoPasswordCost, size)
+	if err != nil {
+		return err
+	}
+	_, _, err = a.Audit.Checkpoint(audit.WithActor(ctx, audit.SystemActor("seed --county")), a.Now())
+	return err
+}
+
 // SeedDemo migrates and loads the demo data (demo.Seed); running it again changes nothing.
 func (a *App) SeedDemo(ctx context.Context) error {
 	if err := a.Migrate(ctx); err != nil {
 		return err
 	}
-	if err := demo.Seed(ctx, demo.Stores{Org: a.stores.org, Ledger: a.stores.ledger, Postings: a.Ledger, Catalog: a.stores.catalogCache, Earning: a.stores.earning, Assessment: a.DB.AssessmentTx(), Requests: a.Requests}, a.Log, a.demoPasswordCost); err != nil {
+	if err := demo.Seed(ctx, a.demoStores(), a.Log, a.demoPasswordCost); err != nil {
 		return err
 	}
 	// The seeded log is anchored at once, so that a later check sees no stretch without a checkpoint.

@@ -43,7 +43,7 @@ func (s *seeder) catalogFor(ctx context.Context, v org.Village, shop org.Shop, c
 	clerk := audit.WithActor(ctx, audit.Actor{PersonID: clerkID, Role: "clerk", RequestID: "seed --demo"})
 	if len(as) == 0 {
 		if _, err := s.Catalog.CreateAgreement(clerk, catalog.Agreement{ShopID: shop.ID, VillageID: v.ID,
-			ValidFrom: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), ValidTo: time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC),
+			ValidFrom: s.since, ValidTo: time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC),
 			Status: catalog.AgreementActive, Note: "村委会与便民超市签订的积分兑换协议", CreatedBy: clerkID}); err != nil {
 			return err
 		}

@@ -10,12 +10,18 @@ type villageSpec struct {
 	name       string
 	prefix     string // household numbers: GC-001 ...
 	phoneBase  int    // 0, 100, 200: phones are 138000000xx, 138000001xx, 138000002xx
+	generated  bool   // a generated county's village: phoneBase is its number (genPhone)
 	shopOwner  string
 	households []householdSpec
 	officials  []official
 }
 
-func (v villageSpec) phone(suffix int) string { return fmt.Sprintf("138%08d", v.phoneBase+suffix) }
+func (v villageSpec) phone(suffix int) string {
+	if v.generated {
+		return genPhone(v.phoneBase, suffix)
+	}
+	return fmt.Sprintf("138%08d", v.phoneBase+suffix)
+}
 
 type householdSpec struct {
 	members        []string // the first is the head

@@ -45,20 +45,24 @@ type seeder struct {
 	Stores
 	log  *slog.Logger
 	hash string // one bcrypt hash of Password, shared: hashing per user would take seconds
+	// since is when the households were registered (their sizes noticed) and the shops' agreements begin.
+	since time.Time
+	// generated: a generated county's villages, whose history SeedCounty writes month by month.
+	generated bool
 }
 
-// Seed loads the demo data.
 // registeredSince is when the demo's households were registered and their sizes noticed.
 var registeredSince = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// passwordCost is the bcrypt work factor of the demo's password hash (0: the production one).
+// Seed loads the demo data; passwordCost is the bcrypt work factor of the demo's password hash
+// (0: the production one).
 func Seed(ctx context.Context, st Stores, log *slog.Logger, passwordCost int) error {
 	ctx = audit.WithActor(ctx, audit.SystemActor("seed --demo"))
 	hash, err := auth.HashPasswordAt(Password, passwordCost)
 	if err != nil {
 		return err
 	}
-	s := &seeder{Stores: st, log: log, hash: hash}
+	s := &seeder{Stores: st, log: log, hash: hash, since: registeredSince}
 	homes := map[string]org.Village{}
 	var county int64
 	for _, ts := range townships {
@@ -147,6 +151,9 @@ func (s *seeder) fill(ctx context.Context, v org.Village, spec villageSpec) erro
 				}
 			}
 		}
+		if s.generated {
+			continue
+		}
 		if err := s.history(ctx, v, h, hs, issuance.ID, penalties.ID); err != nil {
 			return err
 		}
@@ -193,7 +200,7 @@ func (s *seeder) ensureHousehold(ctx context.Context, villageID, groupID int64, 
 	if !errors.Is(err, fault.ErrNotFound) {
 		return h, err
 	}
-	noticed := registeredSince // the demo's households are history: their sizes were noticed long ago
+	noticed := s.since // the households are history: their sizes were noticed long ago
 	return s.Org.CreateHousehold(ctx, org.Household{VillageID: villageID, GroupID: &groupID, Number: number,
 		HeadName: hs.members[0], Size: hs.size, Address: fmt.Sprintf("%s组%d号", prefix, n), SizeNoticeUntil: &noticed})
 }

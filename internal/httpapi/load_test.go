@@ -2,46 +2,66 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
 	qrcode "github.com/skip2/go-qrcode"
 
 	"pointsmarket/internal/app"
+	"pointsmarket/internal/calendar"
 	"pointsmarket/internal/catalog"
 	"pointsmarket/internal/dbtest"
-	"pointsmarket/internal/ledger"
+	"pointsmarket/internal/demo"
 	"pointsmarket/internal/mysql"
-	"pointsmarket/internal/org"
 	"pointsmarket/internal/voucher"
 	"pointsmarket/internal/write"
 )
 
-// BenchmarkCounterLoad is the load generator: it issues b.N vouchers (not timed), then redeems
-// them over HTTP from 32 concurrent counters spread over three service instances, and reports
-// redemptions/s with p50 and p99 latency. The vouchers belong to 64 households and are for five
-// goods items of one shop (PM_BENCH_HOT=1: one household, one item; PM_BENCH_COUNTERS=n: n counters). Beside it, in the same run, the same number of
-// redemptions go straight to the store (the transaction's statements: no HTTP, no Redis, no
-// service code). Run: go test -run '^$' -bench CounterLoad -benchtime 3000x ./internal/httpapi/
-func BenchmarkCounterLoad(b *testing.B) {
-	a := dbtest.New(b, app.Options{})
-	if err := a.SeedDemo(b.Context()); err != nil {
+// market is a generated county's market day: three service instances on one database, the
+// county's 30 shops with their keepers logged in, goods on their shelves and households with
+// points, and the service's clock at 10:00 China time (opening hours) today.
+type market struct {
+	a       *app.App
+	trace   *dbtest.Trace
+	servers []*httptest.Server
+	client  *http.Client
+	shops   []*marketShop
+}
+
+type marketShop struct {
+	id, village, keeper, issuance int64
+	token                         string
+	goods, accounts, heads        []int64
+	phones                        []string // of the heads, in the order of accounts
+}
+
+func newMarket(b *testing.B, households, stock int) *market {
+	clock, trace := &demo.SimClock{}, dbtest.NewTrace()
+	a := dbtest.New(b, app.Options{Clock: clock.Now, SQLDriver: trace.Driver()})
+	ctx := dbtest.SystemCtx()
+	if err := a.SeedCounty(ctx, clock, demo.CountySize{Villages: 30, Households: households, Months: 1, Workers: 8}, false); err != nil {
 		b.Fatal(err)
 	}
-	var servers []*httptest.Server
+	today := calendar.DayStart(time.Now())
+	clock.Set(today.Add(10 * time.Hour))
+	m := &market{a: a, trace: trace, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128}}}
 	for i := range 3 {
 		inst := a
 		if i > 0 {
-			inst = dbtest.NewWith(b, a.Config, app.Options{})
+			inst = dbtest.NewWith(b, a.Config, app.Options{Clock: clock.Now, SQLDriver: trace.Driver()})
 		}
 		h, err := inst.Handler()
 		if err != nil {
@@ -49,137 +69,263 @@ func BenchmarkCounterLoad(b *testing.B) {
 		}
 		srv := httptest.NewServer(h)
 		b.Cleanup(srv.Close)
-		servers = append(servers, srv)
+		m.servers = append(m.servers, srv)
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	call := func(srv *httptest.Server, path, token string, body any) (int, map[string]any) {
-		buf, _ := json.Marshal(body)
-		req, _ := http.NewRequest("POST", srv.URL+path, bytes.NewReader(buf))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
-	}
-	login := func(phone string) string {
-		_, body := call(servers[0], "/api/v1/auth/login", "", map[string]string{"phone": phone, "password": "demo-pass-2026"})
-		return body["token"].(string)
-	}
-	villager, keeper := login("13800000010"), login("13800000002")
-	var shop, holder, keeperID int64
-	db := a.DB
 	must := func(err error) {
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
-	must(db.QueryRow(`SELECT s.id FROM shops s WHERE s.name = '国茶村便民超市'`).Scan(&shop))
-	must(db.QueryRow(`SELECT id FROM people WHERE phone = '13800000010'`).Scan(&holder))
-	must(db.QueryRow(`SELECT id FROM people WHERE phone = '13800000002'`).Scan(&keeperID))
-	var goods []int64
-	must(db.Select(&goods, `SELECT id FROM goods WHERE shop_id = ? AND on_shelf AND monthly_limit IS NULL AND stock > 10000 OR
-		(shop_id = ? AND name IN ('酱油（500毫升）', '挂面（1公斤）', '肥皂', '毛巾')) ORDER BY id`, shop, shop))
-	// A market day: many households, several goods. Or, with PM_BENCH_HOT=1, one household and
-	// one goods item: every redemption then queues on the same two rows.
-	households := 64
-	if os.Getenv("PM_BENCH_HOT") != "" {
-		households, goods = 1, goods[:1]
+	rows, err := a.DB.Query(`SELECT s.id, s.village_id, g.person_id, ac.id FROM shops s JOIN role_grants g ON g.shop_id = s.id AND g.role = 'shopkeeper'
+		JOIN accounts ac ON ac.village_id = s.village_id AND ac.kind = 'issuance'
+		JOIN villages v ON v.id = s.village_id JOIN townships t ON t.id = v.township_id WHERE t.name NOT IN ('葫芦镇', '石门镇') ORDER BY s.id`)
+	must(err)
+	for rows.Next() {
+		sh := &marketShop{}
+		must(rows.Scan(&sh.id, &sh.village, &sh.keeper, &sh.issuance))
+		m.shops = append(m.shops, sh)
 	}
-	for _, g := range goods { // enough on the shelf for two runs of b.N
-		_, err := mysql.NewCatalogStore(a.DB).MoveStock(dbtest.SystemCtx(), catalog.Movement{GoodsID: g, Delta: int64(2 * b.N), Kind: catalog.StockIn, Reason: "压测进货"})
-		must(err)
+	must(rows.Err())
+	if len(m.shops) != 30 {
+		b.Fatalf("%d generated shops, want 30", len(m.shops))
 	}
-	var village int64
-	must(db.QueryRow(`SELECT village_id FROM shops WHERE id = ?`, shop).Scan(&village))
-	v := dbtest.Village{}
-	must(db.QueryRow(`SELECT id FROM accounts WHERE kind = 'issuance' AND village_id = ?`, village).Scan(&v.Issuance))
-	var accounts []int64
-	for i := range households {
-		h, err := mysql.NewOrgStore(a.DB, mysql.NewLedgerStore(a.DB)).CreateHousehold(dbtest.SystemCtx(), org.Household{VillageID: village, Number: fmt.Sprintf("LOAD-%03d", i), HeadName: "压测户", Size: 3})
-		must(err)
-		acct, err := mysql.NewLedgerStore(a.DB).AccountOf(dbtest.SystemCtx(), village, ledger.Household, h.ID)
-		must(err)
-		v.Grant(b, a, acct.ID, 100_000)
-		accounts = append(accounts, acct.ID)
-	}
-	issue := func(n int) ([]string, []int64) {
-		codes, ids := make([]string, n), make([]int64, n)
-		var wg sync.WaitGroup
-		var next atomic.Int64
-		for range 16 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
-					vc, err := a.Vouchers.IssueVoucher(dbtest.SystemCtx(), voucher.IssueRequest{AccountID: accounts[i%int64(len(accounts))],
-						HolderID: holder, ShopID: shop, Lines: []voucher.Line{{GoodsID: goods[i%int64(len(goods))], Quantity: 1}},
-						Nonce: voucher.NewNonce(), Now: time.Now()}, write.Key{})
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					codes[i], ids[i] = a.Vouchers.Codes.Voucher(vc.ID, vc.Nonce), vc.ID
-				}
-			}()
+	for i, sh := range m.shops {
+		must(a.DB.Select(&sh.goods, `SELECT id FROM goods WHERE shop_id = ? AND on_shelf AND monthly_limit IS NULL AND points <= 10 ORDER BY id`, sh.id))
+		var heads []struct {
+			Account int64  `db:"account"`
+			Person  int64  `db:"person"`
+			Phone   string `db:"phone"`
 		}
-		wg.Wait()
-		return codes, ids
+		must(a.DB.Select(&heads, `SELECT ac.id AS account, p.id AS person, p.phone FROM accounts ac
+			JOIN people p ON p.household_id = ac.owner_id AND p.phone IS NOT NULL
+			WHERE ac.village_id = ? AND ac.kind = 'household' ORDER BY ac.id`, sh.village))
+		for _, h := range heads {
+			sh.accounts, sh.heads, sh.phones = append(sh.accounts, h.Account), append(sh.heads, h.Person), append(sh.phones, h.Phone)
+		}
+		var phone string
+		must(a.DB.QueryRow(`SELECT phone FROM people WHERE id = ?`, sh.keeper).Scan(&phone))
+		l, err := a.Auth.Login(context.Background(), phone, demo.Password, fmt.Sprintf("10.0.%d.%d", i/200, i%200+1))
+		must(err)
+		sh.token = l.Token
+		v := dbtest.Village{Issuance: sh.issuance}
+		for _, acct := range sh.accounts {
+			v.Grant(b, a, acct, 100_000)
+		}
+		for _, g := range sh.goods {
+			_, err := mysql.NewCatalogStore(a.DB).MoveStock(ctx, catalog.Movement{GoodsID: g, Delta: int64(stock), Kind: catalog.StockIn, Reason: "压测进货"})
+			must(err)
+		}
 	}
-	codes, _ := issue(b.N)
-	_, rawIDs := issue(b.N)
-	_ = villager
+	return m
+}
+
+// post sends a JSON POST to one of the instances.
+func (m *market) post(b *testing.B, i int, path, token string, body any) (int, map[string]any) {
+	buf, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", m.servers[i%len(m.servers)].URL+path, bytes.NewReader(buf))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := m.client.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// concurrently runs work(0..n-1) from workers goroutines and returns the time it took and each
+// call's latency; the first error fails the benchmark.
+func concurrently(b *testing.B, n, workers int, work func(i int) error) (time.Duration, []time.Duration) {
+	lat := make([]time.Duration, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
+				t0 := time.Now()
+				if err := work(int(i)); err != nil {
+					b.Error(err)
+					return
+				}
+				lat[i] = time.Since(t0)
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(start), lat
+}
+
+// BenchmarkCounterLoad is the load generator: a market day at the counters of a generated
+// county (demo.SeedCounty: 30 villages, each with its shop, and 12 households each, 360 in all),
+// in opening hours. It issues b.N vouchers (not timed) spread over the households, each at its
+// village's shop, then redeems them over HTTP from 32 concurrent counters (PM_BENCH_COUNTERS)
+// spread over three service instances, each counter logged in as the shopkeeper of the voucher's
+// shop. Beside it, in the same run: sysbench oltp_write_only with 32 threads on the same MariaDB
+// (the raw rate; "ratio" is ours over it), and the same number of redemptions straight through
+// the store (the transaction's statements, with no HTTP, Redis or service code). It counts the SQL
+// statements (BEGIN and COMMIT included) and Redis commands per redemption, and the process's
+// peak memory (all three instances and the counters), and logs where one redemption's time goes.
+//
+//	go test -run '^$' -bench CounterLoad -benchtime 3000x ./internal/httpapi/   (b.N of 100 or more)
+func BenchmarkCounterLoad(b *testing.B) {
+	if b.N < 100 { // the framework's first call, to size the run: a market day is at least 100
+		return
+	}
+	m := newMarket(b, 12, 3*b.N+200)
+	a, trace, shops, ctx := m.a, m.trace, m.shops, dbtest.SystemCtx()
+	// Voucher i is at shop i % 30, for household (i / 30) % n of its village: consecutive
+	// redemptions go to different shops and households, as on a market day.
+	type ticket struct {
+		shop *marketShop
+		code string
+		id   int64
+	}
+	issue := func(n int) []ticket {
+		out := make([]ticket, n)
+		concurrently(b, n, 16, func(i int) error {
+			sh := shops[i%len(shops)]
+			h := (i / len(shops)) % len(sh.accounts)
+			vc, err := a.Vouchers.IssueVoucher(ctx, voucher.IssueRequest{AccountID: sh.accounts[h], HolderID: sh.heads[h], ShopID: sh.id,
+				Lines: []voucher.Line{{GoodsID: sh.goods[i%len(sh.goods)], Quantity: 1}}, Nonce: voucher.NewNonce(), Now: a.Now()}, write.Key{})
+			if err != nil {
+				return err
+			}
+			out[i] = ticket{shop: sh, code: a.Vouchers.Codes.Voucher(vc.ID, vc.Nonce), id: vc.ID}
+			return nil
+		})
+		return out
+	}
+	tickets, raw, alone := issue(b.N), issue(b.N), issue(200)
+	call := func(i int, path, token string, body any) (int, map[string]any) {
+		return m.post(b, i, path, token, body)
+	}
 
 	counters := 32
 	if n, err := strconv.Atoi(os.Getenv("PM_BENCH_COUNTERS")); err == nil && n > 0 {
 		counters = n
 	}
 	run := func(work func(i int) error) (time.Duration, []time.Duration) {
-		lat := make([]time.Duration, b.N)
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		start := time.Now()
-		for range counters {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := next.Add(1) - 1; i < int64(b.N); i = next.Add(1) - 1 {
-					t0 := time.Now()
-					if err := work(int(i)); err != nil {
-						b.Error(err)
-						return
-					}
-					lat[i] = time.Since(t0)
-				}
-			}()
-		}
-		wg.Wait()
-		return time.Since(start), lat
+		return concurrently(b, b.N, counters, work)
 	}
+	rawRate, haveRaw := sysbenchWrites(b, a.Config.MySQLDSN, 32, 10)
+	rdb := goredis.NewClient(&goredis.Options{Addr: dbtest.RedisAddr()})
+	defer rdb.Close()
+	statements, commands := trace.Statements(), redisCommands(b, rdb)
 	b.ResetTimer()
 	httpTook, lat := run(func(i int) error {
-		if status, body := call(servers[i%3], "/api/v1/counter/redeem", keeper, map[string]string{"code": codes[i]}); status != http.StatusOK {
+		t := tickets[i]
+		if status, body := call(i, "/api/v1/counter/redeem", t.shop.token, map[string]string{"code": t.code}); status != http.StatusOK {
 			return fmt.Errorf("redeem: %d %v", status, body)
 		}
 		return nil
 	})
 	b.StopTimer()
+	statements, commands = trace.Statements()-statements, redisCommands(b, rdb)-commands
 	storeTook, _ := run(func(i int) error {
-		_, err := a.Vouchers.CaptureVoucher(dbtest.SystemCtx(), voucher.RedeemRequest{VoucherID: rawIDs[i], ShopID: shop, By: keeperID, Now: time.Now()}, write.Key{})
+		t := raw[i]
+		_, err := a.Vouchers.CaptureVoucher(ctx, voucher.RedeemRequest{VoucherID: t.id, ShopID: t.shop.id, By: t.shop.keeper, Now: a.Now()}, write.Key{})
 		return err
 	})
-	slices.Sort(lat)
-	b.ReportMetric(float64(b.N)/httpTook.Seconds(), "http_redemptions/s")
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+	ours := float64(b.N) / httpTook.Seconds()
+	b.ReportMetric(ours, "http_redemptions/s")
+	reportPercentiles(b, "", lat)
+	b.ReportMetric(float64(statements)/float64(b.N), "sql/redemption")
+	b.ReportMetric(float64(commands)/float64(b.N), "redis/redemption")
 	b.ReportMetric(float64(b.N)/storeTook.Seconds(), "store_redemptions/s")
-	b.ReportMetric(storeTook.Seconds()/httpTook.Seconds(), "http/store")
+	b.ReportMetric(peakRSS(), "peak_rss_MB")
+	if haveRaw {
+		b.ReportMetric(rawRate, "sysbench_tx/s")
+		b.ReportMetric(ours/rawRate, "ratio")
+	}
+	// Where one redemption's time goes, on one counter with nothing else running: each SQL
+	// statement's time until the server answered, beside the whole request's.
+	var whole time.Duration
+	stmts := trace.RecordAll(func() {
+		for i, t := range alone {
+			t0 := time.Now()
+			if status, body := call(i, "/api/v1/counter/redeem", t.shop.token, map[string]string{"code": t.code}); status != http.StatusOK {
+				b.Fatalf("redeem: %d %v", status, body)
+			}
+			whole += time.Since(t0)
+		}
+	})
+	b.Log(statementProfile(stmts, len(alone), whole))
+}
+
+// statementProfile sums the statements of n requests by their first words: how many a request
+// runs and what they cost, against the requests' whole time.
+func statementProfile(stmts []dbtest.Statement, n int, whole time.Duration) string {
+	type shape struct {
+		text  string
+		count int
+		took  time.Duration
+	}
+	var order []*shape
+	byText := map[string]*shape{}
+	var sql time.Duration
+	for _, s := range stmts {
+		words := strings.Fields(s.SQL)
+		text := strings.Join(words[:min(len(words), 4)], " ")
+		if strings.HasPrefix(text, "SELECT") {
+			if i := slices.Index(words, "FROM"); i >= 0 && i+1 < len(words) {
+				text = "SELECT … FROM " + words[i+1]
+			}
+		}
+		sh := byText[text]
+		if sh == nil {
+			sh = &shape{text: text}
+			byText[text] = sh
+			order = append(order, sh)
+		}
+		sh.count++
+		sh.took += s.Took
+		sql += s.Took
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "one counter, %d redemptions: %.2f ms each, of which SQL %.2f ms in %.1f statements\n",
+		n, ms(whole)/float64(n), ms(sql)/float64(n), float64(len(stmts))/float64(n))
+	for _, sh := range order {
+		fmt.Fprintf(&b, "  %5.2f × %-60s %.3f ms\n", float64(sh.count)/float64(n), sh.text, ms(sh.took)/float64(sh.count))
+	}
+	return b.String()
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// redisCommands is the Redis server's count of commands processed.
+func redisCommands(b *testing.B, rdb *goredis.Client) int64 {
+	b.Helper()
+	info, err := rdb.Info(context.Background(), "stats").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := regexp.MustCompile(`total_commands_processed:(\d+)`).FindStringSubmatch(info)
+	if m == nil {
+		b.Fatalf("no total_commands_processed in INFO stats")
+	}
+	n, _ := strconv.ParseInt(m[1], 10, 64)
+	return n
+}
+
+// peakRSS is the process's peak resident memory in MB (VmHWM), 0 where /proc does not say.
+func peakRSS() float64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(status)
+	if m == nil {
+		return 0
+	}
+	kb, _ := strconv.ParseFloat(string(m[1]), 64)
+	return kb / 1024
 }
 
 // BenchmarkQRRender renders voucher QR codes as the qr.png endpoint does.

@@ -45,6 +45,9 @@ type Options struct {
 	Logger       *slog.Logger
 	// Now is the clock rows are stamped with (nil: the machine's, in UTC).
 	Now func() time.Time
+	// Driver is the database/sql driver registered for go-sql-driver/mysql ("": "mysql"); tests
+	// name one that records the statements it runs.
+	Driver string
 }
 
 // PrepareDSN returns the DSN with the settings the stores rely on: parseTime, UTC, utf8mb4,
@@ -140,7 +143,10 @@ func Open(dsn string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqlx.Open("mysql", cfg.FormatDSN())
+	if opt.Driver == "" {
+		opt.Driver = "mysql"
+	}
+	db, err := sqlx.Open(opt.Driver, cfg.FormatDSN())
 	if err != nil {
 		return nil, fmt.Errorf("open MySQL: %w", err)
 	}

@@ -19,7 +19,7 @@ func NewCounters(c *Client) *Counters { return &Counters{c: c} }
 // Incr implements alert.Counters.
 func (k *Counters) Incr(ctx context.Context, name string, ttl time.Duration) (int64, error) {
 	key := k.c.key("count", name)
-	pipe := k.c.rdb.TxPipeline()
+	pipe := k.c.rdb.Pipeline() // one round trip; a count that missed its expiry is refreshed by the next
 	n := pipe.Incr(ctx, key)
 	pipe.Expire(ctx, key, ttl)
 	if _, err := pipe.Exec(ctx); err != nil {
