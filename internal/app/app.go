@@ -152,6 +152,7 @@ func New(cfg Config, log *slog.Logger, opt Options) (*App, error) {
 		Sizes: a.stores.org.SizeNotices})
 	a.boardCache = redis.NewBoardCache(a.Board, a.Redis, 30*time.Second, log)
 	db.OnCommit(a.boardCache.Invalidate)
+	db.OnPeopleChanged(a.Auth.Forget)
 	a.Boards = a.boardCache
 	a.Exports = export.NewService(export.Deps{Store: mysql.NewExportStore(db), Places: a.stores.org, Names: a.stores.org})
 	a.Alerts = alert.NewService(alert.Deps{Store: mysql.NewAlertStore(db), Counters: redis.NewCounters(a.Redis), Places: a.stores.org,

@@ -78,6 +78,10 @@ type Sessions interface {
 // Config tunes logins.
 type Config struct {
 	SessionTTL time.Duration
+	// PrincipalTTL is how long an instance reuses a person's roles read for a session (0: read
+	// them at every request). A change on this instance takes effect at once; on the others
+	// within PrincipalTTL.
+	PrincipalTTL time.Duration
 	// Phone is strict: it is what stops password guessing on one account.
 	Phone LockPolicy
 	// Address is generous: a whole village may share one carrier-NAT address.
@@ -86,7 +90,7 @@ type Config struct {
 
 // DefaultConfig is the production tuning.
 func DefaultConfig() Config {
-	return Config{SessionTTL: 12 * time.Hour, Phone: PhonePolicy(), Address: AddressPolicy()}
+	return Config{SessionTTL: 12 * time.Hour, PrincipalTTL: time.Second, Phone: PhonePolicy(), Address: AddressPolicy()}
 }
 
 // Deps are what the Service needs.
@@ -102,11 +106,17 @@ type Deps struct {
 type Service struct {
 	Deps
 	// onReset is told of each password reset by an office (ResetPassword).
-	onReset func(ctx context.Context, villageID, personID, by int64)
+	onReset    func(ctx context.Context, villageID, personID, by int64)
+	principals principalCache
 }
 
 // NewService returns a Service.
-func NewService(d Deps) *Service { return &Service{Deps: d} }
+func NewService(d Deps) *Service {
+	return &Service{Deps: d, principals: principalCache{ttl: d.Config.PrincipalTTL}}
+}
+
+// Forget drops what the service keeps of these people's roles: they changed.
+func (s *Service) Forget(_ context.Context, personIDs []int64) { s.principals.forget(personIDs) }
 
 // Login is a successful login: a bearer token (also set as the session cookie), the CSRF token
 // browsers must echo, and who logged in.
@@ -269,12 +279,16 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, Prin
 	if err != nil {
 		return Session{}, Principal{}, err
 	}
-	p, err := s.Store.Principal(ctx, sess.PersonID)
-	if err != nil {
-		if fault.KindOf(err) == fault.NotFound {
-			return Session{}, Principal{}, fault.ErrUnauthorized
+	now := time.Now()
+	p, ok := s.principals.get(sess.PersonID, now)
+	if !ok {
+		if p, err = s.Store.Principal(ctx, sess.PersonID); err != nil {
+			if fault.KindOf(err) == fault.NotFound {
+				return Session{}, Principal{}, fault.ErrUnauthorized
+			}
+			return Session{}, Principal{}, err
 		}
-		return Session{}, Principal{}, err
+		s.principals.put(p, now)
 	}
 	if p.Disabled {
 		_ = s.Sessions.Delete(ctx, sess.ID)

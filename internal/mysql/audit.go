@@ -29,10 +29,13 @@ func (db *DB) audit(ctx context.Context, tx *sqlx.Tx, events ...audit.Event) err
 		return errNoActor
 	}
 	if v, ok := db.touched.Load(tx); ok {
-		villages := v.(*[]int64)
+		changed := v.(*changes)
 		for _, ev := range events {
 			if ev.Place.VillageID != 0 {
-				*villages = append(*villages, ev.Place.VillageID)
+				changed.villages = append(changed.villages, ev.Place.VillageID)
+			}
+			if ev.ObjectType == "person" {
+				changed.people = append(changed.people, ev.ObjectID)
 			}
 		}
 	}

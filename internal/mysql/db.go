@@ -28,7 +28,14 @@ type DB struct {
 	// committed are told, after a transaction commits, of the villages it changed; touched holds
 	// those of each open transaction (by *sqlx.Tx), gathered from its audit entries.
 	committed []func(ctx context.Context, villageIDs []int64)
-	touched   sync.Map
+	// peopleChanged are told, after a transaction commits, of the people its audit entries are about.
+	peopleChanged []func(ctx context.Context, personIDs []int64)
+	touched       sync.Map
+}
+
+// changes are what an open transaction's audit entries are about.
+type changes struct {
+	villages, people []int64
 }
 
 // OnCommit adds fn to those told, after each transaction commits, of the villages whose rows it
@@ -37,6 +44,12 @@ type DB struct {
 // wiring, before serving.
 func (db *DB) OnCommit(fn func(ctx context.Context, villageIDs []int64)) {
 	db.committed = append(db.committed, fn)
+}
+
+// OnPeopleChanged adds fn to those told, after each transaction commits, of the people it changed
+// (its audit entries about a person: roles, household, password, disabling). Call it while wiring.
+func (db *DB) OnPeopleChanged(fn func(ctx context.Context, personIDs []int64)) {
+	db.peopleChanged = append(db.peopleChanged, fn)
 }
 
 // Options tune Open.
@@ -227,8 +240,8 @@ func (db *DB) inTxOnce(ctx context.Context, txo *sql.TxOptions, fn func(tx *sqlx
 			_ = tx.Rollback()
 		}
 	}()
-	villages := &[]int64{}
-	db.touched.Store(tx, villages)
+	changed := &changes{}
+	db.touched.Store(tx, changed)
 	defer db.touched.Delete(tx)
 	if err = fn(tx); err != nil {
 		return err
@@ -236,13 +249,17 @@ func (db *DB) inTxOnce(ctx context.Context, txo *sql.TxOptions, fn func(tx *sqlx
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	if len(*villages) > 0 {
-		slices.Sort(*villages)
-		ids := slices.Compact(*villages)
-		for _, fn := range db.committed {
-			fn(ctx, ids)
+	tell := func(ids []int64, to []func(context.Context, []int64)) {
+		if len(ids) > 0 {
+			slices.Sort(ids)
+			ids = slices.Compact(ids)
+			for _, fn := range to {
+				fn(ctx, ids)
+			}
 		}
 	}
+	tell(changed.villages, db.committed)
+	tell(changed.people, db.peopleChanged)
 	return nil
 }
 

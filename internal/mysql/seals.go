@@ -55,19 +55,7 @@ func checkGrantsAudited(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) erro
 // checkSettlementsAudited: a statement's lines and total are those it was generated with, and
 // what was paid is what its payment's audit entry says.
 func checkSettlementsAudited(ctx context.Context, tx *sqlx.Tx, r *ledger.Report) error {
-	const lines = `SELECT l.settlement_id, CONCAT('line of redemption ', l.redemption_id, CASE WHEN a.id IS NULL THEN ': the statement has no audit entry'
-			WHEN j.goods_id IS NULL THEN ' is not in its audit entry' ELSE ' differs from its audit entry (quantity, price or amount changed)' END) AS problem
-		FROM settlement_lines l
-		LEFT JOIN audit_log a ON a.object_type = 'settlement' AND a.object_id = l.settlement_id AND a.action = 'settlement.generate'
-			AND JSON_TYPE(JSON_EXTRACT(a.after_data, '$.lines')) = 'ARRAY' -- statements generated before lines were sealed carry none
-		LEFT JOIN JSON_TABLE(a.after_data, '$.lines[*]' COLUMNS (
-			redemption_id BIGINT PATH '$.redemption_id', kind VARCHAR(16) PATH '$.kind', goods_id BIGINT PATH '$.goods_id',
-			quantity BIGINT PATH '$.quantity', price_fen BIGINT PATH '$.price_fen', amount_fen BIGINT PATH '$.amount_fen')) j
-			ON j.redemption_id = l.redemption_id AND j.kind = l.kind AND j.goods_id = l.goods_id
-		WHERE (a.id IS NULL AND NOT EXISTS (SELECT 1 FROM audit_log o WHERE o.object_type = 'settlement' AND o.object_id = l.settlement_id
-				AND o.action = 'settlement.generate'))
-			OR (a.id IS NOT NULL AND (j.goods_id IS NULL OR j.quantity <> l.quantity OR j.price_fen <> l.price_fen OR j.amount_fen <> l.amount_fen))`
-	if err := eachProblem(ctx, tx, lines, func(id int64, problem string) { breach(r, "settlement %d: %s", id, problem) }); err != nil {
+	if err := checkSettlementLines(ctx, tx, r); err != nil {
 		return err
 	}
 	const totals = `SELECT s.id, CASE WHEN g.id IS NULL THEN 'has no audit entry'
