@@ -19,6 +19,9 @@ import (
 	"pointsmarket/internal/redis"
 )
 
+// DevelopmentAuditKey seals checkpoints where no PM_AUDIT_KEY is set (and says so at start).
+const DevelopmentAuditKey = "pointsmarket-development-audit-key-not-secret"
+
 // Config is the service's configuration, read from the environment (the contract's names).
 type Config struct {
 	HTTPAddr       string        // PM_HTTP_ADDR
@@ -125,7 +128,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	case cfg.AuditKey == "":
 		// A development key, the same on every start so that a dev database's checkpoints stay
 		// verifiable; it protects nothing, and the start-up log says so.
-		cfg.AuditKey, cfg.AuditKeyDev = "pointsmarket-development-audit-key-not-secret", true
+		cfg.AuditKey, cfg.AuditKeyDev = DevelopmentAuditKey, true
 	case len(cfg.AuditKey) < 32:
 		return cfg, errors.New("PM_AUDIT_KEY must have at least 32 characters")
 	case cfg.AuditKey == cfg.Secret:

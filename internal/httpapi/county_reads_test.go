@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -83,6 +84,7 @@ func newCountyEnv(t testing.TB, small demo.CountySize) *countyEnv {
 	if dsn := os.Getenv("PM_BENCH_COUNTY_DSN"); dsn != "" {
 		cfg := dbtest.Config(t)
 		cfg.MySQLDSN = dsn
+		cfg.AuditKey = cmp.Or(os.Getenv("PM_AUDIT_KEY"), app.DevelopmentAuditKey) // the key it was generated with
 		a = dbtest.NewWith(t, cfg, opt)
 	} else {
 		clock := &demo.SimClock{}
