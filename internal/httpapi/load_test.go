@@ -9,11 +9,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -171,7 +173,8 @@ func concurrently(b *testing.B, n, workers int, work func(i int) error) (time.Du
 // (the raw rate; "ratio" is ours over it), and the same number of redemptions straight through
 // the store (the transaction's statements, with no HTTP, Redis or service code). It counts the SQL
 // statements (BEGIN and COMMIT included) and Redis commands per redemption, and the process's
-// peak memory (all three instances and the counters), and logs where one redemption's time goes.
+// peak memory (all three instances and the counters) and the CPU the process used, and logs where
+// one redemption's time goes. PM_BENCH_CPUPROFILE=FILE profiles the redemptions over HTTP.
 //
 //	go test -run '^$' -bench CounterLoad -benchtime 3000x ./internal/httpapi/   (b.N of 100 or more)
 func BenchmarkCounterLoad(b *testing.B) {
@@ -217,7 +220,17 @@ func BenchmarkCounterLoad(b *testing.B) {
 	rawRate, haveRaw := sysbenchWrites(b, a.Config.MySQLDSN, 32, 10)
 	rdb := goredis.NewClient(&goredis.Options{Addr: dbtest.RedisAddr()})
 	defer rdb.Close()
-	statements, commands := trace.Statements(), redisCommands(b, rdb)
+	statements, commands, cpu := trace.Statements(), redisCommands(b, rdb), processCPU()
+	if path := os.Getenv("PM_BENCH_CPUPROFILE"); path != "" { // the redemptions alone, not the set-up
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
 	b.ResetTimer()
 	httpTook, lat := run(func(i int) error {
 		t := tickets[i]
@@ -227,7 +240,8 @@ func BenchmarkCounterLoad(b *testing.B) {
 		return nil
 	})
 	b.StopTimer()
-	statements, commands = trace.Statements()-statements, redisCommands(b, rdb)-commands
+	pprof.StopCPUProfile()
+	statements, commands, cpu = trace.Statements()-statements, redisCommands(b, rdb)-commands, processCPU()-cpu
 	storeTook, _ := run(func(i int) error {
 		t := raw[i]
 		_, err := a.Vouchers.CaptureVoucher(ctx, voucher.RedeemRequest{VoucherID: t.id, ShopID: t.shop.id, By: t.shop.keeper, Now: a.Now()}, write.Key{})
@@ -240,6 +254,7 @@ func BenchmarkCounterLoad(b *testing.B) {
 	b.ReportMetric(float64(commands)/float64(b.N), "redis/redemption")
 	b.ReportMetric(float64(b.N)/storeTook.Seconds(), "store_redemptions/s")
 	b.ReportMetric(peakRSS(), "peak_rss_MB")
+	b.ReportMetric(cpu.Seconds()/httpTook.Seconds(), "go_cpu_cores") // the three instances and the counters
 	if haveRaw {
 		b.ReportMetric(rawRate, "sysbench_tx/s")
 		b.ReportMetric(ours/rawRate, "ratio")
@@ -312,6 +327,15 @@ func redisCommands(b *testing.B, rdb *goredis.Client) int64 {
 	}
 	n, _ := strconv.ParseInt(m[1], 10, 64)
 	return n
+}
+
+// processCPU is the CPU time (user and system) the process has used.
+func processCPU() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // peakRSS is the process's peak resident memory in MB (VmHWM), 0 where /proc does not say.
