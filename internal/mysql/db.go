@@ -13,10 +13,13 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mysqldrv "github.com/go-sql-driver/mysql"
 	"github.com/jmoiron/sqlx"
+
+	"pointsmarket/internal/ledger"
 )
 
 // DB is the connection pool shared by the stores.
@@ -31,6 +34,21 @@ type DB struct {
 	// peopleChanged are told, after a transaction commits, of the people its audit entries are about.
 	peopleChanged []func(ctx context.Context, personIDs []int64)
 	touched       sync.Map
+	// accountMetas keeps what never changes of an account (Tx.AccountPair), by id; metaCount
+	// bounds it (it is emptied past maxAccountMetas, and read again).
+	accountMetas sync.Map
+	metaCount    atomic.Int64
+}
+
+// maxAccountMetas is about a province's worth of the accounts that move in a day.
+const maxAccountMetas = 500_000
+
+func (db *DB) keepAccountMeta(m ledger.AccountMeta) {
+	if db.metaCount.Add(1) > maxAccountMetas {
+		db.accountMetas.Clear()
+		db.metaCount.Store(0)
+	}
+	db.accountMetas.Store(m.ID, m)
 }
 
 // changes are what an open transaction's audit entries are about.

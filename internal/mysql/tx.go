@@ -63,14 +63,21 @@ func (t *Tx) VillagePlace(ctx context.Context, villageID int64) (auth.Place, err
 	return villagePlace(ctx, t.tx, villageID)
 }
 
-// AccountPair implements ledger.Tx.
+// AccountPair implements ledger.Tx. What it reads of an account (village, kind, whether its totals
+// are derived) never changes after the account is made, so each instance keeps it.
 func (t *Tx) AccountPair(ctx context.Context, debitID, creditID int64) (debit, credit ledger.AccountMeta, err error) {
+	if d, ok := t.db.accountMetas.Load(debitID); ok {
+		if c, ok := t.db.accountMetas.Load(creditID); ok {
+			return d.(ledger.AccountMeta), c.(ledger.AccountMeta), nil
+		}
+	}
 	var metas []ledger.AccountMeta
 	if err := t.tx.SelectContext(ctx, &metas, `SELECT id, village_id, kind, derived_totals FROM accounts WHERE id IN (?, ?)`,
 		debitID, creditID); err != nil {
 		return debit, credit, err
 	}
 	for _, m := range metas {
+		t.db.keepAccountMeta(m)
 		if m.ID == debitID {
 			debit = m
 		}
