@@ -122,6 +122,7 @@ func TestMoneyDecidingRowsAreSealed(t *testing.T) {
 		fmt.Sprintf(`UPDATE settlement_lines SET amount_fen = 99999 WHERE settlement_id = %d`, st),
 		fmt.Sprintf(`UPDATE village_fund SET amount_fen = 9999999 WHERE id = %d`, fund),
 		fmt.Sprintf(`UPDATE exchange_standards SET fen_per_point = 500 WHERE id = %d`, standard),
+		fmt.Sprintf(`UPDATE stock_movements SET village_id = village_id + 1 WHERE goods_id = %d`, goods), // placed in another county's shard
 	} {
 		if _, err := e.app.DB.ExecContext(t.Context(), q); err != nil {
 			t.Fatal(err)
@@ -136,7 +137,7 @@ func TestMoneyDecidingRowsAreSealed(t *testing.T) {
 		fmt.Sprintf("goods %d: differs", goods), fmt.Sprintf("household %d: size differs", household),
 		fmt.Sprintf("person %d: role supervisor in village %d was never granted", clerkID, gc),
 		fmt.Sprintf("settlement %d: line of redemption %d", st, settled), fmt.Sprintf("fund movement %d: amount differs", fund),
-		fmt.Sprintf("exchange standard %d: differs", standard)} {
+		fmt.Sprintf("exchange standard %d: differs", standard), "rows of stock_movements do not carry the village of their goods"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("breaches do not name %q:\n%s", want, got)
 		}

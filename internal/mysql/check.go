@@ -41,6 +41,7 @@ func (s *LedgerStore) Verify(ctx context.Context) (ledger.Report, error) {
 		{"dividends and their shares", checkDividends},
 		{"assessment events and published rankings", checkAssessment},
 		{"requests' handlings (the three rates)", checkRequestHandlings},
+		{"child rows' villages", checkPlaceKeys},
 	}
 	for _, c := range checks {
 		if err := c.fn(ctx, tx, &r); err != nil {

@@ -49,7 +49,8 @@ func (t *Tx) InsertMeeting(ctx context.Context, m *request.Meeting) error {
 		return err
 	}
 	for _, a := range m.Attendees {
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO courtyard_attendees (meeting_id, household_id) VALUES (?, ?)`, m.ID, a.HouseholdID); err != nil {
+		if _, err := t.tx.ExecContext(ctx, `INSERT INTO courtyard_attendees (meeting_id, household_id, village_id) VALUES (?, ?, ?)`,
+			m.ID, a.HouseholdID, m.VillageID); err != nil {
 			return err
 		}
 	}
@@ -58,8 +59,8 @@ func (t *Tx) InsertMeeting(ctx context.Context, m *request.Meeting) error {
 
 // InsertProblem implements request.MeetingTx.
 func (t *Tx) InsertProblem(ctx context.Context, p *request.Problem) error {
-	res, err := t.tx.NamedExecContext(ctx, `INSERT INTO courtyard_problems (meeting_id, request_id, follow_up_on)
-		VALUES (:meeting_id, :request_id, :follow_up_on)`, p)
+	res, err := t.tx.NamedExecContext(ctx, `INSERT INTO courtyard_problems (meeting_id, request_id, follow_up_on, village_id)
+		VALUES (:meeting_id, :request_id, :follow_up_on, (SELECT village_id FROM courtyard_meetings WHERE id = :meeting_id))`, p)
 	if err != nil {
 		return err
 	}

@@ -90,10 +90,11 @@ func (t *Tx) InsertDividend(ctx context.Context, d *dividend.Dividend) error {
 	}
 	rows := make([]map[string]any, len(d.Shares))
 	for i, sh := range d.Shares {
-		rows[i] = map[string]any{"dividend_id": d.ID, "household_id": sh.HouseholdID, "points": sh.Points, "amount_fen": sh.AmountFen}
+		rows[i] = map[string]any{"dividend_id": d.ID, "household_id": sh.HouseholdID, "points": sh.Points, "amount_fen": sh.AmountFen,
+			"village_id": d.VillageID}
 	}
-	_, err = t.tx.NamedExecContext(ctx, `INSERT INTO dividend_shares (dividend_id, household_id, points, amount_fen)
-		VALUES (:dividend_id, :household_id, :points, :amount_fen)`, rows)
+	_, err = t.tx.NamedExecContext(ctx, `INSERT INTO dividend_shares (dividend_id, household_id, points, amount_fen, village_id)
+		VALUES (:dividend_id, :household_id, :points, :amount_fen, :village_id)`, rows)
 	return err
 }
 
@@ -123,8 +124,8 @@ func (t *Tx) SavePayment(ctx context.Context, d dividend.Dividend, sh dividend.S
 
 // InsertObjection implements dividend.Tx.
 func (t *Tx) InsertObjection(ctx context.Context, o *dividend.Objection) error {
-	res, err := t.tx.NamedExecContext(ctx, `INSERT INTO dividend_objections (dividend_id, household_id, objected_by, reason, objected_at)
-		VALUES (:dividend_id, :household_id, :objected_by, :reason, :objected_at)`, o)
+	res, err := t.tx.NamedExecContext(ctx, `INSERT INTO dividend_objections (dividend_id, household_id, objected_by, reason, objected_at, village_id)
+		VALUES (:dividend_id, :household_id, :objected_by, :reason, :objected_at, (SELECT village_id FROM dividends WHERE id = :dividend_id))`, o)
 	if err != nil {
 		return err
 	}

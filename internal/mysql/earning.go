@@ -72,8 +72,9 @@ func (s *EarningStore) AddItem(ctx context.Context, bookID int64, it earning.Rul
 			return nil, earning.ErrNotDraft
 		}
 		res, err := tx.NamedExecContext(ctx, `INSERT INTO rule_items (rule_book_id, code, name, category, points, applies_to, cap_month,
-			cap_year, evidence_required, approval, black_list, visits_required) VALUES (:rule_book_id, :code, :name, :category, :points,
-			:applies_to, :cap_month, :cap_year, :evidence_required, :approval, :black_list, :visits_required)`, it)
+			cap_year, evidence_required, approval, black_list, visits_required, village_id) VALUES (:rule_book_id, :code, :name, :category, :points,
+			:applies_to, :cap_month, :cap_year, :evidence_required, :approval, :black_list, :visits_required,
+			(SELECT village_id FROM rule_books WHERE id = :rule_book_id))`, it)
 		if isDuplicate(err) {
 			return nil, earning.ErrNotDraft.WithMessage("the rule book already has an item %s", it.Code)
 		}
@@ -271,8 +272,9 @@ func (s *EarningStore) Decide(ctx context.Context, id int64, approve bool, note 
 // Vote implements earning.Store.
 func (s *EarningStore) Vote(ctx context.Context, entryID, personID int64, vote string) error {
 	err := s.db.writeTx(ctx, func(tx *sqlx.Tx) ([]audit.Event, error) {
-		_, err := tx.ExecContext(ctx, `INSERT INTO entry_votes (entry_id, person_id, vote, created_at) VALUES (?, ?, ?, ?)
-			ON DUPLICATE KEY UPDATE vote = VALUES(vote)`, entryID, personID, vote, s.db.now())
+		_, err := tx.ExecContext(ctx, `INSERT INTO entry_votes (entry_id, person_id, vote, created_at, village_id)
+			VALUES (?, ?, ?, ?, (SELECT village_id FROM point_entries WHERE id = ?))
+			ON DUPLICATE KEY UPDATE vote = VALUES(vote)`, entryID, personID, vote, s.db.now(), entryID)
 		if err != nil {
 			return nil, err
 		}
@@ -463,8 +465,9 @@ func (s *EarningStore) MonthVote(ctx context.Context, meetingID, personID int64,
 		if undecided != 0 {
 			return nil, earning.ErrUndecided.WithDetails(map[string]any{"entry_id": undecided})
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_votes (meeting_id, person_id, vote, voted_at) VALUES (?, ?, ?, ?)
-			ON DUPLICATE KEY UPDATE vote = VALUES(vote), voted_at = VALUES(voted_at)`, meetingID, personID, vote, s.db.now()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_votes (meeting_id, person_id, vote, voted_at, village_id)
+			VALUES (?, ?, ?, ?, (SELECT village_id FROM review_meetings WHERE id = ?))
+			ON DUPLICATE KEY UPDATE vote = VALUES(vote), voted_at = VALUES(voted_at)`, meetingID, personID, vote, s.db.now(), meetingID); err != nil {
 			return nil, err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(vote = 'for'), 0), COALESCE(SUM(vote = 'against'), 0), COALESCE(SUM(vote = 'abstain'), 0)

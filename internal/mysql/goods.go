@@ -48,9 +48,9 @@ func (s *CatalogStore) CreateGoods(ctx context.Context, g catalog.Goods) (catalo
 		}
 		g.Reprice(approved, g.Points, g.PriceFen)
 		res, err := tx.NamedExecContext(ctx, `INSERT INTO goods (shop_id, name, category, unit, points, price_fen, monthly_limit,
-			on_shelf, standard_ok, exception_by, photo_id, stock, low_stock, created_at, updated_at) VALUES (:shop_id, :name,
+			on_shelf, standard_ok, exception_by, photo_id, stock, low_stock, created_at, updated_at, village_id) VALUES (:shop_id, :name,
 			:category, :unit, :points, :price_fen, :monthly_limit, :on_shelf, :standard_ok, :exception_by, :photo_id, 0,
-			:low_stock, :created_at, :updated_at)`, g)
+			:low_stock, :created_at, :updated_at, (SELECT village_id FROM shops WHERE id = :shop_id))`, g)
 		if isDuplicate(err) {
 			return nil, catalog.ErrDuplicateGoods
 		}
@@ -110,8 +110,9 @@ func (s *CatalogStore) SavePhoto(ctx context.Context, p catalog.Photo) (catalog.
 		if err := getRow(ctx, tx, &g, catalog.ErrGoodsNotFound, `SELECT `+goodsColumns+` FROM goods WHERE id = ? FOR UPDATE`, p.GoodsID); err != nil {
 			return nil, err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO goods_photos (goods_id, content, content_type, width, height, sha256, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.GoodsID, p.Content, p.ContentType, p.Width, p.Height, p.SHA256, audit.PersonOf(ctx), s.db.now())
+		res, err := tx.ExecContext(ctx, `INSERT INTO goods_photos (goods_id, content, content_type, width, height, sha256, created_by, created_at, village_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT village_id FROM goods WHERE id = ?))`, p.GoodsID, p.Content, p.ContentType, p.Width, p.Height,
+			p.SHA256, audit.PersonOf(ctx), s.db.now(), p.GoodsID)
 		if err != nil {
 			return nil, err
 		}

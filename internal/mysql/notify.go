@@ -32,15 +32,15 @@ func (t *Tx) Notify(ctx context.Context, notices ...notify.Notice) error {
 		if n.Key == "" || len(n.Key) > 128 {
 			return fmt.Errorf("notice %s: a key of 1 to 128 characters is required", n.Kind)
 		}
-		q := `INSERT IGNORE INTO notifications (person_id, kind, title, body, link, dedupe_key, created_at)
-			SELECT DISTINCT r.person_id, ?, ?, ?, ?, ?, ? FROM (` + strings.Join(who, " UNION ") + `) r
+		q := `INSERT IGNORE INTO notifications (person_id, kind, title, body, link, dedupe_key, created_at, village_id)
+			SELECT DISTINCT r.person_id, ?, ?, ?, ?, ?, ?, p.village_id FROM (` + strings.Join(who, " UNION ") + `) r
 			JOIN people p ON p.id = r.person_id AND p.disabled = FALSE WHERE r.person_id <> ?`
 		all := append(append([]any{n.Kind, text.Clip(n.Title, 200), text.Clip(n.Body, 1000), n.Link, n.Key, now}, args...), n.Except)
 		if _, err := t.tx.ExecContext(ctx, q, all...); err != nil {
 			return err
 		}
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO outbox (notification_id, status, next_at)
-			SELECT n.id, 'pending', ? FROM notifications n LEFT JOIN outbox o ON o.notification_id = n.id
+		if _, err := t.tx.ExecContext(ctx, `INSERT INTO outbox (notification_id, status, next_at, village_id)
+			SELECT n.id, 'pending', ?, n.village_id FROM notifications n LEFT JOIN outbox o ON o.notification_id = n.id
 			WHERE n.dedupe_key = ? AND o.id IS NULL`, now, n.Key); err != nil {
 			return err
 		}

@@ -165,8 +165,8 @@ func (s *OrgStore) noticeSize(ctx context.Context, tx *sqlx.Tx, h *org.Household
 		until = &u
 	}
 	h.SizeNoticeUntil = until
-	_, err := tx.ExecContext(ctx, `INSERT INTO household_sizes (household_id, size, previous, noticed_from, notice_until) VALUES (?, ?, ?, ?, ?)`,
-		h.ID, h.Size, previous, now, *until)
+	_, err := tx.ExecContext(ctx, `INSERT INTO household_sizes (household_id, size, previous, noticed_from, notice_until, village_id)
+		VALUES (?, ?, ?, ?, ?, ?)`, h.ID, h.Size, previous, now, *until, h.VillageID)
 	return err
 }
 

@@ -110,8 +110,8 @@ func (t *Tx) SaveProject(ctx context.Context, p assessment.Project) error {
 // InsertProgress implements assessment.ProjectTx.
 func (t *Tx) InsertProgress(ctx context.Context, pr *assessment.Progress) error {
 	res, err := t.tx.NamedExecContext(ctx, `INSERT INTO project_progress (project_id, on_date, spent_fen, progress_pct, labour_days,
-		money_fen, note, recorded_by, recorded_at) VALUES (:project_id, :on_date, :spent_fen, :progress_pct, :labour_days, :money_fen,
-		:note, :recorded_by, :recorded_at)`, pr)
+		money_fen, note, recorded_by, recorded_at, village_id) VALUES (:project_id, :on_date, :spent_fen, :progress_pct, :labour_days, :money_fen,
+		:note, :recorded_by, :recorded_at, (SELECT village_id FROM projects WHERE id = :project_id))`, pr)
 	if err != nil {
 		return wrap(classify(err), "insert project progress")
 	}

@@ -183,8 +183,8 @@ func (t *Tx) RequestLocked(ctx context.Context, id int64) (request.Request, erro
 
 // InsertHandling implements request.Tx.
 func (t *Tx) InsertHandling(ctx context.Context, h *request.Handling) error {
-	res, err := t.tx.NamedExecContext(ctx, `INSERT INTO request_handlings (request_id, level, unit_id, assigned_at, due_at)
-		VALUES (:request_id, :level, :unit_id, :assigned_at, :due_at)`, h)
+	res, err := t.tx.NamedExecContext(ctx, `INSERT INTO request_handlings (request_id, level, unit_id, assigned_at, due_at, village_id)
+		VALUES (:request_id, :level, :unit_id, :assigned_at, :due_at, (SELECT village_id FROM requests WHERE id = :request_id))`, h)
 	if err != nil {
 		return err
 	}

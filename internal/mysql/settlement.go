@@ -81,9 +81,9 @@ func (t *Tx) InsertStatement(ctx context.Context, st *settlement.Statement) erro
 // AddLines implements settlement.Tx.
 func (t *Tx) AddLines(ctx context.Context, st settlement.Statement, end time.Time) error {
 	if _, err := t.tx.ExecContext(ctx, `INSERT INTO settlement_lines (settlement_id, redemption_id, kind, goods_id, name, quantity,
-		points, price_fen, amount_fen, happened_at)
+		points, price_fen, amount_fen, happened_at, village_id)
 		SELECT ?, r.id, 'redemption', i.goods_id, i.name, i.quantity, i.quantity * i.points_each, i.price_fen,
-			i.quantity * i.price_fen, r.created_at
+			i.quantity * i.price_fen, r.created_at, r.village_id
 		FROM redemptions r JOIN redemption_items i ON i.redemption_id = r.id
 		WHERE r.shop_id = ? AND r.village_id = ? AND r.created_at < ?
 			AND NOT EXISTS (SELECT 1 FROM settlement_lines l WHERE l.redemption_id = r.id AND l.kind = 'redemption' AND l.goods_id = i.goods_id)`,
@@ -91,9 +91,9 @@ func (t *Tx) AddLines(ctx context.Context, st settlement.Statement, end time.Tim
 		return err
 	}
 	_, err := t.tx.ExecContext(ctx, `INSERT INTO settlement_lines (settlement_id, redemption_id, kind, goods_id, name, quantity,
-		points, price_fen, amount_fen, happened_at)
+		points, price_fen, amount_fen, happened_at, village_id)
 		SELECT ?, r.id, 'reversal', i.goods_id, i.name, -i.quantity, -i.quantity * i.points_each, i.price_fen,
-			-i.quantity * i.price_fen, r.reversed_at
+			-i.quantity * i.price_fen, r.reversed_at, r.village_id
 		FROM redemptions r JOIN redemption_items i ON i.redemption_id = r.id
 		WHERE r.shop_id = ? AND r.village_id = ? AND r.reversed_at IS NOT NULL AND r.reversed_at < ?
 			AND NOT EXISTS (SELECT 1 FROM settlement_lines l WHERE l.redemption_id = r.id AND l.kind = 'reversal' AND l.goods_id = i.goods_id)`,
@@ -104,9 +104,9 @@ func (t *Tx) AddLines(ctx context.Context, st settlement.Statement, end time.Tim
 	// Points plus cash: the cash a shop took stays with it, so the statement pays the agreed price
 	// less it (and the points less those the cash stood for); a reversal hands the cash back.
 	_, err = t.tx.ExecContext(ctx, `INSERT INTO settlement_lines (settlement_id, redemption_id, kind, goods_id, name, quantity,
-		points, price_fen, amount_fen, happened_at)
+		points, price_fen, amount_fen, happened_at, village_id)
 		SELECT ?, r.id, c.kind, 0, '现金补差', 0, c.sign * (r.points - (SELECT SUM(i.quantity * i.points_each) FROM redemption_items i WHERE i.redemption_id = r.id)),
-			0, -c.sign * r.cash_fen, IF(c.kind = 'cash', r.created_at, r.reversed_at)
+			0, -c.sign * r.cash_fen, IF(c.kind = 'cash', r.created_at, r.reversed_at), r.village_id
 		FROM redemptions r JOIN (SELECT 'cash' AS kind, 1 AS sign UNION ALL SELECT 'cash_back', -1) c
 		WHERE r.shop_id = ? AND r.village_id = ? AND r.cash_fen > 0
 			AND (c.kind = 'cash' AND r.created_at < ? OR c.kind = 'cash_back' AND r.reversed_at IS NOT NULL AND r.reversed_at < ?)

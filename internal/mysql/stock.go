@@ -54,7 +54,8 @@ func moveStock(ctx context.Context, tx *sqlx.Tx, now time.Time, m catalog.Moveme
 		m.MovedOn = calendar.Date(m.CreatedAt)
 	}
 	r, err := tx.NamedExecContext(ctx, `INSERT INTO stock_movements (goods_id, delta, kind, reason, ref_type, ref_id, moved_on,
-		created_by, created_at) VALUES (:goods_id, :delta, :kind, :reason, :ref_type, :ref_id, :moved_on, :created_by, :created_at)`, m)
+		created_by, created_at, village_id) VALUES (:goods_id, :delta, :kind, :reason, :ref_type, :ref_id, :moved_on, :created_by, :created_at,
+		(SELECT village_id FROM goods WHERE id = :goods_id))`, m)
 	if err != nil {
 		return m, err
 	}

@@ -96,10 +96,14 @@ func insertVoucher(ctx context.Context, tx *sqlx.Tx, v *voucher.Voucher) error {
 	return errors.New("no free short code after 5 draws")
 }
 
+// itemParents are the tables whose rows the items tables' rows belong to (their village is the row's).
+var itemParents = map[string]string{"voucher_items": "vouchers", "redemption_items": "redemptions"}
+
 func insertItems(ctx context.Context, tx *sqlx.Tx, table, parent string, id int64, items []voucher.Item) error {
 	for _, it := range items {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+parent+`, goods_id, name, unit, quantity, points_each, price_fen)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, it.GoodsID, it.Name, it.Unit, it.Quantity, it.PointsEach, it.PriceFen); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+parent+`, goods_id, name, unit, quantity, points_each, price_fen, village_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT village_id FROM `+itemParents[table]+` WHERE id = ?))`,
+			id, it.GoodsID, it.Name, it.Unit, it.Quantity, it.PointsEach, it.PriceFen, id); err != nil {
 			return err
 		}
 	}
