@@ -186,6 +186,7 @@ var smallTables = []string{"counties", "townships", "goose_db_version", "assessm
 // generated county, and fails on a full scan of a table that grows with the county: a read of one
 // village, or of one county, must reach its rows through an index.
 func TestCountyReadsUseIndexes(t *testing.T) {
+	t.Parallel()
 	e := newCountyEnv(t, demo.CountySize{Villages: 12, Households: 25, Months: 2, Workers: 4})
 	if os.Getenv("PM_BENCH_COUNTY_DSN") == "" {
 		dbtest.MustVerify(t, e.a) // the generated county is as the service writes: check passes on it

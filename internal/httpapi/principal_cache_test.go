@@ -16,6 +16,7 @@ import (
 // revokes the role on the first, and the shopkeeper is refused there at once and on the second
 // within the second.
 func TestRevokedRoleStopsAtOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, app.Options{})
 	other := serve(t, dbtest.NewWith(t, e.app.Config, app.Options{}))
 	keeper, clerk := e.login("13800000002"), e.login("13800000001")
