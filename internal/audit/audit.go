@@ -64,6 +64,9 @@ type Event struct {
 	ObjectID   int64
 	Before     any // nil when the object is new
 	After      any // nil when the object is gone
+	// Actor is who acted when it is not the actor of the writing context: the acts of several
+	// people written in one transaction (the counter's batched redemptions) each name their own.
+	Actor *Actor
 }
 
 // Entry is one stored audit record.

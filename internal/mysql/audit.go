@@ -19,10 +19,11 @@ import (
 var errNoActor = errors.New("write without an audit actor in its context")
 
 // audit appends the events of a transaction to the audit log. Call it as the transaction's last
-// statement: it locks a chain's head row, and the lock is then held only until the commit. The
-// events of one place go to one chain — the lane of the first of them — in one batch: one head
-// lock, one multi-row insert, one head update. Chains are locked in name order, so two
-// transactions never wait on each other's chains in a cycle.
+// statement: it locks chain head rows, and the locks are then held only until the commit. The
+// events of one place go to one chain — the lane of the first of them. All chains are appended in
+// three statements whatever their number (a batch of redemptions touches a chain per village):
+// their heads locked in name order (so that two transactions never wait on each other's chains in
+// a cycle), one multi-row insert, one update of the heads.
 func (db *DB) audit(ctx context.Context, tx *sqlx.Tx, events ...audit.Event) error {
 	actor, ok := audit.ActorFrom(ctx)
 	if !ok {
@@ -43,7 +44,11 @@ func (db *DB) audit(ctx context.Context, tx *sqlx.Tx, events ...audit.Event) err
 	chains := map[string][]audit.Entry{}
 	lane := map[audit.Place]string{}
 	for _, ev := range events {
-		e, err := audit.NewEntry(actor, ev, now)
+		by := actor
+		if ev.Actor != nil {
+			by = *ev.Actor
+		}
+		e, err := audit.NewEntry(by, ev, now)
 		if err != nil {
 			return err
 		}
@@ -54,15 +59,11 @@ func (db *DB) audit(ctx context.Context, tx *sqlx.Tx, events ...audit.Event) err
 		}
 		chains[e.ChainID] = append(chains[e.ChainID], e)
 	}
-	names := make([]string, 0, len(chains))
-	for c := range chains {
-		names = append(names, c)
+	if len(chains) == 0 {
+		return nil
 	}
-	sort.Strings(names)
-	for _, c := range names {
-		if err := appendEntries(ctx, tx, c, chains[c]); err != nil {
-			return fmt.Errorf("audit %s: %w", chains[c][0].Action, err)
-		}
+	if err := appendEntries(ctx, tx, chains); err != nil {
+		return fmt.Errorf("audit %s: %w", events[0].Action, err)
 	}
 	return nil
 }
@@ -73,35 +74,84 @@ func (s *AuditStore) Record(ctx context.Context, ev audit.Event) error {
 	return wrap(s.db.InTx(ctx, func(tx *sqlx.Tx) error { return s.db.audit(ctx, tx, ev) }), "record %s", ev.Action)
 }
 
-func appendEntries(ctx context.Context, tx *sqlx.Tx, chain string, entries []audit.Entry) error {
-	const qHead = `SELECT chain_id, seq, head_hash FROM audit_chains WHERE chain_id = ? FOR UPDATE`
-	var head audit.Head
-	err := tx.GetContext(ctx, &head, qHead, chain)
-	if errors.Is(err, sql.ErrNoRows) {
-		// A new chain: create its head; INSERT IGNORE lets two first writers meet on one row.
-		if _, err := tx.ExecContext(ctx, `INSERT IGNORE INTO audit_chains (chain_id, seq, head_hash) VALUES (?, 0, ?)`,
-			chain, audit.GenesisHash); err != nil {
-			return err
-		}
-		err = tx.GetContext(ctx, &head, qHead, chain)
+// appendEntries links each chain's entries to its head and writes them: the heads locked, the
+// entries inserted, the heads moved.
+func appendEntries(ctx context.Context, tx *sqlx.Tx, chains map[string][]audit.Entry) error {
+	names := make([]string, 0, len(chains))
+	for c := range chains {
+		names = append(names, c)
 	}
+	sort.Strings(names)
+	heads, err := lockHeads(ctx, tx, names)
 	if err != nil {
 		return err
 	}
-	seq, prev := head.Seq, head.Hash
-	for i := range entries {
-		entries[i].Chain(seq, prev)
-		seq, prev = entries[i].Seq, entries[i].Hash
+	var all []audit.Entry
+	moved := make([]any, 0, 3*len(names))
+	for _, c := range names {
+		head := heads[c]
+		seq, prev := head.Seq, head.Hash
+		entries := chains[c]
+		for i := range entries {
+			entries[i].Chain(seq, prev)
+			seq, prev = entries[i].Seq, entries[i].Hash
+		}
+		all = append(all, entries...)
+		moved = append(moved, c, seq, prev)
 	}
 	const qInsert = `INSERT INTO audit_log (chain_id, seq, prev_hash, hash, occurred_at, actor_id, actor_role,
 		township_id, village_id, action, object_type, object_id, before_data, after_data, ip, request_id)
 		VALUES (:chain_id, :seq, :prev_hash, :hash, :occurred_at, :actor_id, :actor_role, :township_id,
 		:village_id, :action, :object_type, :object_id, :before_data, :after_data, :ip, :request_id)`
-	if _, err := tx.NamedExecContext(ctx, qInsert, entries); err != nil {
+	if _, err := tx.NamedExecContext(ctx, qInsert, all); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE audit_chains SET seq = ?, head_hash = ? WHERE chain_id = ?`, seq, prev, chain)
+	// One statement moves every head: a derived table of (chain, seq, hash) joined to the heads.
+	rows := strings.TrimSuffix(strings.Repeat("SELECT ? AS chain_id, ? AS seq, ? AS head_hash UNION ALL ", len(names)), " UNION ALL ")
+	for _, c := range names {
+		moved = append(moved, c)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE audit_chains c FORCE INDEX (PRIMARY) JOIN (`+rows+`) m ON m.chain_id = c.chain_id
+		SET c.seq = m.seq, c.head_hash = m.head_hash WHERE c.chain_id IN (`+marks(len(names))+`)`, moved...)
 	return err
+}
+
+// lockHeads locks the heads of chains (named in order) and returns them, creating the heads of new
+// chains first: INSERT IGNORE lets two first writers meet on one row.
+func lockHeads(ctx context.Context, tx *sqlx.Tx, names []string) (map[string]audit.Head, error) {
+	read := func() (map[string]audit.Head, error) {
+		q, args, err := sqlx.In(`SELECT chain_id, seq, head_hash FROM audit_chains WHERE chain_id IN (?) ORDER BY chain_id FOR UPDATE`, names)
+		if err != nil {
+			return nil, err
+		}
+		var heads []audit.Head
+		if err := tx.SelectContext(ctx, &heads, q, args...); err != nil {
+			return nil, err
+		}
+		out := make(map[string]audit.Head, len(heads))
+		for _, h := range heads {
+			out[h.ChainID] = h
+		}
+		return out, nil
+	}
+	heads, err := read()
+	if err != nil || len(heads) == len(names) {
+		return heads, err
+	}
+	var fresh []any
+	for _, c := range names {
+		if _, ok := heads[c]; !ok {
+			fresh = append(fresh, c, audit.GenesisHash)
+		}
+	}
+	values := strings.TrimSuffix(strings.Repeat("(?, 0, ?), ", len(fresh)/2), ", ")
+	if _, err := tx.ExecContext(ctx, `INSERT IGNORE INTO audit_chains (chain_id, seq, head_hash) VALUES `+values, fresh...); err != nil {
+		return nil, err
+	}
+	if heads, err = read(); err == nil && len(heads) != len(names) {
+		err = fmt.Errorf("audit chain heads: %d of %d found", len(heads), len(names))
+	}
+	return heads, err
 }
 
 // AuditStore reads and verifies the audit log.

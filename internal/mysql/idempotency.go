@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/jmoiron/sqlx"
 
@@ -15,11 +14,7 @@ import (
 
 // idemScope keeps one person's keys apart from another's: a key is only meaningful to its sender.
 func idemScope(ctx context.Context) string {
-	a, _ := audit.ActorFrom(ctx)
-	if a.PersonID == 0 {
-		return "system"
-	}
-	return "p:" + strconv.FormatInt(a.PersonID, 10)
+	return write.PersonScope(audit.PersonOf(ctx))
 }
 
 func keyScope(ctx context.Context, idem write.Key) string {

@@ -16,15 +16,17 @@ import (
 // actor excepted), once per key and person, and an outbox row per line.
 func (t *Tx) Notify(ctx context.Context, notices ...notify.Notice) error {
 	now := t.db.now()
+	var selects, keys []string
+	var args, keyArgs []any
 	for _, n := range notices {
 		var who []string
-		var args []any
+		var whoArgs []any
 		for _, to := range n.To {
 			q, a, err := recipients(to)
 			if err != nil {
 				return err
 			}
-			who, args = append(who, q), append(args, a...)
+			who, whoArgs = append(who, q), append(whoArgs, a...)
 		}
 		if len(who) == 0 {
 			continue
@@ -32,20 +34,24 @@ func (t *Tx) Notify(ctx context.Context, notices ...notify.Notice) error {
 		if n.Key == "" || len(n.Key) > 128 {
 			return fmt.Errorf("notice %s: a key of 1 to 128 characters is required", n.Kind)
 		}
-		q := `INSERT IGNORE INTO notifications (person_id, kind, title, body, link, dedupe_key, created_at, village_id)
-			SELECT DISTINCT r.person_id, ?, ?, ?, ?, ?, ?, p.village_id FROM (` + strings.Join(who, " UNION ") + `) r
-			JOIN people p ON p.id = r.person_id AND p.disabled = FALSE WHERE r.person_id <> ?`
-		all := append(append([]any{n.Kind, text.Clip(n.Title, 200), text.Clip(n.Body, 1000), n.Link, n.Key, now}, args...), n.Except)
-		if _, err := t.tx.ExecContext(ctx, q, all...); err != nil {
-			return err
-		}
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO outbox (notification_id, status, next_at, village_id)
-			SELECT n.id, 'pending', ?, n.village_id FROM notifications n LEFT JOIN outbox o ON o.notification_id = n.id
-			WHERE n.dedupe_key = ? AND o.id IS NULL`, now, n.Key); err != nil {
-			return err
-		}
+		selects = append(selects, `SELECT DISTINCT r.person_id, ?, ?, ?, ?, ?, ?, p.village_id FROM (`+strings.Join(who, " UNION ")+`) r
+			JOIN people p ON p.id = r.person_id AND p.disabled = FALSE WHERE r.person_id <> ?`)
+		args = append(append(append(args, n.Kind, text.Clip(n.Title, 200), text.Clip(n.Body, 1000), n.Link, n.Key, now), whoArgs...), n.Except)
+		keys, keyArgs = append(keys, "?"), append(keyArgs, n.Key)
 	}
-	return nil
+	if len(selects) == 0 {
+		return nil
+	}
+	// Every notice of the transaction in two statements: the inboxes, then the outbox rows of
+	// the lines just written (and of none written before: a key already delivered is not sent again).
+	if _, err := t.tx.ExecContext(ctx, `INSERT IGNORE INTO notifications (person_id, kind, title, body, link, dedupe_key, created_at, village_id) `+
+		strings.Join(selects, " UNION ALL "), args...); err != nil {
+		return err
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO outbox (notification_id, status, next_at, village_id)
+		SELECT n.id, 'pending', ?, n.village_id FROM notifications n LEFT JOIN outbox o ON o.notification_id = n.id
+		WHERE n.dedupe_key IN (`+strings.Join(keys, ", ")+`) AND o.id IS NULL`, append([]any{now}, keyArgs...)...)
+	return err
 }
 
 // recipients is the SELECT of the person ids a To names.

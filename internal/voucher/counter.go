@@ -130,7 +130,7 @@ func (s *Service) Redeem(ctx context.Context, p auth.Principal, code, key string
 	v := pr.voucher
 	k := write.NewKey(key, "counter.redeem", v.ID)
 	err = s.locked(ctx, fmt.Sprintf("voucher:%d", v.ID), func(fence Fence) error {
-		r, err = s.CaptureVoucher(ctx, RedeemRequest{VoucherID: v.ID, Voucher: &v, Nonce: pr.nonce, ShopID: v.ShopID, By: p.PersonID,
+		r, err = s.capture(ctx, RedeemRequest{VoucherID: v.ID, Voucher: &v, Nonce: pr.nonce, ShopID: v.ShopID, By: p.PersonID,
 			Fence: fence, Now: s.Now()}, k)
 		err = wrapf(err, "redeem voucher %d", v.ID)
 		return err

@@ -59,8 +59,10 @@ type Deps struct {
 	ShortCodes ShortCodeLimits
 	// MemberShortCodes keeps the digits of member codes (nil: member codes are scanned only).
 	MemberShortCodes MemberShortCodes
-	Log              *slog.Logger
-	Now              func() time.Time
+	// Batch groups the counter's redemptions into shared transactions under load.
+	Batch BatchLimits
+	Log   *slog.Logger
+	Now   func() time.Time
 }
 
 // Service issues vouchers and runs the counter.
@@ -70,10 +72,11 @@ type Service struct {
 	// shop's typed codes are locked after misses (risk alerts).
 	redeemed        func(ctx context.Context, r Redemption, reversal bool)
 	shortCodeMissed func(ctx context.Context, shopID, personID int64, misses int)
+	queue           *captureQueue
 }
 
 // NewService returns a Service.
-func NewService(d Deps) *Service { return &Service{Deps: d} }
+func NewService(d Deps) *Service { return &Service{Deps: d, queue: &captureQueue{limits: d.Batch}} }
 
 // OnRedeemed sets what is told of each redemption and reversal after it commits.
 func (s *Service) OnRedeemed(fn func(ctx context.Context, r Redemption, reversal bool)) {

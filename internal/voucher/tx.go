@@ -54,7 +54,7 @@ type Tx interface {
 	// ProxySpent is the points of the vouchers (issued or redeemed) a proxy took for an account
 	// since a moment (the month's start).
 	ProxySpent(ctx context.Context, accountID, proxyID int64, since time.Time) (int64, error)
-	ledger.Tx
+	ledger.BatchTx
 	catalog.StockTx
 	// AvailableForUpdate locks an account's row and returns its available points.
 	AvailableForUpdate(ctx context.Context, accountID int64) (int64, error)
@@ -102,4 +102,27 @@ type Tx interface {
 	MarkReversed(ctx context.Context, id int64, at time.Time, by int64, reason string) (bool, error)
 	// SetReversalTransfer names the transfer that reversed a redemption.
 	SetReversalTransfer(ctx context.Context, id, transferID int64) error
+
+	// The counter's batched redemptions (capture_many.go): each writes the rows of a whole batch.
+
+	// LockVouchers locks voucher rows (in id order) and returns their status, expiry and fence by id.
+	LockVouchers(ctx context.Context, ids []int64) (map[int64]State, error)
+	// EndVouchers moves issued vouchers to status by one compare-and-set, each under its fence;
+	// false when not every row matched.
+	EndVouchers(ctx context.Context, ends []FencedEnd, status Status) (bool, error)
+	// ActiveAgreements returns the agreements of shops in force on a day.
+	ActiveAgreements(ctx context.Context, shopIDs []int64, day time.Time) ([]catalog.Agreement, error)
+	// InsertRedemptions writes the redemptions of vouchers (each naming its transfer), setting
+	// their ids and time. ErrAlreadyRedeemed when a voucher was redeemed already.
+	InsertRedemptions(ctx context.Context, rs []*Redemption) error
+	// InsertRedemptionItems writes the items of redemptions just written.
+	InsertRedemptionItems(ctx context.Context, rs []*Redemption) error
+	// MoveStocks applies stock movements, each goods row once. catalog.ErrOutOfStock.
+	MoveStocks(ctx context.Context, ms []catalog.Movement) error
+}
+
+// FencedEnd is one voucher of a batched compare-and-set, with the lock token its writer holds.
+type FencedEnd struct {
+	ID    int64
+	Fence Fence
 }

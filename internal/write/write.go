@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/fault"
@@ -24,6 +25,23 @@ type Key struct {
 	Key   string
 	Hash  []byte
 	Scope string
+}
+
+// PersonScope is the scope of the keys a person sends: a key is only meaningful to its sender.
+func PersonScope(personID int64) string {
+	if personID == 0 {
+		return "system"
+	}
+	return "p:" + strconv.FormatInt(personID, 10)
+}
+
+// Of returns k scoped to the person who sent it, for a write made outside that person's context
+// (the counter's batches run several people's acts in one transaction).
+func (k Key) Of(personID int64) Key {
+	if k.Key != "" && k.Scope == "" {
+		k.Scope = PersonScope(personID)
+	}
+	return k
 }
 
 // NewKey returns the key of an operation: the caller's Idempotency-Key and the fingerprint of
@@ -126,6 +144,65 @@ func Run[T any, X Tx](ctx context.Context, inTx InTx[X], k Key, load func(tx X, 
 		var err error
 		out, err = Once(ctx, tx, k, func(id int64) (T, error) { return load(tx, id) }, func() (Done[T], error) { return work(tx) })
 		return err
+	})
+	return out, err
+}
+
+// RunMany is Run for several acts of one kind in one transaction (the counter's batched
+// redemptions): each act's key is claimed first, and an act whose key was used before is read back
+// with load and does no work; work does the others at once (todo: their indexes, in order) and
+// returns their results in that order; then their keys are settled and all their audit entries and
+// notices written together. An error from work rolls every act back.
+func RunMany[T any, X Tx](ctx context.Context, inTx InTx[X], keys []Key, load func(tx X, id int64) (T, error), work func(tx X, todo []int) ([]Done[T], error)) ([]T, error) {
+	var out []T
+	err := inTx(ctx, func(tx X) error {
+		out = make([]T, len(keys))
+		todo := make([]int, 0, len(keys))
+		for i, k := range keys {
+			if k.Key == "" {
+				todo = append(todo, i)
+				continue
+			}
+			prev, replay, err := tx.ClaimKey(ctx, k)
+			if err != nil {
+				return err
+			}
+			if !replay {
+				todo = append(todo, i)
+			} else if out[i], err = load(tx, prev); err != nil {
+				return err
+			}
+		}
+		if len(todo) == 0 {
+			return nil
+		}
+		done, err := work(tx, todo)
+		if err != nil {
+			return err
+		}
+		if len(done) != len(todo) {
+			return fmt.Errorf("write: %d results for %d acts", len(done), len(todo))
+		}
+		var events []audit.Event
+		var notices []notify.Notice
+		for j, i := range todo {
+			if k := keys[i]; k.Key != "" {
+				if err := tx.SettleKey(ctx, k, done[j].ID); err != nil {
+					return fmt.Errorf("settle idempotency key: %w", err)
+				}
+			}
+			out[i] = done[j].Value
+			events, notices = append(events, done[j].Events...), append(notices, done[j].Notices...)
+		}
+		if err := tx.Audit(ctx, events...); err != nil {
+			return err
+		}
+		if len(notices) > 0 {
+			if err := tx.Notify(ctx, notices...); err != nil {
+				return fmt.Errorf("notify: %w", err)
+			}
+		}
+		return nil
 	})
 	return out, err
 }

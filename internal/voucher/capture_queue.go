@@ -1,0 +1,167 @@
+package voucher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"pointsmarket/internal/audit"
+	"pointsmarket/internal/fault"
+	"pointsmarket/internal/write"
+)
+
+// BatchLimits tune how the counter's redemptions are grouped (zero values: the defaults).
+type BatchLimits struct {
+	// Size is the most redemptions one transaction takes (default 32; 1 turns batching off).
+	Size int
+	// Concurrent is how many batch transactions an instance runs at once (default 2).
+	Concurrent int
+}
+
+// captureCall is one counter's redemption waiting for its batch.
+type captureCall struct {
+	ctx   context.Context
+	req   RedeemRequest
+	key   write.Key
+	actor audit.Actor
+	out   Redemption
+	err   error
+	done  chan struct{}
+}
+
+// captureQueue groups the redemptions that arrive while earlier ones are being written, so that
+// one transaction carries many (group commit): under a light load every redemption is written
+// alone, at once; under a market day's load a batch's round trips are shared by all in it. It
+// starts a drainer when fewer than Concurrent run; a drainer takes up to Size waiting calls at a
+// time and ends when none wait.
+type captureQueue struct {
+	limits  BatchLimits
+	mu      sync.Mutex
+	waiting []*captureCall
+	running int
+}
+
+func (q *captureQueue) size() int {
+	if q.limits.Size > 0 {
+		return q.limits.Size
+	}
+	return 32
+}
+
+func (q *captureQueue) concurrent() int {
+	if q.limits.Concurrent > 0 {
+		return q.limits.Concurrent
+	}
+	return 1
+}
+
+// capture redeems through the queue: the caller holds the voucher's lock until its answer comes.
+func (s *Service) capture(ctx context.Context, r RedeemRequest, k write.Key) (Redemption, error) {
+	actor, _ := audit.ActorFrom(ctx)
+	c := &captureCall{ctx: ctx, req: r, key: k, actor: actor, done: make(chan struct{})}
+	q := s.queue
+	q.mu.Lock()
+	q.waiting = append(q.waiting, c)
+	if q.running < q.concurrent() {
+		q.running++
+		go s.drain()
+	}
+	q.mu.Unlock()
+	<-c.done
+	return c.out, c.err
+}
+
+// drain writes waiting calls, batch after batch, until none wait.
+func (s *Service) drain() {
+	q := s.queue
+	for {
+		q.mu.Lock()
+		n := min(len(q.waiting), q.size())
+		if n == 0 {
+			q.running--
+			q.mu.Unlock()
+			return
+		}
+		batch := make([]*captureCall, n)
+		copy(batch, q.waiting)
+		q.waiting = append(q.waiting[:0], q.waiting[n:]...)
+		q.mu.Unlock()
+		s.writeBatch(batch)
+	}
+}
+
+// writeBatch answers every call of a batch: together when they can go together, otherwise each
+// alone through CaptureVoucher. A panic answers every unanswered call with an error, never
+// crashing the process from a goroutine no handler recovers.
+func (s *Service) writeBatch(batch []*captureCall) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.Log.Error("redemption batch panicked", "panic", fmt.Sprint(p))
+			for _, c := range batch {
+				if c.out.ID == 0 && c.err == nil {
+					c.err = fmt.Errorf("redemption batch: %v", p)
+				}
+			}
+		}
+		for _, c := range batch {
+			close(c.done)
+		}
+	}()
+	together, alone := splitRepeats(batch)
+	for attempt := 0; len(together) > 1 && attempt < 3; attempt++ {
+		// The batch's transaction outlives no call: each waits for its answer, holding its lock.
+		outs, err := s.captureMany(context.WithoutCancel(together[0].ctx), together)
+		var unfit *unfitError
+		switch {
+		case err == nil:
+			for i, c := range together {
+				c.out = outs[i]
+			}
+			together = nil
+		case errors.As(err, &unfit):
+			keep := together[:0:0]
+			for i, c := range together {
+				if slices.Contains(unfit.acts, i) {
+					alone = append(alone, c)
+				} else {
+					keep = append(keep, c)
+				}
+			}
+			together = keep
+		case fault.KindOf(err) == fault.Unavailable:
+			// The database is away: each would wait for it again alone. They all get the answer.
+			for _, c := range together {
+				c.err = err
+			}
+			together = nil
+		default:
+			s.Log.Warn("redemption batch fell back to one by one", "size", len(together), "err", err)
+			alone, together = append(alone, together...), nil
+		}
+	}
+	alone = append(alone, together...)
+	// Calls answered above keep their answer; the others go alone, in arrival order.
+	for _, c := range batch {
+		if !slices.Contains(alone, c) {
+			continue
+		}
+		c.out, c.err = s.CaptureVoucher(c.ctx, c.req, c.key)
+	}
+}
+
+// splitRepeats keeps the first call of each voucher for the batch; a repeat (two counters on one
+// voucher when locks are off) goes alone, after it, and meets its compare-and-set.
+func splitRepeats(batch []*captureCall) (together, alone []*captureCall) {
+	seen := map[int64]bool{}
+	for _, c := range batch {
+		if seen[c.req.VoucherID] || c.req.Voucher == nil || c.req.Voucher.ID != c.req.VoucherID {
+			alone = append(alone, c)
+			continue
+		}
+		seen[c.req.VoucherID] = true
+		together = append(together, c)
+	}
+	return together, alone
+}
