@@ -121,8 +121,16 @@ type Store interface {
 type Counters interface {
 	// Incr adds one to a count, keeps it for ttl, and returns the new value.
 	Incr(ctx context.Context, name string, ttl time.Duration) (int64, error)
+	// IncrEach adds one to each count, in one round trip, and returns their new values.
+	IncrEach(ctx context.Context, counts []Count) ([]int64, error)
 	// Get returns counts (0 for those never incremented).
 	Get(ctx context.Context, names []string) ([]int64, error)
+}
+
+// Count names a count and how long it is kept.
+type Count struct {
+	Name string
+	TTL  time.Duration
 }
 
 // Deps are what the Service needs.
@@ -235,7 +243,16 @@ func (s *Service) OnRedemption(ctx context.Context, r RedemptionFacts) {
 		}
 		return
 	}
-	today, ok := s.incr(ctx, shopKey, 32*24*time.Hour)
+	// The shop's count and the household's, in one round trip.
+	var today, often int64
+	counts, err := s.Counters.IncrEach(ctx, []Count{{Name: shopKey, TTL: 32 * 24 * time.Hour},
+		{Name: fmt.Sprintf("acct:%d:%s", r.AccountID, dayKey), TTL: 48 * time.Hour}})
+	ok := err == nil
+	if ok {
+		today, often = counts[0], counts[1]
+	} else {
+		s.Log.WarnContext(ctx, "alert counters unavailable; volume and frequency rules skipped", "err", err)
+	}
 	if ok && today >= th["shop_volume_min"] {
 		avg := s.usualDay(ctx, r.ShopID, r.At)
 		if float64(today) > avg*float64(th["shop_volume_factor"]) {
@@ -247,9 +264,9 @@ func (s *Service) OnRedemption(ctx context.Context, r RedemptionFacts) {
 		s.raise(ctx, Alert{VillageID: r.VillageID, Rule: OffHours, DedupeKey: fmt.Sprintf("hours:%d", r.ID), SubjectType: "redemption", SubjectID: r.ID,
 			Message: "营业时间外兑换 / a redemption outside opening hours"}, map[string]any{"at": calendar.Local(r.At).Format("15:04")})
 	}
-	if n, ok := s.incr(ctx, fmt.Sprintf("acct:%d:%s", r.AccountID, dayKey), 48*time.Hour); ok && n >= th[HouseholdFrequency] {
+	if ok && often >= th[HouseholdFrequency] {
 		s.raise(ctx, Alert{VillageID: r.VillageID, Rule: HouseholdFrequency, DedupeKey: fmt.Sprintf("often:%d:%s", r.AccountID, dayKey), SubjectType: "account", SubjectID: r.AccountID,
-			Message: "同一户当日兑换次数异常 / one household redeeming unusually often today"}, map[string]any{"today": n})
+			Message: "同一户当日兑换次数异常 / one household redeeming unusually often today"}, map[string]any{"today": often})
 	}
 }
 

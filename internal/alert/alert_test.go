@@ -65,6 +65,17 @@ func (c *memCounters) Incr(_ context.Context, name string, _ time.Duration) (int
 	return c.counts[name], nil
 }
 
+func (c *memCounters) IncrEach(ctx context.Context, counts []Count) ([]int64, error) {
+	out := make([]int64, len(counts))
+	for i, n := range counts {
+		var err error
+		if out[i], err = c.Incr(ctx, n.Name, n.TTL); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 func (c *memCounters) Get(_ context.Context, names []string) ([]int64, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -10,6 +10,8 @@ import (
 type counterMetrics struct {
 	redemptions *prometheus.CounterVec
 	locksOff    prometheus.Counter
+	batched     prometheus.Histogram
+	alone       prometheus.Counter
 }
 
 func newCounterMetrics(reg prometheus.Registerer) *counterMetrics {
@@ -21,8 +23,17 @@ func newCounterMetrics(reg prometheus.Registerer) *counterMetrics {
 			Name: "pointsmarket_locks_off_total",
 			Help: "Counter operations that ran without a Redis lock because Redis was unreachable (the database still guarded them).",
 		}),
+		batched: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "pointsmarket_counter_batch_size",
+			Help:    "Redemptions written in one shared transaction by the counter's queue.",
+			Buckets: []float64{1, 2, 4, 8, 16, 32},
+		}),
+		alone: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pointsmarket_counter_alone_total",
+			Help: "Redemptions the counter's queue wrote one by one (no other waited, or a check sent them alone).",
+		}),
 	}
-	reg.MustRegister(m.redemptions, m.locksOff)
+	reg.MustRegister(m.redemptions, m.locksOff, m.batched, m.alone)
 	return m
 }
 
@@ -31,3 +42,10 @@ func (m *counterMetrics) Redemption(kind voucher.Kind, result string) {
 }
 
 func (m *counterMetrics) LocksOff() { m.locksOff.Inc() }
+
+func (m *counterMetrics) Batch(together, alone int) {
+	if together > 0 {
+		m.batched.Observe(float64(together))
+	}
+	m.alone.Add(float64(alone))
+}

@@ -1,8 +1,12 @@
 package mysql
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -151,6 +155,9 @@ func voucherByID(ctx context.Context, q sqlx.QueryerContext, id int64, shown boo
 	var row struct {
 		voucher.Voucher
 		Holder string `db:"holder_name"`
+		// The items come with the voucher, as one JSON array: the counter reads every voucher it
+		// scans, and this saves it a round trip.
+		ItemsJSON []byte `db:"items_json"`
 	}
 	cols, joins := "", ""
 	if shown {
@@ -159,13 +166,20 @@ func voucherByID(ctx context.Context, q sqlx.QueryerContext, id int64, shown boo
 	}
 	err := getRow(ctx, q, &row, voucher.ErrVoucherNotFound, `SELECT v.id, v.village_id, vi.township_id, v.shop_id, v.account_id,
 		v.holder_id, v.points, v.status, v.nonce, v.short_code, v.hold_id, v.fence, v.expires_at, v.created_at, v.resolved_at,
-		v.proxy, p.name AS holder_name`+cols+`
+		v.proxy, p.name AS holder_name, (SELECT JSON_ARRAYAGG(JSON_OBJECT('goods_id', i.goods_id, 'name', i.name, 'unit', i.unit,
+			'quantity', i.quantity, 'points_each', i.points_each, 'price_fen', i.price_fen)) FROM voucher_items i WHERE i.voucher_id = v.id) AS items_json`+cols+`
 		FROM vouchers v JOIN people p ON p.id = v.holder_id JOIN villages vi ON vi.id = v.village_id`+joins+` WHERE v.id = ?`, id)
 	if err != nil {
 		return voucher.Voucher{}, "", err
 	}
-	row.Items, err = itemsOf(ctx, q, "voucher_items", "voucher_id", id)
-	return row.Voucher, voucher.HolderName(row.Holder), err
+	row.Items = []voucher.Item{}
+	if len(row.ItemsJSON) > 0 {
+		if err := json.Unmarshal(row.ItemsJSON, &row.Items); err != nil {
+			return voucher.Voucher{}, "", fmt.Errorf("items of voucher %d: %w", id, err)
+		}
+	}
+	slices.SortFunc(row.Items, func(a, b voucher.Item) int { return cmp.Compare(a.GoodsID, b.GoodsID) })
+	return row.Voucher, voucher.HolderName(row.Holder), nil
 }
 
 // Voucher implements voucher.Store.

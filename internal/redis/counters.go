@@ -7,6 +7,8 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"pointsmarket/internal/alert"
 )
 
 // Counters implements alert.Counters: per-day counts kept by INCR, so that a rule asks "how many
@@ -18,14 +20,31 @@ func NewCounters(c *Client) *Counters { return &Counters{c: c} }
 
 // Incr implements alert.Counters.
 func (k *Counters) Incr(ctx context.Context, name string, ttl time.Duration) (int64, error) {
-	key := k.c.key("count", name)
-	pipe := k.c.rdb.Pipeline() // one round trip; a count that missed its expiry is refreshed by the next
-	n := pipe.Incr(ctx, key)
-	pipe.Expire(ctx, key, ttl)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return 0, unavailable(err)
+	n, err := k.IncrEach(ctx, []alert.Count{{Name: name, TTL: ttl}})
+	if err != nil {
+		return 0, err
 	}
-	return n.Val(), nil
+	return n[0], nil
+}
+
+// IncrEach implements alert.Counters: every count in one round trip (a pipeline, not MULTI: a
+// count that missed its expiry is refreshed by the next).
+func (k *Counters) IncrEach(ctx context.Context, counts []alert.Count) ([]int64, error) {
+	pipe := k.c.rdb.Pipeline()
+	incrs := make([]*goredis.IntCmd, len(counts))
+	for i, c := range counts {
+		key := k.c.key("count", c.Name)
+		incrs[i] = pipe.Incr(ctx, key)
+		pipe.Expire(ctx, key, c.TTL)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, unavailable(err)
+	}
+	out := make([]int64, len(incrs))
+	for i, n := range incrs {
+		out[i] = n.Val()
+	}
+	return out, nil
 }
 
 // Get implements alert.Counters; missing counts are 0.

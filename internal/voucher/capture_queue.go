@@ -110,6 +110,7 @@ func (s *Service) writeBatch(batch []*captureCall) {
 		}
 	}()
 	together, alone := splitRepeats(batch)
+	written := 0
 	for attempt := 0; len(together) > 1 && attempt < 3; attempt++ {
 		// The batch's transaction outlives no call: each waits for its answer, holding its lock.
 		outs, err := s.captureMany(context.WithoutCancel(together[0].ctx), together)
@@ -119,7 +120,7 @@ func (s *Service) writeBatch(batch []*captureCall) {
 			for i, c := range together {
 				c.out = outs[i]
 			}
-			together = nil
+			written, together = len(together), nil
 		case errors.As(err, &unfit):
 			keep := together[:0:0]
 			for i, c := range together {
@@ -142,6 +143,7 @@ func (s *Service) writeBatch(batch []*captureCall) {
 		}
 	}
 	alone = append(alone, together...)
+	s.Observer.Batch(written, len(alone))
 	// Calls answered above keep their answer; the others go alone, in arrival order.
 	for _, c := range batch {
 		if !slices.Contains(alone, c) {
@@ -149,6 +151,14 @@ func (s *Service) writeBatch(batch []*captureCall) {
 		}
 		c.out, c.err = s.CaptureVoucher(c.ctx, c.req, c.key)
 	}
+	// Stock moved: the shops' cached goods go, once per shop for the whole batch.
+	var shops []int64
+	for _, c := range batch {
+		if c.err == nil && !slices.Contains(shops, c.req.ShopID) {
+			shops = append(shops, c.req.ShopID)
+		}
+	}
+	s.Invalidate(context.WithoutCancel(batch[0].ctx), shops...)
 }
 
 // splitRepeats keeps the first call of each voucher for the batch; a repeat (two counters on one

@@ -143,8 +143,7 @@ func (s *Service) Redeem(ctx context.Context, p auth.Principal, code, key string
 	if err != nil {
 		return Redemption{}, err
 	}
-	s.Invalidate(ctx, v.ShopID)
-	s.watch(ctx, r, false)
+	s.watch(ctx, r, false) // the shop's catalog was invalidated with its batch
 	return r, nil
 }
 

@@ -20,6 +20,9 @@ type Observer interface {
 	Redemption(kind Kind, result string)
 	// LocksOff counts an operation that went ahead without a lock because the lock service was down.
 	LocksOff()
+	// Batch records a batch of redemptions: how many were written in one shared transaction (0
+	// when none could go together) and how many went alone.
+	Batch(together, alone int)
 }
 
 // lockTTL bounds how long a crashed or paused holder can keep other counters waiting.
