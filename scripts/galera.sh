@@ -39,13 +39,13 @@ synced() {
 }
 
 start_node() { # n [bootstrap]
-	local n=$1 d="$dir/node$1"
-	mkdir -p "$d"
+	local n=$1 d="$dir/node$1" tmp="$dir/tmp$1"
+	mkdir -p "$d" "$tmp" # a tmpdir of its own: a starting server cleans temporary tables out of its tmpdir
 	if [ ! -d "$d/mysql" ]; then
 		mariadb-install-db --no-defaults --datadir="$d" --auth-root-authentication-method=normal --skip-test-db \
 			--user=mysql >"$dir/install$n.log" 2>&1 || { say "node $n: install failed, see $dir/install$n.log"; exit 1; }
 	fi
-	$sudo chown -R mysql:mysql "$d"
+	$sudo chown -R mysql:mysql "$d" "$tmp"
 	local gcomm="gcomm://127.0.0.1:$((4571 + off)),127.0.0.1:$((4572 + off)),127.0.0.1:$((4573 + off))" extra=()
 	if [ "${2:-}" = bootstrap ]; then
 		extra=(--wsrep-new-cluster)
@@ -53,7 +53,7 @@ start_node() { # n [bootstrap]
 		[ -f "$d/grastate.dat" ] && $sudo sed -i 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/' "$d/grastate.dat"
 	fi
 	/usr/sbin/mariadbd --no-defaults --datadir="$d" --user=mysql --port="$(sql_port "$n")" --bind-address=127.0.0.1 \
-		--socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --skip-log-bin --innodb-buffer-pool-size=64M --max-connections=300 \
+		--socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --tmpdir="$tmp" --skip-log-bin --innodb-buffer-pool-size=64M --max-connections=300 \
 		--wsrep-on=ON --wsrep-provider=/usr/lib/galera/libgalera_smm.so --binlog-format=ROW --innodb-autoinc-lock-mode=2 \
 		--wsrep-cluster-name=pointsmarket --wsrep-cluster-address="$gcomm" --wsrep-node-address="127.0.0.1:$((4570 + off + n))" \
 		--wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$((4570 + off + n));ist.recv_addr=127.0.0.1:$((4580 + off + n))" \

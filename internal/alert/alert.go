@@ -225,10 +225,10 @@ type RedemptionFacts struct {
 
 // OnRedemption runs the counter rules.
 func (s *Service) OnRedemption(ctx context.Context, r RedemptionFacts) {
-	th := s.thresholds(ctx, r.VillageID)
-	dayKey := calendar.Local(r.At).Format("20060102")
-	shopKey := fmt.Sprintf("shop:%d:%s", r.ShopID, dayKey)
 	if r.Reversal {
+		th := s.thresholds(ctx, r.VillageID)
+		dayKey := calendar.Local(r.At).Format("20060102")
+		shopKey := fmt.Sprintf("shop:%d:%s", r.ShopID, dayKey)
 		reversals, ok := s.incr(ctx, fmt.Sprintf("shoprev:%d:%s", r.ShopID, dayKey), 48*time.Hour)
 		if !ok {
 			return
@@ -243,16 +243,40 @@ func (s *Service) OnRedemption(ctx context.Context, r RedemptionFacts) {
 		}
 		return
 	}
-	// The shop's count and the household's, in one round trip.
-	var today, often int64
-	counts, err := s.Counters.IncrEach(ctx, []Count{{Name: shopKey, TTL: 32 * 24 * time.Hour},
-		{Name: fmt.Sprintf("acct:%d:%s", r.AccountID, dayKey), TTL: 48 * time.Hour}})
-	ok := err == nil
-	if ok {
-		today, often = counts[0], counts[1]
-	} else {
-		s.Log.WarnContext(ctx, "alert counters unavailable; volume and frequency rules skipped", "err", err)
+	s.OnRedemptions([]context.Context{ctx}, []RedemptionFacts{r})
+}
+
+// OnRedemptions runs the counter rules for redemptions (not reversals) written together: the
+// counts of every shop and household in one round trip, then each redemption's rules in its own
+// context (ctxs[i]: whose act an alert it raises follows).
+func (s *Service) OnRedemptions(ctxs []context.Context, rs []RedemptionFacts) {
+	if len(rs) == 0 {
+		return
 	}
+	names := make([]Count, 0, 2*len(rs))
+	for _, r := range rs {
+		dayKey := calendar.Local(r.At).Format("20060102")
+		names = append(names, Count{Name: fmt.Sprintf("shop:%d:%s", r.ShopID, dayKey), TTL: 32 * 24 * time.Hour},
+			Count{Name: fmt.Sprintf("acct:%d:%s", r.AccountID, dayKey), TTL: 48 * time.Hour})
+	}
+	counts, err := s.Counters.IncrEach(ctxs[0], names)
+	if err != nil {
+		s.Log.WarnContext(ctxs[0], "alert counters unavailable; volume and frequency rules skipped", "err", err)
+	}
+	for i, r := range rs {
+		ok, today, often := err == nil, int64(0), int64(0)
+		if ok {
+			today, often = counts[2*i], counts[2*i+1]
+		}
+		s.redemptionRules(ctxs[i], r, ok, today, often)
+	}
+}
+
+// redemptionRules applies the rules of one redemption, given the day's counts of its shop and
+// household after it (ok false: the counters were unavailable).
+func (s *Service) redemptionRules(ctx context.Context, r RedemptionFacts, ok bool, today, often int64) {
+	th := s.thresholds(ctx, r.VillageID)
+	dayKey := calendar.Local(r.At).Format("20060102")
 	if ok && today >= th["shop_volume_min"] {
 		avg := s.usualDay(ctx, r.ShopID, r.At)
 		if float64(today) > avg*float64(th["shop_volume_factor"]) {

@@ -29,6 +29,13 @@ func (a *App) watch() {
 		}
 		a.Alerts.OnRedemption(ctx, alert.RedemptionFacts{ID: r.ID, VillageID: r.VillageID, ShopID: r.ShopID, AccountID: r.AccountID, At: at, Reversal: reversal})
 	})
+	a.Vouchers.OnRedeemedTogether(func(ctxs []context.Context, rs []voucher.Redemption) {
+		facts := make([]alert.RedemptionFacts, len(rs))
+		for i, r := range rs {
+			facts[i] = alert.RedemptionFacts{ID: r.ID, VillageID: r.VillageID, ShopID: r.ShopID, AccountID: r.AccountID, At: r.CreatedAt}
+		}
+		a.Alerts.OnRedemptions(ctxs, facts)
+	})
 	a.Vouchers.OnShortCodeMissed(func(ctx context.Context, shopID, personID int64, misses int) {
 		shop, err := a.stores.catalog.Shop(ctx, shopID)
 		if err != nil {

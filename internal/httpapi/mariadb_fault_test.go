@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
@@ -41,8 +42,14 @@ func startMariaDB(t *testing.T) *privateMariaDB {
 
 func (m *privateMariaDB) start() {
 	m.t.Helper()
+	// A tmpdir of its own: with the default (/tmp, shared with the machine's MariaDB) a starting
+	// server's cleanup of temporary tables removed another server's, failing its query (Errcode 2).
+	tmp := m.dir + ".tmp"
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		m.t.Fatal(err)
+	}
 	m.cmd = exec.Command("/usr/sbin/mariadbd", "--no-defaults", "--datadir="+m.dir, fmt.Sprintf("--port=%d", m.port), "--bind-address=127.0.0.1",
-		"--socket="+m.dir+".sock", "--user=root", "--skip-log-bin", "--innodb-buffer-pool-size=64M", "--skip-name-resolve")
+		"--socket="+m.dir+".sock", "--tmpdir="+tmp, "--user=root", "--skip-log-bin", "--innodb-buffer-pool-size=64M", "--skip-name-resolve")
 	if err := m.cmd.Start(); err != nil {
 		m.t.Fatal(err)
 	}

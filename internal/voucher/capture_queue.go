@@ -151,14 +151,28 @@ func (s *Service) writeBatch(batch []*captureCall) {
 		}
 		c.out, c.err = s.CaptureVoucher(c.ctx, c.req, c.key)
 	}
-	// Stock moved: the shops' cached goods go, once per shop for the whole batch.
+	// Stock moved: the shops' cached goods go, once per shop for the whole batch; then the
+	// watchers hear of every redemption.
 	var shops []int64
+	var ctxs []context.Context
+	var rs []Redemption
 	for _, c := range batch {
-		if c.err == nil && !slices.Contains(shops, c.req.ShopID) {
+		if c.err != nil {
+			continue
+		}
+		if !slices.Contains(shops, c.req.ShopID) {
 			shops = append(shops, c.req.ShopID)
 		}
+		ctxs, rs = append(ctxs, c.ctx), append(rs, c.out)
 	}
 	s.Invalidate(context.WithoutCancel(batch[0].ctx), shops...)
+	if s.redeemedTogether != nil {
+		s.redeemedTogether(ctxs, rs)
+		return
+	}
+	for i, r := range rs {
+		s.watch(ctxs[i], r, false)
+	}
 }
 
 // splitRepeats keeps the first call of each voucher for the batch; a repeat (two counters on one

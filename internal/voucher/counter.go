@@ -143,8 +143,7 @@ func (s *Service) Redeem(ctx context.Context, p auth.Principal, code, key string
 	if err != nil {
 		return Redemption{}, err
 	}
-	s.watch(ctx, r, false) // the shop's catalog was invalidated with its batch
-	return r, nil
+	return r, nil // its batch invalidated the shop's catalog and told the watchers
 }
 
 func (s *Service) watch(ctx context.Context, r Redemption, reversal bool) {

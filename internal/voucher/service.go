@@ -72,7 +72,10 @@ type Service struct {
 	// shop's typed codes are locked after misses (risk alerts).
 	redeemed        func(ctx context.Context, r Redemption, reversal bool)
 	shortCodeMissed func(ctx context.Context, shopID, personID int64, misses int)
-	queue           *captureQueue
+	// redeemedTogether is told of the redemptions of one batch at once (each with its caller's
+	// context); when nil, redeemed is told of each.
+	redeemedTogether func(ctxs []context.Context, rs []Redemption)
+	queue            *captureQueue
 }
 
 // NewService returns a Service.
@@ -81,6 +84,13 @@ func NewService(d Deps) *Service { return &Service{Deps: d, queue: &captureQueue
 // OnRedeemed sets what is told of each redemption and reversal after it commits.
 func (s *Service) OnRedeemed(fn func(ctx context.Context, r Redemption, reversal bool)) {
 	s.redeemed = fn
+}
+
+// OnRedeemedTogether sets what is told of the voucher redemptions a batch wrote, after it
+// commits, instead of OnRedeemed's callback for each: the alert counters of a batch go in one
+// round trip.
+func (s *Service) OnRedeemedTogether(fn func(ctxs []context.Context, rs []Redemption)) {
+	s.redeemedTogether = fn
 }
 
 // OnShortCodeMissed sets what is told when a shop's typed codes are locked after misses.
