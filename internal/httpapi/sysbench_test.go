@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"pointsmarket/internal/mysql"
 )
@@ -27,7 +28,7 @@ func sysbenchWrites(b *testing.B, dsn string, threads, seconds int) (perSecond f
 		b.Fatal(err)
 	}
 	host, port, _ := strings.Cut(cfg.Addr, ":")
-	db := fmt.Sprintf("%s_sysbench", cfg.DBName)
+	db := fmt.Sprintf("%s_sb%d", cfg.DBName, time.Now().UnixNano()%1_000_000) // a database per run: a benchmark runs it twice
 	base := *cfg
 	base.DBName = db
 	sbDSN := base.FormatDSN()

@@ -197,22 +197,26 @@ func (t *Tx) EndHolds(ctx context.Context, hs []ledger.Hold, status ledger.HoldS
 	return out, nil
 }
 
-// LockVouchers implements voucher.Tx.
-func (t *Tx) LockVouchers(ctx context.Context, ids []int64) (map[int64]voucher.State, error) {
-	q, args, err := sqlx.In(`SELECT id, status, expires_at, fence FROM vouchers WHERE id IN (?) ORDER BY id FOR UPDATE`, ids)
+// VouchersByID implements voucher.Tx: vouchers with their items (a JSON array each), by id, in
+// one statement and without locks (the compare-and-set that follows is the guard).
+func (t *Tx) VouchersByID(ctx context.Context, ids []int64) (map[int64]voucher.Voucher, error) {
+	q, args, err := sqlx.In(`SELECT v.id, v.village_id, vi.township_id, v.shop_id, v.account_id, v.holder_id, v.points, v.status,
+		v.nonce, v.short_code, v.hold_id, v.fence, v.expires_at, v.created_at, v.resolved_at, v.proxy, `+itemsJSON+`
+		FROM vouchers v JOIN villages vi ON vi.id = v.village_id WHERE v.id IN (?)`, ids)
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		ID int64 `db:"id"`
-		voucher.State
-	}
+	var rows []voucherRow
 	if err := t.tx.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, err
 	}
-	out := make(map[int64]voucher.State, len(rows))
+	out := make(map[int64]voucher.Voucher, len(rows))
 	for _, r := range rows {
-		out[r.ID] = r.State
+		v, err := r.voucher()
+		if err != nil {
+			return nil, err
+		}
+		out[v.ID] = v
 	}
 	return out, nil
 }

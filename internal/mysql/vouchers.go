@@ -151,14 +151,33 @@ func itemsOfMany(ctx context.Context, q sqlx.QueryerContext, table, parent strin
 
 // voucherByID reads a voucher with its items and holder's name; shown adds what its holder's pages
 // show (the shop's name, whether the goods came back), which a redemption's transaction never needs.
-func voucherByID(ctx context.Context, q sqlx.QueryerContext, id int64, shown bool) (voucher.Voucher, voucher.HolderName, error) {
-	var row struct {
-		voucher.Voucher
-		Holder string `db:"holder_name"`
-		// The items come with the voucher, as one JSON array: the counter reads every voucher it
-		// scans, and this saves it a round trip.
-		ItemsJSON []byte `db:"items_json"`
+// itemsJSON selects a voucher's items (of the voucher aliased v) as one JSON array: the counter
+// reads every voucher it redeems, and this saves it a round trip.
+const itemsJSON = `(SELECT JSON_ARRAYAGG(JSON_OBJECT('goods_id', i.goods_id, 'name', i.name, 'unit', i.unit, 'quantity', i.quantity,
+	'points_each', i.points_each, 'price_fen', i.price_fen)) FROM voucher_items i WHERE i.voucher_id = v.id) AS items_json`
+
+// voucherRow is a voucher as read with its items as JSON.
+type voucherRow struct {
+	voucher.Voucher
+	Holder    string `db:"holder_name"`
+	ItemsJSON []byte `db:"items_json"`
+}
+
+// voucher decodes the row's items, in goods id order.
+func (row voucherRow) voucher() (voucher.Voucher, error) {
+	v := row.Voucher
+	v.Items = []voucher.Item{}
+	if len(row.ItemsJSON) > 0 {
+		if err := json.Unmarshal(row.ItemsJSON, &v.Items); err != nil {
+			return v, fmt.Errorf("items of voucher %d: %w", v.ID, err)
+		}
 	}
+	slices.SortFunc(v.Items, func(a, b voucher.Item) int { return cmp.Compare(a.GoodsID, b.GoodsID) })
+	return v, nil
+}
+
+func voucherByID(ctx context.Context, q sqlx.QueryerContext, id int64, shown bool) (voucher.Voucher, voucher.HolderName, error) {
+	var row voucherRow
 	cols, joins := "", ""
 	if shown {
 		cols = `, s.name AS shop_name, r.reversed_at`
@@ -166,20 +185,13 @@ func voucherByID(ctx context.Context, q sqlx.QueryerContext, id int64, shown boo
 	}
 	err := getRow(ctx, q, &row, voucher.ErrVoucherNotFound, `SELECT v.id, v.village_id, vi.township_id, v.shop_id, v.account_id,
 		v.holder_id, v.points, v.status, v.nonce, v.short_code, v.hold_id, v.fence, v.expires_at, v.created_at, v.resolved_at,
-		v.proxy, p.name AS holder_name, (SELECT JSON_ARRAYAGG(JSON_OBJECT('goods_id', i.goods_id, 'name', i.name, 'unit', i.unit,
-			'quantity', i.quantity, 'points_each', i.points_each, 'price_fen', i.price_fen)) FROM voucher_items i WHERE i.voucher_id = v.id) AS items_json`+cols+`
+		v.proxy, p.name AS holder_name, `+itemsJSON+cols+`
 		FROM vouchers v JOIN people p ON p.id = v.holder_id JOIN villages vi ON vi.id = v.village_id`+joins+` WHERE v.id = ?`, id)
 	if err != nil {
 		return voucher.Voucher{}, "", err
 	}
-	row.Items = []voucher.Item{}
-	if len(row.ItemsJSON) > 0 {
-		if err := json.Unmarshal(row.ItemsJSON, &row.Items); err != nil {
-			return voucher.Voucher{}, "", fmt.Errorf("items of voucher %d: %w", id, err)
-		}
-	}
-	slices.SortFunc(row.Items, func(a, b voucher.Item) int { return cmp.Compare(a.GoodsID, b.GoodsID) })
-	return row.Voucher, voucher.HolderName(row.Holder), nil
+	v, err := row.voucher()
+	return v, voucher.HolderName(row.Holder), err
 }
 
 // Voucher implements voucher.Store.

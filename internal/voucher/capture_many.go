@@ -37,22 +37,27 @@ func (s *Service) captureMany(ctx context.Context, acts []*captureCall) ([]Redem
 	}
 	return write.RunMany(ctx, s.InTx, keys, func(tx Tx, id int64) (Redemption, error) { return tx.RedemptionByID(ctx, id) },
 		func(tx Tx, todo []int) ([]write.Done[Redemption], error) {
-			vs := make([]Voucher, len(todo))
 			ids := make([]int64, len(todo))
 			for j, i := range todo {
-				vs[j], ids[j] = *acts[i].req.Voucher, acts[i].req.VoucherID
+				ids[j] = acts[i].req.VoucherID
 			}
-			var unfit []int
-			states, err := tx.LockVouchers(ctx, ids)
+			read, err := tx.VouchersByID(ctx, ids)
 			if err != nil {
 				return nil, err
 			}
+			vs := make([]Voucher, len(todo))
+			var unfit []int
 			for j, i := range todo {
-				r, st := acts[i].req, states[ids[j]]
-				if st.Status != Issued || !r.Now.Before(st.ExpiresAt) || (r.Fence != 0 && st.Fence >= int64(r.Fence)) ||
-					vs[j].ShopID != r.ShopID || (r.Nonce != nil && string(r.Nonce) != string(vs[j].Nonce)) {
+				r := acts[i].req
+				v, found := read[ids[j]]
+				if !found || v.Status != Issued || !r.Now.Before(v.ExpiresAt) || (r.Fence != 0 && v.Fence >= int64(r.Fence)) ||
+					!r.atShop(v.ShopID) || (r.Nonce != nil && string(r.Nonce) != string(v.Nonce)) {
 					unfit = append(unfit, i)
 				}
+				vs[j] = v
+			}
+			if len(unfit) > 0 { // the rest of the checks need every voucher found
+				return nil, &unfitError{acts: unfit}
 			}
 			if err := s.checkBatchAgreements(ctx, tx, acts, todo, vs, &unfit); err != nil {
 				return nil, err

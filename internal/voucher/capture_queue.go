@@ -160,8 +160,8 @@ func (s *Service) writeBatch(batch []*captureCall) {
 		if c.err != nil {
 			continue
 		}
-		if !slices.Contains(shops, c.req.ShopID) {
-			shops = append(shops, c.req.ShopID)
+		if !slices.Contains(shops, c.out.ShopID) {
+			shops = append(shops, c.out.ShopID)
 		}
 		ctxs, rs = append(ctxs, c.ctx), append(rs, c.out)
 	}
@@ -180,7 +180,7 @@ func (s *Service) writeBatch(batch []*captureCall) {
 func splitRepeats(batch []*captureCall) (together, alone []*captureCall) {
 	seen := map[int64]bool{}
 	for _, c := range batch {
-		if seen[c.req.VoucherID] || c.req.Voucher == nil || c.req.Voucher.ID != c.req.VoucherID {
+		if seen[c.req.VoucherID] || (c.req.Voucher != nil && c.req.Voucher.ID != c.req.VoucherID) {
 			alone = append(alone, c)
 			continue
 		}

@@ -116,6 +116,28 @@ func (s *Service) Scan(ctx context.Context, p auth.Principal, code string) (Prev
 	return out, nil
 }
 
+// presentedForRedeem is what a counter's code asks to redeem. A scanned QR code names its voucher
+// by a signed id, so the voucher is read only in the redemption's transaction (and checked there:
+// its nonce, and that the keeper runs its shop); a typed short code is looked up first.
+func (s *Service) presentedForRedeem(ctx context.Context, p auth.Principal, code string) (RedeemRequest, error) {
+	shops, err := shopsOf(p)
+	if err != nil {
+		return RedeemRequest{}, err
+	}
+	if _, short := IsShortCode(code); short {
+		pr, err := s.resolve(ctx, p, code)
+		if err != nil {
+			return RedeemRequest{}, err
+		}
+		return RedeemRequest{VoucherID: pr.voucher.ID, Voucher: &pr.voucher, ShopID: pr.voucher.ShopID}, nil
+	}
+	id, nonce, err := s.Codes.ParseVoucher(code)
+	if err != nil {
+		return RedeemRequest{}, err
+	}
+	return RedeemRequest{VoucherID: id, Nonce: nonce, Shops: shops}, nil
+}
+
 // Redeem captures a voucher at its shop's counter: points, stock and the redemption move in one
 // transaction. The voucher's lock makes a second counter wait for nothing: it is told at once.
 func (s *Service) Redeem(ctx context.Context, p auth.Principal, code, key string) (r Redemption, err error) {
@@ -123,21 +145,22 @@ func (s *Service) Redeem(ctx context.Context, p auth.Principal, code, key string
 	if err := write.CheckKey(key); err != nil {
 		return Redemption{}, err
 	}
-	pr, err := s.resolve(ctx, p, code)
+	req, err := s.presentedForRedeem(ctx, p, code)
 	if err != nil {
 		return Redemption{}, err
 	}
-	v := pr.voucher
-	k := write.NewKey(key, "counter.redeem", v.ID)
-	err = s.locked(ctx, fmt.Sprintf("voucher:%d", v.ID), func(fence Fence) error {
-		r, err = s.capture(ctx, RedeemRequest{VoucherID: v.ID, Voucher: &v, Nonce: pr.nonce, ShopID: v.ShopID, By: p.PersonID,
-			Fence: fence, Now: s.Now()}, k)
-		err = wrapf(err, "redeem voucher %d", v.ID)
+	req.By = p.PersonID
+	id := req.VoucherID
+	k := write.NewKey(key, "counter.redeem", id)
+	err = s.locked(ctx, fmt.Sprintf("voucher:%d", id), func(fence Fence) error {
+		req.Fence, req.Now = fence, s.Now()
+		r, err = s.capture(ctx, req, k)
+		err = wrapf(err, "redeem voucher %d", id)
 		return err
 	})
-	if errors.Is(err, ErrExpired) && v.Status == Issued {
-		if _, xerr := s.expire(ctx, v.ID); xerr != nil && !errors.Is(xerr, ErrNotIssued) {
-			s.Log.WarnContext(ctx, "could not expire voucher", "voucher_id", v.ID, "err", xerr)
+	if errors.Is(err, ErrExpired) {
+		if _, xerr := s.expire(ctx, id); xerr != nil && !errors.Is(xerr, ErrNotIssued) {
+			s.Log.WarnContext(ctx, "could not expire voucher", "voucher_id", id, "err", xerr)
 		}
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package voucher
 
 import (
+	"slices"
 	"context"
 	"time"
 )
@@ -52,17 +53,26 @@ type IssueRequest struct {
 	Now    time.Time
 }
 
+// atShop says whether a voucher of shop may be redeemed at the request's counter.
+func (r RedeemRequest) atShop(shop int64) bool {
+	return r.ShopID == shop || (r.ShopID == 0 && slices.Contains(r.Shops, shop))
+}
+
 // RedeemRequest is a voucher presented at its shop's counter. Nonce is nil when the voucher was
 // found by its short code. Voucher, when set, is the voucher as the counter read it: everything
-// but its status is immutable, so the store need not read it again (the status is compared-and-set).
+// but its status is immutable, so the store need not read it again (the status is compared-and-set);
+// when nil (a scanned QR code, whose id is signed) it is read in the transaction.
 type RedeemRequest struct {
 	VoucherID int64
 	Voucher   *Voucher
-	Nonce     []byte
-	ShopID    int64
-	By        int64
-	Fence     Fence
-	Now       time.Time
+	Nonce   []byte
+	// ShopID is the counter's shop; when 0, the voucher's shop must be one of Shops (those its
+	// keeper runs, when the code does not say which counter it was shown at).
+	ShopID int64
+	Shops  []int64
+	By     int64
+	Fence  Fence
+	Now    time.Time
 }
 
 // CheckoutRequest is goods rung up against a member code, or against a household card whose PIN

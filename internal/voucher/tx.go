@@ -105,8 +105,9 @@ type Tx interface {
 
 	// The counter's batched redemptions (capture_many.go): each writes the rows of a whole batch.
 
-	// LockVouchers locks voucher rows (in id order) and returns their status, expiry and fence by id.
-	LockVouchers(ctx context.Context, ids []int64) (map[int64]State, error)
+	// VouchersByID returns vouchers with their items by id (missing ones are absent), without
+	// locking them: EndVouchers' compare-and-set is the guard.
+	VouchersByID(ctx context.Context, ids []int64) (map[int64]Voucher, error)
 	// EndVouchers moves issued vouchers to status by one compare-and-set, each under its fence;
 	// false when not every row matched.
 	EndVouchers(ctx context.Context, ends []FencedEnd, status Status) (bool, error)

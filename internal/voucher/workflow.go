@@ -118,7 +118,7 @@ func (s *Service) CaptureVoucher(ctx context.Context, r RedeemRequest, k write.K
 			if r.Nonce != nil && !bytes.Equal(r.Nonce, v.Nonce) {
 				return none, ErrInvalidCode
 			}
-			if v.ShopID != r.ShopID {
+			if !r.atShop(v.ShopID) {
 				return none, ErrWrongShop.WithDetails(map[string]any{"shop_id": v.ShopID})
 			}
 			ok, err := tx.EndVoucher(ctx, v.ID, Redeemed, Guard{Fence: r.Fence, Unexpired: true, Now: r.Now})
