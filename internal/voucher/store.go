@@ -1,8 +1,8 @@
 package voucher
 
 import (
-	"slices"
 	"context"
+	"slices"
 	"time"
 )
 
@@ -65,7 +65,7 @@ func (r RedeemRequest) atShop(shop int64) bool {
 type RedeemRequest struct {
 	VoucherID int64
 	Voucher   *Voucher
-	Nonce   []byte
+	Nonce     []byte
 	// ShopID is the counter's shop; when 0, the voucher's shop must be one of Shops (those its
 	// keeper runs, when the code does not say which counter it was shown at).
 	ShopID int64
