@@ -15,15 +15,12 @@ run: storefront
 ## test: vet, gofmt, staticcheck; every Go test with the race detector against real MariaDB and Redis
 ## (four tests of a package at once: most of their time is waiting on the database, fsyncs and outages)
 ## (the storefront's component tests beside them); end-to-end tests in Debian's Chromium (installed if missing)
-## beside the Go tests too: the browser mostly waits for pages, the Go tests for the database, and
-## one after the other they left half of the two cores idle (their output follows the Go tests')
 test:
 	@$(MAKE) --no-print-directory -j2 lint api-lint # the Go checks beside the storefront's build and its checks
-	@$(SERVICES) && { scripts/e2e.sh >.e2e.log 2>&1 & e2e=$$!; \
-		(cd storefront && npx vitest run >../.vitest.log 2>&1) & vitest=$$!; \
-		$(GO) test -race -count=1 -parallel 4 -timeout 12m ./...; status=$$?; \
-		wait $$vitest; v=$$?; cat .vitest.log; rm -f .vitest.log; \
-		wait $$e2e; e=$$?; cat .e2e.log; rm -f .e2e.log; [ $$status -eq 0 ] && [ $$v -eq 0 ] && [ $$e -eq 0 ]; }
+	@cd storefront && npx vitest run >../.vitest.log 2>&1 & vitest=$$!; \
+		$(SERVICES) && $(GO) test -race -count=1 -parallel 4 -timeout 12m ./...; status=$$?; \
+		wait $$vitest; v=$$?; cat .vitest.log; rm -f .vitest.log; [ $$status -eq 0 ] && [ $$v -eq 0 ]
+	@$(SERVICES) && scripts/e2e.sh
 
 ## test-cluster: the tests of a cluster and its faults: MariaDB Galera (three nodes, scripts/galera.sh;
 ## only here: two minutes that would put `make test` past CI's fifteen), and Redis Sentinel failover,
