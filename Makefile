@@ -13,12 +13,12 @@ run: storefront
 	@$(SERVICES) && $(GO) run ./cmd/pointsmarket serve --demo
 
 ## test: vet, gofmt, staticcheck; every Go test with the race detector against real MariaDB and Redis
-## (eight tests of a package at once: most of their time is waiting on the database, fsyncs and outages)
+## (four tests of a package at once: most of their time is waiting on the database, fsyncs and outages)
 ## (the storefront's component tests beside them); end-to-end tests in Debian's Chromium (installed if missing)
 test:
 	@$(MAKE) --no-print-directory -j2 lint api-lint # the Go checks beside the storefront's build and its checks
 	@cd storefront && npx vitest run >../.vitest.log 2>&1 & vitest=$$!; \
-		$(SERVICES) && $(GO) test -race -count=1 -parallel 8 -timeout 12m ./...; status=$$?; \
+		$(SERVICES) && $(GO) test -race -count=1 -parallel 4 -timeout 12m ./...; status=$$?; \
 		wait $$vitest; v=$$?; cat .vitest.log; rm -f .vitest.log; [ $$status -eq 0 ] && [ $$v -eq 0 ]
 	@$(SERVICES) && scripts/e2e.sh
 

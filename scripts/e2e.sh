@@ -14,7 +14,9 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 # Chinese fonts, so that the screenshots show text rather than boxes (phones have their own).
-if command -v fc-list >/dev/null && ! fc-list 2>/dev/null | grep -qi 'CJK'; then
+# (grep without -q: with pipefail, -q's early exit makes fc-list die of SIGPIPE, and the fonts were
+# installed again on every run)
+if command -v fc-list >/dev/null && ! fc-list 2>/dev/null | grep -i 'CJK' >/dev/null; then
 	say "installing fonts-noto-cjk for readable screenshots ..."
 	DEBIAN_FRONTEND=noninteractive ${sudo:-} apt-get install -y -qq fonts-noto-cjk >&2 || say "no CJK fonts: screenshots will show boxes"
 fi

@@ -187,13 +187,14 @@ async function eachRole(who, fn) {
   return out
 }
 
-// Every role in both languages; large-text mode for those who read the villager's pages (it scales
-// the same pages, and costs a minute more for every role in every language).
+// Every role in both languages; large-text mode, in Chinese, for those who read the villager's
+// pages (it scales the same pages, and costs a minute more for every role in every language; the
+// English large-text pass, which found nothing the two English and large-text passes did not, went
+// to keep CI within its fifteen minutes).
 const runs = [
   { locale: 'zh-CN', big: false, who: roles },
   { locale: 'en', big: false, who: roles },
   { locale: 'zh-CN', big: true, who: roles.filter((r) => ['villager', 'representative', 'shopkeeper', 'visitor'].includes(r.name)) },
-  { locale: 'en', big: true, who: roles.filter((r) => ['villager', 'visitor'].includes(r.name)) },
 ]
 for (const { locale, big, who } of runs) {
   test(`every page passes WCAG 2 A/AA (axe-core) in ${locale}${big ? ', large text' : ''}`, async () => {
