@@ -34,7 +34,7 @@ test-cluster:
 ## writes lock files without rollup's optional platform packages, which its own `npm ci` then refuses.
 storefront:
 	@command -v npm >/dev/null || { echo "npm is needed to build the storefront (Debian: apt-get install nodejs npm)"; exit 1; }
-	@cd storefront && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm install --no-audit --no-fund; } && npm run -s build
+	@cd storefront && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm install --prefer-offline --no-audit --no-fund; } && npm run -s build
 
 ## api-lint: the API description against Redocly CLI's recommended rules (redocly.yaml), 0 problems;
 ## then the storefront type-checked against the types generated from it (vue-tsc)
