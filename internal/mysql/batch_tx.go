@@ -34,6 +34,24 @@ func unionRows(n int, columns ...string) string {
 // marks is "?, ?, …" for n values.
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
+// sumsByID sums n amounts per row id and returns the ids in order (the order rows are locked in)
+// and the (id, sum) arguments of unionRows(len(ids), "id", …).
+func sumsByID(n int, of func(i int) (id, amount int64)) (ids []int64, args []any) {
+	sums := map[int64]int64{}
+	for i := range n {
+		id, amount := of(i)
+		if _, ok := sums[id]; !ok {
+			ids = append(ids, id)
+		}
+		sums[id] += amount
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		args = append(args, id, sums[id])
+	}
+	return ids, args
+}
+
 // placeholders is "(?, ?, …), (…)" for n rows of width values.
 func placeholders(n, width int) string {
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
@@ -67,19 +85,7 @@ func (t *Tx) HoldsByID(ctx context.Context, ids []int64) ([]ledger.Hold, error) 
 
 // ApplyCaptures implements ledger.BatchTx.
 func (t *Tx) ApplyCaptures(ctx context.Context, ms []ledger.Movement) ([]int64, error) {
-	total := map[int64]int64{}
-	var order []int64
-	for _, m := range ms {
-		if _, ok := total[m.DebitAccountID]; !ok {
-			order = append(order, m.DebitAccountID)
-		}
-		total[m.DebitAccountID] += m.Amount
-	}
-	slices.Sort(order)
-	args := make([]any, 0, 2*len(order))
-	for _, id := range order {
-		args = append(args, id, total[id])
-	}
+	order, args := sumsByID(len(ms), func(i int) (int64, int64) { return ms[i].DebitAccountID, ms[i].Amount })
 	for _, id := range order {
 		args = append(args, id)
 	}
@@ -312,19 +318,7 @@ func (t *Tx) MoveStocks(ctx context.Context, ms []catalog.Movement) error {
 		return nil
 	}
 	now := t.db.now()
-	delta := map[int64]int64{}
-	var order []int64
-	for _, m := range ms {
-		if _, ok := delta[m.GoodsID]; !ok {
-			order = append(order, m.GoodsID)
-		}
-		delta[m.GoodsID] += m.Delta
-	}
-	slices.Sort(order)
-	args := make([]any, 0, 2*len(order)+1)
-	for _, id := range order {
-		args = append(args, id, delta[id])
-	}
+	order, args := sumsByID(len(ms), func(i int) (int64, int64) { return ms[i].GoodsID, ms[i].Delta })
 	args = append(args, now)
 	for _, id := range order {
 		args = append(args, id)
