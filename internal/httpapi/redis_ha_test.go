@@ -40,6 +40,8 @@ func redisProcess(t *testing.T, port int, args ...string) *exec.Cmd {
 		t.Fatal("redis-server is needed on PATH for this test (make test installs it)")
 	}
 	cmd := exec.Command(bin, args...)
+	// A replica's full sync writes dump.rdb into its working directory, whatever --save says.
+	cmd.Dir = t.TempDir()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
