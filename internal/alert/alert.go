@@ -145,8 +145,9 @@ type Deps struct {
 // Service evaluates the rules and serves alerts to supervisors.
 type Service struct {
 	Deps
-	cache thresholdCache
-	usual usualDays
+	cache   thresholdCache
+	usual   usualDays
+	claimed claimedKeys
 }
 
 // NewService returns a Service.
@@ -164,8 +165,17 @@ func (s *Service) incr(ctx context.Context, name string, ttl time.Duration) (int
 // raise records an alert once per dedupe key. A rule keeps firing while its condition holds (every
 // redemption past a shop's volume threshold), so the key is first claimed in the counters: only
 // the first claimant writes to the store, which dedupes again should the counters be unavailable.
+// A key this instance has seen claimed is not claimed again: on a market day the volume rule
+// would otherwise cost every redemption a round trip to say what is already known.
 func (s *Service) raise(ctx context.Context, a Alert, details map[string]any) {
-	if n, err := s.Counters.Incr(ctx, "raised:"+a.DedupeKey, 72*time.Hour); err == nil && n > 1 {
+	if s.claimed.has(a.DedupeKey, s.Now()) {
+		return
+	}
+	n, err := s.Counters.Incr(ctx, "raised:"+a.DedupeKey, claimFor)
+	if err == nil {
+		s.claimed.add(a.DedupeKey, s.Now())
+	}
+	if err == nil && n > 1 {
 		return
 	}
 	body, _ := json.Marshal(details)
@@ -331,6 +341,31 @@ func (u *usualDays) get(day string, shopID int64) (float64, bool) {
 	defer u.mu.Unlock()
 	avg, ok := u.avg[shopID]
 	return avg, ok && u.day == day
+}
+
+// claimFor is how long a dedupe key stays claimed.
+const claimFor = 72 * time.Hour
+
+// claimedKeys are the dedupe keys this instance saw claimed, each until its claim ends.
+type claimedKeys struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+func (k *claimedKeys) has(key string, now time.Time) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	until, ok := k.until[key]
+	return ok && now.Before(until)
+}
+
+func (k *claimedKeys) add(key string, now time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.until == nil || len(k.until) > 10_000 { // a sweep, not an LRU: a key dropped is claimed in Redis again
+		k.until = map[string]time.Time{}
+	}
+	k.until[key] = now.Add(claimFor)
 }
 
 func (u *usualDays) put(day string, shopID int64, avg float64) {

@@ -221,6 +221,7 @@ func BenchmarkCounterLoad(b *testing.B) {
 	rdb := goredis.NewClient(&goredis.Options{Addr: dbtest.RedisAddr()})
 	defer rdb.Close()
 	statements, commands, cpu := trace.Statements(), redisCommands(b, rdb), processCPU()
+	dbCPU, redisCPU := serverCPU(b, a, rdb)
 	if path := os.Getenv("PM_BENCH_CPUPROFILE"); path != "" { // the redemptions alone, not the set-up
 		f, err := os.Create(path)
 		if err != nil {
@@ -242,6 +243,8 @@ func BenchmarkCounterLoad(b *testing.B) {
 	b.StopTimer()
 	pprof.StopCPUProfile()
 	statements, commands, cpu = trace.Statements()-statements, redisCommands(b, rdb)-commands, processCPU()-cpu
+	dbAfter, redisAfter := serverCPU(b, a, rdb)
+	dbCPU, redisCPU = dbAfter-dbCPU, redisAfter-redisCPU
 	storeTook, _ := run(func(i int) error {
 		t := raw[i]
 		_, err := a.Vouchers.CaptureVoucher(ctx, voucher.RedeemRequest{VoucherID: t.id, ShopID: t.shop.id, By: t.shop.keeper, Now: a.Now()}, write.Key{})
@@ -261,6 +264,10 @@ func BenchmarkCounterLoad(b *testing.B) {
 	b.ReportMetric(float64(b.N)/storeTook.Seconds(), "store_redemptions/s")
 	b.ReportMetric(peakRSS(), "peak_rss_MB")
 	b.ReportMetric(cpu.Seconds()/httpTook.Seconds(), "go_cpu_cores") // the three instances and the counters
+	perRedemption := func(d time.Duration) float64 { return ms(d) / float64(b.N) }
+	b.ReportMetric(perRedemption(cpu), "go_cpu_ms/redemption")
+	b.ReportMetric(perRedemption(dbCPU), "db_cpu_ms/redemption")
+	b.ReportMetric(perRedemption(redisCPU), "redis_cpu_ms/redemption")
 	if haveRaw {
 		b.ReportMetric(rawRate, "sysbench_tx/s")
 		b.ReportMetric(ours/rawRate, "ratio")

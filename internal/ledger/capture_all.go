@@ -14,8 +14,6 @@ var ErrNotTogether = errors.New("ledger: these movements cannot be applied toget
 // BatchTx is what capturing many holds at once needs of a transaction, beside Tx.
 type BatchTx interface {
 	Tx
-	// HoldsByID returns holds in the order of ids. ErrHoldNotFound when one is missing.
-	HoldsByID(ctx context.Context, ids []int64) ([]Hold, error)
 	// ApplyCaptures moves each movement's amount from its debit account's held points to its
 	// debits, by one guarded update of all the accounts (in id order), and returns each debit
 	// account's balance after its movement, in the movements' order. ErrInsufficientPoints when an

@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,31 +57,6 @@ func sumsByID(n int, of func(i int) (id, amount int64)) (ids []int64, args []any
 func placeholders(n, width int) string {
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
 	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
-}
-
-// HoldsByID implements ledger.BatchTx.
-func (t *Tx) HoldsByID(ctx context.Context, ids []int64) ([]ledger.Hold, error) {
-	q, args, err := sqlx.In(`SELECT `+holdColumns+` FROM holds WHERE id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	var hs []ledger.Hold
-	if err := t.tx.SelectContext(ctx, &hs, q, args...); err != nil {
-		return nil, err
-	}
-	byID := make(map[int64]ledger.Hold, len(hs))
-	for _, h := range hs {
-		byID[h.ID] = h
-	}
-	out := make([]ledger.Hold, len(ids))
-	for i, id := range ids {
-		h, ok := byID[id]
-		if !ok {
-			return nil, fmt.Errorf("hold %d: %w", id, ledger.ErrHoldNotFound)
-		}
-		out[i] = h
-	}
-	return out, nil
 }
 
 // ApplyCaptures implements ledger.BatchTx.
@@ -203,26 +179,45 @@ func (t *Tx) EndHolds(ctx context.Context, hs []ledger.Hold, status ledger.HoldS
 	return out, nil
 }
 
-// VouchersByID implements voucher.Tx: vouchers with their items (a JSON array each), by id, in
-// one statement and without locks (the compare-and-set that follows is the guard).
-func (t *Tx) VouchersByID(ctx context.Context, ids []int64) (map[int64]voucher.Voucher, error) {
+// Redeemables implements voucher.Tx: the vouchers with their items, holds, agreements and goods
+// in one statement (the items and goods as JSON arrays).
+func (t *Tx) Redeemables(ctx context.Context, ids []int64, day time.Time) (map[int64]voucher.Redeemable, error) {
+	hold := make([]string, 0, 13)
+	for _, c := range strings.Split(holdColumns, ", ") {
+		hold = append(hold, "h."+c+" AS `hold."+c+"`")
+	}
 	q, args, err := sqlx.In(`SELECT v.id, v.village_id, vi.township_id, v.shop_id, v.account_id, v.holder_id, v.points, v.status,
-		v.nonce, v.short_code, v.hold_id, v.fence, v.expires_at, v.created_at, v.resolved_at, v.proxy, `+itemsJSON+`
-		FROM vouchers v JOIN villages vi ON vi.id = v.village_id WHERE v.id IN (?)`, ids)
+		v.nonce, v.short_code, v.hold_id, v.fence, v.expires_at, v.created_at, v.resolved_at, v.proxy, `+itemsJSON+`,
+		(SELECT JSON_ARRAYAGG(JSON_OBJECT('goods_id', g.id, 'stock', g.stock, 'monthly_limit', g.monthly_limit))
+			FROM voucher_items i JOIN goods g ON g.id = i.goods_id WHERE i.voucher_id = v.id) AS goods_json,
+		EXISTS (SELECT 1 FROM shop_agreements a WHERE a.shop_id = v.shop_id AND a.village_id = v.village_id AND a.status = 'active'
+			AND ? BETWEEN a.valid_from AND a.valid_to) AS agreement_in_force, `+strings.Join(hold, ", ")+`
+		FROM vouchers v JOIN villages vi ON vi.id = v.village_id JOIN holds h ON h.id = v.hold_id WHERE v.id IN (?)`, calendar.Date(day), ids)
 	if err != nil {
 		return nil, err
 	}
-	var rows []voucherRow
+	var rows []struct {
+		voucherRow
+		GoodsJSON []byte      `db:"goods_json"`
+		Agreement bool        `db:"agreement_in_force"`
+		Hold      ledger.Hold `db:"hold"`
+	}
 	if err := t.tx.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, err
 	}
-	out := make(map[int64]voucher.Voucher, len(rows))
+	out := make(map[int64]voucher.Redeemable, len(rows))
 	for _, r := range rows {
 		v, err := r.voucher()
 		if err != nil {
 			return nil, err
 		}
-		out[v.ID] = v
+		rd := voucher.Redeemable{Voucher: v, Hold: r.Hold, AgreementInForce: r.Agreement}
+		if len(r.GoodsJSON) > 0 {
+			if err := json.Unmarshal(r.GoodsJSON, &rd.Goods); err != nil {
+				return nil, fmt.Errorf("goods of voucher %d: %w", v.ID, err)
+			}
+		}
+		out[v.ID] = rd
 	}
 	return out, nil
 }
@@ -247,18 +242,6 @@ func (t *Tx) EndVouchers(ctx context.Context, ends []voucher.FencedEnd, status v
 	}
 	n, _ := res.RowsAffected()
 	return n == int64(len(ends)), nil
-}
-
-// ActiveAgreements implements voucher.Tx.
-func (t *Tx) ActiveAgreements(ctx context.Context, shopIDs []int64, day time.Time) ([]catalog.Agreement, error) {
-	q, args, err := sqlx.In(`SELECT `+agreementColumns+` FROM shop_agreements
-		WHERE shop_id IN (?) AND status = 'active' AND ? BETWEEN valid_from AND valid_to`, shopIDs, calendar.Date(day))
-	if err != nil {
-		return nil, err
-	}
-	var out []catalog.Agreement
-	err = t.tx.SelectContext(ctx, &out, q, args...)
-	return out, err
 }
 
 // InsertRedemptions implements voucher.Tx: vouchers' redemptions, their ids read back by voucher.

@@ -54,3 +54,23 @@ func (l *Locks) Acquire(ctx context.Context, name string, ttl time.Duration) (in
 	}
 	return token, release, nil
 }
+
+// ReleaseAll implements voucher.Locker: one pipeline of the release script, one call per lock (in
+// Cluster mode the locks' slots differ, so one script over all of them could not run).
+func (l *Locks) ReleaseAll(ctx context.Context, held []voucher.Held) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	run := func(eval func(pipe goredis.Pipeliner, key, token string)) error {
+		pipe := l.c.rdb.Pipeline()
+		for _, h := range held {
+			eval(pipe, l.c.key("lock", "{"+h.Name+"}"), strconv.FormatInt(h.Token, 10))
+		}
+		_, err := pipe.Exec(ctx)
+		return err
+	}
+	err := run(func(pipe goredis.Pipeliner, key, token string) { releaseLock.EvalSha(ctx, pipe, []string{key}, token) })
+	if err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") { // Redis restarted and forgot the script
+		err = run(func(pipe goredis.Pipeliner, key, token string) { releaseLock.Eval(ctx, pipe, []string{key}, token) })
+	}
+	return unavailable(err)
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/calendar"
@@ -41,43 +40,27 @@ func (s *Service) captureMany(ctx context.Context, acts []*captureCall) ([]Redem
 			for j, i := range todo {
 				ids[j] = acts[i].req.VoucherID
 			}
-			read, err := tx.VouchersByID(ctx, ids)
+			day := calendar.Date(acts[todo[0]].req.Now)
+			read, err := tx.Redeemables(ctx, ids, day)
 			if err != nil {
 				return nil, err
 			}
 			vs := make([]Voucher, len(todo))
+			holds := make([]ledger.Hold, len(todo))
 			var unfit []int
 			for j, i := range todo {
 				r := acts[i].req
-				v, found := read[ids[j]]
+				rd, found := read[ids[j]]
+				v := rd.Voucher
+				// An act of another day (a batch across midnight) is checked alone, against its day's agreements.
 				if !found || v.Status != Issued || !r.Now.Before(v.ExpiresAt) || (r.Fence != 0 && v.Fence >= int64(r.Fence)) ||
-					!r.atShop(v.ShopID) || (r.Nonce != nil && string(r.Nonce) != string(v.Nonce)) {
+					!r.atShop(v.ShopID) || (r.Nonce != nil && string(r.Nonce) != string(v.Nonce)) ||
+					!rd.AgreementInForce || !calendar.Date(r.Now).Equal(day) || rd.Hold.Status != ledger.HoldPending {
 					unfit = append(unfit, i)
 				}
-				vs[j] = v
+				vs[j], holds[j] = v, rd.Hold
 			}
-			if len(unfit) > 0 { // the rest of the checks need every voucher found
-				return nil, &unfitError{acts: unfit}
-			}
-			if err := s.checkBatchAgreements(ctx, tx, acts, todo, vs, &unfit); err != nil {
-				return nil, err
-			}
-			holdIDs := make([]int64, len(todo))
-			for j := range vs {
-				holdIDs[j] = vs[j].HoldID
-			}
-			holds, err := tx.HoldsByID(ctx, holdIDs)
-			if err != nil {
-				return nil, err
-			}
-			for j, i := range todo {
-				if holds[j].Status != ledger.HoldPending {
-					unfit = append(unfit, i)
-				}
-			}
-			if err := checkBatchGoods(ctx, tx, todo, vs, &unfit); err != nil {
-				return nil, err
-			}
+			unfit = append(unfit, shortOfGoods(todo, read, ids)...)
 			if len(unfit) > 0 {
 				return nil, &unfitError{acts: unfit}
 			}
@@ -134,67 +117,28 @@ func (s *Service) captureMany(ctx context.Context, acts []*captureCall) ([]Redem
 		})
 }
 
-// checkBatchAgreements marks the acts whose shop has no agreement in force with the voucher's
-// village on the act's day.
-func (s *Service) checkBatchAgreements(ctx context.Context, tx Tx, acts []*captureCall, todo []int, vs []Voucher, unfit *[]int) error {
-	type shopVillage struct{ shop, village int64 }
-	byDay := map[string]map[shopVillage]bool{}
-	for j, i := range todo {
-		day := calendar.Date(acts[i].req.Now).Format("2006-01-02")
-		if byDay[day] == nil {
-			var shops []int64
-			for k, i2 := range todo {
-				if calendar.Date(acts[i2].req.Now).Format("2006-01-02") == day && !slices.Contains(shops, vs[k].ShopID) {
-					shops = append(shops, vs[k].ShopID)
-				}
-			}
-			agreements, err := tx.ActiveAgreements(ctx, shops, acts[i].req.Now)
-			if err != nil {
-				return err
-			}
-			byDay[day] = map[shopVillage]bool{}
-			for _, a := range agreements {
-				byDay[day][shopVillage{a.ShopID, a.VillageID}] = true
-			}
-		}
-		if !byDay[day][shopVillage{vs[j].ShopID, vs[j].VillageID}] {
-			*unfit = append(*unfit, i)
-		}
-	}
-	return nil
-}
-
-// checkBatchGoods marks the acts whose goods carry a monthly limit (counted only by
+// shortOfGoods returns the acts whose goods carry a monthly limit (counted only by
 // CaptureVoucher) or whose stock, with the rest of the batch, would run short.
-func checkBatchGoods(ctx context.Context, tx Tx, todo []int, vs []Voucher, unfit *[]int) error {
-	need := map[int64]int64{}
-	for _, v := range vs {
-		for _, it := range v.Items {
+func shortOfGoods(todo []int, read map[int64]Redeemable, ids []int64) []int {
+	need, stock := map[int64]int64{}, map[int64]int64{}
+	limited := map[int64]bool{}
+	for _, id := range ids {
+		rd := read[id]
+		for _, it := range rd.Items {
 			need[it.GoodsID] += it.Quantity
 		}
+		for _, g := range rd.Goods {
+			stock[g.GoodsID], limited[g.GoodsID] = g.Stock, g.MonthlyLimit != nil
+		}
 	}
-	ids := make([]int64, 0, len(need))
-	for id := range need {
-		ids = append(ids, id)
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	goods, err := tx.Goods(ctx, ids)
-	if err != nil {
-		return err
-	}
-	short := map[int64]bool{}
-	for _, g := range goods {
-		short[g.ID] = g.MonthlyLimit != nil || g.Stock < need[g.ID]
-	}
+	var short []int
 	for j, i := range todo {
-		for _, it := range vs[j].Items {
-			if ok, found := short[it.GoodsID]; ok || !found {
-				*unfit = append(*unfit, i)
+		for _, it := range read[ids[j]].Items {
+			if have, found := stock[it.GoodsID]; !found || limited[it.GoodsID] || have < need[it.GoodsID] {
+				short = append(short, i)
 				break
 			}
 		}
 	}
-	return nil
+	return short
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"pointsmarket/internal/audit"
 	"pointsmarket/internal/fault"
@@ -16,8 +17,14 @@ import (
 type BatchLimits struct {
 	// Size is the most redemptions one transaction takes (default 32; 1 turns batching off).
 	Size int
-	// Concurrent is how many batch transactions an instance runs at once (default 2).
+	// Concurrent is how many batch transactions an instance runs at once (default 1).
 	Concurrent int
+	// Linger is how long a writer waits, after a batch of several, for a full batch (default 4 ms;
+	// negative: no wait). A batch's statements cost the database and the instance much the same
+	// whatever its size: once the counters are busy, a few milliseconds' wait costs a counter less
+	// than the time it saves them all (measured: a third less CPU per redemption with 3-5 ms than
+	// with none, p99 lower too). When the last batch was a lone redemption, none waits.
+	Linger time.Duration
 }
 
 // captureCall is one counter's redemption waiting for its batch.
@@ -26,6 +33,7 @@ type captureCall struct {
 	req   RedeemRequest
 	key   write.Key
 	actor audit.Actor
+	hold  *hold
 	out   Redemption
 	err   error
 	done  chan struct{}
@@ -41,6 +49,36 @@ type captureQueue struct {
 	mu      sync.Mutex
 	waiting []*captureCall
 	running int
+	arrived chan struct{} // a token when a call joins the queue
+}
+
+func (q *captureQueue) linger() time.Duration {
+	if q.limits.Linger != 0 {
+		return q.limits.Linger
+	}
+	return 4 * time.Millisecond
+}
+
+// gather waits, after a batch of several calls, until a batch's worth wait or the linger is over.
+func (q *captureQueue) gather(last int) {
+	if last < 2 || q.linger() <= 0 {
+		return
+	}
+	timer := time.NewTimer(q.linger())
+	defer timer.Stop()
+	for {
+		q.mu.Lock()
+		full := len(q.waiting) >= q.size()
+		q.mu.Unlock()
+		if full {
+			return
+		}
+		select {
+		case <-q.arrived:
+		case <-timer.C:
+			return
+		}
+	}
 }
 
 func (q *captureQueue) size() int {
@@ -57,13 +95,18 @@ func (q *captureQueue) concurrent() int {
 	return 1
 }
 
-// capture redeems through the queue: the caller holds the voucher's lock until its answer comes.
-func (s *Service) capture(ctx context.Context, r RedeemRequest, k write.Key) (Redemption, error) {
+// capture redeems through the queue: the caller holds the voucher's lock h until its batch has
+// committed; the batch lets go of it.
+func (s *Service) capture(ctx context.Context, r RedeemRequest, k write.Key, h *hold) (Redemption, error) {
 	actor, _ := audit.ActorFrom(ctx)
-	c := &captureCall{ctx: ctx, req: r, key: k, actor: actor, done: make(chan struct{})}
+	c := &captureCall{ctx: ctx, req: r, key: k, actor: actor, hold: h, done: make(chan struct{})}
 	q := s.queue
 	q.mu.Lock()
 	q.waiting = append(q.waiting, c)
+	select {
+	case q.arrived <- struct{}{}:
+	default:
+	}
 	if q.running < q.concurrent() {
 		q.running++
 		go s.drain()
@@ -76,9 +119,12 @@ func (s *Service) capture(ctx context.Context, r RedeemRequest, k write.Key) (Re
 // drain writes waiting calls, batch after batch, until none wait.
 func (s *Service) drain() {
 	q := s.queue
+	last := 0
 	for {
+		q.gather(last)
 		q.mu.Lock()
 		n := min(len(q.waiting), q.size())
+		last = n
 		if n == 0 {
 			q.running--
 			q.mu.Unlock()
@@ -93,20 +139,32 @@ func (s *Service) drain() {
 }
 
 // writeBatch answers every call of a batch: together when they can go together, otherwise each
-// alone through CaptureVoucher. A panic answers every unanswered call with an error, never
-// crashing the process from a goroutine no handler recovers.
+// alone through CaptureVoucher. The calls are answered once everything of theirs is written and
+// their locks let go; the watchers hear of the redemptions after that, off the counters' wait. A
+// panic answers every unanswered call with an error, never crashing the process from a goroutine
+// no handler recovers.
 func (s *Service) writeBatch(batch []*captureCall) {
+	answered := false
+	answer := func() {
+		for _, c := range batch {
+			close(c.done)
+		}
+		answered = true
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			s.Log.Error("redemption batch panicked", "panic", fmt.Sprint(p))
 			for _, c := range batch {
+				if answered {
+					break // a watcher panicked: the calls have their answers
+				}
 				if c.out.ID == 0 && c.err == nil {
 					c.err = fmt.Errorf("redemption batch: %v", p)
 				}
 			}
 		}
-		for _, c := range batch {
-			close(c.done)
+		if !answered {
+			answer()
 		}
 	}()
 	together, alone := splitRepeats(batch)
@@ -163,15 +221,41 @@ func (s *Service) writeBatch(batch []*captureCall) {
 		if !slices.Contains(shops, c.out.ShopID) {
 			shops = append(shops, c.out.ShopID)
 		}
-		ctxs, rs = append(ctxs, c.ctx), append(rs, c.out)
+		// The watchers run after the call is answered, when its request's context has ended.
+		ctxs, rs = append(ctxs, context.WithoutCancel(c.ctx)), append(rs, c.out)
 	}
-	s.Invalidate(context.WithoutCancel(batch[0].ctx), shops...)
+	ctx := context.WithoutCancel(batch[0].ctx)
+	s.Invalidate(ctx, shops...)
+	s.letGo(ctx, batch)
+	answer()
 	if s.redeemedTogether != nil {
 		s.redeemedTogether(ctxs, rs)
 		return
 	}
 	for i, r := range rs {
 		s.watch(ctxs[i], r, false)
+	}
+}
+
+// letGo releases the locks of the batch's calls in one round trip: every write of theirs has
+// committed.
+func (s *Service) letGo(ctx context.Context, batch []*captureCall) {
+	held := make([]Held, 0, len(batch))
+	for _, c := range batch {
+		if c.hold != nil && c.hold.Token != 0 {
+			held = append(held, c.hold.Held)
+		}
+	}
+	if len(held) == 0 {
+		return
+	}
+	if err := s.Locks.ReleaseAll(ctx, held); err != nil { // they expire by themselves; the fence guards the rows
+		s.Log.WarnContext(ctx, "the batch's locks were not released", "locks", len(held), "err", err)
+	}
+	for _, c := range batch {
+		if c.hold != nil {
+			c.hold.letGo = true
+		}
 	}
 }
 

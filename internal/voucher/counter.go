@@ -152,9 +152,9 @@ func (s *Service) Redeem(ctx context.Context, p auth.Principal, code, key string
 	req.By = p.PersonID
 	id := req.VoucherID
 	k := write.NewKey(key, "counter.redeem", id)
-	err = s.locked(ctx, fmt.Sprintf("voucher:%d", id), func(fence Fence) error {
-		req.Fence, req.Now = fence, s.Now()
-		r, err = s.capture(ctx, req, k)
+	err = s.holding(ctx, fmt.Sprintf("voucher:%d", id), func(h *hold) error {
+		req.Fence, req.Now = Fence(h.Token), s.Now()
+		r, err = s.capture(ctx, req, k, h)
 		err = wrapf(err, "redeem voucher %d", id)
 		return err
 	})

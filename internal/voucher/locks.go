@@ -12,6 +12,15 @@ type Locker interface {
 	// error of kind fault.Unavailable when the lock service is down. The token of a lock is larger
 	// than that of every earlier lock of the same name, so a row can refuse an expired holder.
 	Acquire(ctx context.Context, name string, ttl time.Duration) (token int64, release func(), err error)
+	// ReleaseAll lets go of several held locks in one round trip: a batch's, once it committed. A
+	// lock that expired, or that a newer holder took, is left alone.
+	ReleaseAll(ctx context.Context, held []Held) error
+}
+
+// Held names a lock and the token it was taken with.
+type Held struct {
+	Name  string
+	Token int64
 }
 
 // Observer is told what happened at the counter, for metrics.

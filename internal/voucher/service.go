@@ -79,7 +79,9 @@ type Service struct {
 }
 
 // NewService returns a Service.
-func NewService(d Deps) *Service { return &Service{Deps: d, queue: &captureQueue{limits: d.Batch}} }
+func NewService(d Deps) *Service {
+	return &Service{Deps: d, queue: &captureQueue{limits: d.Batch, arrived: make(chan struct{}, 1)}}
+}
 
 // OnRedeemed sets what is told of each redemption and reversal after it commits.
 func (s *Service) OnRedeemed(fn func(ctx context.Context, r Redemption, reversal bool)) {
@@ -283,17 +285,34 @@ func (s *Service) expire(ctx context.Context, id int64) (Voucher, error) {
 // locked runs fn under the named lock. When the lock service is down it runs fn anyway with a zero
 // fence — the database guards correctness — and says so in the log and the metrics.
 func (s *Service) locked(ctx context.Context, name string, fn func(Fence) error) error {
+	return s.holding(ctx, name, func(h *hold) error { return fn(Fence(h.Token)) })
+}
+
+// hold is the lock a call runs under. A batch lets go of all its locks in one round trip once it
+// has committed, and marks them let go so that holding does not release them a second time.
+type hold struct {
+	Held
+	letGo bool
+}
+
+// holding is locked for a call that may have its lock let go by its batch.
+func (s *Service) holding(ctx context.Context, name string, fn func(*hold) error) error {
 	token, release, err := s.Locks.Acquire(ctx, name, lockTTL)
 	switch {
 	case err == nil:
-		defer release()
-		return fn(Fence(token))
+		h := &hold{Held: Held{Name: name, Token: token}}
+		defer func() {
+			if !h.letGo {
+				release()
+			}
+		}()
+		return fn(h)
 	case errors.Is(err, ErrBusy):
 		return err
 	case fault.KindOf(err) == fault.Unavailable:
 		s.Log.WarnContext(ctx, "locks are off: Redis unavailable; the database alone guards this write", "lock", name, "err", err)
 		s.Observer.LocksOff()
-		return fn(0)
+		return fn(&hold{Held: Held{Name: name}})
 	default:
 		return err
 	}

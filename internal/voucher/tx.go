@@ -105,14 +105,13 @@ type Tx interface {
 
 	// The counter's batched redemptions (capture_many.go): each writes the rows of a whole batch.
 
-	// VouchersByID returns vouchers with their items by id (missing ones are absent), without
-	// locking them: EndVouchers' compare-and-set is the guard.
-	VouchersByID(ctx context.Context, ids []int64) (map[int64]Voucher, error)
+	// Redeemables returns vouchers as a batch of redemptions reads them (missing ones are absent),
+	// in one statement and without locking them: EndVouchers' compare-and-set and the guarded
+	// updates of accounts, holds and stock that follow are the guards.
+	Redeemables(ctx context.Context, ids []int64, day time.Time) (map[int64]Redeemable, error)
 	// EndVouchers moves issued vouchers to status by one compare-and-set, each under its fence;
 	// false when not every row matched.
 	EndVouchers(ctx context.Context, ends []FencedEnd, status Status) (bool, error)
-	// ActiveAgreements returns the agreements of shops in force on a day.
-	ActiveAgreements(ctx context.Context, shopIDs []int64, day time.Time) ([]catalog.Agreement, error)
 	// InsertRedemptions writes the redemptions of vouchers (each naming its transfer), setting
 	// their ids and time. ErrAlreadyRedeemed when a voucher was redeemed already.
 	InsertRedemptions(ctx context.Context, rs []*Redemption) error
@@ -120,6 +119,22 @@ type Tx interface {
 	InsertRedemptionItems(ctx context.Context, rs []*Redemption) error
 	// MoveStocks applies stock movements, each goods row once. catalog.ErrOutOfStock.
 	MoveStocks(ctx context.Context, ms []catalog.Movement) error
+}
+
+// Redeemable is a voucher with what redeeming it in a batch checks: its hold, whether its shop's
+// agreement with its village is in force on the batch's day, and its goods' stock and limits.
+type Redeemable struct {
+	Voucher
+	Hold             ledger.Hold
+	AgreementInForce bool
+	Goods            []GoodsState
+}
+
+// GoodsState is a goods row's stock and monthly limit, as a batch checks them.
+type GoodsState struct {
+	GoodsID      int64  `json:"goods_id"`
+	Stock        int64  `json:"stock"`
+	MonthlyLimit *int64 `json:"monthly_limit"`
 }
 
 // FencedEnd is one voucher of a batched compare-and-set, with the lock token its writer holds.
