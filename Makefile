@@ -14,16 +14,12 @@ run: storefront
 
 ## test: vet, gofmt, staticcheck; every Go test with the race detector against real MariaDB and Redis
 ## (four tests of a package at once: most of their time is waiting on the database, fsyncs and outages)
-## (the storefront's component tests beside them; the HTTP package, the longest, from the start beside the
-## others, not after their builds); end-to-end tests in Debian's Chromium (installed if missing)
-GOTEST := $(GO) test -race -count=1 -parallel 4 -timeout 12m
+## (the storefront's component tests beside them); end-to-end tests in Debian's Chromium (installed if missing)
 test:
 	@$(MAKE) --no-print-directory -j2 lint api-lint # the Go checks beside the storefront's build and its checks
 	@cd storefront && npx vitest run >../.vitest.log 2>&1 & vitest=$$!; \
-		$(SERVICES) && { $(GOTEST) ./internal/httpapi/ >.httpapi.log 2>&1 & httpapi=$$!; \
-		$(GOTEST) $$($(GO) list ./... | grep -v '/internal/httpapi$$'); status=$$?; \
-		wait $$httpapi; h=$$?; cat .httpapi.log; rm -f .httpapi.log; \
-		wait $$vitest; v=$$?; cat .vitest.log; rm -f .vitest.log; [ $$status -eq 0 ] && [ $$h -eq 0 ] && [ $$v -eq 0 ]; }
+		$(SERVICES) && $(GO) test -race -count=1 -parallel 4 -timeout 12m ./...; status=$$?; \
+		wait $$vitest; v=$$?; cat .vitest.log; rm -f .vitest.log; [ $$status -eq 0 ] && [ $$v -eq 0 ]
 	@$(SERVICES) && scripts/e2e.sh
 
 ## test-cluster: the tests of a cluster and its faults: MariaDB Galera (three nodes, scripts/galera.sh;
