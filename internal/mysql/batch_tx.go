@@ -179,19 +179,24 @@ func (t *Tx) EndHolds(ctx context.Context, hs []ledger.Hold, status ledger.HoldS
 	return out, nil
 }
 
+// holdAsNested is the hold's columns named for a nested struct field tagged "hold".
+var holdAsNested = func() string {
+	cols := strings.Split(holdColumns, ", ")
+	for i, c := range cols {
+		cols[i] = "h." + c + " AS `hold." + c + "`"
+	}
+	return strings.Join(cols, ", ")
+}()
+
 // Redeemables implements voucher.Tx: the vouchers with their items, holds, agreements and goods
 // in one statement (the items and goods as JSON arrays).
 func (t *Tx) Redeemables(ctx context.Context, ids []int64, day time.Time) (map[int64]voucher.Redeemable, error) {
-	hold := make([]string, 0, 13)
-	for _, c := range strings.Split(holdColumns, ", ") {
-		hold = append(hold, "h."+c+" AS `hold."+c+"`")
-	}
 	q, args, err := sqlx.In(`SELECT v.id, v.village_id, vi.township_id, v.shop_id, v.account_id, v.holder_id, v.points, v.status,
 		v.nonce, v.short_code, v.hold_id, v.fence, v.expires_at, v.created_at, v.resolved_at, v.proxy, `+itemsJSON+`,
 		(SELECT JSON_ARRAYAGG(JSON_OBJECT('goods_id', g.id, 'stock', g.stock, 'monthly_limit', g.monthly_limit))
 			FROM voucher_items i JOIN goods g ON g.id = i.goods_id WHERE i.voucher_id = v.id) AS goods_json,
 		EXISTS (SELECT 1 FROM shop_agreements a WHERE a.shop_id = v.shop_id AND a.village_id = v.village_id AND a.status = 'active'
-			AND ? BETWEEN a.valid_from AND a.valid_to) AS agreement_in_force, `+strings.Join(hold, ", ")+`
+			AND ? BETWEEN a.valid_from AND a.valid_to) AS agreement_in_force, `+holdAsNested+`
 		FROM vouchers v JOIN villages vi ON vi.id = v.village_id JOIN holds h ON h.id = v.hold_id WHERE v.id IN (?)`, calendar.Date(day), ids)
 	if err != nil {
 		return nil, err

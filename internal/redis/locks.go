@@ -38,32 +38,30 @@ return 0`)
 // Acquire implements voucher.Locker.
 func (l *Locks) Acquire(ctx context.Context, name string, ttl time.Duration) (int64, func(), error) {
 	// One hash tag per name: the lock and its token counter share a Redis Cluster slot.
-	lockKey, fenceKey := l.c.key("lock", "{"+name+"}"), l.c.key("fence", "{"+name+"}")
-	token, err := acquireLock.Run(ctx, l.c.rdb, []string{lockKey, fenceKey}, ttl.Milliseconds()).Int64()
+	token, err := acquireLock.Run(ctx, l.c.rdb, []string{l.lockKey(name), l.c.key("fence", "{"+name+"}")}, ttl.Milliseconds()).Int64()
 	if err != nil {
 		return 0, nil, unavailable(err)
 	}
 	if token == 0 {
 		return 0, nil, voucher.ErrBusy
 	}
-	release := func() {
-		// A detached context: the lock must go even when the request was cancelled.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
-		defer cancel()
-		_ = releaseLock.Run(ctx, l.c.rdb, []string{lockKey}, strconv.FormatInt(token, 10)).Err()
-	}
+	release := func() { _ = l.ReleaseAll(ctx, []voucher.Held{{Name: name, Token: token}}) }
 	return token, release, nil
 }
 
+// lockKey is the named lock's key; its hash tag is the name, shared with its token counter.
+func (l *Locks) lockKey(name string) string { return l.c.key("lock", "{"+name+"}") }
+
 // ReleaseAll implements voucher.Locker: one pipeline of the release script, one call per lock (in
-// Cluster mode the locks' slots differ, so one script over all of them could not run).
+// Cluster mode the locks' slots differ, so one script over all of them could not run). A detached
+// context: the locks must go even when the request was cancelled.
 func (l *Locks) ReleaseAll(ctx context.Context, held []voucher.Held) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	defer cancel()
 	run := func(eval func(pipe goredis.Pipeliner, key, token string)) error {
 		pipe := l.c.rdb.Pipeline()
 		for _, h := range held {
-			eval(pipe, l.c.key("lock", "{"+h.Name+"}"), strconv.FormatInt(h.Token, 10))
+			eval(pipe, l.lockKey(h.Name), strconv.FormatInt(h.Token, 10))
 		}
 		_, err := pipe.Exec(ctx)
 		return err

@@ -152,12 +152,12 @@ func (s *Service) writeBatch(batch []*captureCall) {
 		answered = true
 	}
 	defer func() {
-		if p := recover(); p != nil {
+		p := recover()
+		if p != nil {
 			s.Log.Error("redemption batch panicked", "panic", fmt.Sprint(p))
+		}
+		if p != nil && !answered { // once answered (a watcher panicked), the calls keep their answers
 			for _, c := range batch {
-				if answered {
-					break // a watcher panicked: the calls have their answers
-				}
 				if c.out.ID == 0 && c.err == nil {
 					c.err = fmt.Errorf("redemption batch: %v", p)
 				}
